@@ -1,0 +1,926 @@
+/* config.c - parse and validate /etc/default/virtioforwarder.
+ *
+ * Every variable is a row in 'variables' below: its name, how to parse it,
+ * and its default as text. Defaults, file values and command-line overrides
+ * all go through the same parser, so there is one place that decides what a
+ * valid value is.
+ *
+ * The file is shell (upstream's init scripts source it), so the reader
+ * understands the subset of shell that such files use: VAR=value, quotes,
+ * backslash escapes, '#' comments, 'export', and arrays VAR=(a b c) that may
+ * span lines. It does not expand $variables.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#define MAX_ITEMS (VIO4WD_MAX_RELAYS * 2)
+#define MAX_WORD  1024
+
+struct variable;
+typedef int parse_fn(struct vio4wd_config *cfg, const struct variable *var,
+                     const char *const *items, size_t n, char *err, size_t errlen);
+
+struct variable {
+    const char *name;
+    parse_fn *parse;
+    size_t offset;              /* of the field in struct vio4wd_config */
+    size_t size;                /* of that field, for strings */
+    bool is_list;               /* takes several items (bash array) */
+    const char *default_text;   /* also what a blank value means, but for booleans */
+};
+
+/* ---- error messages --------------------------------------------------- */
+
+/* "VAR='value': <why>". Every rejection starts this way, so an operator can
+ * grep the file for the variable and see the value that was refused. */
+static int reject(char *err, size_t errlen, const char *name, const char *value,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int reject(char *err, size_t errlen, const char *name, const char *value,
+                  const char *fmt, ...)
+{
+    int n = snprintf(err, errlen, "%s='%s': ", name, value);
+    if (n >= 0 && (size_t)n < errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static void *field(struct vio4wd_config *cfg, const struct variable *var)
+{
+    return (char *)cfg + var->offset;
+}
+
+/* ---- scalar parsers --------------------------------------------------- */
+
+static int parse_bool(struct vio4wd_config *cfg, const struct variable *var,
+                      const char *const *items, size_t n, char *err, size_t errlen)
+{
+    static const char *const yes[] = {"y", "yes", "true", "1", "on"};
+    static const char *const no[] = {"", "n", "no", "false", "0", "off"};
+    const char *v = n ? items[0] : "";
+    bool *out = field(cfg, var);
+
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        if (strcasecmp(v, yes[i]) == 0)
+            return *out = true, 0;
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        if (strcasecmp(v, no[i]) == 0)
+            return *out = false, 0;
+    return reject(err, errlen, var->name, v,
+                  "not a boolean; use y, yes, true, 1 or on to enable, and n, no, false, 0, off "
+                  "or a blank value to disable");
+}
+
+/* Parses a whole decimal number in [min, max]; 'what' ends the sentence
+ * "must be ..." in the error. */
+static int parse_long_in(const char *name, const char *v, long min, long max, const char *what,
+                         long *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (!isdigit((unsigned char)v[0]) || *end != '\0' || errno || x < min || x > max)
+        return reject(err, errlen, name, v, "must be %s", what);
+    *out = x;
+    return 0;
+}
+
+static int parse_log_level(struct vio4wd_config *cfg, const struct variable *var,
+                           const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    long level;
+    if (parse_long_in(var->name, v, 0, 7, "a log level from 0 (emergencies only) to 7 (debug)",
+                      &level, err, errlen) < 0)
+        return -1;
+    *(int *)field(cfg, var) = (int)level;
+    return 0;
+}
+
+static int parse_lcore(struct vio4wd_config *cfg, const struct variable *var,
+                       const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    long cpu;
+    char what[64];
+    snprintf(what, sizeof(what), "a CPU number from 0 to %d", VIO4WD_MAX_CPUS - 1);
+    if (parse_long_in(var->name, v, 0, VIO4WD_MAX_CPUS - 1, what, &cpu, err, errlen) < 0)
+        return -1;
+    *(int *)field(cfg, var) = (int)cpu;
+    return 0;
+}
+
+static int parse_cpu_mask(struct vio4wd_config *cfg, const struct variable *var,
+                          const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    char why[160];
+    if (cpuset_parse(v, field(cfg, var), why, sizeof(why)) < 0)
+        return reject(err, errlen, var->name, v, "%s", why);
+    return 0;
+}
+
+static int parse_real(const struct variable *var, const char *v, double min, bool min_inclusive,
+                      double max, double *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    bool above_min = min_inclusive ? x >= min : x > min;
+    if (v[0] == '\0' || *end != '\0' || errno || !isfinite(x) || !above_min || x > max)
+        return reject(err, errlen, var->name, v, "must be a number %s %g and at most %g",
+                      min_inclusive ? ">=" : ">", min, max);
+    *out = x;
+    return 0;
+}
+
+static int parse_sensitivity(struct vio4wd_config *cfg, const struct variable *var,
+                             const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    return parse_real(var, v, 0, true, 100, field(cfg, var), err, errlen);
+}
+
+static int parse_interval(struct vio4wd_config *cfg, const struct variable *var,
+                          const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    return parse_real(var, v, 0, false, 3600, field(cfg, var), err, errlen);
+}
+
+static int copy_string(const struct variable *var, const char *v, char *out, char *err,
+                       size_t errlen)
+{
+    if (strlen(v) >= var->size)
+        return reject(err, errlen, var->name, v, "is too long (at most %zu characters)",
+                      var->size - 1);
+    strcpy(out, v);
+    return 0;
+}
+
+/* An absolute path; blank means the default, which may itself be blank. */
+static int parse_path(struct vio4wd_config *cfg, const struct variable *var,
+                      const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    if (v[0] != '\0' && v[0] != '/')
+        return reject(err, errlen, var->name, v, "must be an absolute path (starting with /)");
+    return copy_string(var, v, field(cfg, var), err, errlen);
+}
+
+/* A ZeroMQ endpoint. A blank value keeps the default; the config endpoint's
+ * default is blank, which turns it off. */
+static int parse_endpoint(struct vio4wd_config *cfg, const struct variable *var,
+                          const char *const *items, size_t n, char *err, size_t errlen)
+{
+    static const char *const schemes[] = {"ipc://", "tcp://", "inproc://"};
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    bool known = v[0] == '\0';
+
+    for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]) && !known; i++) {
+        size_t len = strlen(schemes[i]);
+        known = strncmp(v, schemes[i], len) == 0 && v[len] != '\0';
+    }
+    if (!known)
+        return reject(err, errlen, var->name, v,
+                      "not a ZeroMQ endpoint; use ipc:///path, tcp://host:port or inproc://name");
+    return copy_string(var, v, field(cfg, var), err, errlen);
+}
+
+/* A user or group name as useradd(8) allows, or a numeric id. */
+static int parse_account(struct vio4wd_config *cfg, const struct variable *var,
+                         const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n ? items[0] : "";
+    bool numeric = v[0] != '\0';
+    bool name = v[0] == '_' || islower((unsigned char)v[0]);
+
+    for (const char *p = v; *p; p++) {
+        numeric = numeric && isdigit((unsigned char)*p);
+        name = name && (islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
+                        *p == '-' || (*p == '$' && p[1] == '\0'));
+    }
+    if (v[0] != '\0' && !numeric && !name)
+        return reject(err, errlen, var->name, v,
+                      "not a user or group name (lower-case letters, digits, '_' and '-', "
+                      "or a numeric id); leave it blank to keep the relay's own");
+    return copy_string(var, v, field(cfg, var), err, errlen);
+}
+
+/* The vhost-user socket file name: exactly one %u for the relay id, and no
+ * other conversion that snprintf would try to read an argument for. */
+static int parse_socket_pattern(struct vio4wd_config *cfg, const struct variable *var,
+                                const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    unsigned ids = 0;
+
+    for (const char *p = strchr(v, '%'); p; p = strchr(p, '%')) {
+        if (p[1] == 'u')
+            ids++;
+        else if (p[1] != '%')
+            return reject(err, errlen, var->name, v,
+                          "has '%%%c'; the only conversion allowed is one %%u for the relay id "
+                          "(write %%%% for a literal %%)", p[1] ? p[1] : ' ');
+        p += 2;
+    }
+    if (ids != 1)
+        return reject(err, errlen, var->name, v,
+                      "must contain exactly one %%u (the relay id), found %u", ids);
+    if (strchr(v, '/'))
+        return reject(err, errlen, var->name, v,
+                      "is a file name and must not contain '/'; set the directory in "
+                      "VIRTIOFWD_SOCKET_DIR");
+    return copy_string(var, v, field(cfg, var), err, errlen);
+}
+
+/* ---- list parsers ------------------------------------------------------ */
+
+static bool is_hex_run(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)p[i]))
+            return false;
+    return true;
+}
+
+/* "0000:05:08.1" or "05:08.1" (domain 0). */
+static bool is_pci_address(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 12 && s[4] == ':' && is_hex_run(s, 4))
+        s += 5, len -= 5;
+    if (len != 7 || s[2] != ':' || s[5] != '.' || !is_hex_run(s, 2) || !is_hex_run(s + 3, 2))
+        return false;
+    return strtoul((char[]){s[3], s[4], 0}, NULL, 16) <= 0x1f && s[6] >= '0' && s[6] <= '7';
+}
+
+/* Anything whose first ':'-separated part is all hex means to be a PCI address. */
+static bool looks_like_pci(const char *s)
+{
+    size_t head = strcspn(s, ":");
+    return s[head] == ':' && head > 0 && is_hex_run(s, head);
+}
+
+/* A DPDK device string: a driver/device name, optionally ",key=value,...". */
+static bool is_device_string(const char *s)
+{
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+        return false;
+    const char *p = s;
+    while (isalnum((unsigned char)*p) || *p == '_')
+        p++;
+    if (*p != '\0' && *p != ',')
+        return false;
+    for (; *p; p++)
+        if (isspace((unsigned char)*p))
+            return false;
+    return true;
+}
+
+/* Reads a relay id: digits, below VIO4WD_MAX_RELAYS. */
+static bool parse_relay_id(const char *text, size_t len, unsigned *out)
+{
+    if (len == 0 || len > 3)
+        return false;
+    unsigned v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)text[i]))
+            return false;
+        v = v * 10 + (unsigned)(text[i] - '0');
+    }
+    *out = v;
+    return v < VIO4WD_MAX_RELAYS;
+}
+
+static int parse_static_vf(const char *name, const char *item, struct vio4wd_static_vf *out,
+                           char *err, size_t errlen)
+{
+    const char *eq = strrchr(item, '=');
+    if (!eq || eq == item)
+        return reject(err, errlen, name, item,
+                      "expected <device>=<relay id>, as in 0000:05:08.1=1 or net_null0=1");
+    if (!parse_relay_id(eq + 1, strlen(eq + 1), &out->relay_id))
+        return reject(err, errlen, name, item, "relay id '%s' must be a number from 0 to %d",
+                      eq + 1, VIO4WD_MAX_RELAYS - 1);
+
+    size_t dev_len = (size_t)(eq - item);
+    if (dev_len >= sizeof(out->device))
+        return reject(err, errlen, name, item, "the device is too long (at most %zu characters)",
+                      sizeof(out->device) - 1);
+    memcpy(out->device, item, dev_len);
+    out->device[dev_len] = '\0';
+
+    if (looks_like_pci(out->device)) {
+        if (!is_pci_address(out->device))
+            return reject(err, errlen, name, item,
+                          "'%s' is not a PCI address; use DDDD:BB:SS.F as in 0000:05:08.1 "
+                          "(slot 00-1f, function 0-7)", out->device);
+    } else if (!is_device_string(out->device)) {
+        return reject(err, errlen, name, item,
+                      "'%s' is neither a PCI address (0000:05:08.1) nor a DPDK device string "
+                      "(net_null0, net_memif0,role=client,socket=/tmp/m.sock)", out->device);
+    }
+    return 0;
+}
+
+static int parse_static_vfs(struct vio4wd_config *cfg, const struct variable *var,
+                            const char *const *items, size_t n, char *err, size_t errlen)
+{
+    if (n > VIO4WD_MAX_RELAYS)
+        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays",
+                      n, VIO4WD_MAX_RELAYS);
+    struct vio4wd_static_vf vfs[VIO4WD_MAX_RELAYS];
+    for (size_t i = 0; i < n; i++) {
+        if (parse_static_vf(var->name, items[i], &vfs[i], err, errlen) < 0)
+            return -1;
+        for (size_t j = 0; j < i; j++) {
+            if (vfs[j].relay_id == vfs[i].relay_id)
+                return reject(err, errlen, var->name, items[i],
+                              "relay %u already has VF %s", vfs[i].relay_id, vfs[j].device);
+            if (strcmp(vfs[j].device, vfs[i].device) == 0)
+                return reject(err, errlen, var->name, items[i],
+                              "VF %s is already used by relay %u", vfs[i].device,
+                              vfs[j].relay_id);
+        }
+    }
+    memcpy(cfg->static_vfs, vfs, n * sizeof(vfs[0]));
+    cfg->n_static_vfs = (unsigned)n;
+    return 0;
+}
+
+/* Reads a CPU number from *p up to a delimiter in 'stops'. */
+static bool parse_cpu_at(const char **p, const char *stops, unsigned *out)
+{
+    size_t len = strcspn(*p, stops);
+    if (len == 0 || len > 4)
+        return false;
+    unsigned v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return false;
+        v = v * 10 + (unsigned)((*p)[i] - '0');
+    }
+    *p += len;
+    *out = v;
+    return v < VIO4WD_MAX_CPUS;
+}
+
+static int parse_cpu_pin(const char *name, const char *item, struct vio4wd_cpu_pin *out,
+                         char *err, size_t errlen)
+{
+    const char *colon = strchr(item, ':');
+    const char *p = colon ? colon + 1 : NULL;
+
+    if (!colon || !parse_relay_id(item, (size_t)(colon - item), &out->relay_id) ||
+        !parse_cpu_at(&p, ",", &out->vf_to_vm_cpu))
+        goto bad;
+    out->vm_to_vf_cpu = out->vf_to_vm_cpu;
+    if (*p == ',') {
+        p++;
+        if (!parse_cpu_at(&p, "", &out->vm_to_vf_cpu))
+            goto bad;
+    }
+    if (*p == '\0')
+        return 0;
+bad:
+    return reject(err, errlen, name, item,
+                  "expected <relay>:<cpu>[,<cpu>] with relay 0-%d, as in 0:1 or 0:1,2 "
+                  "(the first CPU moves VF->VM, the second VM->VF)", VIO4WD_MAX_RELAYS - 1);
+}
+
+static int parse_cpu_pins(struct vio4wd_config *cfg, const struct variable *var,
+                          const char *const *items, size_t n, char *err, size_t errlen)
+{
+    if (n > VIO4WD_MAX_RELAYS)
+        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays",
+                      n, VIO4WD_MAX_RELAYS);
+    struct vio4wd_cpu_pin pins[VIO4WD_MAX_RELAYS];
+    for (size_t i = 0; i < n; i++) {
+        if (parse_cpu_pin(var->name, items[i], &pins[i], err, errlen) < 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (pins[j].relay_id == pins[i].relay_id)
+                return reject(err, errlen, var->name, items[i], "relay %u is pinned twice",
+                              pins[i].relay_id);
+    }
+    memcpy(cfg->cpu_pins, pins, n * sizeof(pins[0]));
+    cfg->n_cpu_pins = (unsigned)n;
+    return 0;
+}
+
+/* Upstream variables that vio4wd knows but does not act on. */
+static int parse_unsupported(struct vio4wd_config *cfg, const struct variable *var,
+                             const char *const *items, size_t n, char *err, size_t errlen)
+{
+    (void)cfg, (void)var, (void)items, (void)n, (void)err, (void)errlen;
+    return 0;
+}
+
+/* ---- the variables ----------------------------------------------------- */
+
+#define SCALAR(n, fn, member, def) \
+    {n, fn, offsetof(struct vio4wd_config, member), \
+     sizeof(((struct vio4wd_config *)0)->member), false, def}
+#define LIST(n, fn, def) {n, fn, 0, 0, true, def}
+#define IGNORED(n) {n, parse_unsupported, 0, 0, true, ""}
+
+static const struct variable variables[] = {
+    SCALAR("VIRTIOFWD_CPU_MASK", parse_cpu_mask, cpu_mask, "1,2"),
+    SCALAR("VIRTIOFWD_LOG_LEVEL", parse_log_level, log_level, "6"),
+    SCALAR("VIRTIOFWD_MASTER_LCORE", parse_lcore, master_lcore, "0"),
+    LIST("VIRTIOFWD_STATIC_VFS", parse_static_vfs, ""),
+    LIST("VIRTIOFWD_CPU_PINS", parse_cpu_pins, ""),
+    SCALAR("VIRTIOFWD_DYNAMIC_SOCKETS", parse_bool, dynamic_sockets, ""),
+    SCALAR("VIRTIOFWD_VHOST_CLIENT", parse_bool, vhost_client, ""),
+    SCALAR("VIRTIOFWD_SOCKET_DIR", parse_path, socket_dir, "/tmp"),
+    SCALAR("VIRTIOFWD_SOCKET_FNAME_PATTERN", parse_socket_pattern, socket_fname_pattern,
+           "virtio-forwarder%u.sock"),
+    SCALAR("VIRTIOFWD_SOCKET_OWNER", parse_account, socket_owner, ""),
+    SCALAR("VIRTIOFWD_SOCKET_GROUP", parse_account, socket_group, ""),
+    SCALAR("VIRTIOFWD_HUGETLBFS_MOUNT_POINT", parse_path, hugetlbfs_mount_point,
+           "/dev/hugepages"),
+    SCALAR("VIRTIOFWD_JUMBO", parse_bool, jumbo, ""),
+    SCALAR("VIRTIOFWD_MRGBUF", parse_bool, mrgbuf, ""),
+    SCALAR("VIRTIOFWD_TSO", parse_bool, tso, ""),
+    SCALAR("VIRTIOFWD_ZMQ_STATS_EP", parse_endpoint, zmq_stats_ep,
+           "ipc:///var/run/virtio-forwarder/stats"),
+    SCALAR("VIRTIOFWD_ZMQ_CORE_SCHED_EP", parse_endpoint, zmq_core_sched_ep,
+           "ipc:///var/run/virtio-forwarder/core_sched"),
+    SCALAR("VIRTIOFWD_ZMQ_PORT_CONTROL_EP", parse_endpoint, zmq_port_control_ep,
+           "ipc:///var/run/virtio-forwarder/port_control"),
+    SCALAR("VIRTIOFWD_ZMQ_CONFIG_EP", parse_endpoint, zmq_config_ep, ""),
+    SCALAR("VIRTIOFWD_IPC_PORT_CONTROL", parse_bool, ipc_port_control, ""),
+    SCALAR("VIRTIOFWD_OVSDB_SOCK_PATH", parse_path, ovsdb_sock_path, ""),
+    SCALAR("VIRTIOFWD_PID_DIR", parse_path, pid_dir, "/var/run"),
+    SCALAR("VIO4WD_CORE_SCHED_ENABLE", parse_bool, core_sched_enable, ""),
+    SCALAR("VIO4WD_CORE_SCHED_SENSITIVITY", parse_sensitivity, core_sched_sensitivity, "0.25"),
+    SCALAR("VIO4WD_CORE_SCHED_LOG_LEVEL", parse_log_level, core_sched_log_level, "6"),
+    SCALAR("VIO4WD_CORE_SCHED_POLL_INTERVAL", parse_interval, core_sched_poll_interval, "5"),
+    SCALAR("VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", parse_bool, core_sched_global_numa_opt, ""),
+    IGNORED("VIRTIOFWD_BINARY"),
+    IGNORED("VIRTIOFWD_ZERO_COPY"),
+    IGNORED("VIRTIOFWD_BIND_VFIO_PCI"),
+    IGNORED("VIRTIOFWD_CPU_NIC_SAME_NUMA"),
+    IGNORED("VIRTIOFWD_VFIO_VF_TOKEN"),
+};
+
+#define N_VARIABLES (sizeof(variables) / sizeof(variables[0]))
+
+static const struct variable *find_variable(const char *name)
+{
+    for (size_t i = 0; i < N_VARIABLES; i++)
+        if (strcmp(variables[i].name, name) == 0)
+            return &variables[i];
+    return NULL;
+}
+
+const char *const *config_variable_names(void)
+{
+    static const char *names[N_VARIABLES + 1];
+    for (size_t i = 0; i < N_VARIABLES; i++)
+        names[i] = variables[i].name;
+    return names;
+}
+
+static int set_items(struct vio4wd_config *cfg, const struct variable *var,
+                     const char *const *items, size_t n, char *err, size_t errlen)
+{
+    if (var->is_list) {
+        /* VAR="" and VAR=() both mean an empty list. */
+        const char *kept[MAX_ITEMS];
+        size_t n_kept = 0;
+        for (size_t i = 0; i < n && n_kept < MAX_ITEMS; i++)
+            if (items[i][0] != '\0')
+                kept[n_kept++] = items[i];
+        return var->parse(cfg, var, kept, n_kept, err, errlen);
+    }
+    if (n > 1)
+        return reject(err, errlen, var->name, items[0],
+                      "is given %zu values in ( ), but %s takes one", n, var->name);
+    return var->parse(cfg, var, items, n, err, errlen);
+}
+
+void config_init(struct vio4wd_config *cfg)
+{
+    char err[256];
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < N_VARIABLES; i++) {
+        const char *def = variables[i].default_text;
+        /* The defaults are constants of this file: they always parse. */
+        set_items(cfg, &variables[i], &def, def[0] ? 1 : 0, err, sizeof(err));
+    }
+}
+
+/* Splits a command-line value into whitespace-separated items, in place. */
+static size_t split_words(char *text, const char **items, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok(text, " \t\n"); tok && n < max; tok = strtok(NULL, " \t\n"))
+        items[n++] = tok;
+    return n;
+}
+
+int config_set(struct vio4wd_config *cfg, const char *name, const char *value, char *err,
+               size_t errlen)
+{
+    const struct variable *var = find_variable(name);
+    if (!var)
+        return 1;
+    if (!var->is_list)
+        return set_items(cfg, var, &value, 1, err, errlen);
+
+    char copy[MAX_WORD * 4];
+    if (strlen(value) >= sizeof(copy))
+        return reject(err, errlen, name, value, "is too long");
+    strcpy(copy, value);
+    const char *items[MAX_ITEMS + 1];
+    size_t n = split_words(copy, items, MAX_ITEMS + 1);
+    return set_items(cfg, var, items, n, err, errlen);
+}
+
+/* ---- the file reader --------------------------------------------------- */
+
+struct reader {
+    const char *p, *end;
+    unsigned line;
+    const char *origin;
+    char *err;
+    size_t errlen;
+};
+
+static int syntax_error(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int syntax_error(struct reader *r, const char *fmt, ...)
+{
+    int n = snprintf(r->err, r->errlen, "%s:%u: ", r->origin, r->line);
+    if (n >= 0 && (size_t)n < r->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static bool at_end(const struct reader *r)
+{
+    return r->p >= r->end;
+}
+
+static void skip_blanks(struct reader *r)
+{
+    while (!at_end(r) && (*r->p == ' ' || *r->p == '\t' || *r->p == '\r'))
+        r->p++;
+}
+
+static void skip_to_eol(struct reader *r)
+{
+    while (!at_end(r) && *r->p != '\n')
+        r->p++;
+}
+
+static void next_line(struct reader *r)
+{
+    skip_to_eol(r);
+    if (!at_end(r)) {
+        r->p++;
+        r->line++;
+    }
+}
+
+static int append_char(struct reader *r, char *word, size_t *len, char c)
+{
+    if (c == '\0')
+        return syntax_error(r, "NUL byte in value");
+    if (*len + 1 >= MAX_WORD)
+        return syntax_error(r, "value longer than %d characters", MAX_WORD - 1);
+    word[(*len)++] = c;
+    return 0;
+}
+
+/* Reads one shell word: unquoted text, '...', "..." and backslash escapes,
+ * stopping at unquoted whitespace, ')' (inside arrays) or end of line. */
+static int read_word(struct reader *r, bool in_array, char *word)
+{
+    size_t len = 0;
+    unsigned start_line = r->line;
+
+    while (!at_end(r)) {
+        char c = *r->p;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || (in_array && c == ')'))
+            break;
+        if (c == '(' || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' || c == '`')
+            return syntax_error(r, "unquoted '%c' in value; quote the value", c);
+        if (c == '$' && r->p + 1 < r->end &&
+            (r->p[1] == '{' || r->p[1] == '(' || isalpha((unsigned char)r->p[1])))
+            return syntax_error(r, "shell expansion ('$') is not supported here; "
+                                   "write the value itself");
+        r->p++;
+        if (c == '\\') {
+            if (at_end(r))
+                break;
+            c = *r->p++;
+            if (c == '\n') {        /* line continuation */
+                r->line++;
+                continue;
+            }
+            if (append_char(r, word, &len, c) < 0)
+                return -1;
+        } else if (c == '\'' || c == '"') {
+            char quote = c;
+            while (!at_end(r) && *r->p != quote) {
+                c = *r->p++;
+                if (c == '\n')
+                    r->line++;
+                if (quote == '"' && c == '\\' && !at_end(r) && strchr("\"\\$`", *r->p))
+                    c = *r->p++;
+                if (append_char(r, word, &len, c) < 0)
+                    return -1;
+            }
+            if (at_end(r)) {
+                r->line = start_line;
+                return syntax_error(r, "unterminated %c quote", quote);
+            }
+            r->p++;
+        } else if (append_char(r, word, &len, c) < 0) {
+            return -1;
+        }
+    }
+    word[len] = '\0';
+    return 0;
+}
+
+/* After a value only blanks and a comment may follow on the line. */
+static int expect_line_end(struct reader *r, const char *name)
+{
+    skip_blanks(r);
+    if (!at_end(r) && *r->p == '#')
+        skip_to_eol(r);
+    if (!at_end(r) && *r->p != '\n') {
+        size_t rest = strcspn(r->p, "\n");
+        return syntax_error(r, "%s: unexpected '%.*s' after the value; quote a value that has "
+                               "spaces, or write a list as %s=(a b c)",
+                            name, (int)(rest > 40 ? 40 : rest), r->p, name);
+    }
+    return 0;
+}
+
+/* Reads "(a b c)" which may span lines and hold comments; *r->p is '('. */
+static int read_array(struct reader *r, const char *name, char (*words)[MAX_WORD], size_t *n)
+{
+    unsigned start_line = r->line;
+    r->p++;
+    *n = 0;
+    for (;;) {
+        while (!at_end(r) && isspace((unsigned char)*r->p)) {
+            if (*r->p == '\n')
+                r->line++;
+            r->p++;
+        }
+        if (at_end(r)) {
+            r->line = start_line;
+            return syntax_error(r, "%s=( has no closing ')'", name);
+        }
+        if (*r->p == ')') {
+            r->p++;
+            return 0;
+        }
+        if (*r->p == '#') {
+            skip_to_eol(r);
+            continue;
+        }
+        if (*n == MAX_ITEMS)
+            return syntax_error(r, "%s has more than %d entries", name, MAX_ITEMS);
+        if (read_word(r, true, words[*n]) < 0)
+            return -1;
+        (*n)++;
+    }
+}
+
+static bool is_name_char(char c, bool first)
+{
+    return c == '_' || isalpha((unsigned char)c) || (!first && isdigit((unsigned char)c));
+}
+
+struct assignment {
+    char name[128];
+    char words[MAX_ITEMS][MAX_WORD];
+    size_t n_words;
+};
+
+/* Reads "[export] NAME=value" at the current position. Returns 1 on a line
+ * with no assignment, 0 with *a filled, -1 on error. */
+static int read_assignment(struct reader *r, struct assignment *a)
+{
+    skip_blanks(r);
+    if (at_end(r) || *r->p == '\n' || *r->p == '#')
+        return 1;
+    if (r->end - r->p > 7 && strncmp(r->p, "export", 6) == 0 && (r->p[6] == ' ' || r->p[6] == '\t')) {
+        r->p += 6;
+        skip_blanks(r);
+    }
+
+    size_t len = 0;
+    while (!at_end(r) && is_name_char(*r->p, len == 0) && len + 1 < sizeof(a->name))
+        a->name[len++] = *r->p++;
+    a->name[len] = '\0';
+    if (len == 0 || at_end(r) || *r->p != '=') {
+        size_t rest = strcspn(r->p - len, "\n");
+        return syntax_error(r, "expected VARIABLE=value, found '%.*s'",
+                            (int)(rest > 60 ? 60 : rest), r->p - len);
+    }
+    r->p++;
+
+    if (!at_end(r) && *r->p == '(') {
+        if (read_array(r, a->name, a->words, &a->n_words) < 0)
+            return -1;
+    } else {
+        if (read_word(r, false, a->words[0]) < 0)
+            return -1;
+        a->n_words = 1;
+    }
+    return expect_line_end(r, a->name) < 0 ? -1 : 0;
+}
+
+static void warn_about(struct reader *r, config_warn_fn *warn, void *opaque, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void warn_about(struct reader *r, config_warn_fn *warn, void *opaque, const char *fmt, ...)
+{
+    char msg[512];
+    int n = snprintf(msg, sizeof(msg), "%s:%u: ", r->origin, r->line);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (warn)
+        warn(msg, opaque);
+}
+
+int config_load_buffer(struct vio4wd_config *cfg, const char *text, size_t len,
+                       const char *origin, config_warn_fn *warn, void *opaque, char *err,
+                       size_t errlen)
+{
+    struct reader r = {text, text + len, 1, origin, err, errlen};
+    /* ~130 KiB: too big for a daemon thread's stack. */
+    struct assignment *a = malloc(sizeof(*a));
+    int rc = 0;
+
+    if (!a)
+        return snprintf(err, errlen, "%s: out of memory", origin), -1;
+    while (!at_end(&r) && rc == 0) {
+        unsigned line = r.line;
+        int got = read_assignment(&r, a);
+        if (got < 0) {
+            rc = -1;
+            break;
+        }
+        if (got == 0) {
+            const struct variable *var = find_variable(a->name);
+            const char *items[MAX_ITEMS];
+            for (size_t i = 0; i < a->n_words; i++)
+                items[i] = a->words[i];
+            unsigned end_line = r.line;
+            r.line = line;      /* report errors at the line the variable starts on */
+            if (!var) {
+                warn_about(&r, warn, opaque, "unknown variable %s ignored", a->name);
+            } else if (var->parse == parse_unsupported) {
+                if (a->n_words > 0 && items[0][0])
+                    warn_about(&r, warn, opaque, "%s is not supported by vio4wd and is ignored",
+                               a->name);
+            } else {
+                char why[512];
+                if (set_items(cfg, var, items, a->n_words, why, sizeof(why)) < 0) {
+                    syntax_error(&r, "%s", why);
+                    rc = -1;
+                }
+            }
+            r.line = end_line;
+        }
+        next_line(&r);
+    }
+    free(a);
+    return rc;
+}
+
+int config_load_file(struct vio4wd_config *cfg, const char *path, config_warn_fn *warn,
+                     void *opaque, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* A configuration file is small; refuse anything that is clearly not one. */
+    enum { MAX_FILE = 1 << 20 };
+    char *text = malloc(MAX_FILE);
+    size_t len = text ? fread(text, 1, MAX_FILE, f) : 0;
+    bool too_big = text && len == MAX_FILE;
+    bool failed = !text || ferror(f);
+    fclose(f);
+
+    int rc = -1;
+    if (failed)
+        snprintf(err, errlen, "cannot read %s", path);
+    else if (too_big)
+        snprintf(err, errlen, "%s is larger than 1 MiB; is it the right file?", path);
+    else
+        rc = config_load_buffer(cfg, text, len, path, warn, opaque, err, errlen);
+    free(text);
+    return rc;
+}
+
+/* ---- cross-variable checks --------------------------------------------- */
+
+static int check_cpu_exists(const char *name, const char *value, unsigned cpu,
+                            const struct vio4wd_cpuset *host, char *err, size_t errlen)
+{
+    if (cpuset_has(host, cpu))
+        return 0;
+    char online[256];
+    cpuset_format(host, online, sizeof(online));
+    return reject(err, errlen, name, value, "CPU %u does not exist on this host (online CPUs: %s)",
+                  cpu, online);
+}
+
+static int check_pin(const struct vio4wd_config *cfg, const struct vio4wd_cpu_pin *pin,
+                     const struct vio4wd_cpuset *host, char *err, size_t errlen)
+{
+    char text[64], mask[256];
+    snprintf(text, sizeof(text), "%u:%u,%u", pin->relay_id, pin->vf_to_vm_cpu, pin->vm_to_vf_cpu);
+    cpuset_format(&cfg->cpu_mask, mask, sizeof(mask));
+    unsigned cpus[2] = {pin->vf_to_vm_cpu, pin->vm_to_vf_cpu};
+    for (int i = 0; i < 2; i++) {
+        if (check_cpu_exists("VIRTIOFWD_CPU_PINS", text, cpus[i], host, err, errlen) < 0)
+            return -1;
+        if (!cpuset_has(&cfg->cpu_mask, cpus[i]))
+            return reject(err, errlen, "VIRTIOFWD_CPU_PINS", text,
+                          "CPU %u is not a worker; pins must use CPUs of VIRTIOFWD_CPU_MASK (%s)",
+                          cpus[i], mask);
+    }
+    return 0;
+}
+
+int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *host_cpus,
+                 char *err, size_t errlen)
+{
+    char mask[256];
+    cpuset_format(&cfg->cpu_mask, mask, sizeof(mask));
+    for (int cpu = cpuset_next(&cfg->cpu_mask, 0); cpu >= 0;
+         cpu = cpuset_next(&cfg->cpu_mask, (unsigned)cpu + 1))
+        if (check_cpu_exists("VIRTIOFWD_CPU_MASK", mask, (unsigned)cpu, host_cpus, err, errlen) < 0)
+            return -1;
+
+    char lcore[16];
+    snprintf(lcore, sizeof(lcore), "%d", cfg->master_lcore);
+    if (check_cpu_exists("VIRTIOFWD_MASTER_LCORE", lcore, (unsigned)cfg->master_lcore, host_cpus,
+                         err, errlen) < 0)
+        return -1;
+
+    for (unsigned i = 0; i < cfg->n_cpu_pins; i++)
+        if (check_pin(cfg, &cfg->cpu_pins[i], host_cpus, err, errlen) < 0)
+            return -1;
+
+    if (cfg->ipc_port_control && cfg->ovsdb_sock_path[0])
+        return reject(err, errlen, "VIRTIOFWD_OVSDB_SOCK_PATH", cfg->ovsdb_sock_path,
+                      "port control is either OVSDB or ZeroMQ (VIRTIOFWD_IPC_PORT_CONTROL), "
+                      "not both; clear one of them");
+
+    /* The longest socket name must fit a unix socket address. */
+    char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
+    if (config_socket_path(cfg, VIO4WD_MAX_RELAYS - 1, path, sizeof(path)) < 0)
+        return reject(err, errlen, "VIRTIOFWD_SOCKET_DIR", cfg->socket_dir,
+                      "socket paths such as %s are longer than the %zu bytes a unix socket "
+                      "allows; use a shorter directory", path,
+                      sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+    return 0;
+}
+
+int config_socket_path(const struct vio4wd_config *cfg, unsigned relay_id, char *buf,
+                       size_t buflen)
+{
+    char name[VIO4WD_PATH_MAX + 16];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    /* The pattern was checked to hold exactly one %u and no other conversion. */
+    snprintf(name, sizeof(name), cfg->socket_fname_pattern, relay_id);
+#pragma GCC diagnostic pop
+    const char *sep = cfg->socket_dir[0] && cfg->socket_dir[strlen(cfg->socket_dir) - 1] == '/'
+                          ? "" : "/";
+    int n = snprintf(buf, buflen, "%s%s%s", cfg->socket_dir, sep, name);
+    size_t limit = sizeof(((struct sockaddr_un *)0)->sun_path);
+    return n < 0 || (size_t)n >= buflen || (size_t)n >= limit ? -1 : 0;
+}
