@@ -580,6 +580,16 @@ static bool at_end(const struct reader *r)
     return r->p >= r->end;
 }
 
+/* Length of the text from 'from' to the end of its line, at most 'cap':
+ * the buffer need not be NUL-terminated, so no str*() on it. */
+static int line_length(const struct reader *r, const char *from, int cap)
+{
+    int n = 0;
+    while (from + n < r->end && from[n] != '\n' && n < cap)
+        n++;
+    return n;
+}
+
 static void skip_blanks(struct reader *r)
 {
     while (!at_end(r) && (*r->p == ' ' || *r->p == '\t' || *r->p == '\r'))
@@ -670,10 +680,9 @@ static int expect_line_end(struct reader *r, const char *name)
     if (!at_end(r) && *r->p == '#')
         skip_to_eol(r);
     if (!at_end(r) && *r->p != '\n') {
-        size_t rest = strcspn(r->p, "\n");
         return syntax_error(r, "%s: unexpected '%.*s' after the value; quote a value that has "
                                "spaces, or write a list as %s=(a b c)",
-                            name, (int)(rest > 40 ? 40 : rest), r->p, name);
+                            name, line_length(r, r->p, 40), r->p, name);
     }
     return 0;
 }
@@ -738,9 +747,8 @@ static int read_assignment(struct reader *r, struct assignment *a)
         a->name[len++] = *r->p++;
     a->name[len] = '\0';
     if (len == 0 || at_end(r) || *r->p != '=') {
-        size_t rest = strcspn(r->p - len, "\n");
         return syntax_error(r, "expected VARIABLE=value, found '%.*s'",
-                            (int)(rest > 60 ? 60 : rest), r->p - len);
+                            line_length(r, r->p - len, 60), r->p - len);
     }
     r->p++;
 

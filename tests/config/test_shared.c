@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cpuset.h"
+#include "log.h"
 #include "pidfile.h"
 
 static void cpuset_iterates_in_order(void **state)
@@ -130,6 +131,45 @@ static void pidfile_in_missing_directory(void **state)
     pidfile_release(&pf);
 }
 
+/* Runs log calls with stderr sent to a temporary file; returns what was written. */
+static const char *logged(int threshold)
+{
+    static char text[1024];
+    FILE *capture = tmpfile();
+    int saved = dup(2);
+    dup2(fileno(capture), 2);
+
+    log_open("vio4wd-test", threshold, LOG_SINK_STDERR);
+    log_err("disk %s", "gone");
+    log_info("relay %d up", 3);
+    log_debug("noise");
+    fflush(stderr);
+
+    dup2(saved, 2);
+    close(saved);
+    rewind(capture);
+    size_t n = fread(text, 1, sizeof(text) - 1, capture);
+    text[n] = '\0';
+    fclose(capture);
+    log_close();
+    return text;
+}
+
+static void log_filters_by_level(void **state)
+{
+    (void)state;
+    assert_string_equal(logged(LOG_INFO),
+                        "vio4wd-test: error: disk gone\nvio4wd-test: info: relay 3 up\n");
+    assert_string_equal(logged(LOG_ERR), "vio4wd-test: error: disk gone\n");
+    const char *all = logged(LOG_DEBUG);
+    assert_non_null(strstr(all, "debug: noise"));
+    /* Out-of-range thresholds are clamped, not trusted. */
+    log_set_level(42);
+    assert_int_equal(log_get_level(), LOG_DEBUG);
+    log_set_level(-3);
+    assert_int_equal(log_get_level(), LOG_EMERG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +181,7 @@ int main(void)
         cmocka_unit_test(pidfile_refuses_second_holder),
         cmocka_unit_test(stale_pidfile_does_not_block),
         cmocka_unit_test(pidfile_in_missing_directory),
+        cmocka_unit_test(log_filters_by_level),
     };
     return cmocka_run_group_tests_name("shared", tests, NULL, NULL);
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The newcomer's entry point: install what is missing, build, then either run
+# the live demo or the whole test suite.
+#
+#   tools/setup.sh demo      relay + generated guest traffic + scheduler + monitor_load
+#   tools/setup.sh test      unit and integration tests, then again under
+#                            AddressSanitizer/UBSan, and the pure libraries
+#                            under valgrind
+#
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+usage() {
+    sed -n '2,10s/^# \{0,1\}//p' "$0"
+    exit "${1:-0}"
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    while read -r pkg; do
+        [ -n "$pkg" ] || continue
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+            missing+=("$pkg")
+        fi
+    done < <(sed 's/#.*//; s/[[:space:]]*$//' tools/debian-packages.txt)
+
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+# build DIR [meson options...]: configure once, then compile incrementally.
+build() {
+    local dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || {
+            cat "$dir.setup.log"; echo "setup: meson setup $dir failed" >&2; exit 1; }
+        rm -f "$dir.setup.log"
+    fi
+    echo "setup: building $dir"
+    meson compile -C "$dir" >/dev/null || meson compile -C "$dir"
+}
+
+run_tests() {
+    # Integration tests start DPDK processes that busy-poll; on a 2-CPU
+    # machine they must not run side by side.
+    build build
+    echo "setup: tests"
+    meson test -C build --print-errorlogs --num-processes 1 --suite unit --suite integration
+
+    echo "setup: tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+        meson test -C build-asan --print-errorlogs --num-processes 1 --suite unit --suite integration
+
+    echo "setup: the pure libraries under valgrind"
+    meson test -C build --print-errorlogs --suite pure \
+        --wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect'
+}
+
+run_demo() {
+    build build
+    exec tools/demo.sh --build-dir build "$@"
+}
+
+mode=${1:-}
+[ $# -gt 0 ] && shift
+case "$mode" in
+    demo) install_packages; run_demo "$@" ;;
+    test) install_packages; run_tests ;;
+    -h|--help|help) usage 0 ;;
+    *) echo "setup: unknown mode '${mode}'; use 'demo' or 'test'" >&2; usage 2 ;;
+esac
