@@ -1,0 +1,25 @@
+/* What the generator puts in each packet.  Both ends are in the same
+ * process, so fields are in host byte order, except the EtherType. */
+#ifndef VIO4WD_LG_PKT_H
+#define VIO4WD_LG_PKT_H
+
+#include <stdint.h>
+
+#define LG_ETHERTYPE 0x88b5          /* IEEE 802 local experimental */
+#define LG_MAGIC 0x474c3456u         /* "V4LG" in memory on little-endian */
+#define LG_STAMP_VERSION 1
+#define LG_ETH_HLEN 14
+#define LG_STAMP_OFF LG_ETH_HLEN
+
+struct lg_stamp {
+    uint32_t magic;
+    uint16_t relay;
+    uint8_t dir;                     /* enum lg_dir */
+    uint8_t version;
+    uint64_t seq;                    /* per relay and direction, from 0 */
+    uint64_t tsc;                    /* rte_rdtsc() when the burst was built */
+} __attribute__((packed));
+
+#define LG_HDR_LEN (LG_STAMP_OFF + sizeof(struct lg_stamp))    /* 38 */
+
+#endif

@@ -1,0 +1,189 @@
+/* The final report: a table for people, one JSON object for scripts.
+ * Pure C, no DPDK. */
+#include "lg_stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+lg_report_clean(const struct lg_config *cfg, const struct lg_relay_stats *st)
+{
+    unsigned i;
+    int d;
+
+    for (i = 0; i < cfg->nrelays; i++) {
+        if (st[i].misrouted || st[i].invalid)
+            return 0;
+        for (d = 0; d < LG_NDIR; d++) {
+            const struct lg_stream_stats *s = &st[i].dir[d];
+
+            if (lg_stream_lost(s) || s->seq.duplicated || s->seq.reordered ||
+                s->seq.out_of_window || s->bogus)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static double
+lat_avg(const struct lg_stream_stats *s)
+{
+    return s->lat_n ? s->lat_sum_us / (double)s->lat_n : 0;
+}
+
+void
+lg_report_table(FILE *out, const struct lg_config *cfg,
+                const struct lg_relay_stats *st,
+                const struct lg_report_info *info)
+{
+    uint64_t tsent = 0, trecv = 0, tlost = 0, tdup = 0, treord = 0;
+    unsigned i;
+    int d;
+
+    fprintf(out, "vio4wd-loadgen: sent for %.3f s%s, drained for %.3f s\n",
+            info->send_s, info->interrupted ? " (stopped by signal)" : "",
+            info->drain_s);
+    fprintf(out, "%5s %-8s %9s %12s %12s %12s %10s %8s %8s %8s %8s %17s\n",
+            "relay", "dir", "rate/s", "target", "sent", "received", "lost",
+            "dup", "reorder", "late", "missed", "latency us avg/max");
+    for (i = 0; i < cfg->nrelays; i++) {
+        for (d = 0; d < LG_NDIR; d++) {
+            const struct lg_stream_stats *s = &st[i].dir[d];
+            char rate[32], lat[40];
+
+            if (!cfg->relay[i].enabled[d] && s->seq.received == 0)
+                continue;
+            lg_format_rate(info->send_s > 0 ? (double)s->sent / info->send_s : 0,
+                           rate, sizeof(rate));
+            snprintf(lat, sizeof(lat), "%.1f/%.1f", lat_avg(s), s->lat_max_us);
+            fprintf(out, "%5u %-8s %9s %12llu %12llu %12llu %10llu %8llu %8llu "
+                    "%8llu %8llu %17s\n",
+                    cfg->relay[i].id, lg_dir_name[d], rate,
+                    (unsigned long long)s->target,
+                    (unsigned long long)s->sent,
+                    (unsigned long long)s->seq.received,
+                    (unsigned long long)lg_stream_lost(s),
+                    (unsigned long long)s->seq.duplicated,
+                    (unsigned long long)s->seq.reordered,
+                    (unsigned long long)s->late,
+                    (unsigned long long)s->missed, lat);
+            if (s->seq.out_of_window || s->bogus)
+                fprintf(out, "      %u %s: %llu beyond the reorder window, "
+                        "%llu with a sequence never sent\n", cfg->relay[i].id,
+                        lg_dir_name[d],
+                        (unsigned long long)s->seq.out_of_window,
+                        (unsigned long long)s->bogus);
+            tsent += s->sent;
+            trecv += s->seq.received;
+            tlost += lg_stream_lost(s);
+            tdup += s->seq.duplicated;
+            treord += s->seq.reordered;
+        }
+        if (st[i].invalid || st[i].misrouted)
+            fprintf(out, "      relay %u: %llu packets not from the generator, "
+                    "%llu of another relay or direction\n", cfg->relay[i].id,
+                    (unsigned long long)st[i].invalid,
+                    (unsigned long long)st[i].misrouted);
+    }
+    fprintf(out, "%5s %-8s %9s %12s %12llu %12llu %10llu %8llu %8llu\n",
+            "total", "", "", "", (unsigned long long)tsent,
+            (unsigned long long)trecv, (unsigned long long)tlost,
+            (unsigned long long)tdup, (unsigned long long)treord);
+    fprintf(out, "result: %s\n", lg_report_clean(cfg, st) ? "CLEAN (nothing "
+            "lost, duplicated or reordered)" : "NOT CLEAN");
+}
+
+static void
+json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void
+json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
+            const struct lg_stream_stats *s, double send_s)
+{
+    char prof[512];
+
+    lg_profile_describe(&r->prof[d], prof, sizeof(prof));
+    fprintf(out, "{\"enabled\":%s,\"profile\":", r->enabled[d] ? "true" : "false");
+    json_str(out, prof);
+    fprintf(out, ",\"target\":%llu,\"sent\":%llu,\"received\":%llu,"
+            "\"unique\":%llu,\"lost\":%llu,\"duplicated\":%llu,"
+            "\"reordered\":%llu,\"late\":%llu,\"out_of_window\":%llu,"
+            "\"bogus\":%llu,\"missed\":%llu,\"tx_full\":%llu,"
+            "\"rate_pps\":%.1f,\"latency_us\":{\"min\":%.2f,\"avg\":%.2f,"
+            "\"max\":%.2f}}",
+            (unsigned long long)s->target, (unsigned long long)s->sent,
+            (unsigned long long)s->seq.received,
+            (unsigned long long)s->seq.unique,
+            (unsigned long long)lg_stream_lost(s),
+            (unsigned long long)s->seq.duplicated,
+            (unsigned long long)s->seq.reordered,
+            (unsigned long long)s->late,
+            (unsigned long long)s->seq.out_of_window,
+            (unsigned long long)s->bogus, (unsigned long long)s->missed,
+            (unsigned long long)s->tx_full,
+            send_s > 0 ? (double)s->sent / send_s : 0.0,
+            s->lat_n ? s->lat_min_us : 0.0, lat_avg(s), s->lat_max_us);
+}
+
+void
+lg_report_json(FILE *out, const struct lg_config *cfg,
+               const struct lg_relay_stats *st,
+               const struct lg_report_info *info)
+{
+    uint64_t tsent = 0, trecv = 0, tlost = 0, tdup = 0, treord = 0;
+    unsigned i;
+    int d;
+
+    for (i = 0; i < cfg->nrelays; i++)
+        for (d = 0; d < LG_NDIR; d++) {
+            const struct lg_stream_stats *s = &st[i].dir[d];
+
+            tsent += s->sent;
+            trecv += s->seq.received;
+            tlost += lg_stream_lost(s);
+            tdup += s->seq.duplicated;
+            treord += s->seq.reordered;
+        }
+
+    fprintf(out, "{\"version\":1,\"duration_s\":%g,\"grace_s\":%g,"
+            "\"send_s\":%.6f,\"drain_s\":%.6f,\"interrupted\":%s,\"clean\":%s,"
+            "\"totals\":{\"sent\":%llu,\"received\":%llu,\"lost\":%llu,"
+            "\"duplicated\":%llu,\"reordered\":%llu},\"relays\":[",
+            cfg->duration, cfg->grace, info->send_s, info->drain_s,
+            info->interrupted ? "true" : "false",
+            lg_report_clean(cfg, st) ? "true" : "false",
+            (unsigned long long)tsent, (unsigned long long)trecv,
+            (unsigned long long)tlost, (unsigned long long)tdup,
+            (unsigned long long)treord);
+    for (i = 0; i < cfg->nrelays; i++) {
+        const struct lg_relay_cfg *r = &cfg->relay[i];
+
+        fprintf(out, "%s{\"id\":%u,\"socket\":", i ? "," : "", r->id);
+        json_str(out, r->socket);
+        fprintf(out, ",\"server\":%s,\"vf\":", r->server ? "true" : "false");
+        json_str(out, r->vf_dev);
+        fprintf(out, ",\"size\":%u,\"invalid\":%llu,\"misrouted\":%llu",
+                r->size, (unsigned long long)st[i].invalid,
+                (unsigned long long)st[i].misrouted);
+        for (d = 0; d < LG_NDIR; d++) {
+            fprintf(out, ",\"%s\":", lg_dir_name[d]);
+            json_stream(out, r, d, &st[i].dir[d], info->send_s);
+        }
+        fputc('}', out);
+    }
+    fprintf(out, "]}\n");
+}

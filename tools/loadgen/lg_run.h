@@ -1,0 +1,50 @@
+/* The traffic loop: rate-controlled tx, rx with sequence accounting, the
+ * drain, and the progress line. */
+#ifndef VIO4WD_LG_RUN_H
+#define VIO4WD_LG_RUN_H
+
+#include <stdint.h>
+
+#include "lg_config.h"
+#include "lg_stats.h"
+
+struct rte_mempool;
+
+struct lg_stream_rt {
+    int enabled;
+    const struct lg_profile *prof;
+    uint16_t tx_port;
+    double forgiven;              /* packets taken off the schedule (missed) */
+    uint8_t *tmpl;                /* the frame, stamp fields filled per packet */
+    uint16_t size;
+};
+
+struct lg_relay_rt {
+    const struct lg_relay_cfg *cfg;
+    uint16_t guest_port;          /* net_virtio_user: the guest */
+    uint16_t vf_port;             /* the VF-side peer */
+    int guest_open, vf_open;
+    struct rte_mempool *pool;
+    struct lg_stream_rt s[LG_NDIR];
+    struct lg_relay_stats *st;
+    unsigned lcore;               /* the lcore that owns both ports */
+};
+
+struct lg_run {
+    const struct lg_config *cfg;
+    struct lg_relay_rt *relay;    /* cfg->nrelays of them */
+    struct lg_relay_stats *stats;
+    volatile int *stop;           /* 1: stop sending; 2: stop draining too */
+    uint64_t hz;
+    uint64_t start_tsc;           /* traffic starts here, on every lcore */
+    uint64_t send_end_tsc;        /* set by the main lcore when sending ends */
+    struct lg_report_info info;
+};
+
+/* Fill templates and per-stream state; call once ports are open. */
+int lg_run_prepare(struct lg_run *run);
+/* Send for the duration, then drain; runs on all lcores that own relays. */
+void lg_run_traffic(struct lg_run *run);
+void lg_run_free(struct lg_run *run);
+
+#endif

@@ -1,0 +1,55 @@
+/* Counters per relay and direction, kept by the tx/rx loop and printed by
+ * the report.  Pure C, no DPDK. */
+#ifndef VIO4WD_LG_STATS_H
+#define VIO4WD_LG_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lg_config.h"
+#include "lg_seq.h"
+
+struct lg_stream_stats {
+    uint64_t target;        /* packets the profile asked for while sending */
+    uint64_t sent;          /* packets the port accepted = next sequence */
+    uint64_t missed;        /* due but never sent: the port kept refusing */
+    uint64_t tx_full;       /* packets a tx burst refused (retried later) */
+    uint64_t late;          /* received after sending stopped */
+    uint64_t bogus;         /* stamped with a sequence never sent */
+    uint64_t lat_n;         /* latency samples: every received packet */
+    double lat_sum_us;
+    double lat_min_us;
+    double lat_max_us;
+    struct lg_seq seq;      /* received, unique, duplicated, reordered, ... */
+};
+
+struct lg_relay_stats {
+    struct lg_stream_stats dir[LG_NDIR];
+    uint64_t invalid;       /* received packets that are not ours */
+    uint64_t misrouted;     /* ours, but of another relay or direction */
+};
+
+struct lg_report_info {
+    double send_s;          /* time spent sending */
+    double drain_s;         /* time spent draining afterwards */
+    int interrupted;        /* a signal stopped sending early */
+};
+
+/* Loss and the rest in one stream, after the drain. */
+static inline uint64_t
+lg_stream_lost(const struct lg_stream_stats *s)
+{
+    return lg_seq_missing(&s->seq, s->sent);
+}
+
+/* True when nothing was lost, duplicated, reordered or misdelivered. */
+int lg_report_clean(const struct lg_config *cfg, const struct lg_relay_stats *st);
+
+void lg_report_table(FILE *out, const struct lg_config *cfg,
+                     const struct lg_relay_stats *st,
+                     const struct lg_report_info *info);
+void lg_report_json(FILE *out, const struct lg_config *cfg,
+                    const struct lg_relay_stats *st,
+                    const struct lg_report_info *info);
+
+#endif
