@@ -11,6 +11,7 @@
  * span lines. It does not expand $variables.
  */
 #include "config.h"
+#include "pci.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -248,32 +249,6 @@ static int parse_socket_pattern(struct vio4wd_config *cfg, const struct variable
 
 /* ---- list parsers ------------------------------------------------------ */
 
-static bool is_hex_run(const char *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (!isxdigit((unsigned char)p[i]))
-            return false;
-    return true;
-}
-
-/* "0000:05:08.1" or "05:08.1" (domain 0). */
-static bool is_pci_address(const char *s)
-{
-    size_t len = strlen(s);
-    if (len == 12 && s[4] == ':' && is_hex_run(s, 4))
-        s += 5, len -= 5;
-    if (len != 7 || s[2] != ':' || s[5] != '.' || !is_hex_run(s, 2) || !is_hex_run(s + 3, 2))
-        return false;
-    return strtoul((char[]){s[3], s[4], 0}, NULL, 16) <= 0x1f && s[6] >= '0' && s[6] <= '7';
-}
-
-/* Anything whose first ':'-separated part is all hex means to be a PCI address. */
-static bool looks_like_pci(const char *s)
-{
-    size_t head = strcspn(s, ":");
-    return s[head] == ':' && head > 0 && is_hex_run(s, head);
-}
-
 /* A DPDK device string: a driver/device name, optionally ",key=value,...". */
 static bool is_device_string(const char *s)
 {
@@ -323,8 +298,9 @@ static int parse_static_vf(const char *name, const char *item, struct vio4wd_sta
     memcpy(out->device, item, dev_len);
     out->device[dev_len] = '\0';
 
-    if (looks_like_pci(out->device)) {
-        if (!is_pci_address(out->device))
+    struct pci_address pci;
+    if (pci_looks_like(out->device)) {
+        if (!pci_parse(out->device, &pci))
             return reject(err, errlen, name, item,
                           "'%s' is not a PCI address; use DDDD:BB:SS.F as in 0000:05:08.1 "
                           "(slot 00-1f, function 0-7)", out->device);
