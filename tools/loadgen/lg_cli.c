@@ -34,8 +34,13 @@ lg_usage(const char *prog, FILE *out)
 "  -d, --duration T      send for T (default 10s; 0 = until SIGINT/SIGTERM)\n"
 "  -g, --grace T         after sending stops, keep receiving for up to T\n"
 "                        before counting what is missing as lost (default 1s)\n"
-"  --connect-timeout T   wait up to T for every relay's sockets and links\n"
-"                        before traffic starts (default 30s)\n"
+"  --connect-timeout T   wait up to T for every relay's sockets and links,\n"
+"                        and for a probe packet to come back through each\n"
+"                        relay in each direction, before traffic starts\n"
+"                        (default 30s)\n"
+"  --no-probe            start as soon as the links are up, without probes\n"
+"                        (packets the relay drops while it gets ready then\n"
+"                        count as lost)\n"
 "  --socket-dir DIR      default vhost-user sockets are\n"
 "                        DIR/virtio-forwarder<ID>.sock (default /tmp, as the\n"
 "                        relay's default VIRTIOFWD_SOCKET_FNAME_PATTERN)\n"
@@ -369,7 +374,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
 {
     enum {
         OPT_RELAY = 256, OPT_CONNECT_TIMEOUT, OPT_SOCKET_DIR, OPT_MEMIF_DIR,
-        OPT_BURST, OPT_WINDOW_BITS, OPT_JSON, OPT_EXPECT_NO_LOSS,
+        OPT_BURST, OPT_WINDOW_BITS, OPT_JSON, OPT_EXPECT_NO_LOSS, OPT_NO_PROBE,
     };
     static const struct option opts[] = {
         { "relay", required_argument, NULL, OPT_RELAY },
@@ -383,6 +388,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
         { "json", no_argument, NULL, OPT_JSON },
         { "quiet", no_argument, NULL, 'q' },
         { "expect-no-loss", no_argument, NULL, OPT_EXPECT_NO_LOSS },
+        { "no-probe", no_argument, NULL, OPT_NO_PROBE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -396,6 +402,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
     cfg->connect_timeout = 30;
     cfg->burst = 32;
     cfg->window_bits = 20;
+    cfg->probe = true;
     strcpy(cfg->socket_dir, "/tmp");
     strcpy(cfg->memif_dir, "/tmp");
 
@@ -454,6 +461,9 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
             break;
         case OPT_EXPECT_NO_LOSS:
             cfg->expect_no_loss = true;
+            break;
+        case OPT_NO_PROBE:
+            cfg->probe = false;
             break;
         case 'h':
             lg_usage(argv[0], stdout);

@@ -44,6 +44,7 @@ struct lg_config {
     bool json;
     bool quiet;
     bool expect_no_loss;
+    bool probe;                      /* check paths before traffic starts */
     char socket_dir[LG_PATH_MAX];
     char memif_dir[LG_PATH_MAX];
     unsigned nrelays;

@@ -14,11 +14,15 @@
 struct lg_stamp {
     uint32_t magic;
     uint16_t relay;
-    uint8_t dir;                     /* enum lg_dir */
+    uint8_t dir;                     /* enum lg_dir, | LG_DIR_PROBE */
     uint8_t version;
     uint64_t seq;                    /* per relay and direction, from 0 */
     uint64_t tsc;                    /* rte_rdtsc() when the burst was built */
 } __attribute__((packed));
+
+/* Probes check that a path forwards before measured traffic starts; they
+ * carry their own sequence numbers and are never counted. */
+#define LG_DIR_PROBE 0x80
 
 #define LG_HDR_LEN (LG_STAMP_OFF + sizeof(struct lg_stamp))    /* 38 */
 

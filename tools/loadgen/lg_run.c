@@ -33,9 +33,10 @@
 /* Gather about this much traffic per burst at low rates, instead of one
  * packet per wake-up. */
 #define LG_BATCH_S 50e-6
-/* A stream that falls behind by more than this stops trying to catch up:
- * the excess is counted as missed (the port refused it). */
-#define LG_BACKLOG_S 2e-3
+/* A stream that falls behind by more than this (the generator was not
+ * scheduled, or the port refused packets) stops trying to catch up:
+ * the excess is counted as missed. */
+#define LG_BACKLOG_S 20e-3
 
 struct lg_lcore_ctx {
     struct lg_run *run;
@@ -139,6 +140,10 @@ relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, int expect,
         memcpy(&stamp, p + LG_STAMP_OFF, sizeof(stamp));
         if (stamp.magic != LG_MAGIC || stamp.version != LG_STAMP_VERSION) {
             r->st->invalid++;
+            continue;
+        }
+        if (stamp.relay == r->cfg->id && stamp.dir == (expect | LG_DIR_PROBE)) {
+            r->probe_back[expect] = 1;
             continue;
         }
         if (stamp.relay != r->cfg->id || stamp.dir != expect) {
@@ -265,6 +270,81 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
     if (due - k >= batch || k < n)
         *wait_s = 0;
     return k;
+}
+
+static void nap(double s);
+
+static void
+probe_tx(struct lg_relay_rt *r, int d)
+{
+    struct lg_stream_rt *s = &r->s[d];
+    struct rte_mbuf *m = rte_pktmbuf_alloc(r->pool);
+    struct lg_stamp stamp = {
+        .magic = LG_MAGIC,
+        .relay = (uint16_t)r->cfg->id,
+        .dir = (uint8_t)(d | LG_DIR_PROBE),
+        .version = LG_STAMP_VERSION,
+        .seq = r->probe_seq++,
+        .tsc = rte_rdtsc(),
+    };
+    uint8_t *p;
+
+    if (m == NULL)
+        return;
+    p = rte_pktmbuf_mtod(m, uint8_t *);
+    rte_memcpy(p, s->tmpl, s->size);
+    memcpy(p + LG_STAMP_OFF, &stamp, sizeof(stamp));
+    m->data_len = s->size;
+    m->pkt_len = s->size;
+    if (rte_eth_tx_burst(s->tx_port, 0, &m, 1) != 1)
+        rte_pktmbuf_free(m);
+}
+
+int
+lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
+{
+    const struct lg_config *cfg = run->cfg;
+    uint64_t next_tx = 0, now, settle_end = 0;
+    unsigned i;
+    int d;
+
+    for (;;) {
+        int waiting = 0;
+
+        now = rte_rdtsc();
+        for (i = 0; i < cfg->nrelays; i++) {
+            struct lg_relay_rt *r = &run->relay[i];
+
+            relay_rx_all(run, r, 0);
+            for (d = 0; d < LG_NDIR; d++) {
+                if (!r->s[d].enabled || r->probe_back[d])
+                    continue;
+                waiting = 1;
+                if (now >= next_tx)
+                    probe_tx(r, d);
+            }
+        }
+        if (now >= next_tx)
+            next_tx = now + run->hz / 100;
+        if (!waiting) {
+            /* All paths forward; give late probes 50 ms to come back so that
+             * the measured traffic starts on empty rings. */
+            if (settle_end == 0)
+                settle_end = now + run->hz / 20;
+            else if (now >= settle_end)
+                return 0;
+        } else if (now >= deadline_tsc || *run->stop) {
+            for (i = 0; i < cfg->nrelays; i++)
+                for (d = 0; d < LG_NDIR; d++)
+                    if (run->relay[i].s[d].enabled &&
+                        !run->relay[i].probe_back[d])
+                        fprintf(stderr, "vio4wd-loadgen: relay %u: no %s probe "
+                                "came back: the relay does not forward that "
+                                "direction\n", cfg->relay[i].id, lg_dir_name[d]);
+            return -1;
+        }
+        nap(1e-3);
+    }
 }
 
 static void

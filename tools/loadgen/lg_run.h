@@ -28,6 +28,8 @@ struct lg_relay_rt {
     struct lg_stream_rt s[LG_NDIR];
     struct lg_relay_stats *st;
     unsigned lcore;               /* the lcore that owns both ports */
+    int probe_back[LG_NDIR];      /* a probe came back: the path forwards */
+    uint64_t probe_seq;
 };
 
 struct lg_run {
@@ -43,6 +45,11 @@ struct lg_run {
 
 /* Fill templates and per-stream state; call once ports are open. */
 int lg_run_prepare(struct lg_run *run);
+/* Before measured traffic: send a probe on every enabled stream each 10 ms
+ * until one has come back on each (the relay forwards end to end), then
+ * let stragglers drain.  Single-threaded, before lg_run_traffic().  Returns
+ * 0, or -1 at deadline_tsc after printing which paths never answered. */
+int lg_run_probe(struct lg_run *run, uint64_t deadline_tsc);
 /* Send for the duration, then drain; runs on all lcores that own relays. */
 void lg_run_traffic(struct lg_run *run);
 void lg_run_free(struct lg_run *run);

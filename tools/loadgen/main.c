@@ -222,15 +222,26 @@ main(int argc, char **argv)
         }
         rte_delay_us_sleep(10000);
     }
-    if (!cfg.quiet)
-        fprintf(stderr, PROG ": %u relays connected on %u lcores, sending for "
-                "%g s\n", cfg.nrelays, nlcores, cfg.duration);
-
     if (lg_run_prepare(&run) < 0) {
         fprintf(stderr, PROG ": out of memory\n");
         rc = LG_EXIT_RUNTIME;
         goto out;
     }
+    if (cfg.probe) {
+        uint64_t min_deadline = rte_rdtsc() + 2 * rte_get_tsc_hz();
+
+        if (lg_run_probe(&run, deadline > min_deadline ? deadline
+                                                       : min_deadline) < 0) {
+            fprintf(stderr, PROG ": paths not forwarding within %g s "
+                    "(--connect-timeout; --no-probe skips this check)\n",
+                    cfg.connect_timeout);
+            rc = LG_EXIT_RUNTIME;
+            goto out;
+        }
+    }
+    if (!cfg.quiet)
+        fprintf(stderr, PROG ": %u relays connected on %u lcores, sending for "
+                "%g s\n", cfg.nrelays, nlcores, cfg.duration);
     lg_run_traffic(&run);
 
     if (cfg.json)
