@@ -1,0 +1,247 @@
+/* main.c - virtio-forwarder: start-up and shutdown only.
+ *
+ * Order: configuration (exit 2 when bad) -> instance lock and pid file ->
+ * EAL -> counters file -> workers -> relays (static VFs, sockets) ->
+ * control endpoints -> serve until SIGTERM/SIGINT. Shutdown undoes it in
+ * reverse within 2 s; a watchdog removes our files and exits if anything
+ * hangs.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "cnt_writer.h"
+#include "ctl.h"
+#include "ctl_core_sched.h"
+#include "eal.h"
+#include "log.h"
+#include "options.h"
+#include "pidfile.h"
+#include "relay.h"
+#include "vhost.h"
+#include "vio4wd_build_config.h"
+#include "worker.h"
+
+#if HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#define EXIT_BAD_CONFIG 2
+#define SHUTDOWN_WATCHDOG_MS 1800
+
+static volatile sig_atomic_t g_stop;
+static struct pidfile g_lock, g_pidfile;
+
+/* Paths the watchdog removes if an orderly shutdown hangs. */
+static char g_emergency_paths[VIO4WD_MAX_RELAYS + 3][VIO4WD_PATH_MAX + 32];
+static volatile sig_atomic_t g_n_emergency;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void on_watchdog(int sig)
+{
+    (void)sig;
+    static const char msg[] = "virtio-forwarder: shutdown took too long; exiting\n";
+    for (int i = 0; i < g_n_emergency; i++)
+        unlink(g_emergency_paths[i]);
+    if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+        /* nothing more we can do */
+    }
+    _exit(1);
+}
+
+static void add_emergency_path(const char *path)
+{
+    if (g_n_emergency < (int)(sizeof(g_emergency_paths) / sizeof(g_emergency_paths[0]))) {
+        snprintf(g_emergency_paths[g_n_emergency], sizeof(g_emergency_paths[0]), "%s", path);
+        g_n_emergency++;
+    }
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;      /* no SA_RESTART: poll returns EINTR */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = on_watchdog;
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+    char buf[VIO4WD_PATH_MAX];
+    snprintf(buf, sizeof(buf), "%s", dir);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int take_locks(const struct relay_options *o)
+{
+    char path[VIO4WD_PATH_MAX + 32], pid_path[VIO4WD_PATH_MAX + 32], err[512];
+    char real_run[4096], real_pid[4096];
+
+    if (mkdir_p(o->run_dir, 0755) < 0) {
+        log_err("cannot create run directory %s: %s", o->run_dir, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/virtio-forwarder.lock", o->run_dir);
+    if (pidfile_acquire(&g_lock, path, err, sizeof(err)) != 0) {
+        log_err("%s", err);
+        return -1;
+    }
+    add_emergency_path(path);
+    if (realpath(o->run_dir, real_run) && realpath(o->cfg.pid_dir, real_pid) &&
+        strcmp(real_run, real_pid) == 0)
+        return 0;       /* the lock is the pid file */
+    snprintf(pid_path, sizeof(pid_path), "%s/virtio-forwarder.pid", o->cfg.pid_dir);
+    if (pidfile_acquire(&g_pidfile, pid_path, err, sizeof(err)) != 0) {
+        log_err("%s", err);
+        return -1;
+    }
+    add_emergency_path(pid_path);
+    return 0;
+}
+
+static int start_relays(const struct vio4wd_config *cfg)
+{
+    char err[512];
+
+    for (unsigned i = 0; i < cfg->n_static_vfs; i++) {
+        const struct vio4wd_static_vf *vf = &cfg->static_vfs[i];
+        if (relay_add_vf(vf->relay_id, vf->device, err, sizeof(err)) != 0)
+            log_err("VIRTIOFWD_STATIC_VFS: %s=%u: %s", vf->device, vf->relay_id, err);
+    }
+    if (cfg->dynamic_sockets)
+        return 0;
+    for (unsigned id = 0; id < VIO4WD_MAX_RELAYS; id++) {
+        if (relay_add_socket(id, NULL, err, sizeof(err)) != 0) {
+            log_err("%s", err);
+            return -1;
+        }
+        add_emergency_path(g_relays[id].vhost_path);
+    }
+    return 0;
+}
+
+static void shutdown_all(bool eal_up)
+{
+    struct itimerval it = {.it_value = {.tv_sec = SHUTDOWN_WATCHDOG_MS / 1000,
+                                        .tv_usec = (SHUTDOWN_WATCHDOG_MS % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    add_emergency_path(counters_path());
+
+    counters_set_state(VIO4WD_CNT_STOPPED);
+    ctl_shutdown();
+    if (eal_up) {
+        workers_stop();
+        relay_table_shutdown();
+    }
+    counters_destroy();
+    if (eal_up)
+        rte_eal_cleanup();
+    pidfile_release(&g_pidfile);
+    pidfile_release(&g_lock);
+}
+
+int main(int argc, char **argv)
+{
+    struct relay_options *o = calloc(1, sizeof(*o));
+    struct eal_layout *lay = calloc(1, sizeof(*lay));
+    char err[1024] = "";
+    int rc = 1;
+
+    g_lock.fd = g_pidfile.fd = -1;
+    log_open("virtio-forwarder", LOG_INFO, LOG_SINK_STDERR | LOG_SINK_SYSLOG);
+    if (!o || !lay) {
+        log_err("out of memory");
+        return 1;
+    }
+    switch (options_parse(argc, argv, o, err, sizeof(err))) {
+    case OPTIONS_EXIT_OK:
+        return 0;
+    case OPTIONS_BAD:
+        log_err("bad configuration: %s", err);
+        return EXIT_BAD_CONFIG;
+    case OPTIONS_RUN:
+        break;
+    }
+    const struct vio4wd_config *cfg = &o->cfg;
+    log_set_level(cfg->log_level);
+    install_signals();
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);     /* short waits stay short */
+
+    if (take_locks(o) != 0)
+        goto out_locks;
+    if (eal_start(cfg, argv[0], o->n_eal_args, o->eal_args, lay, err, sizeof(err)) != 0) {
+        log_err("%s", err);
+        goto out_locks;
+    }
+    if (counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err, sizeof(err)) != 0) {
+        log_err("%s", err);
+        shutdown_all(true);
+        return 1;
+    }
+    if (workers_init(lay->worker_cpus, lay->worker_lcores, lay->n_workers) != 0 ||
+        relay_table_init(cfg) != 0) {
+        log_err("cannot set up %u workers", lay->n_workers);
+        shutdown_all(true);
+        return 1;
+    }
+    vhost_init(cfg);
+    if (workers_launch() != 0 || start_relays(cfg) != 0 ||
+        ctl_core_sched_init(cfg, err, sizeof(err)) != 0) {
+        if (err[0])
+            log_err("%s", err);
+        shutdown_all(true);
+        return 1;
+    }
+    counters_set_state(VIO4WD_CNT_RUNNING);
+    log_notice("virtio-forwarder %s running: %u workers, main lcore on CPU %u, counters in %s",
+               VIO4WD_VERSION, lay->n_workers, lay->main_cpu, counters_path());
+#if HAVE_LIBSYSTEMD
+    sd_notify(0, "READY=1");
+#endif
+
+    ctl_run(&g_stop);
+
+    log_notice("shutting down");
+#if HAVE_LIBSYSTEMD
+    sd_notify(0, "STOPPING=1");
+#endif
+    shutdown_all(true);
+    log_notice("stopped");
+    free(o);
+    free(lay);
+    return 0;
+
+out_locks:
+    pidfile_release(&g_pidfile);
+    pidfile_release(&g_lock);
+    free(o);
+    free(lay);
+    return rc;
+}

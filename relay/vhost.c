@@ -1,0 +1,163 @@
+/* vhost.c - vhost-user backends: socket registration, features, ownership,
+ * and the device callbacks that connect a guest to its relay. */
+#include "vhost.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_vhost.h>
+
+#include "log.h"
+#include "relay.h"
+
+static const struct vio4wd_config *g_cfg;
+
+void vhost_init(const struct vio4wd_config *cfg)
+{
+    g_cfg = cfg;
+}
+
+static int new_device(int vid)
+{
+    char path[VIO4WD_PATH_MAX];
+    struct relay *r;
+
+    if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
+        return -1;
+    relay_lock();
+    r = relay_find_by_path(path);
+    if (!r) {
+        relay_unlock();
+        log_warning("vhost device %d on %s belongs to no relay", vid, path);
+        return -1;
+    }
+    if (r->vid >= 0) {
+        relay_unlock();
+        log_warning("relay %u: second guest on %s refused", r->id, path);
+        return -1;
+    }
+    /* We poll: ask the guest not to kick us, on every ring. */
+    for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
+        rte_vhost_enable_guest_notification(vid, q, 0);
+    relay_guest_up(r, vid);
+    relay_unlock();
+    return 0;
+}
+
+static void destroy_device(int vid)
+{
+    struct relay *r;
+
+    relay_lock();
+    r = relay_find_by_vid(vid);
+    if (r)
+        relay_guest_down(r);
+    relay_unlock();
+}
+
+static int vring_state_changed(int vid, uint16_t queue_id, int enable)
+{
+    log_debug("vhost device %d: ring %u %s", vid, queue_id, enable ? "enabled" : "disabled");
+    return 0;
+}
+
+static int features_changed(int vid, uint64_t features)
+{
+    /* VHOST_F_LOG_ALL toggles around guest live migration; rte_vhost logs
+     * dirty pages itself, we only note it. */
+    log_info("vhost device %d: dirty-page logging %s", vid,
+             RTE_VHOST_NEED_LOG(features) ? "on (guest migrating)" : "off");
+    return 0;
+}
+
+static const struct rte_vhost_device_ops g_ops = {
+    .new_device = new_device,
+    .destroy_device = destroy_device,
+    .vring_state_changed = vring_state_changed,
+    .features_changed = features_changed,
+};
+
+static void apply_ownership(const char *path)
+{
+    uid_t uid = (uid_t)-1;
+    gid_t gid = (gid_t)-1;
+
+    if (g_cfg->socket_owner[0]) {
+        struct passwd *pw = getpwnam(g_cfg->socket_owner);
+        if (pw)
+            uid = pw->pw_uid;
+        else
+            log_warning("%s: VIRTIOFWD_SOCKET_OWNER '%s' is not a user", path,
+                        g_cfg->socket_owner);
+    }
+    if (g_cfg->socket_group[0]) {
+        struct group *gr = getgrnam(g_cfg->socket_group);
+        if (gr)
+            gid = gr->gr_gid;
+        else
+            log_warning("%s: VIRTIOFWD_SOCKET_GROUP '%s' is not a group", path,
+                        g_cfg->socket_group);
+    }
+    if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
+        log_warning("%s: chown: %s", path, strerror(errno));
+    if (g_cfg->socket_owner[0] || g_cfg->socket_group[0])
+        if (chmod(path, 0660) < 0)
+            log_warning("%s: chmod: %s", path, strerror(errno));
+}
+
+int vhost_socket_start(const char *path, char *err, size_t errlen)
+{
+    uint64_t flags = 0;
+    int rc;
+
+    if (g_cfg->vhost_client)
+        flags |= RTE_VHOST_USER_CLIENT;     /* reconnects by default */
+    if (g_cfg->tso)
+        flags |= RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS;
+    if (!g_cfg->vhost_client)
+        unlink(path);                       /* a stale socket from a crash */
+    rc = rte_vhost_driver_register(path, flags);
+    if (rc) {
+        snprintf(err, errlen, "cannot register vhost-user socket %s", path);
+        return -EINVAL;
+    }
+    uint64_t off = 0;
+    if (!g_cfg->mrgbuf)
+        off |= 1ull << VIRTIO_NET_F_MRG_RXBUF;
+    if (!g_cfg->tso)
+        off |= (1ull << VIRTIO_NET_F_HOST_TSO4) | (1ull << VIRTIO_NET_F_HOST_TSO6) |
+               (1ull << VIRTIO_NET_F_GUEST_TSO4) | (1ull << VIRTIO_NET_F_GUEST_TSO6) |
+               (1ull << VIRTIO_NET_F_HOST_UFO) | (1ull << VIRTIO_NET_F_GUEST_UFO) |
+               (1ull << VIRTIO_NET_F_HOST_ECN) | (1ull << VIRTIO_NET_F_GUEST_ECN) |
+               (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM);
+    if (off)
+        rte_vhost_driver_disable_features(path, off);
+    if (rte_vhost_driver_callback_register(path, &g_ops) != 0 ||
+        rte_vhost_driver_start(path) != 0) {
+        rte_vhost_driver_unregister(path);
+        snprintf(err, errlen, "cannot start vhost-user socket %s", path);
+        return -EIO;
+    }
+    if (!g_cfg->vhost_client)
+        apply_ownership(path);
+    log_debug("vhost-user socket %s (%s mode)", path, g_cfg->vhost_client ? "client" : "server");
+    return 0;
+}
+
+void vhost_socket_stop(const char *path)
+{
+    /* unregister can fail with -EBUSY while the vhost thread is busy with
+     * this socket's connection; retry for a while (bounded). */
+    for (int i = 0; i < 200; i++) {
+        if (rte_vhost_driver_unregister(path) == 0)
+            break;
+        usleep(5000);
+    }
+    if (!g_cfg->vhost_client)
+        unlink(path);
+}

@@ -1,0 +1,440 @@
+/* worker.c - the hot loop: burst in, burst out, no allocation, no copy, no
+ * syscall and no lock per packet.
+ *
+ * VF->VM: rte_eth_rx_burst on the VF, rte_vhost_enqueue_burst to the guest
+ * (which copies into guest buffers; we free the mbufs it took).
+ * VM->VF: rte_vhost_dequeue_burst from the guest, rte_eth_tx_burst to the VF
+ * (which takes the mbufs it accepts).
+ * Packets the destination refuses stay in the direction's leftover slot and
+ * are retried first; no new packets are received for that queue meanwhile,
+ * so the source sees back-pressure. After LEFTOVER_DROP_US of refusals they
+ * are dropped and counted as "queue full".
+ */
+#include "worker.h"
+
+#include <sys/prctl.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_vhost.h>
+
+#include "cnt_writer.h"
+#include "log.h"
+#include "migrate.h"
+
+struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
+unsigned g_n_workers;
+
+#define LEFTOVER_DROP_US  200   /* refused this long: drop as queue full */
+#define IDLE_LOOPS_BEFORE_SLEEP 256
+#define BACKOFF_MIN_US    4
+#define BACKOFF_MAX_US    32
+#define VIRTIO_RXQ_OF(q)  ((uint16_t)((q) * 2))      /* guest's receive ring */
+#define VIRTIO_TXQ_OF(q)  ((uint16_t)((q) * 2 + 1))  /* guest's transmit ring */
+
+static uint64_t g_drop_tsc;
+
+/* What one service of a direction changed; committed to the counters in one
+ * seqcount write. */
+struct dir_delta {
+    uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
+    uint64_t full_pkts, full_bytes, nc_pkts, nc_bytes;
+    uint64_t rx_bursts, rx_full_bursts;
+};
+
+static inline uint64_t bytes_of(struct rte_mbuf **pkts, uint16_t n)
+{
+    uint64_t b = 0;
+    for (uint16_t i = 0; i < n; i++)
+        b += rte_pktmbuf_pkt_len(pkts[i]);
+    return b;
+}
+
+static inline void drop(struct rte_mbuf **pkts, uint16_t n, uint64_t *pk, uint64_t *by)
+{
+    if (!n)
+        return;
+    *pk += n;
+    *by += bytes_of(pkts, n);
+    rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/* Offers the leftovers to the destination. Returns true when none remain. */
+static inline bool flush_leftover(struct relay_leftover *lo, struct relay *r, uint8_t dir,
+                                  int vid, bool vf_ready, uint16_t q, uint64_t now,
+                                  struct dir_delta *dd)
+{
+    struct rte_mbuf **p = &lo->pkts[lo->off];
+    uint16_t sent;
+
+    if (dir == VIO4WD_DIR_VF_TO_VM) {
+        if (vid < 0) {
+            drop(p, lo->n, &dd->nc_pkts, &dd->nc_bytes);
+            lo->n = 0;
+            return true;
+        }
+        sent = rte_vhost_enqueue_burst(vid, VIRTIO_RXQ_OF(q), p, lo->n);
+        if (sent) {
+            dd->tx_pkts += sent;
+            dd->tx_bytes += bytes_of(p, sent);
+            rte_pktmbuf_free_bulk(p, sent);
+        }
+    } else {
+        if (!vf_ready) {
+            drop(p, lo->n, &dd->nc_pkts, &dd->nc_bytes);
+            lo->n = 0;
+            return true;
+        }
+        sent = rte_eth_tx_burst(r->vf_port, q, p, lo->n);
+        if (sent) {
+            dd->tx_pkts += sent;
+            dd->tx_bytes += bytes_of(p, sent);
+        }
+    }
+    lo->n -= sent;
+    lo->off += sent;
+    if (!lo->n)
+        return true;
+    if (sent)
+        lo->since_tsc = now;
+    else if (now - lo->since_tsc > g_drop_tsc) {
+        drop(&lo->pkts[lo->off], lo->n, &dd->full_pkts, &dd->full_bytes);
+        lo->n = 0;
+        return true;
+    }
+    return false;
+}
+
+static inline void keep_leftover(struct relay_leftover *lo, struct rte_mbuf **pkts,
+                                 uint16_t from, uint16_t n, uint64_t now)
+{
+    for (uint16_t i = from; i < n; i++)
+        lo->pkts[i - from] = pkts[i];
+    lo->n = (uint16_t)(n - from);
+    lo->off = 0;
+    lo->since_tsc = now;
+}
+
+static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16_t q,
+                                    int vid, uint64_t now, struct dir_delta *dd)
+{
+    struct relay_leftover *lo = &d->left[q];
+    struct rte_mbuf *pkts[RELAY_BURST];
+    uint16_t n, sent;
+
+    if (lo->n && !flush_leftover(lo, r, d->dir, vid, true, q, now, dd))
+        return;
+    n = rte_eth_rx_burst(r->vf_port, q, pkts, RELAY_BURST);
+    if (!n)
+        return;
+    dd->rx_pkts += n;
+    dd->rx_bursts++;
+    dd->rx_full_bursts += (n == RELAY_BURST);
+    uint64_t bytes = bytes_of(pkts, n);
+    dd->rx_bytes += bytes;
+    if (vid < 0) {
+        dd->nc_pkts += n;
+        dd->nc_bytes += bytes;
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    sent = rte_vhost_enqueue_burst(vid, VIRTIO_RXQ_OF(q), pkts, n);
+    if (sent == n) {
+        dd->tx_pkts += n;
+        dd->tx_bytes += bytes;
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    dd->tx_pkts += sent;
+    dd->tx_bytes += bytes_of(pkts, sent);
+    rte_pktmbuf_free_bulk(pkts, sent);
+    keep_leftover(lo, pkts, sent, n, now);
+}
+
+static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16_t q,
+                                    int vid, bool vf_ready, uint64_t now,
+                                    struct dir_delta *dd)
+{
+    struct relay_leftover *lo = &d->left[q];
+    struct rte_mbuf *pkts[RELAY_BURST];
+    uint16_t n, sent;
+
+    if (lo->n && !flush_leftover(lo, r, d->dir, vid, vf_ready, q, now, dd))
+        return;
+    if (vid < 0)
+        return;
+    n = rte_vhost_dequeue_burst(vid, VIRTIO_TXQ_OF(q), r->pool, pkts, RELAY_BURST);
+    if (!n)
+        return;
+    dd->rx_pkts += n;
+    dd->rx_bursts++;
+    dd->rx_full_bursts += (n == RELAY_BURST);
+    uint64_t bytes = bytes_of(pkts, n);
+    dd->rx_bytes += bytes;
+    if (!vf_ready) {
+        dd->nc_pkts += n;
+        dd->nc_bytes += bytes;
+        rte_pktmbuf_free_bulk(pkts, n);
+        return;
+    }
+    sent = rte_eth_tx_burst(r->vf_port, q, pkts, n);
+    if (sent == n) {
+        dd->tx_pkts += n;
+        dd->tx_bytes += bytes;
+        return;
+    }
+    dd->tx_pkts += sent;
+    dd->tx_bytes += bytes_of(pkts, sent);
+    keep_leftover(lo, pkts, sent, n, now);
+}
+
+static inline void commit(struct relay_dir *d, const struct dir_delta *dd, uint64_t busy,
+                          uint64_t now)
+{
+    struct vio4wd_cnt_dir *c = d->cnt;
+
+    cnt_write_begin(&c->seq);
+    c->rx_pkts += dd->rx_pkts;
+    c->rx_bytes += dd->rx_bytes;
+    c->tx_pkts += dd->tx_pkts;
+    c->tx_bytes += dd->tx_bytes;
+    c->drop_full_pkts += dd->full_pkts;
+    c->drop_full_bytes += dd->full_bytes;
+    c->drop_nc_pkts += dd->nc_pkts;
+    c->drop_nc_bytes += dd->nc_bytes;
+    c->rx_bursts += dd->rx_bursts;
+    c->rx_full_bursts += dd->rx_full_bursts;
+    c->busy_cycles += busy;
+    c->update_tsc = now;
+    cnt_write_end(&c->seq);
+}
+
+/* Services one direction on all its queues. Returns true when it moved or
+ * dropped packets. */
+static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
+{
+    struct relay *r = d->relay;
+    struct dir_delta dd = {0};
+    int vid = __atomic_load_n(&r->vid, __ATOMIC_ACQUIRE);
+    bool vf_ready = __atomic_load_n(&r->vf_ready, __ATOMIC_ACQUIRE);
+    uint16_t nq = __atomic_load_n(&r->n_queues, __ATOMIC_ACQUIRE);
+
+    if (d->dir == VIO4WD_DIR_VF_TO_VM) {
+        if (!vf_ready) {
+            /* the VF is gone: nothing to receive; leftovers came from it */
+            for (uint16_t q = 0; q < RELAY_MAX_QUEUES; q++)
+                if (d->left[q].n) {
+                    drop(&d->left[q].pkts[d->left[q].off], d->left[q].n,
+                         &dd.nc_pkts, &dd.nc_bytes);
+                    d->left[q].n = 0;
+                }
+        } else {
+            for (uint16_t q = 0; q < nq; q++)
+                service_vf_to_vm(d, r, q, vid, now, &dd);
+        }
+    } else {
+        for (uint16_t q = 0; q < nq; q++)
+            service_vm_to_vf(d, r, q, vid, vf_ready, now, &dd);
+    }
+    uint64_t t = rte_rdtsc();
+    *t_end = t;
+    if (likely(!(dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts)))
+        return false;
+    commit(d, &dd, t - now, t);
+    return true;
+}
+
+static void worker_publish(struct worker *w, uint64_t busy, uint64_t idle, uint64_t loops,
+                           uint64_t now)
+{
+    struct vio4wd_cnt_worker *c = w->cnt;
+
+    cnt_write_begin(&c->seq);
+    c->busy_cycles += busy;
+    c->idle_cycles += idle;
+    c->loops += loops;
+    c->n_dirs = w->n_dirs;
+    c->update_tsc = now;
+    cnt_write_end(&c->seq);
+}
+
+static bool masks_pending(const struct worker *w)
+{
+    uint64_t any = 0;
+    for (unsigned i = 0; i < WORKER_MASK_WORDS; i++)
+        any |= __atomic_load_n(&w->release[i], __ATOMIC_RELAXED) |
+               __atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED);
+    return any != 0;
+}
+
+/* At stop: give leftovers a last chance (about 1 ms), then free them. */
+static void drain(struct worker *w)
+{
+    uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() / 1000;
+    bool pending = true;
+
+    while (pending && rte_rdtsc() < deadline) {
+        pending = false;
+        for (uint16_t i = 0; i < w->n_dirs; i++) {
+            struct relay_dir *d = w->dirs[i];
+            struct relay *r = d->relay;
+            int vid = __atomic_load_n(&r->vid, __ATOMIC_ACQUIRE);
+            bool vf_ready = __atomic_load_n(&r->vf_ready, __ATOMIC_ACQUIRE);
+            struct dir_delta dd = {0};
+            uint64_t now = rte_rdtsc();
+            for (uint16_t q = 0; q < RELAY_MAX_QUEUES; q++) {
+                struct relay_leftover *lo = &d->left[q];
+                if (!lo->n)
+                    continue;
+                if (d->dir == VIO4WD_DIR_VF_TO_VM && !vf_ready) {
+                    drop(&lo->pkts[lo->off], lo->n, &dd.nc_pkts, &dd.nc_bytes);
+                    lo->n = 0;
+                } else if (!flush_leftover(lo, r, d->dir, vid, vf_ready, q, now, &dd))
+                    pending = true;
+            }
+            commit(d, &dd, 0, now);
+        }
+    }
+    for (uint16_t i = 0; i < w->n_dirs; i++) {
+        struct relay_dir *d = w->dirs[i];
+        struct dir_delta dd = {0};
+        for (uint16_t q = 0; q < RELAY_MAX_QUEUES; q++) {
+            struct relay_leftover *lo = &d->left[q];
+            drop(&lo->pkts[lo->off], lo->n, &dd.full_pkts, &dd.full_bytes);
+            lo->n = 0;
+        }
+        commit(d, &dd, 0, rte_rdtsc());
+    }
+}
+
+int worker_main(void *arg)
+{
+    struct worker *w = arg;
+    uint64_t busy = 0, idle = 0, loops = 0;
+    unsigned idle_loops = 0, backoff_us = BACKOFF_MIN_US;
+    uint64_t t0 = rte_rdtsc();
+
+    /* Short back-off sleeps must be short: no 50 us default timer slack. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    __atomic_store_n(&w->running, true, __ATOMIC_RELEASE);
+    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->index, w->lcore_id,
+             w->cpu, w->numa_node);
+
+    while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+        bool moved = false;
+        uint64_t t = t0;
+
+        if (unlikely(masks_pending(w)))
+            migrate_worker_poll(w);
+        for (uint16_t i = 0; i < w->n_dirs; i++)
+            moved |= service(w->dirs[i], t, &t);
+        __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
+
+        loops++;
+        if (moved) {
+            busy += t - t0;
+            idle_loops = 0;
+            backoff_us = BACKOFF_MIN_US;
+        } else {
+            idle += t - t0;
+            if (++idle_loops >= IDLE_LOOPS_BEFORE_SLEEP && !masks_pending(w)) {
+                rte_delay_us_sleep(backoff_us);
+                if (backoff_us < BACKOFF_MAX_US)
+                    backoff_us *= 2;
+                uint64_t t2 = rte_rdtsc();
+                idle += t2 - t;
+                t = t2;
+            }
+        }
+        /* Publish per-worker counters every 64 loops, or at once when busy
+         * (cheap: one cache line this worker owns). */
+        if (moved || (loops & 63) == 0) {
+            worker_publish(w, busy, idle, loops, t);
+            busy = idle = loops = 0;
+        }
+        t0 = t;
+    }
+    drain(w);
+    worker_publish(w, busy, idle, loops, rte_rdtsc());
+    __atomic_store_n(&w->running, false, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&w->quiescent, 1, __ATOMIC_RELEASE);
+    log_info("worker %u stopped", w->index);
+    return 0;
+}
+
+int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
+{
+    if (n == 0 || n > VIO4WD_CNT_MAX_WORKERS)
+        return -1;
+    g_drop_tsc = rte_get_tsc_hz() / 1000000 * LEFTOVER_DROP_US;
+    g_n_workers = n;
+    for (unsigned i = 0; i < n; i++) {
+        struct worker *w = &g_workers[i];
+        w->index = i;
+        w->cpu = cpus[i];
+        w->lcore_id = lcores[i];
+        w->numa_node = (int)rte_lcore_to_socket_id(lcores[i]);
+        w->cnt = counters_worker(i);
+        w->cnt->cpu = cpus[i];
+        w->cnt->numa_node = w->numa_node;
+    }
+    counters_header()->n_workers = n;
+    return 0;
+}
+
+int workers_launch(void)
+{
+    for (unsigned i = 0; i < g_n_workers; i++) {
+        int rc = rte_eal_remote_launch(worker_main, &g_workers[i], g_workers[i].lcore_id);
+        if (rc != 0) {
+            log_err("cannot launch worker on lcore %u: %s", g_workers[i].lcore_id,
+                    rte_strerror(-rc));
+            return -1;
+        }
+    }
+    /* Wait until all run, so quiesce and handover see them. */
+    for (unsigned i = 0; i < g_n_workers; i++)
+        while (!__atomic_load_n(&g_workers[i].running, __ATOMIC_ACQUIRE) &&
+               rte_eal_get_lcore_state(g_workers[i].lcore_id) != WAIT)
+            rte_delay_us_sleep(100);
+    return 0;
+}
+
+void workers_stop(void)
+{
+    for (unsigned i = 0; i < g_n_workers; i++)
+        __atomic_store_n(&g_workers[i].stop, true, __ATOMIC_RELEASE);
+    for (unsigned i = 0; i < g_n_workers; i++)
+        rte_eal_wait_lcore(g_workers[i].lcore_id);
+}
+
+int worker_of_cpu(int cpu)
+{
+    for (unsigned i = 0; i < g_n_workers; i++)
+        if ((int)g_workers[i].cpu == cpu)
+            return (int)i;
+    return -1;
+}
+
+void workers_quiesce(void)
+{
+    uint64_t seen[VIO4WD_CNT_MAX_WORKERS];
+    uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() / 2;
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned i = 0; i < g_n_workers; i++)
+        seen[i] = __atomic_load_n(&g_workers[i].quiescent, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < g_n_workers; i++) {
+        struct worker *w = &g_workers[i];
+        while (__atomic_load_n(&w->running, __ATOMIC_ACQUIRE) &&
+               __atomic_load_n(&w->quiescent, __ATOMIC_ACQUIRE) == seen[i]) {
+            if (rte_rdtsc() > deadline) {
+                log_err("worker %u did not pass a quiescent point within 500 ms", i);
+                break;
+            }
+            /* sleep, not spin: the worker may share our CPU */
+            rte_delay_us_sleep(2);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/* cnt_dump.c - prints the relay's counters as "key value" lines, for the
+ * integration tests (and as an example of the counters reader API).
+ *
+ *   cnt_dump RUN_DIR_OR_FILE            all relays in use and all workers
+ *   cnt_dump RUN_DIR_OR_FILE KEY        one value, e.g. relay0.vm_to_vf.rx_pkts
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters.h"
+
+static const char *dir_names[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
+
+int main(int argc, char **argv)
+{
+    char err[512], line[256];
+    static struct vio4wd_counters_snapshot s;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s RUN_DIR|FILE [KEY]\n", argv[0]);
+        return 2;
+    }
+    struct vio4wd_counters *c = vio4wd_counters_open(argv[1], err, sizeof(err));
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    if (vio4wd_counters_snapshot(c, &s) != 0) {
+        fprintf(stderr, "inconsistent snapshot\n");
+        return 1;
+    }
+    const char *key = argc > 2 ? argv[2] : NULL;
+    int found = 0;
+#define OUT(fmt, ...) do { \
+        int n_ = snprintf(line, sizeof(line), fmt, __VA_ARGS__); (void)n_; \
+        char *sp_ = strchr(line, ' '); \
+        if (!key) puts(line); \
+        else if (sp_ && (size_t)(sp_ - line) == strlen(key) && !strncmp(line, key, strlen(key))) \
+            { puts(sp_ + 1); found = 1; } \
+    } while (0)
+    OUT("header.version %u", s.header.version);
+    OUT("header.state %u", s.header.state);
+    OUT("header.epoch %llu", (unsigned long long)s.header.epoch);
+    OUT("header.tsc_hz %llu", (unsigned long long)s.header.tsc_hz);
+    OUT("header.pid %u", s.header.pid);
+    OUT("header.n_workers %u", s.header.n_workers);
+    OUT("read_tsc %llu", (unsigned long long)s.read_tsc);
+    for (unsigned w = 0; w < s.header.n_workers; w++) {
+        const struct vio4wd_cnt_worker *cw = &s.worker[w];
+        OUT("worker%u.cpu %u", w, cw->cpu);
+        OUT("worker%u.n_dirs %u", w, cw->n_dirs);
+        OUT("worker%u.busy_cycles %llu", w, (unsigned long long)cw->busy_cycles);
+        OUT("worker%u.idle_cycles %llu", w, (unsigned long long)cw->idle_cycles);
+        OUT("worker%u.loops %llu", w, (unsigned long long)cw->loops);
+    }
+    for (unsigned r = 0; r < s.header.max_relays; r++) {
+        const struct vio4wd_cnt_relay *cr = &s.relay[r];
+        if (!(cr->flags & VIO4WD_RELAY_IN_USE) && !key)
+            continue;
+        OUT("relay%u.flags %u", r, cr->flags);
+        OUT("relay%u.numa_node %d", r, cr->numa_node);
+        OUT("relay%u.vf_dev %s", r, cr->vf_dev[0] ? cr->vf_dev : "-");
+        OUT("relay%u.vhost_path %s", r, cr->vhost_path[0] ? cr->vhost_path : "-");
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            const struct vio4wd_cnt_dir *cd = &cr->dir[d];
+            const char *dn = dir_names[d];
+#define F(name) OUT("relay%u.%s." #name " %llu", r, dn, (unsigned long long)cd->name)
+            OUT("relay%u.%s.cpu %d", r, dn, cd->cpu);
+            F(rx_pkts); F(rx_bytes); F(tx_pkts); F(tx_bytes);
+            F(drop_full_pkts); F(drop_full_bytes); F(drop_nc_pkts); F(drop_nc_bytes);
+            F(busy_cycles); F(rx_bursts); F(rx_full_bursts); F(migrations);
+            F(last_migration_tsc); F(update_tsc);
+#undef F
+        }
+    }
+    vio4wd_counters_close(c);
+    if (key && !found) {
+        fprintf(stderr, "no key %s\n", key);
+        return 1;
+    }
+    return 0;
+}

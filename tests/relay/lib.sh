@@ -1,0 +1,109 @@
+# lib.sh - shared helpers for the relay integration tests (sourced).
+#
+# Every process a test starts runs in its own session (setsid), so cleanup
+# can kill its whole process group. cleanup runs on EXIT, whatever happens:
+# it kills what we started, removes our temp dir and DPDK's runtime dirs for
+# our file prefixes.
+set -u
+
+T=$(mktemp -d /tmp/vio4wd-test.XXXXXX)
+PREFIX="v4t$$"                  # unique DPDK --file-prefix stem
+PIDS=()
+FAILED=0
+# A stdin that never delivers EOF (testpmd exits on EOF of stdin).
+mkfifo "$T/stdin"
+exec 8<>"$T/stdin"
+
+cleanup() {
+    local rc=$?
+    for pid in "${PIDS[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null
+    done
+    sleep 0.3
+    for pid in "${PIDS[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null
+    done
+    if [ "$rc" != 0 ] || [ "$FAILED" != 0 ]; then
+        for f in "$T"/*.log; do
+            [ -f "$f" ] || continue
+            echo "---- $f (last 30 lines)"
+            tail -n 30 "$f"
+        done
+    fi
+    rm -rf "$T" /var/run/dpdk/"$PREFIX"* /dev/shm/"$PREFIX"* 2>/dev/null
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+    echo "FAIL: $*" >&2
+    FAILED=1
+    exit 1
+}
+
+ok() {
+    echo "ok: $*"
+}
+
+# spawn LOGNAME CMD... : runs CMD in a new session, output to $T/LOGNAME.log;
+# sets SPAWNED to its pid.
+spawn() {
+    local name=$1
+    shift
+    setsid "$@" >"$T/$name.log" 2>&1 <&8 &
+    SPAWNED=$!
+    PIDS+=("$SPAWNED")
+}
+
+# wait_for SECONDS CMD... : polls CMD every 0.1 s until it succeeds.
+wait_for() {
+    local limit=$1
+    shift
+    local end=$((SECONDS + limit))
+    while ! "$@" >/dev/null 2>&1; do
+        [ $SECONDS -lt $end ] || return 1
+        sleep 0.1
+    done
+}
+
+# stop_pid PID SECONDS : SIGTERM, wait up to SECONDS; returns the exit code
+# (or 124 on timeout, after which the group is killed).
+stop_pid() {
+    local pid=$1 limit=$2
+    kill -TERM "$pid" 2>/dev/null
+    local end=$(( $(date +%s%N) + limit * 1000000000 ))
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ "$(date +%s%N)" -gt "$end" ]; then
+            kill -KILL -- "-$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+            return 124
+        fi
+        sleep 0.02
+    done
+    wait "$pid"
+}
+
+# cnt KEY : one counter value of the relay running on $T/run.
+cnt() {
+    "$CNT_DUMP" "$T/run" "$1"
+}
+
+relay_running() {
+    [ "$(cnt header.state 2>/dev/null)" = 1 ]
+}
+
+guest_up() {   # guest_up RELAY
+    local f
+    f=$(cnt "relay$1.flags") || return 1
+    [ $(( f & 8 )) -ne 0 ]
+}
+
+guest_down() {
+    ! guest_up "$1"
+}
+
+# The EAL options every DPDK process here needs; $1 = name suffix.
+eal_opts() {
+    echo "--no-huge -m 512 --no-pci --file-prefix=${PREFIX}$1"
+}
