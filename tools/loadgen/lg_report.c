@@ -123,6 +123,7 @@ json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
             "\"unique\":%llu,\"lost\":%llu,\"duplicated\":%llu,"
             "\"reordered\":%llu,\"late\":%llu,\"out_of_window\":%llu,"
             "\"bogus\":%llu,\"missed\":%llu,\"tx_full\":%llu,"
+            "\"probes_sent\":%llu,\"probes_back\":%llu,"
             "\"rate_pps\":%.1f,\"latency_us\":{\"min\":%.2f,\"avg\":%.2f,"
             "\"max\":%.2f}}",
             (unsigned long long)s->target, (unsigned long long)s->sent,
@@ -135,6 +136,8 @@ json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
             (unsigned long long)s->seq.out_of_window,
             (unsigned long long)s->bogus, (unsigned long long)s->missed,
             (unsigned long long)s->tx_full,
+            (unsigned long long)s->probes_sent,
+            (unsigned long long)s->probes_back,
             send_s > 0 ? (double)s->sent / send_s : 0.0,
             s->lat_n ? s->lat_min_us : 0.0, lat_avg(s), s->lat_max_us);
 }

@@ -144,6 +144,7 @@ relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, int expect,
         }
         if (stamp.relay == r->cfg->id && stamp.dir == (expect | LG_DIR_PROBE)) {
             r->probe_back[expect] = 1;
+            r->st->dir[expect].probes_back++;
             continue;
         }
         if (stamp.relay != r->cfg->id || stamp.dir != expect) {
@@ -267,8 +268,13 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
         ss->tx_full += n - k;
     }
     ss->sent += k;
-    if (due - k >= batch || k < n)
+    if (k < n) {
+        /* The peer is not taking packets: retry soon, without spinning. */
+        if (*wait_s > LG_MIN_SLEEP_S)
+            *wait_s = LG_MIN_SLEEP_S;
+    } else if (due - k >= batch) {
         *wait_s = 0;
+    }
     return k;
 }
 
@@ -298,6 +304,8 @@ probe_tx(struct lg_relay_rt *r, int d)
     m->pkt_len = s->size;
     if (rte_eth_tx_burst(s->tx_port, 0, &m, 1) != 1)
         rte_pktmbuf_free(m);
+    else
+        r->st->dir[d].probes_sent++;
 }
 
 int

@@ -16,6 +16,8 @@ struct lg_stream_stats {
     uint64_t tx_full;       /* packets a tx burst refused (retried later) */
     uint64_t late;          /* received after sending stopped */
     uint64_t bogus;         /* stamped with a sequence never sent */
+    uint64_t probes_sent;   /* path probes the port accepted: not traffic, */
+    uint64_t probes_back;   /* but a peer's own counters include them */
     uint64_t lat_n;         /* latency samples: every received packet */
     double lat_sum_us;
     double lat_min_us;

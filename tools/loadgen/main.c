@@ -127,6 +127,9 @@ main(int argc, char **argv)
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    /* A relay that dies leaves sockets whose next write would kill us with
+     * SIGPIPE (memif says goodbye on close); we want the report instead. */
+    signal(SIGPIPE, SIG_IGN);
 
     memset(&run, 0, sizeof(run));
     run.cfg = &cfg;
