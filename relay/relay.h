@@ -37,6 +37,7 @@ struct relay;
 struct relay_leftover {
     uint16_t n;                 /* packets left, starting at off */
     uint16_t off;
+    bool stalled;               /* destination refused all for too long */
     uint64_t since_tsc;         /* when the oldest was first refused */
     struct rte_mbuf *pkts[RELAY_BURST];
 };

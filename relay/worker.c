@@ -7,8 +7,12 @@
  * (which takes the mbufs it accepts).
  * Packets the destination refuses stay in the direction's leftover slot and
  * are retried first; no new packets are received for that queue meanwhile,
- * so the source sees back-pressure. After LEFTOVER_DROP_US of refusals they
- * are dropped and counted as "queue full".
+ * so the source sees back-pressure (a guest stalled by the host scheduler
+ * loses nothing). When the destination has refused everything for
+ * LEFTOVER_DROP_US, the leftovers are dropped and the queue goes "stalled":
+ * whatever the destination refuses is then dropped at once and counted as
+ * "queue full", until it accepts a packet again. So a dead guest costs
+ * counted drops, not a silently overflowing VF ring.
  */
 #include "worker.h"
 
@@ -26,7 +30,7 @@
 struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 unsigned g_n_workers;
 
-#define LEFTOVER_DROP_US  200   /* refused this long: drop as queue full */
+#define LEFTOVER_DROP_US  20000 /* refused this long: drop as queue full */
 #define IDLE_LOOPS_BEFORE_SLEEP 256
 #define BACKOFF_MIN_US    4
 #define BACKOFF_MAX_US    32
@@ -94,6 +98,8 @@ static inline bool flush_leftover(struct relay_leftover *lo, struct relay *r, ui
     }
     lo->n -= sent;
     lo->off += sent;
+    if (sent)
+        lo->stalled = false;
     if (!lo->n)
         return true;
     if (sent)
@@ -101,14 +107,24 @@ static inline bool flush_leftover(struct relay_leftover *lo, struct relay *r, ui
     else if (now - lo->since_tsc > g_drop_tsc) {
         drop(&lo->pkts[lo->off], lo->n, &dd->full_pkts, &dd->full_bytes);
         lo->n = 0;
+        lo->stalled = true;
         return true;
     }
     return false;
 }
 
+/* Keeps what the destination refused, or drops it while the queue is
+ * stalled. 'from' > 0 means it accepted some: no longer stalled. */
 static inline void keep_leftover(struct relay_leftover *lo, struct rte_mbuf **pkts,
-                                 uint16_t from, uint16_t n, uint64_t now)
+                                 uint16_t from, uint16_t n, uint64_t now,
+                                 struct dir_delta *dd)
 {
+    if (from)
+        lo->stalled = false;
+    else if (lo->stalled) {
+        drop(&pkts[from], (uint16_t)(n - from), &dd->full_pkts, &dd->full_bytes);
+        return;
+    }
     for (uint16_t i = from; i < n; i++)
         lo->pkts[i - from] = pkts[i];
     lo->n = (uint16_t)(n - from);
@@ -144,12 +160,13 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
         dd->tx_pkts += n;
         dd->tx_bytes += bytes;
         rte_pktmbuf_free_bulk(pkts, n);
+        lo->stalled = false;
         return;
     }
     dd->tx_pkts += sent;
     dd->tx_bytes += bytes_of(pkts, sent);
     rte_pktmbuf_free_bulk(pkts, sent);
-    keep_leftover(lo, pkts, sent, n, now);
+    keep_leftover(lo, pkts, sent, n, now, dd);
 }
 
 static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16_t q,
@@ -182,11 +199,12 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     if (sent == n) {
         dd->tx_pkts += n;
         dd->tx_bytes += bytes;
+        lo->stalled = false;
         return;
     }
     dd->tx_pkts += sent;
     dd->tx_bytes += bytes_of(pkts, sent);
-    keep_leftover(lo, pkts, sent, n, now);
+    keep_leftover(lo, pkts, sent, n, now, dd);
 }
 
 static inline void commit(struct relay_dir *d, const struct dir_delta *dd, uint64_t busy,
