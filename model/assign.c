@@ -1,0 +1,559 @@
+/* The assignment solver: validation, the split into NUMA nodes, the solver
+ * pipeline per node (greedy, local search, bound, fast path, ILP stages) and
+ * the hyperthread tie-break. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign.h"
+#include "bound.h"
+#include "greedy.h"
+#include "ilp.h"
+#include "internal.h"
+#include "localsearch.h"
+
+void model_assign_defaults(struct model_assign_params *params)
+{
+    *params = (struct model_assign_params){
+        .time_limit_s = 0.1,
+        .moves_time_limit_s = 0.2,
+        .mip_gap = 0.005,
+        .migration_slack = 0.01,
+        .global_numa = false,
+        .keep_current = true,
+    };
+}
+
+void model_solution_free(struct model_solution *sol)
+{
+    if (sol == NULL) return;
+    free(sol->worker);
+    memset(sol, 0, sizeof(*sol));
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                           */
+/* ------------------------------------------------------------------ */
+
+static bool worker_on_node(const struct model_problem *pb, int numa)
+{
+    for (int w = 0; w < pb->n_workers; w++)
+        if (pb->workers[w].numa == numa) return true;
+    return false;
+}
+
+int model_problem_check(const struct model_problem *pb, bool global_numa,
+                        char *errbuf, size_t errlen)
+{
+    if (pb == NULL)
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "no problem given");
+    if (pb->n_workers <= 0 || pb->workers == NULL)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "no workers (n_workers = %d): nothing can run",
+                          pb->n_workers);
+    if (pb->n_jobs < 0 || (pb->n_jobs > 0 && pb->jobs == NULL))
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "bad job list (n_jobs = %d)", pb->n_jobs);
+
+    for (int w = 0; w < pb->n_workers; w++) {
+        const struct model_worker *wk = &pb->workers[w];
+        if (wk->cpu < 0)
+            return model_fail(errbuf, errlen, MODEL_EINVAL,
+                              "worker %d: cpu %d is negative", w, wk->cpu);
+        if (!global_numa && wk->numa < 0)
+            return model_fail(errbuf, errlen, MODEL_EINVAL,
+                              "worker %d (cpu %d): NUMA node %d is negative",
+                              w, wk->cpu, wk->numa);
+        for (int v = 0; v < w; v++)
+            if (pb->workers[v].cpu == wk->cpu)
+                return model_fail(errbuf, errlen, MODEL_EINVAL,
+                                  "cpu %d is listed as worker %d and %d",
+                                  wk->cpu, v, w);
+    }
+
+    for (int j = 0; j < pb->n_jobs; j++) {
+        const struct model_job *jb = &pb->jobs[j];
+        if (!isfinite(jb->load) || jb->load < 0.0)
+            return model_fail(errbuf, errlen, MODEL_EINVAL,
+                              "job %d: load %g is not a finite number >= 0",
+                              j, jb->load);
+        if (jb->current < -1 || jb->current >= pb->n_workers)
+            return model_fail(errbuf, errlen, MODEL_EINVAL,
+                              "job %d: current worker %d is out of range "
+                              "[-1, %d)", j, jb->current, pb->n_workers);
+        if (!global_numa && !worker_on_node(pb, jb->numa))
+            return model_fail(errbuf, errlen, MODEL_EINVAL,
+                              "job %d is on NUMA node %d, which has no "
+                              "worker (use global NUMA optimisation or add "
+                              "a worker there)", j, jb->numa);
+    }
+    return MODEL_OK;
+}
+
+static int check_params(const struct model_assign_params *p, char *errbuf,
+                        size_t errlen)
+{
+    if (!isfinite(p->time_limit_s) || p->time_limit_s <= 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "time limit %g s must be > 0", p->time_limit_s);
+    if (!isfinite(p->moves_time_limit_s) || p->moves_time_limit_s <= 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "migration time limit %g s must be > 0",
+                          p->moves_time_limit_s);
+    if (!isfinite(p->mip_gap) || p->mip_gap < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "MIP gap %g must be >= 0", p->mip_gap);
+    if (!isfinite(p->migration_slack) || p->migration_slack < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "migration slack %g must be >= 0",
+                          p->migration_slack);
+    return MODEL_OK;
+}
+
+double model_assignment_makespan(const struct model_problem *pb,
+                                 const int *worker)
+{
+    double *wl = calloc((size_t)pb->n_workers, sizeof(*wl));
+    double best = 0.0;
+
+    if (wl == NULL) return NAN;
+    for (int j = 0; j < pb->n_jobs; j++)
+        if (worker[j] >= 0 && worker[j] < pb->n_workers)
+            wl[worker[j]] += pb->jobs[j].load;
+    best = model_max_load(wl, pb->n_workers);
+    free(wl);
+    return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* One NUMA node (or everything, with global NUMA)                      */
+/* ------------------------------------------------------------------ */
+
+/* The node's slice of the problem in local numbering: job i is global job
+ * jobs[i], core c is global worker cores[c]. */
+struct node {
+    int n, m;
+    int *jobs;
+    int *cores;
+    double *load;
+    int *home;      /* local core of the current worker, -1 if none */
+    bool has_home;  /* some job has a current worker on this node */
+    int *asg;       /* result, local cores */
+    int *greedy;    /* upstream greedy, local cores */
+    double makespan, bound, greedy_makespan;
+    int ilp_runs;
+};
+
+static void node_free(struct node *nd)
+{
+    free(nd->jobs);
+    free(nd->cores);
+    free(nd->load);
+    free(nd->home);
+    free(nd->asg);
+    free(nd->greedy);
+}
+
+/* Collect the jobs and workers of NUMA node `numa` (all of them when
+ * `all`).  Returns MODEL_ENOMEM or MODEL_OK. */
+static int node_build(const struct model_problem *pb, bool all, int numa,
+                      bool keep_current, struct node *nd)
+{
+    int *local = malloc(sizeof(*local) * (size_t)pb->n_workers);
+    size_t nj = (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1);
+
+    memset(nd, 0, sizeof(*nd));
+    nd->jobs = malloc(sizeof(*nd->jobs) * nj);
+    nd->cores = malloc(sizeof(*nd->cores) * (size_t)pb->n_workers);
+    nd->load = malloc(sizeof(*nd->load) * nj);
+    nd->home = malloc(sizeof(*nd->home) * nj);
+    nd->asg = malloc(sizeof(*nd->asg) * nj);
+    nd->greedy = malloc(sizeof(*nd->greedy) * nj);
+    if (local == NULL || nd->jobs == NULL || nd->cores == NULL ||
+        nd->load == NULL || nd->home == NULL || nd->asg == NULL ||
+        nd->greedy == NULL) {
+        free(local);
+        node_free(nd);
+        return MODEL_ENOMEM;
+    }
+
+    for (int w = 0; w < pb->n_workers; w++) {
+        local[w] = -1;
+        if (all || pb->workers[w].numa == numa) {
+            local[w] = nd->m;
+            nd->cores[nd->m++] = w;
+        }
+    }
+    for (int j = 0; j < pb->n_jobs; j++) {
+        const struct model_job *jb = &pb->jobs[j];
+        if (!all && jb->numa != numa) continue;
+        nd->jobs[nd->n] = j;
+        nd->load[nd->n] = jb->load;
+        /* A job currently on another node's worker (global optimisation
+         * was just turned off) has no valid home here: it must move. */
+        nd->home[nd->n] = keep_current && jb->current >= 0
+                          ? local[jb->current] : -1;
+        if (nd->home[nd->n] >= 0) nd->has_home = true;
+        nd->n++;
+    }
+    free(local);
+    return MODEL_OK;
+}
+
+/* Stage 1: the best makespan we can find and prove in the time limit. */
+static int solve_makespan(struct node *nd, const int *order,
+                          const struct model_assign_params *p, int *best)
+{
+    int n = nd->n, m = nd->m, ret = MODEL_OK;
+    double *cl = malloc(sizeof(*cl) * (size_t)m);
+
+    if (cl == NULL) return MODEL_ENOMEM;
+    greedy_lpt(nd->load, n, m, order, nd->greedy, cl);
+    nd->greedy_makespan = model_max_load(cl, m);
+    nd->bound = bound_makespan(nd->load, n, m, order);
+
+    memcpy(best, nd->greedy, sizeof(*best) * (size_t)n);
+    nd->makespan = ls_descent(nd->load, n, m, best, cl);
+    free(cl);
+
+    /* Fast path: the heuristic is already within the gap of the bound. */
+    if (nd->makespan <= nd->bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS ||
+        m < 2)
+        return MODEL_OK;
+
+    int *ilp = malloc(sizeof(*ilp) * (size_t)n);
+    struct ilp_outcome out;
+    if (ilp == NULL) return MODEL_ENOMEM;
+    /* Cores are interchangeable for the makespan, so symmetry breaking is
+     * valid here even when a current assignment exists: stage 2 works on
+     * its own model without it. */
+    ret = ilp_min_makespan(nd->load, n, m, order, true, nd->bound, best,
+                           p->mip_gap, p->time_limit_s, ilp, &out);
+    if (ret == MODEL_OK) {
+        double ms = model_makespan(nd->load, n, ilp, m);
+        nd->ilp_runs++;
+        if (ms < nd->makespan) {
+            nd->makespan = ms;
+            memcpy(best, ilp, sizeof(*best) * (size_t)n);
+        }
+        if (out.bound > nd->bound && out.bound <= nd->makespan)
+            nd->bound = out.bound;
+    }
+    free(ilp);
+    return ret;
+}
+
+/* Stage 2: fewest moves from home[] with every core under the cap. */
+static int solve_moves(struct node *nd, const int *fresh,
+                       const struct model_assign_params *p)
+{
+    int n = nd->n, m = nd->m, ret = MODEL_OK;
+    /* Never worse than greedy, whatever the slack. */
+    double limit = nd->greedy_makespan > nd->makespan
+                   ? nd->greedy_makespan : nd->makespan;
+    double cap = nd->makespan * (1.0 + p->migration_slack);
+    int *repaired = malloc(sizeof(*repaired) * (size_t)n);
+    int *relabel = malloc(sizeof(*relabel) * (size_t)n);
+    int *start, moves_lb;
+
+    if (cap > limit) cap = limit;
+    cap += MODEL_LOAD_EPS;
+    if (repaired == NULL || relabel == NULL) {
+        ret = MODEL_ENOMEM;
+        goto out;
+    }
+
+    /* Two warm starts: repair the current assignment with few moves, or
+     * relabel the fresh solution to keep as many jobs as it can.  The
+     * relabelled one always fits (its makespan is the stage-1 one). */
+    memcpy(relabel, fresh, sizeof(*relabel) * (size_t)n);
+    ls_relabel_towards(n, m, nd->home, relabel);
+    start = relabel;
+    if (ls_repair(nd->load, n, m, nd->home, nd->home, cap, repaired) &&
+        model_count_moves(repaired, nd->home, n) <=
+        model_count_moves(relabel, nd->home, n))
+        start = repaired;
+
+    memcpy(nd->asg, start, sizeof(*nd->asg) * (size_t)n);
+    moves_lb = bound_moves(nd->load, n, m, nd->home, cap);
+    if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
+        struct ilp_outcome out;
+        ret = ilp_min_moves(nd->load, n, m, nd->home, cap, start, moves_lb,
+                            p->moves_time_limit_s, nd->asg, &out);
+        if (ret == MODEL_OK) nd->ilp_runs++;
+    }
+    nd->makespan = model_makespan(nd->load, n, nd->asg, m);
+out:
+    free(repaired);
+    free(relabel);
+    return ret;
+}
+
+static int solve_node(struct node *nd, const struct model_assign_params *p)
+{
+    int n = nd->n, ret;
+    int *order = malloc(sizeof(*order) * (size_t)(n > 0 ? n : 1));
+    int *fresh = malloc(sizeof(*fresh) * (size_t)(n > 0 ? n : 1));
+
+    if (order == NULL || fresh == NULL) {
+        ret = MODEL_ENOMEM;
+        goto out;
+    }
+    model_sort_by_load_desc(nd->load, n, order);
+    ret = solve_makespan(nd, order, p, fresh);
+    if (ret != MODEL_OK) goto out;
+    if (nd->has_home)
+        ret = solve_moves(nd, fresh, p);
+    else
+        memcpy(nd->asg, fresh, sizeof(*fresh) * (size_t)n);
+out:
+    free(order);
+    free(fresh);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Hyperthread tie-break                                                */
+/* ------------------------------------------------------------------ */
+
+/* Two workers are siblings when they share a known physical core. */
+static bool siblings(const struct model_problem *pb, int a, int b)
+{
+    return a != b && pb->workers[a].core >= 0 &&
+           pb->workers[a].core == pb->workers[b].core;
+}
+
+/* Position of a worker among the node's workers on its physical core:
+ * 0 for the first thread, 1 for its sibling, ... */
+static int thread_slot(const struct model_problem *pb, const struct node *nd,
+                       int c)
+{
+    int slot = 0;
+    for (int d = 0; d < c; d++)
+        if (siblings(pb, nd->cores[d], nd->cores[c])) slot++;
+    return slot;
+}
+
+/* Fresh placement: cores are interchangeable, so hand the heaviest bins to
+ * first threads of distinct physical cores before any second thread. */
+static void spread_fresh(const struct model_problem *pb, struct node *nd)
+{
+    int m = nd->m;
+    double *bin = calloc((size_t)m, sizeof(*bin));
+    int *bins = malloc(sizeof(*bins) * (size_t)m);
+    int *slots = malloc(sizeof(*slots) * (size_t)m);
+    int *target = malloc(sizeof(*target) * (size_t)m);
+    int *label = malloc(sizeof(*label) * (size_t)m);
+
+    if (bin == NULL || bins == NULL || slots == NULL || target == NULL ||
+        label == NULL)
+        goto out;
+    model_core_loads(nd->load, nd->n, nd->asg, m, bin);
+    model_sort_by_load_desc(bin, m, bins);
+    for (int c = 0; c < m; c++) slots[c] = thread_slot(pb, nd, c);
+
+    /* Cores ordered by thread slot, then by their own order. */
+    int k = 0;
+    for (int s = 0; k < m; s++)
+        for (int c = 0; c < m; c++)
+            if (slots[c] == s) target[k++] = c;
+    for (int i = 0; i < m; i++) label[bins[i]] = target[i];
+    for (int j = 0; j < nd->n; j++) nd->asg[j] = label[nd->asg[j]];
+out:
+    free(bin);
+    free(bins);
+    free(slots);
+    free(target);
+    free(label);
+}
+
+/* With a current assignment, moving a whole bin costs migrations, which
+ * rank above siblings; so only swap a busy sibling's bin onto an idle
+ * physical core when that adds no migration. */
+static void spread_kept(const struct model_problem *pb, struct node *nd)
+{
+    int m = nd->m, n = nd->n;
+    int *count = calloc((size_t)m, sizeof(*count));
+
+    if (count == NULL) return;
+    for (int round = 0; round < m; round++) {
+        bool changed = false;
+        for (int c = 0; c < m; c++) count[c] = 0;
+        for (int j = 0; j < n; j++) count[nd->asg[j]]++;
+
+        for (int w = 0; w < m && !changed; w++) {
+            bool busy_sibling = false;
+            if (count[w] == 0) continue;
+            for (int s = 0; s < m; s++)
+                if (count[s] > 0 && siblings(pb, nd->cores[w], nd->cores[s]))
+                    busy_sibling = true;
+            if (!busy_sibling) continue;
+
+            for (int v = 0; v < m && !changed; v++) {
+                bool core_idle = count[v] == 0;
+                int delta = 0;
+                for (int s = 0; s < m && core_idle; s++)
+                    if (count[s] > 0 &&
+                        siblings(pb, nd->cores[v], nd->cores[s]))
+                        core_idle = false;
+                if (!core_idle || siblings(pb, nd->cores[v], nd->cores[w]))
+                    continue;
+                for (int j = 0; j < n; j++)
+                    if (nd->asg[j] == w)
+                        delta += (nd->home[j] != v) - (nd->home[j] != w);
+                if (delta > 0) continue;
+                for (int j = 0; j < n; j++)
+                    if (nd->asg[j] == w) nd->asg[j] = v;
+                changed = true;
+            }
+        }
+        if (!changed) break;
+    }
+    free(count);
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                         */
+/* ------------------------------------------------------------------ */
+
+/* The distinct NUMA nodes that have workers, or one pseudo-node for all. */
+static int node_ids(const struct model_problem *pb, bool all, int *ids)
+{
+    int k = 0;
+    if (all) {
+        ids[0] = -1;
+        return 1;
+    }
+    for (int w = 0; w < pb->n_workers; w++) {
+        bool seen = false;
+        for (int i = 0; i < k; i++)
+            if (ids[i] == pb->workers[w].numa) seen = true;
+        if (!seen) ids[k++] = pb->workers[w].numa;
+    }
+    return k;
+}
+
+static int solution_alloc(const struct model_problem *pb,
+                          struct model_solution *sol)
+{
+    memset(sol, 0, sizeof(*sol));
+    sol->n_jobs = pb->n_jobs;
+    sol->worker = malloc(sizeof(*sol->worker) *
+                         (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
+    return sol->worker != NULL ? MODEL_OK : MODEL_ENOMEM;
+}
+
+/* Count migrations of an answer against the jobs' current workers. */
+static int count_migrations(const struct model_problem *pb, const int *worker)
+{
+    int moves = 0;
+    for (int j = 0; j < pb->n_jobs; j++)
+        if (pb->jobs[j].current != worker[j]) moves++;
+    return moves;
+}
+
+/* Shared driver.  With greedy_only, each node keeps upstream's answer. */
+static int assign(const struct model_problem *pb,
+                  const struct model_assign_params *p, bool greedy_only,
+                  struct model_solution *sol, char *errbuf, size_t errlen)
+{
+    double t0 = model_now();
+    int ret, nn, *ids = NULL, *greedy = NULL;
+
+    if (sol == NULL)
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "no solution given");
+    memset(sol, 0, sizeof(*sol));
+    ret = model_problem_check(pb, p->global_numa, errbuf, errlen);
+    if (ret != MODEL_OK) return ret;
+    ret = check_params(p, errbuf, errlen);
+    if (ret != MODEL_OK) return ret;
+
+    ids = malloc(sizeof(*ids) * (size_t)pb->n_workers);
+    greedy = malloc(sizeof(*greedy) * (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
+    if (ids == NULL || greedy == NULL || solution_alloc(pb, sol) != MODEL_OK) {
+        ret = model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");
+        goto out;
+    }
+
+    nn = node_ids(pb, p->global_numa, ids);
+    for (int i = 0; i < nn; i++) {
+        struct node nd;
+        bool keep = p->keep_current && !greedy_only;
+
+        ret = node_build(pb, p->global_numa, ids[i], keep, &nd);
+        if (ret != MODEL_OK) {
+            model_fail(errbuf, errlen, ret, "out of memory");
+            goto out;
+        }
+        if (nd.n > 0) {
+            if (greedy_only) {
+                int *order = malloc(sizeof(*order) * (size_t)nd.n);
+                if (order == NULL) ret = MODEL_ENOMEM;
+                else {
+                    model_sort_by_load_desc(nd.load, nd.n, order);
+                    greedy_lpt(nd.load, nd.n, nd.m, order, nd.greedy, NULL);
+                    memcpy(nd.asg, nd.greedy, sizeof(int) * (size_t)nd.n);
+                    nd.greedy_makespan =
+                        model_makespan(nd.load, nd.n, nd.greedy, nd.m);
+                    nd.bound = bound_makespan(nd.load, nd.n, nd.m, order);
+                    free(order);
+                }
+            } else {
+                ret = solve_node(&nd, p);
+                if (ret == MODEL_OK) {
+                    if (nd.has_home) spread_kept(pb, &nd);
+                    else spread_fresh(pb, &nd);
+                }
+            }
+            if (ret != MODEL_OK) {
+                model_fail(errbuf, errlen, ret, "%s while solving NUMA "
+                           "node %d", ret == MODEL_ENOMEM ? "out of memory"
+                           : "solver failure", ids[i]);
+                node_free(&nd);
+                goto out;
+            }
+            for (int k = 0; k < nd.n; k++) {
+                sol->worker[nd.jobs[k]] = nd.cores[nd.asg[k]];
+                greedy[nd.jobs[k]] = nd.cores[nd.greedy[k]];
+            }
+            if (nd.bound > sol->lower_bound) sol->lower_bound = nd.bound;
+            sol->ilp_runs += nd.ilp_runs;
+        }
+        node_free(&nd);
+    }
+
+    sol->makespan = model_assignment_makespan(pb, sol->worker);
+    sol->greedy_makespan = model_assignment_makespan(pb, greedy);
+    sol->migrations = count_migrations(pb, sol->worker);
+    sol->greedy_migrations = count_migrations(pb, greedy);
+    sol->proven = sol->makespan <=
+                  sol->lower_bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS;
+    sol->solve_time_s = model_now() - t0;
+out:
+    free(ids);
+    free(greedy);
+    if (ret != MODEL_OK) model_solution_free(sol);
+    return ret;
+}
+
+int model_assign(const struct model_problem *pb,
+                 const struct model_assign_params *params,
+                 struct model_solution *sol, char *errbuf, size_t errlen)
+{
+    struct model_assign_params def;
+    if (params == NULL) {
+        model_assign_defaults(&def);
+        params = &def;
+    }
+    return assign(pb, params, false, sol, errbuf, errlen);
+}
+
+int model_assign_greedy(const struct model_problem *pb, bool global_numa,
+                        struct model_solution *sol, char *errbuf,
+                        size_t errlen)
+{
+    struct model_assign_params p;
+    model_assign_defaults(&p);
+    p.global_numa = global_numa;
+    return assign(pb, &p, true, sol, errbuf, errlen);
+}

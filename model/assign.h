@@ -1,0 +1,94 @@
+/* The assignment solver: which worker services each relay direction.
+ *
+ * A job is one direction of one relay; its load is the fraction of one core
+ * it demands.  Per NUMA node (or over all workers with global_numa), the
+ * solver minimises, in this order:
+ *   1. the makespan, the largest worker load;
+ *   2. the migrations away from each job's current worker, among solutions
+ *      within migration_slack of the best makespan found (and never worse
+ *      than greedy);
+ *   3. busy hyperthread siblings while a whole physical core is idle.
+ * GLPK's MIP solver does the work under a time limit, warm-started from
+ * upstream's greedy polished by local search.  The answer is never worse
+ * than greedy, and comes with a proven lower bound on the makespan. */
+#ifndef VIO4WD_MODEL_ASSIGN_H
+#define VIO4WD_MODEL_ASSIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct model_worker {
+    int cpu;    /* OS CPU index */
+    int numa;   /* NUMA node (OS index) */
+    int core;   /* physical core id: hyperthread siblings share it; -1 when
+                 * unknown (the worker is then its own physical core) */
+};
+
+struct model_job {
+    double load;    /* demand, fraction of one core; finite, >= 0 */
+    int numa;       /* NUMA node of the relay's memory */
+    int current;    /* index into workers[] of the current worker, -1 if
+                     * the job is not placed yet */
+};
+
+struct model_problem {
+    const struct model_job *jobs;
+    int n_jobs;
+    const struct model_worker *workers;
+    int n_workers;
+};
+
+struct model_assign_params {
+    double time_limit_s;        /* stage 1 (makespan) per NUMA node; 0.1 */
+    double moves_time_limit_s;  /* stage 2 (migrations) per node; 0.2 */
+    double mip_gap;             /* relative optimality gap; 0.005 */
+    double migration_slack;     /* epsilon of stage 2; 0.01 */
+    bool global_numa;           /* ignore NUMA: any job on any worker */
+    bool keep_current;          /* minimise migrations from jobs[].current
+                                 * (stage 2); true */
+};
+
+struct model_solution {
+    int n_jobs;
+    int *worker;            /* per job: index into workers[] */
+    double makespan;        /* largest worker load of this solution */
+    double lower_bound;     /* proven: no assignment does better */
+    double greedy_makespan; /* upstream greedy on the same input */
+    double solve_time_s;    /* wall time of model_assign() */
+    int migrations;         /* jobs whose worker differs from current */
+    int greedy_migrations;  /* the same count for the greedy answer */
+    bool proven;            /* makespan within mip_gap of lower_bound */
+    int ilp_runs;           /* ILPs solved; 0 when the fast path sufficed */
+};
+
+/* Defaults listed next to each field above. */
+void model_assign_defaults(struct model_assign_params *params);
+
+/* Solve.  params may be NULL for the defaults.  On success sol owns
+ * sol->worker; release it with model_solution_free().  On failure sol is
+ * left empty and errbuf (may be NULL) names the bad value. */
+int model_assign(const struct model_problem *pb,
+                 const struct model_assign_params *params,
+                 struct model_solution *sol, char *errbuf, size_t errlen);
+
+/* Upstream virtio-forwarder's greedy (largest job to the least-loaded
+ * worker, per NUMA node unless global_numa), for comparison.  Fills the
+ * same fields; lower_bound is the combinatorial bound. */
+int model_assign_greedy(const struct model_problem *pb, bool global_numa,
+                        struct model_solution *sol, char *errbuf,
+                        size_t errlen);
+
+void model_solution_free(struct model_solution *sol);
+
+/* Check a problem the way model_assign() does, without solving. */
+int model_problem_check(const struct model_problem *pb, bool global_numa,
+                        char *errbuf, size_t errlen);
+
+/* Largest worker load when job j runs on worker[j]; jobs with worker -1
+ * add nothing.  Used for the current assignment's makespan. */
+double model_assignment_makespan(const struct model_problem *pb,
+                                 const int *worker);
+
+#endif

@@ -1,0 +1,62 @@
+/* Combinatorial lower bounds for the assignment problem. */
+#include <stdlib.h>
+
+#include "bound.h"
+#include "internal.h"
+
+double bound_makespan(const double *load, int n, int m, const int *order)
+{
+    double total = 0.0, lb;
+
+    if (n == 0 || m <= 0) return 0.0;
+    for (int j = 0; j < n; j++) total += load[j];
+    lb = total / m;
+    if (load[order[0]] > lb) lb = load[order[0]];
+
+    /* Among the k*m+1 largest jobs some core gets k+1; the cheapest such
+     * group is the k+1 smallest of them, ranks k*m-k .. k*m (0-based). */
+    for (int k = 1; (long)k * m + 1 <= n; k++) {
+        double s = 0.0;
+        for (int r = k * m - k; r <= k * m; r++) s += load[order[r]];
+        if (s > lb) lb = s;
+    }
+    return lb;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+int bound_moves(const double *load, int n, int m, const int *cur, double cap)
+{
+    double *core_load = calloc((size_t)m, sizeof(*core_load));
+    double *jobs = malloc(sizeof(*jobs) * (size_t)(n > 0 ? n : 1));
+    int moves = 0;
+
+    if (core_load == NULL || jobs == NULL) {
+        free(core_load);
+        free(jobs);
+        return 0;   /* 0 is always a valid (weak) bound */
+    }
+    for (int j = 0; j < n; j++) {
+        if (cur[j] < 0) moves++;
+        else core_load[cur[j]] += load[j];
+    }
+    for (int c = 0; c < m; c++) {
+        double excess = core_load[c] - cap;
+        int k = 0;
+        if (excess <= MODEL_LOAD_EPS) continue;
+        for (int j = 0; j < n; j++)
+            if (cur[j] == c) jobs[k++] = load[j];
+        qsort(jobs, (size_t)k, sizeof(*jobs), cmp_desc);
+        for (int i = 0; i < k && excess > MODEL_LOAD_EPS; i++) {
+            excess -= jobs[i];
+            moves++;
+        }
+    }
+    free(core_load);
+    free(jobs);
+    return moves;
+}

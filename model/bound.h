@@ -1,0 +1,19 @@
+/* Lower bounds: on the makespan of P||Cmax and on the number of moves the
+ * migration stage must make.  Both are cheap and combinatorial; they let
+ * the solver stop early (the fast path) and prove how good an answer is. */
+#ifndef VIO4WD_MODEL_BOUND_H
+#define VIO4WD_MODEL_BOUND_H
+
+/* max(total/m, largest job, and for every k >= 1 the sum of the k+1
+ * smallest of the k*m+1 largest jobs: by pigeonhole some core holds k+1 of
+ * them).  k = 1 is the classic "two of the m+1 largest" bound.
+ * order lists jobs largest first. */
+double bound_makespan(const double *load, int n, int m, const int *order);
+
+/* Fewest moves that can bring every core of the current assignment to at
+ * most cap: each overloaded core must shed at least as many jobs as it
+ * takes its largest jobs to cover the excess, and every job without a
+ * current core (cur < 0) must be placed. */
+int bound_moves(const double *load, int n, int m, const int *cur, double cap);
+
+#endif

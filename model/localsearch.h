@@ -1,0 +1,34 @@
+/* Local search on an assignment of n jobs to m cores.
+ *
+ * Two jobs: lower the makespan of any assignment (move/swap descent from
+ * the most loaded core), and repair a current assignment so that every
+ * core fits under a cap with as few migrations as possible.  The solver
+ * uses both as warm starts and to polish rounded LP solutions. */
+#ifndef VIO4WD_MODEL_LOCALSEARCH_H
+#define VIO4WD_MODEL_LOCALSEARCH_H
+
+#include <stdbool.h>
+
+/* Improve asg in place by moving one job off the most loaded core, or
+ * swapping one of its jobs with a smaller job elsewhere, while that lowers
+ * the larger of the two cores involved.  core_load (m entries) must hold
+ * the loads of asg and is kept up to date.  Returns the new makespan. */
+double ls_descent(const double *load, int n, int m, int *asg,
+                  double *core_load);
+
+/* Starting from start[] (often equal to home[]), reach an assignment with
+ * every core at most cap, preferring the moves and swaps that cost the
+ * fewest migrations against home[] (home < 0: the job has no current core
+ * and must be placed).  Then moves migrated jobs back home wherever they
+ * fit.  Returns true if every core ends under cap; asg holds the result
+ * either way. */
+bool ls_repair(const double *load, int n, int m, const int *home,
+               const int *start, double cap, int *asg);
+
+/* Relabel the cores of a fresh solution so that as many jobs as possible
+ * stay where home[] has them (greedy max-weight matching of cores).  The
+ * makespan is unchanged, so this is a feasible warm start whenever the
+ * fresh solution fits under the cap. */
+void ls_relabel_towards(int n, int m, const int *home, int *asg);
+
+#endif

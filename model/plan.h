@@ -1,0 +1,52 @@
+/* The migration planner: turns a solution into the list of moves to send
+ * to the relay, and decides whether it is worth sending at all.
+ *
+ * Hysteresis: act only when the new makespan beats the current one by more
+ * than the sensitivity (relative), or when a worker is overloaded, or when
+ * some job has no worker yet.  Otherwise stationary noisy load would make
+ * the scheduler shuffle relays for nothing. */
+#ifndef VIO4WD_MODEL_PLAN_H
+#define VIO4WD_MODEL_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "assign.h"
+#include "error.h"
+
+struct model_migration {
+    int job;    /* index into the problem's jobs */
+    int from;   /* worker index, -1 if the job had none */
+    int to;     /* worker index */
+};
+
+struct model_plan_params {
+    double sensitivity;  /* required relative makespan gain; 0.1 */
+    double overload;     /* a worker above this load forces action; 1.0 */
+    bool global_numa;    /* allow moves across NUMA nodes */
+};
+
+struct model_plan {
+    bool act;                       /* apply the moves below */
+    int n_moves;
+    struct model_migration *moves;  /* n_moves entries, NULL if none */
+    double current_makespan;        /* of the jobs' current workers */
+    double new_makespan;            /* of the solution */
+    double gain;                    /* (current - new) / current */
+    char reason[128];               /* why act or not, for logs */
+};
+
+void model_plan_defaults(struct model_plan_params *params);
+
+/* Diff pb's current assignment against sol and apply the hysteresis rule.
+ * When act is false the plan holds no moves.  A move across NUMA nodes
+ * without global_numa is refused with MODEL_EINVAL (the solver never
+ * proposes one; this guards hand-made or stale solutions). */
+int model_plan_build(const struct model_problem *pb,
+                     const struct model_solution *sol,
+                     const struct model_plan_params *params,
+                     struct model_plan *plan, char *errbuf, size_t errlen);
+
+void model_plan_free(struct model_plan *plan);
+
+#endif
