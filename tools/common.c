@@ -500,14 +500,17 @@ void tool_print_table(FILE *out, const struct tool_view *view)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-/* Doubles as short text ("0.4823"), not json-c's 17 digits. */
+/* Doubles as short text ("0.4823"), not json-c's 17 digits, and always
+ * with a '.' or an exponent so that readers see a float, not an int. */
 static struct json_object *jnum(double v)
 {
-    char buf[32];
+    char buf[40];
 
     if (!isfinite(v))
         v = 0;
     snprintf(buf, sizeof(buf), "%.6g", v);
+    if (!strpbrk(buf, ".e"))
+        strcat(buf, ".0");
     return json_object_new_double_s(v, buf);
 }
 

@@ -53,14 +53,14 @@ static void usage(FILE *out, const char *prog)
 
 static void print_map(const struct tool_view *v)
 {
-    printf("%5s %7s %7s %4s %7s %7s  %s\n", "RELAY", "VF->VM", "VM->VF", "NODE", "LOAD>VM",
-           "LOAD>VF", "STATE");
+    printf("%5s %7s %7s %4s %12s %12s  %s\n", "RELAY", "VF->VM", "VM->VF", "NODE",
+           "LOAD VF->VM", "LOAD VM->VF", "STATE");
     for (unsigned i = 0; i < v->n_relays; i++) {
         const struct tool_relay_row *r = &v->relays[i];
         char c[2][16];
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
             snprintf(c[d], sizeof(c[d]), r->dir[d].cpu >= 0 ? "%d" : "-", r->dir[d].cpu);
-        printf("%5u %7s %7s %4d %6.1f%% %6.1f%%  %s\n", r->id, c[VIO4WD_DIR_VF_TO_VM],
+        printf("%5u %7s %7s %4d %11.1f%% %11.1f%%  %s\n", r->id, c[VIO4WD_DIR_VF_TO_VM],
                c[VIO4WD_DIR_VM_TO_VF], r->numa, r->dir[VIO4WD_DIR_VF_TO_VM].load * 100,
                r->dir[VIO4WD_DIR_VM_TO_VF].load * 100,
                (r->flags & VIO4WD_RELAY_ACTIVE) == VIO4WD_RELAY_ACTIVE ? "active" : "inactive");
