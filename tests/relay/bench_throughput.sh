@@ -1,0 +1,77 @@
+#!/bin/bash
+# relay-throughput benchmark: 64-byte packets, guest->VF and VF->guest.
+# The forwarder (relay worker, or testpmd's forwarding lcore) runs on CPU 1,
+# the guest-side dpdk-testpmd (net_virtio_user) on CPU 0; the VF is
+# net_null in both cases. Rates are read the same way for both forwarders:
+# the guest's own per-second Tx-pps (txonly, guest->VF) or Rx-pps (rxonly,
+# VF->guest), median of the samples after a warm-up. The relay's counters
+# give a second figure for the relay.
+# usage: bench_throughput.sh RELAY CNT_DUMP [SECONDS]
+RELAY=$1 CNT_DUMP=$2 SECS=${3:-6}
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$T/run"
+
+# guest MODE TAG SOCKET : starts the guest testpmd; sets GUEST_PID
+guest() {
+    spawn "guest$2" dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts "g$2") --single-file-segments \
+        --vdev "net_virtio_user0,path=$3,queues=1" -- \
+        --forward-mode="$1" --nb-cores=1 --total-num-mbufs=16384 -a --stats-period=1
+    GUEST_PID=$SPAWNED
+}
+
+# median_pps LOG FIELD : median of the per-second FIELD (Rx-pps/Tx-pps)
+# samples, skipping the first two (warm-up).
+median_pps() {
+    grep -o "$2: *[0-9]*" "$1" | awk '{print $2}' | tail -n +3 | sort -n |
+        awk '{a[NR]=$1} END {if (NR==0) print 0; else print a[int((NR+1)/2)]}'
+}
+
+mpps() { awk -v p="$1" 'BEGIN {printf "%.2f", p / 1e6}'; }
+
+run_relay() {   # run_relay TAG VFDEV GUESTMODE FIELD
+    spawn "relay$1" "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+        -P "$2=0" -- $(eal_opts "r$1")
+    local rpid=$SPAWNED
+    wait_for 20 relay_running || fail "relay did not start"
+    guest "$3" "r$1" "$T/virtio-forwarder0.sock"
+    wait_for 20 guest_up 0 || fail "guest did not connect"
+    sleep 2
+    local k=relay0.vm_to_vf.tx_pkts
+    [ "$1" = vf2vm ] && k=relay0.vf_to_vm.tx_pkts
+    local c0 t0 c1 t1
+    c0=$(cnt $k); t0=$(date +%s%N)
+    sleep "$SECS"
+    c1=$(cnt $k); t1=$(date +%s%N)
+    RELAY_CNT_PPS=$(( (c1 - c0) * 1000000000 / (t1 - t0) ))
+    stop_pid "$GUEST_PID" 5
+    stop_pid "$rpid" 3
+    RELAY_PPS=$(median_pps "$T/guestr$1.log" "$4")
+}
+
+run_testpmd() {   # run_testpmd TAG VFDEV GUESTMODE FIELD
+    local sock="$T/tp$1.sock"
+    spawn "tp$1" dpdk-testpmd -l 0,1 --main-lcore 0 $(eal_opts "t$1") \
+        --vdev "net_vhost0,iface=$sock,queues=1" --vdev "$2" -- \
+        --forward-mode=io --nb-cores=1 --total-num-mbufs=16384 -a
+    local tpid=$SPAWNED
+    wait_for 20 test -S "$sock" || fail "testpmd did not create $sock"
+    guest "$3" "t$1" "$sock"
+    sleep $((SECS + 2))
+    stop_pid "$GUEST_PID" 5
+    stop_pid "$tpid" 5
+    TP_PPS=$(median_pps "$T/guestt$1.log" "$4")
+}
+
+declare -A R
+for dir in vm2vf vf2vm; do
+    if [ $dir = vm2vf ]; then vf='net_null0,no-rx=1'; mode=txonly; field=Tx-pps
+    else vf='net_null0'; mode=rxonly; field=Rx-pps; fi
+    run_relay $dir "$vf" $mode $field
+    run_testpmd $dir "$vf" $mode $field
+    [ "$RELAY_PPS" -gt 0 ] && [ "$TP_PPS" -gt 0 ] || fail "$dir: no rate measured"
+    R[$dir]=$(awk -v a="$RELAY_PPS" -v b="$TP_PPS" 'BEGIN {printf "%.3f", a / b}')
+    name=$([ $dir = vm2vf ] && echo "guest->VF" || echo "VF->guest")
+    echo "$name relay:   $(mpps "$RELAY_PPS") Mpps (relay counters: $(mpps "$RELAY_CNT_PPS") Mpps)"
+    echo "$name testpmd: $(mpps "$TP_PPS") Mpps"
+done
+echo "ratio relay/testpmd: guest->VF ${R[vm2vf]}, VF->guest ${R[vf2vm]}"
