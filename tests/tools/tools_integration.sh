@@ -2,7 +2,7 @@
 # Integration tests of the operator tools (issue 7).
 #
 # Usage: tools_integration.sh CASE RELAY STATS PINNER MONITOR PORTCTL PRESTART SCHED
-#   CASE      usage | relay | pre-start
+#   CASE      usage | relay | pre-start | port-control
 #   SCHED     path of vio4wd_core_scheduler (may not exist yet: that part skips)
 #
 # 'relay' starts one relay (2 workers on CPUs 0 and 1, net_null VFs, no
@@ -367,6 +367,71 @@ check_replay() {
     ok "vio4wd-stats --watch and --json replayed by vio4wd_core_scheduler"
 }
 
+# ---- port-control: the wire format against a stand-in endpoint -----------
+# Until the relay serves port_control this checks what the tool sends,
+# byte for byte, with the field numbers of DESIGN.md; a REP socket in Python
+# answers each request with the next scripted reply.
+case_port_control() {
+    if ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+        echo "SKIP: python3-zmq is not installed"
+        exit 77
+    fi
+    cat >"$T/fake.py" <<'EOF2'
+import sys, zmq
+ep, outdir = sys.argv[1], sys.argv[2]
+def s(field, text):
+    b = text.encode()
+    return bytes([field << 3 | 2, len(b)]) + b
+replies = [
+    b"\x20\x01",                                   # OK
+    b"\x20\x01",
+    b"\x20\x01",
+    b"\x20\x01",
+    b"\x20\x01" + s(7, "relay 2: net_memif0"),     # OK with a query string
+    b"\x20\x00\x28\x11" + s(6, "relay 2 already has a VF"),   # ERROR, EEXIST
+]
+sock = zmq.Context().socket(zmq.REP)
+sock.bind(ep)
+for i, reply in enumerate(replies):
+    req = sock.recv()
+    open("%s/req%d" % (outdir, i), "wb").write(req)
+    sock.send(reply)
+EOF2
+    setsid /usr/bin/python3 "$T/fake.py" "ipc://$T/pc" "$T" >"$T/fake.log" 2>&1 </dev/null &
+    PIDS+=($!)
+    wait_for 5 test -S "$T/pc" || fail "the stand-in endpoint did not come up"
+    local P=("$PORTCTL" --port-ep "ipc://$T/pc")
+
+    pbstr() {   # pbstr TEXT : a short protobuf string's length and bytes, in hex
+        printf '%02x' "${#1}"
+        printf '%s' "$1" | od -An -tx1 | tr -d ' \n'
+    }
+    has() {   # has FILE HEX : the request holds these bytes
+        python3 -c 'import sys; sys.exit(bytes.fromhex(sys.argv[2]) not in open(sys.argv[1], "rb").read())' "$1" "$2" ||
+            fail "request $1 lacks bytes $2: $(od -An -tx1 "$1")"
+    }
+    expect 0 "$T/out" "${P[@]}" add --virtio-id 2 --device net_memif0,role=client
+    contains "$T/out" "add: OK"
+    has "$T/req0" 0800                          # op ADD
+    has "$T/req0" 18022000                      # virtio_id 2, conditional false as the original
+    has "$T/req0" "a206$(pbstr net_memif0,role=client)"   # field 100, our extension
+    expect 0 "$T/out" "${P[@]}" add --virtio-id 1 --pci-addr 0000:05:08.1 --conditional
+    has "$T/req1" 12080800100518082001          # PciAddress{0, 5, 8, 1}
+    has "$T/req1" 18012001                      # virtio_id 1, then --conditional
+    expect 0 "$T/out" "${P[@]}" add --virtio-id 3 --pci-addr 05:08.1 --pci-addr 05:08.2 --name net_bonding0 --mode 4
+    has "$T/req2" "2a$(pbstr net_bonding0)"
+    has "$T/req2" 3004                          # mode 4
+    expect 0 "$T/out" "${P[@]}" add_sock --vhost-path /tmp/v.sock
+    has "$T/req3" 0802                          # op ADD_SOCK
+    has "$T/req3" "3a$(pbstr /tmp/v.sock)"
+    expect 0 "$T/out" "${P[@]}" query --device net_memif0
+    contains "$T/out" "relay 2: net_memif0"
+    has "$T/req4" 0804                          # op QUERY_PCI
+    expect 1 "$T/out" "${P[@]}" add --virtio-id 2 --device net_null9
+    contains "$T/out" "relay 2 already has a VF (error 17)"
+    ok "port_control: ADD (device string, PCI, bond), ADD_SOCK, QUERY, refusal on the wire"
+}
+
 case_relay() {
     start_relay
     C=(--config "$T/cfg" --counters "$T")
@@ -380,6 +445,7 @@ case_relay() {
 case $CASE in
 usage) case_usage ;;
 pre-start) case_pre_start ;;
+port-control) case_port_control ;;
 relay) case_relay ;;
 *) fail "unknown case $CASE" ;;
 esac
