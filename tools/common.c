@@ -500,18 +500,28 @@ void tool_print_table(FILE *out, const struct tool_view *view)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-/* Doubles as short text ("0.4823"), not json-c's 17 digits, and always
- * with a '.' or an exponent so that readers see a float, not an int. */
-static struct json_object *jnum(double v)
+/* Doubles as short text, not json-c's 17 digits, and always with a '.' or
+ * an exponent so that readers see a float, not an int. 'decimals' < 0:
+ * six significant digits (loads); otherwise fixed decimals, so times and
+ * rates keep their precision however large they grow. */
+static struct json_object *jnum_fmt(double v, int decimals)
 {
-    char buf[40];
+    char buf[64];
 
     if (!isfinite(v))
         v = 0;
-    snprintf(buf, sizeof(buf), "%.6g", v);
+    if (decimals < 0)
+        snprintf(buf, sizeof(buf), "%.6g", v);
+    else
+        snprintf(buf, sizeof(buf), "%.*f", decimals, v);
     if (!strpbrk(buf, ".e"))
         strcat(buf, ".0");
     return json_object_new_double_s(v, buf);
+}
+
+static struct json_object *jnum(double v)
+{
+    return jnum_fmt(v, -1);
 }
 
 static struct json_object *juint(uint64_t v)
@@ -532,11 +542,11 @@ static struct json_object *dir_json(const struct tool_dir_row *x)
     json_object_object_add(o, "drop_nc_bytes", juint(x->drop_nc_bytes));
     json_object_object_add(o, "busy_cycles", juint(x->busy_cycles));
     json_object_object_add(o, "migrations", juint(x->migrations));
-    json_object_object_add(o, "rx_pps", jnum(x->rx_pps));
-    json_object_object_add(o, "rx_Bps", jnum(x->rx_Bps));
-    json_object_object_add(o, "tx_pps", jnum(x->tx_pps));
-    json_object_object_add(o, "tx_Bps", jnum(x->tx_Bps));
-    json_object_object_add(o, "drop_pps", jnum(x->drop_pps));
+    json_object_object_add(o, "rx_pps", jnum_fmt(x->rx_pps, 1));
+    json_object_object_add(o, "rx_Bps", jnum_fmt(x->rx_Bps, 1));
+    json_object_object_add(o, "tx_pps", jnum_fmt(x->tx_pps, 1));
+    json_object_object_add(o, "tx_Bps", jnum_fmt(x->tx_Bps, 1));
+    json_object_object_add(o, "drop_pps", jnum_fmt(x->drop_pps, 1));
     json_object_object_add(o, "demand", jnum(x->demand));
     json_object_object_add(o, "saturated", json_object_new_boolean(x->saturated));
     return o;
@@ -550,10 +560,10 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
     struct json_object *relays = json_object_new_array();
 
     /* The trace fields first: t, workers, relays[].{id, numa, cpu, load}. */
-    json_object_object_add(root, "t", jnum(view->t));
+    json_object_object_add(root, "t", jnum_fmt(view->t, 3));
     json_object_object_add(root, "workers", workers);
     json_object_object_add(root, "relays", relays);
-    json_object_object_add(root, "unix_time", jnum(view->unix_time));
+    json_object_object_add(root, "unix_time", jnum_fmt(view->unix_time, 3));
     json_object_object_add(root, "interval", jnum(view->interval_s));
     json_object_object_add(root, "epoch", juint(view->epoch));
     json_object_object_add(root, "pid", json_object_new_int64(view->pid));

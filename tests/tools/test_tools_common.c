@@ -334,8 +334,12 @@ static void test_json_is_a_trace_line(void **state)
     assert_true(l > 0.099 && l < 0.101);
     /* Counts stay exact 64-bit integers. */
     assert_int_equal(json_object_get_int64(get(get(r0, "vf_to_vm"), "rx_pkts")), 10000000);
-    /* Short numbers, not 17 digits. */
+    /* Short numbers, not 17 digits; times keep millisecond precision
+     * however long the relay has run, and a whole number is still a float. */
     assert_null(strstr(text, "0.40000000"));
+    assert_non_null(strstr(text, "\"t\":3.000,"));
+    assert_non_null(strstr(text, "\"unix_time\":1700000003.000,"));
+    assert_non_null(strstr(text, "\"load\":{\"vf_to_vm\":0.4,\"vm_to_vf\":0.1}"));
     json_object_put(back);
     json_object_put(o);
 }
