@@ -214,6 +214,24 @@ static int solve_makespan(struct node *nd, const int *order,
 
     memcpy(best, nd->greedy, sizeof(*best) * (size_t)n);
     nd->makespan = ls_descent(nd->load, n, m, best, cl);
+    /* Descent stalls when several cores tie at the top; pairwise
+     * balancing keeps evening them out, then descent finishes the job. */
+    if (nd->makespan > nd->bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS) {
+        int *alt = malloc(sizeof(*alt) * (size_t)n);
+        double *acl = malloc(sizeof(*acl) * (size_t)m);
+        if (alt != NULL && acl != NULL) {
+            memcpy(alt, best, sizeof(*alt) * (size_t)n);
+            memcpy(acl, cl, sizeof(*acl) * (size_t)m);
+            ls_balance(nd->load, n, m, alt, acl);
+            double ms = ls_descent(nd->load, n, m, alt, acl);
+            if (ms < nd->makespan) {
+                nd->makespan = ms;
+                memcpy(best, alt, sizeof(*best) * (size_t)n);
+            }
+        }
+        free(alt);
+        free(acl);
+    }
     free(cl);
 
     /* Fast path: the heuristic is already within the gap of the bound. */
@@ -243,6 +261,50 @@ static int solve_makespan(struct node *nd, const int *order,
     return ret;
 }
 
+/* Share of the stage-2 time given to randomised repair restarts before the
+ * ILP gets the rest: restarts are where most of the gain comes from on
+ * large nodes, the ILP closes the rest on small ones. */
+#define REPAIR_TIME_SHARE 0.3
+#define REPAIR_RESTARTS_MAX 1000
+
+/* The fewest-moves repair we can find within budget_s: the deterministic
+ * one, then randomised restarts, stopping early at the lower bound.  Odd
+ * restarts start from home; even ones from the best so far with some of
+ * its migrated jobs sent back home (iterated local search), which is where
+ * most improvements come from.  Returns the moves of best[], or -1 if no
+ * repair fits under the cap. */
+static int best_repair(const struct node *nd, double cap, int moves_lb,
+                       double budget_s, int *best, int *scratch, int *from)
+{
+    int n = nd->n, m = nd->m, best_moves = -1;
+    double deadline = model_now() + budget_s;
+    uint64_t rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)n * 1000003u;
+
+    for (int r = 0; r <= REPAIR_RESTARTS_MAX; r++) {
+        const int *start = nd->home;
+        if (r > 0 && (best_moves == moves_lb || model_now() > deadline))
+            break;
+        if (r % 2 == 0 && best_moves > 0) {
+            memcpy(from, best, sizeof(*from) * (size_t)n);
+            for (int j = 0; j < n; j++)
+                if (nd->home[j] >= 0 && from[j] != nd->home[j] &&
+                    (rng = rng * 6364136223846793005ull + 1442695040888963407ull)
+                        >> 62 == 0)
+                    from[j] = nd->home[j];
+            start = from;
+        }
+        if (ls_repair(nd->load, n, m, nd->home, start, cap,
+                      r == 0 ? NULL : &rng, scratch)) {
+            int moves = model_count_moves(scratch, nd->home, n);
+            if (best_moves < 0 || moves < best_moves) {
+                best_moves = moves;
+                memcpy(best, scratch, sizeof(*best) * (size_t)n);
+            }
+        }
+    }
+    return best_moves;
+}
+
 /* Stage 2: fewest moves from home[] with every core under the cap. */
 static int solve_moves(struct node *nd, const int *fresh,
                        const struct model_assign_params *p)
@@ -251,41 +313,53 @@ static int solve_moves(struct node *nd, const int *fresh,
     /* Never worse than greedy, whatever the slack. */
     double limit = nd->greedy_makespan > nd->makespan
                    ? nd->greedy_makespan : nd->makespan;
-    double cap = nd->makespan * (1.0 + p->migration_slack);
+    /* Stage 1 knows the best makespan only up to the MIP gap: anything
+     * within the gap of the bound is as good as optimal.  The slack is
+     * counted on top, relative to the bound, so that the cap stays within
+     * gap + slack of the proven optimum whatever stage 1 happened to hit. */
+    double best = nd->makespan > nd->bound * (1.0 + p->mip_gap)
+                  ? nd->makespan : nd->bound * (1.0 + p->mip_gap);
+    double cap = best + nd->bound * p->migration_slack;
+    double t0 = model_now(), budget = p->moves_time_limit_s;
     int *repaired = malloc(sizeof(*repaired) * (size_t)n);
-    int *relabel = malloc(sizeof(*relabel) * (size_t)n);
-    int *start, moves_lb;
+    int *scratch = malloc(sizeof(*scratch) * (size_t)n);
+    int *from = malloc(sizeof(*from) * (size_t)n);
+    int *start, moves_lb, repaired_moves;
 
     if (cap > limit) cap = limit;
     cap += MODEL_LOAD_EPS;
-    if (repaired == NULL || relabel == NULL) {
+    if (repaired == NULL || scratch == NULL || from == NULL) {
         ret = MODEL_ENOMEM;
         goto out;
     }
+    moves_lb = bound_moves(nd->load, n, m, nd->home, cap);
 
     /* Two warm starts: repair the current assignment with few moves, or
      * relabel the fresh solution to keep as many jobs as it can.  The
      * relabelled one always fits (its makespan is the stage-1 one). */
-    memcpy(relabel, fresh, sizeof(*relabel) * (size_t)n);
-    ls_relabel_towards(n, m, nd->home, relabel);
-    start = relabel;
-    if (ls_repair(nd->load, n, m, nd->home, nd->home, cap, repaired) &&
-        model_count_moves(repaired, nd->home, n) <=
-        model_count_moves(relabel, nd->home, n))
-        start = repaired;
+    memcpy(nd->asg, fresh, sizeof(*nd->asg) * (size_t)n);
+    ls_relabel_towards(n, m, nd->home, nd->asg);
+    repaired_moves = best_repair(nd, cap, moves_lb,
+                                 budget * REPAIR_TIME_SHARE, repaired,
+                                 scratch, from);
+    if (repaired_moves >= 0 &&
+        repaired_moves <= model_count_moves(nd->asg, nd->home, n))
+        memcpy(nd->asg, repaired, sizeof(*nd->asg) * (size_t)n);
 
-    memcpy(nd->asg, start, sizeof(*nd->asg) * (size_t)n);
-    moves_lb = bound_moves(nd->load, n, m, nd->home, cap);
+    start = scratch;
+    memcpy(start, nd->asg, sizeof(*start) * (size_t)n);
     if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
         struct ilp_outcome out;
+        double left = budget - (model_now() - t0);
         ret = ilp_min_moves(nd->load, n, m, nd->home, cap, start, moves_lb,
-                            p->moves_time_limit_s, nd->asg, &out);
+                            left > 0.001 ? left : 0.001, nd->asg, &out);
         if (ret == MODEL_OK) nd->ilp_runs++;
     }
     nd->makespan = model_makespan(nd->load, n, nd->asg, m);
 out:
     free(repaired);
-    free(relabel);
+    free(scratch);
+    free(from);
     return ret;
 }
 

@@ -44,7 +44,10 @@ struct model_assign_params {
     double time_limit_s;        /* stage 1 (makespan) per NUMA node; 0.1 */
     double moves_time_limit_s;  /* stage 2 (migrations) per node; 0.2 */
     double mip_gap;             /* relative optimality gap; 0.005 */
-    double migration_slack;     /* epsilon of stage 2; 0.01 */
+    double migration_slack;     /* epsilon of stage 2: moves are minimised
+                                 * among solutions with makespan at most
+                                 * max(best found, bound*(1+mip_gap)) +
+                                 * epsilon*bound; 0.01 */
     bool global_numa;           /* ignore NUMA: any job on any worker */
     bool keep_current;          /* minimise migrations from jobs[].current
                                  * (stage 2); true */

@@ -29,34 +29,40 @@ static int cmp_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+int bound_evictions(const double *load, int n, const int *cur, int core,
+                    double cap)
+{
+    double excess = -cap, *jobs;
+    int k = 0, out = 0;
+
+    for (int j = 0; j < n; j++)
+        if (cur[j] == core) {
+            excess += load[j];
+            k++;
+        }
+    if (excess <= MODEL_LOAD_EPS) return 0;
+    jobs = malloc(sizeof(*jobs) * (size_t)k);
+    if (jobs == NULL) return 0;   /* 0 is always a valid (weak) bound */
+    k = 0;
+    for (int j = 0; j < n; j++)
+        if (cur[j] == core) jobs[k++] = load[j];
+    /* Evicting the largest jobs first needs the fewest evictions. */
+    qsort(jobs, (size_t)k, sizeof(*jobs), cmp_desc);
+    for (int i = 0; i < k && excess > MODEL_LOAD_EPS; i++) {
+        excess -= jobs[i];
+        out++;
+    }
+    free(jobs);
+    return out;
+}
+
 int bound_moves(const double *load, int n, int m, const int *cur, double cap)
 {
-    double *core_load = calloc((size_t)m, sizeof(*core_load));
-    double *jobs = malloc(sizeof(*jobs) * (size_t)(n > 0 ? n : 1));
     int moves = 0;
 
-    if (core_load == NULL || jobs == NULL) {
-        free(core_load);
-        free(jobs);
-        return 0;   /* 0 is always a valid (weak) bound */
-    }
-    for (int j = 0; j < n; j++) {
+    for (int j = 0; j < n; j++)
         if (cur[j] < 0) moves++;
-        else core_load[cur[j]] += load[j];
-    }
-    for (int c = 0; c < m; c++) {
-        double excess = core_load[c] - cap;
-        int k = 0;
-        if (excess <= MODEL_LOAD_EPS) continue;
-        for (int j = 0; j < n; j++)
-            if (cur[j] == c) jobs[k++] = load[j];
-        qsort(jobs, (size_t)k, sizeof(*jobs), cmp_desc);
-        for (int i = 0; i < k && excess > MODEL_LOAD_EPS; i++) {
-            excess -= jobs[i];
-            moves++;
-        }
-    }
-    free(core_load);
-    free(jobs);
+    for (int c = 0; c < m; c++)
+        moves += bound_evictions(load, n, cur, c, cap);
     return moves;
 }

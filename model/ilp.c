@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bound.h"
 #include "ilp.h"
 #include "internal.h"
 #include "localsearch.h"
@@ -147,7 +148,8 @@ static bool round_lp(struct ilp_ctx *ctx, glp_prob *lp, int *asg)
         return true;
     }
     memcpy(ctx->tmp2, asg, sizeof(*asg) * (size_t)n);
-    return ls_repair(ctx->load, n, m, ctx->home, ctx->tmp2, ctx->cap, asg);
+    return ls_repair(ctx->load, n, m, ctx->home, ctx->tmp2, ctx->cap, NULL,
+                     asg);
 }
 
 /* The lowest local bound among active nodes and the current one is a
@@ -233,6 +235,31 @@ static int remaining_ms(double deadline)
     return ms < 1 ? 1 : ms;
 }
 
+/* Stage 2 cuts: a core that is over the cap as things stand must lose at
+ * least k of its current jobs, so at most (jobs - k) of them stay.  The
+ * plain LP spreads fractions of jobs instead; these rows lift its bound
+ * to bound_moves() and make its roundings much closer to integral. */
+static int add_eviction_cuts(struct ilp_ctx *ctx, glp_prob *lp, int nnz,
+                             int *ia, int *ja, double *ar)
+{
+    int n = ctx->n, m = ctx->m;
+
+    for (int c = 0; c < m; c++) {
+        int k = bound_evictions(ctx->load, n, ctx->home, c, ctx->cap);
+        int stay = 0, row;
+        if (k == 0) continue;
+        for (int j = 0; j < n; j++) stay += ctx->home[j] == c;
+        row = glp_add_rows(lp, 1);
+        glp_set_row_bnds(lp, row, GLP_UP, 0.0, (double)(stay - k));
+        for (int j = 0; j < n; j++) {
+            if (ctx->home[j] != c) continue;
+            ++nnz; ia[nnz] = row; ja[nnz] = ctx->col[j * m + c];
+            ar[nnz] = 1.0;
+        }
+    }
+    return nnz;
+}
+
 /* Build columns x[j][c] (and T in stage 1) and the assignment and
  * capacity rows.  Returns the problem or NULL when out of memory. */
 static glp_prob *build(struct ilp_ctx *ctx)
@@ -241,7 +268,7 @@ static glp_prob *build(struct ilp_ctx *ctx)
     int *ia = NULL, *ja = NULL;
     double *ar = NULL;
     glp_prob *lp;
-    size_t cap_nz = (size_t)n * (size_t)m * 2 + (size_t)m + 1;
+    size_t cap_nz = (size_t)n * (size_t)m * 2 + (size_t)m + (size_t)n + 1;
 
     for (int j = 0; j < n; j++)
         for (int c = 0; c < m; c++) {
@@ -297,6 +324,7 @@ static glp_prob *build(struct ilp_ctx *ctx)
         }
     } else {
         glp_set_obj_coef(lp, 0, (double)n);
+        nnz = add_eviction_cuts(ctx, lp, nnz, ia, ja, ar);
     }
     glp_load_matrix(lp, nnz, ia, ja, ar);
     free(ia);

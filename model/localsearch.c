@@ -1,4 +1,6 @@
 /* Move/swap descent for the makespan and a migration-aware repair. */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +79,158 @@ double ls_descent(const double *load, int n, int m, int *asg,
 }
 
 /* ------------------------------------------------------------------ */
+/* Pairwise balancing                                                   */
+/* ------------------------------------------------------------------ */
+
+/* For cores a (heavier) and b, the move or swap whose transfer d from a to
+ * b comes closest to half their difference, with 0 < d < difference so
+ * that the heavier of the two always gets lighter.  Returns false if no
+ * such transfer exists. */
+static bool best_transfer(const double *load, const int *jobs_a, int na,
+                          const int *jobs_b, int nb, double gap,
+                          int *out_j, int *out_k)
+{
+    double best = gap / 2.0;   /* |d - gap/2| must beat this to help */
+    bool found = false;
+
+    for (int x = 0; x < na; x++) {
+        int j = jobs_a[x];
+        double d = load[j];
+        if (d > MODEL_LOAD_EPS && d < gap - MODEL_LOAD_EPS &&
+            fabs(d - gap / 2.0) < best) {
+            best = fabs(d - gap / 2.0);
+            *out_j = j;
+            *out_k = -1;
+            found = true;
+        }
+        for (int y = 0; y < nb; y++) {
+            int k = jobs_b[y];
+            d = load[j] - load[k];
+            if (d > MODEL_LOAD_EPS && d < gap - MODEL_LOAD_EPS &&
+                fabs(d - gap / 2.0) < best) {
+                best = fabs(d - gap / 2.0);
+                *out_j = j;
+                *out_k = k;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
+/* Pairs with at most this many jobs between them are re-split exactly by
+ * enumerating subsets (2^12 = 4096 sums); larger pairs use move/swap. */
+#define EXACT_PAIR_JOBS 12
+
+/* Best split of the jobs of cores a and b: the subset for a whose sum
+ * comes closest to half the pair's total.  Writes the new core of each
+ * job into asg and returns true only if the heavier side gets lighter. */
+static bool split_pair(const double *load, const int *jobs, int t, int a,
+                       int b, double heavier, double *sums, int *asg)
+{
+    double total = 0.0, best = heavier - MODEL_LOAD_EPS;
+    unsigned best_mask = 0, full = 1u << t;
+    bool found = false;
+
+    for (int i = 0; i < t; i++) total += load[jobs[i]];
+    sums[0] = 0.0;
+    for (unsigned mask = 1; mask < full; mask++) {
+        double side, peak;
+        sums[mask] = sums[mask & (mask - 1)] +
+                     load[jobs[__builtin_ctz(mask)]];
+        side = sums[mask];
+        peak = side > total - side ? side : total - side;
+        if (peak < best) {
+            best = peak;
+            best_mask = mask;
+            found = true;
+        }
+    }
+    if (!found) return false;
+    for (int i = 0; i < t; i++)
+        asg[jobs[i]] = (best_mask >> i) & 1u ? a : b;
+    return true;
+}
+
+/* Jobs grouped by core: list[first[c] .. first[c+1]) are on core c.
+ * pos (m entries) is scratch. */
+static void group_by_core(int n, int m, const int *asg, int *first,
+                          int *pos, int *list)
+{
+    for (int c = 0; c <= m; c++) first[c] = 0;
+    for (int j = 0; j < n; j++) first[asg[j] + 1]++;
+    for (int c = 0; c < m; c++) first[c + 1] += first[c];
+    for (int c = 0; c < m; c++) pos[c] = first[c];
+    for (int j = 0; j < n; j++) list[pos[asg[j]]++] = j;
+}
+
+double ls_balance(const double *load, int n, int m, int *asg,
+                  double *core_load)
+{
+    int *first = malloc(sizeof(*first) * (size_t)(m + 1));
+    int *pos = malloc(sizeof(*pos) * (size_t)(m + 1));
+    int *list = malloc(sizeof(*list) * (size_t)(n > 0 ? n : 1));
+    double *sums = malloc(sizeof(*sums) * (1u << EXACT_PAIR_JOBS));
+    /* Each transfer lowers the sum of squared loads, so this terminates;
+     * the cap only guards against float noise. */
+    int budget = 50 * n + 100;
+    bool improved = true;
+
+    if (first == NULL || pos == NULL || list == NULL || sums == NULL ||
+        m < 2)
+        goto out;
+    while (improved && budget > 0) {
+        improved = false;
+        group_by_core(n, m, asg, first, pos, list);
+        for (int a = 0; a < m && budget > 0; a++) {
+            for (int b = 0; b < m && budget > 0; b++) {
+                double gap = core_load[a] - core_load[b];
+                int j, k, na = first[a + 1] - first[a];
+                int nb = first[b + 1] - first[b];
+                if (gap <= MODEL_LOAD_EPS) continue;
+                if (na + nb <= EXACT_PAIR_JOBS) {
+                    int pair[EXACT_PAIR_JOBS];
+                    memcpy(pair, list + first[a], sizeof(int) * (size_t)na);
+                    memcpy(pair + na, list + first[b],
+                           sizeof(int) * (size_t)nb);
+                    if (!split_pair(load, pair, na + nb, a, b, core_load[a],
+                                    sums, asg))
+                        continue;
+                    core_load[a] = core_load[b] = 0.0;
+                    for (int i = 0; i < na + nb; i++)
+                        core_load[asg[pair[i]]] += load[pair[i]];
+                    budget--;
+                    improved = true;
+                    group_by_core(n, m, asg, first, pos, list);
+                    continue;
+                }
+                if (!best_transfer(load, list + first[a],
+                                   first[a + 1] - first[a], list + first[b],
+                                   first[b + 1] - first[b], gap, &j, &k))
+                    continue;
+                core_load[a] -= load[j];
+                core_load[b] += load[j];
+                asg[j] = b;
+                if (k >= 0) {
+                    core_load[b] -= load[k];
+                    core_load[a] += load[k];
+                    asg[k] = a;
+                }
+                budget--;
+                improved = true;
+                group_by_core(n, m, asg, first, pos, list);
+            }
+        }
+    }
+out:
+    free(first);
+    free(pos);
+    free(list);
+    free(sums);
+    return model_max_load(core_load, m);
+}
+
+/* ------------------------------------------------------------------ */
 /* Migration-aware repair                                               */
 /* ------------------------------------------------------------------ */
 
@@ -92,7 +246,22 @@ struct fix {
     int cost;
     double shed;     /* load taken off the hot core */
     double slack;    /* room left on the receiving core */
+    double rank;     /* shed, perturbed in randomised restarts */
 };
+
+/* splitmix64: restarts must be reproducible run to run. */
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double rng_unit(uint64_t *s)
+{
+    return (double)(rng_next(s) >> 11) * 0x1p-53;
+}
 
 /* A candidate beats the incumbent if it fixes the core when the other does
  * not, then if it costs fewer migrations, then (for fixes) if it sheds
@@ -107,16 +276,16 @@ static bool better_fix(const struct fix *a, const struct fix *b,
     if (a_fixes != b_fixes) return a_fixes;
     if (a->cost != b->cost) return a->cost < b->cost;
     if (a_fixes) {
-        if (a->shed != b->shed) return a->shed < b->shed;
-    } else if (a->shed != b->shed) {
-        return a->shed > b->shed;
+        if (a->rank != b->rank) return a->rank < b->rank;
+    } else if (a->rank != b->rank) {
+        return a->rank > b->rank;
     }
     return a->slack < b->slack;
 }
 
 static bool find_fix(const double *load, int n, int m, const int *home,
                      const int *asg, const double *core_load, int hot,
-                     double cap, struct fix *best)
+                     double cap, uint64_t *rng, struct fix *best)
 {
     double excess = core_load[hot] - cap;
 
@@ -129,7 +298,8 @@ static bool find_fix(const double *load, int n, int m, const int *home,
             room = cap - core_load[c] - load[j];
             if (room < -MODEL_LOAD_EPS) continue;
             struct fix f = { j, -1, c, move_cost(home, j, hot, c),
-                             load[j], room };
+                             load[j], room, load[j] };
+            if (rng != NULL) f.rank *= 0.5 + rng_unit(rng);
             if (better_fix(&f, best, excess)) *best = f;
         }
         for (int k = 0; k < n; k++) {
@@ -142,7 +312,8 @@ static bool find_fix(const double *load, int n, int m, const int *home,
             struct fix f = { j, k, c,
                              move_cost(home, j, hot, c) +
                              move_cost(home, k, c, hot),
-                             d, room };
+                             d, room, d };
+            if (rng != NULL) f.rank *= 0.5 + rng_unit(rng);
             if (better_fix(&f, best, excess)) *best = f;
         }
     }
@@ -193,7 +364,7 @@ static void send_home(const double *load, int n, const int *home, int *asg,
 }
 
 bool ls_repair(const double *load, int n, int m, const int *home,
-               const int *start, double cap, int *asg)
+               const int *start, double cap, uint64_t *rng, int *asg)
 {
     double small[256];
     double *cl = m <= 256 ? small : malloc(sizeof(*cl) * (size_t)m);
@@ -211,14 +382,22 @@ bool ls_repair(const double *load, int n, int m, const int *home,
 
     while (budget-- > 0) {
         struct fix f;
-        int hot = 0;
+        int hot = 0, over = 0;
         for (int c = 1; c < m; c++)
             if (cl[c] - cap > cl[hot] - cap) hot = c;
         if (cl[hot] <= cap + MODEL_LOAD_EPS) {
             ok = true;
             break;
         }
-        if (!find_fix(load, n, m, home, asg, cl, hot, cap, &f)) break;
+        /* Restarts take the overloaded cores in a random order: which
+         * core gets the big rooms first is what decides the count. */
+        if (rng != NULL) {
+            for (int c = 0; c < m; c++)
+                if (cl[c] > cap + MODEL_LOAD_EPS &&
+                    rng_next(rng) % (uint64_t)++over == 0)
+                    hot = c;
+        }
+        if (!find_fix(load, n, m, home, asg, cl, hot, cap, rng, &f)) break;
         cl[hot] -= load[f.job];
         cl[f.to] += load[f.job];
         asg[f.job] = f.to;

@@ -8,6 +8,7 @@
 #define VIO4WD_MODEL_LOCALSEARCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Improve asg in place by moving one job off the most loaded core, or
  * swapping one of its jobs with a smaller job elsewhere, while that lowers
@@ -16,14 +17,23 @@
 double ls_descent(const double *load, int n, int m, int *asg,
                   double *core_load);
 
+/* Stronger than ls_descent: for every pair of cores, move or swap so that
+ * the transfer comes closest to evening the pair out, until no pair can
+ * get closer.  Lowers the sum of squared loads at every step, which keeps
+ * going where the makespan alone is stuck on ties.  Returns the new
+ * makespan; core_load is kept up to date. */
+double ls_balance(const double *load, int n, int m, int *asg,
+                  double *core_load);
+
 /* Starting from start[] (often equal to home[]), reach an assignment with
  * every core at most cap, preferring the moves and swaps that cost the
  * fewest migrations against home[] (home < 0: the job has no current core
  * and must be placed).  Then moves migrated jobs back home wherever they
  * fit.  Returns true if every core ends under cap; asg holds the result
- * either way. */
+ * either way.  With rng non-NULL the order of the overloaded cores and the
+ * preference among equally cheap fixes are randomised, for restarts. */
 bool ls_repair(const double *load, int n, int m, const int *home,
-               const int *start, double cap, int *asg);
+               const int *start, double cap, uint64_t *rng, int *asg);
 
 /* Relabel the cores of a fresh solution so that as many jobs as possible
  * stay where home[] has them (greedy max-weight matching of cores).  The
