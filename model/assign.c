@@ -200,12 +200,16 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
     return MODEL_OK;
 }
 
+/* Share of a stage's time limit that GLPK may plan to use. */
+#define STAGE_TIME_MARGIN 0.9
+
 /* Stage 1: the best makespan we can find and prove in the time limit. */
 static int solve_makespan(struct node *nd, const int *order,
                           const struct model_assign_params *p, int *best)
 {
     int n = nd->n, m = nd->m, ret = MODEL_OK;
     double *cl = malloc(sizeof(*cl) * (size_t)m);
+    double t0 = model_now(), left;
 
     if (cl == NULL) return MODEL_ENOMEM;
     greedy_lpt(nd->load, n, m, order, nd->greedy, cl);
@@ -242,11 +246,17 @@ static int solve_makespan(struct node *nd, const int *order,
     int *ilp = malloc(sizeof(*ilp) * (size_t)n);
     struct ilp_outcome out;
     if (ilp == NULL) return MODEL_ENOMEM;
-    /* Cores are interchangeable for the makespan, so symmetry breaking is
-     * valid here even when a current assignment exists: stage 2 works on
-     * its own model without it. */
-    ret = ilp_min_makespan(nd->load, n, m, order, true, nd->bound, best,
-                           p->mip_gap, p->time_limit_s, ilp, &out);
+    /* Symmetry breaking (the job of load rank r only on cores 0..r) prunes
+     * the m! relabellings of every solution, but only when cores are
+     * interchangeable, i.e. nothing is placed yet.  With a current
+     * assignment the labels carry meaning (migrations), so the model keeps
+     * them all.
+     * The limit covers the heuristics too, and GLPK checks its clock only
+     * between nodes, so keep a small margin for its last node. */
+    left = p->time_limit_s * STAGE_TIME_MARGIN - (model_now() - t0);
+    ret = ilp_min_makespan(nd->load, n, m, order, !nd->has_home, nd->bound,
+                           best, p->mip_gap, left > 0.001 ? left : 0.001,
+                           ilp, &out);
     if (ret == MODEL_OK) {
         double ms = model_makespan(nd->load, n, ilp, m);
         nd->ilp_runs++;
@@ -350,7 +360,7 @@ static int solve_moves(struct node *nd, const int *fresh,
     memcpy(start, nd->asg, sizeof(*start) * (size_t)n);
     if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
         struct ilp_outcome out;
-        double left = budget - (model_now() - t0);
+        double left = budget * STAGE_TIME_MARGIN - (model_now() - t0);
         ret = ilp_min_moves(nd->load, n, m, nd->home, cap, start, moves_lb,
                             left > 0.001 ? left : 0.001, nd->asg, &out);
         if (ret == MODEL_OK) nd->ilp_runs++;

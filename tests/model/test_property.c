@@ -129,8 +129,9 @@ static void test_random_instances(void **state)
     free(in);
 }
 
-/* With every load scaled by the same factor the makespan scales too: a
- * cheap check that nothing depends on absolute magnitudes. */
+/* Scaling every load by 4 (exact in binary floating point) scales greedy
+ * exactly, and each run's proven bound holds for the other: a cheap check
+ * that nothing depends on absolute magnitudes. */
 static void test_scale_invariance(void **state)
 {
     (void)state;
@@ -151,7 +152,10 @@ static void test_scale_invariance(void **state)
         assert_int_equal(model_assign(&in->pb, &p, &b, NULL, 0), MODEL_OK);
         assert_double_equal(b.greedy_makespan, 4.0 * a.greedy_makespan,
                             1e-9);
-        assert_double_equal(b.lower_bound, 4.0 * a.lower_bound, 1e-9);
+        /* Bounds may differ with how far the ILP got, but each run's
+         * bound is valid for the other's scaled answer. */
+        assert_true(b.lower_bound <= 4.0 * a.makespan + EPS);
+        assert_true(4.0 * a.lower_bound <= b.makespan + EPS);
         model_solution_free(&a);
         model_solution_free(&b);
     }
