@@ -24,6 +24,10 @@
  * little from their parents; the measured benefit stops after a dozen. */
 #define ROUNDING_NODES 16
 
+/* Share of its time limit an ILP may run without finding anything better
+ * before it gives up. */
+#define STALL_SHARE 0.5
+
 enum stage { STAGE_MAKESPAN, STAGE_MOVES };
 
 struct ilp_ctx {
@@ -52,6 +56,8 @@ struct ilp_ctx {
     int rounded;
 
     double bound;           /* best proven lower bound seen */
+    double last_gain;       /* model_now() of the last better incumbent */
+    double stall_s;         /* give up after this long without one */
     bool integral_proof;    /* stage 2 stopped on ceil(bound) == incumbent */
 
     double *x;              /* 1-based column values for injection */
@@ -190,11 +196,20 @@ static void callback(glp_tree *tree, void *info)
                     if (obj < ctx->best_obj - MODEL_LOAD_EPS) {
                         remember(ctx, rounded, obj);
                         inject(ctx, tree, rounded);
+                        ctx->last_gain = model_now();
                     }
                 }
                 free(rounded);
             }
         }
+    }
+
+    if (glp_ios_reason(tree) == GLP_IBINGO) ctx->last_gain = model_now();
+    /* Measured: when the LP-based search has not improved the incumbent
+     * for a while it does not later either; stop and save the time. */
+    if (model_now() - ctx->last_gain > ctx->stall_s) {
+        glp_ios_terminate(tree);
+        return;
     }
 
     /* Moves are whole numbers: once the bound rounds up to the incumbent,
@@ -357,6 +372,8 @@ static int run(struct ilp_ctx *ctx, double gap, double time_limit_s,
     memcpy(ctx->best, ctx->start, sizeof(*asg) * (size_t)n);
     start_obj = ctx->best_obj = objective(ctx, ctx->start);
     ctx->rounds_left = ROUNDING_NODES;
+    ctx->last_gain = model_now();
+    ctx->stall_s = time_limit_s * STALL_SHARE;
 
     lp = build(ctx);
     if (lp == NULL) {
