@@ -1,0 +1,446 @@
+/* decide.c - loads + mapping + topology -> decision (see decide.h).
+ *
+ * Each NUMA node is its own problem: its relays may only run on its
+ * workers, so solving the nodes apart loses nothing and gives a makespan,
+ * a bound and a hysteresis verdict per node. One busy node must not stop
+ * another from being rebalanced, which a single machine-wide makespan
+ * would do.
+ */
+#include "decide.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/assign.h"
+#include "model/plan.h"
+#include "model/topology.h"
+
+/* A worker above one core is dropping packets, so a plan that relieves it
+ * may act on a smaller gain than the sensitivity -- but not on any gain at
+ * all, as the model's planner alone would: with +-5% noise on overloaded
+ * workers every sample offers some tiny improvement, and the scheduler
+ * would reshuffle relays every interval. Twice the noise a stationary
+ * relay shows is the floor. */
+#define SCHED_OVERLOAD 1.0
+#define SCHED_OVERLOAD_MIN_GAIN 0.15
+
+void sched_params_defaults(struct sched_params *p)
+{
+    *p = (struct sched_params){
+        .sensitivity = 0.25,
+        .time_limit_s = 0.1,
+        .global_numa = false,
+    };
+}
+
+void sched_decision_free(struct sched_decision *d)
+{
+    if (d == NULL)
+        return;
+    free(d->nodes);
+    free(d->moves);
+    memset(d, 0, sizeof(*d));
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static void note(struct sched_decision *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Appends to d->notes what a reader of the log should know (a fallback
+ * rule was used); truncation is harmless. */
+static void note(struct sched_decision *d, const char *fmt, ...)
+{
+    size_t len = strlen(d->notes);
+    va_list ap;
+    if (len + 2 >= sizeof(d->notes))
+        return;
+    if (len > 0) {
+        d->notes[len++] = ';';
+        d->notes[len++] = ' ';
+        d->notes[len] = '\0';
+    }
+    va_start(ap, fmt);
+    vsnprintf(d->notes + len, sizeof(d->notes) - len, fmt, ap);
+    va_end(ap);
+}
+
+static int worker_index(const struct model_worker *w, int n, int cpu)
+{
+    for (int i = 0; i < n; i++)
+        if (w[i].cpu == cpu)
+            return i;
+    return -1;
+}
+
+static bool node_has_worker(const struct model_worker *w, int n, int numa)
+{
+    for (int i = 0; i < n; i++)
+        if (w[i].numa == numa)
+            return true;
+    return false;
+}
+
+/* Workers from the topology, by OS index. A CPU the topology lacks means
+ * the trace or the relay and --topology describe different machines:
+ * planning on a guess would be worse than saying so. */
+static int build_workers(const struct sched_state *st, const struct model_topology *topo,
+                         struct model_worker *w, char *err, size_t errlen)
+{
+    for (int i = 0; i < st->n_workers; i++) {
+        struct model_cpu_info info;
+        char merr[MODEL_ERRMSG_LEN];
+        int cpu = st->workers[i];
+
+        if (cpu < 0)
+            return fail(err, errlen, "worker cpu %d is negative", cpu);
+        for (int k = 0; k < i; k++)
+            if (st->workers[k] == cpu)
+                return fail(err, errlen, "worker cpu %d is listed twice", cpu);
+        if (model_topology_cpu(topo, cpu, &info, merr, sizeof(merr)) != MODEL_OK)
+            return fail(err, errlen,
+                        "worker cpu %d is not in the topology, which has %d PUs (%s)",
+                        cpu, model_topology_num_cpus(topo), merr);
+        w[i] = (struct model_worker){.cpu = cpu, .numa = info.numa, .core = info.core};
+        /* A machine without NUMA information is one node. */
+        if (w[i].numa < 0)
+            w[i].numa = 0;
+    }
+    return 0;
+}
+
+/* The node a relay's directions are planned on. Normally its memory's
+ * node; if that node has no worker (or is unknown), the relay stays on the
+ * node it runs on now, since the relay put it there; failing that, the
+ * first worker's node. */
+static int job_numa(const struct sched_relay *r, int dir, const struct model_worker *w,
+                    int nw, struct sched_decision *d)
+{
+    int cur;
+
+    if (r->numa >= 0 && node_has_worker(w, nw, r->numa))
+        return r->numa;
+    cur = worker_index(w, nw, r->cpu[dir]);
+    if (cur >= 0) {
+        if (dir == SCHED_VF_TO_VM)
+            note(d, "relay %d: NUMA node %d has no worker, kept on node %d", r->id, r->numa,
+                 w[cur].numa);
+        return w[cur].numa;
+    }
+    if (dir == SCHED_VF_TO_VM)
+        note(d, "relay %d: NUMA node %d has no worker, placed on node %d", r->id, r->numa,
+             w[0].numa);
+    return w[0].numa;
+}
+
+static int check_relays(const struct sched_state *st, char *err, size_t errlen)
+{
+    for (int i = 0; i < st->n_relays; i++) {
+        const struct sched_relay *r = &st->relays[i];
+        for (int k = 0; k < i; k++)
+            if (st->relays[k].id == r->id)
+                return fail(err, errlen, "relay %d is listed twice", r->id);
+        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+            if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
+                return fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
+                            r->id, sched_dir_name(dir), r->load[dir]);
+    }
+    return 0;
+}
+
+/* Largest worker load of a mapping given as one worker index per job. */
+static double mapping_makespan(const struct model_job *jobs, int nj, const int *where, int nw)
+{
+    double *load = calloc((size_t)nw, sizeof(*load));
+    double best = 0.0;
+
+    if (load == NULL)
+        return NAN;
+    for (int j = 0; j < nj; j++)
+        if (where[j] >= 0)
+            load[where[j]] += jobs[j].load;
+    for (int i = 0; i < nw; i++)
+        if (load[i] > best)
+            best = load[i];
+    free(load);
+    return best;
+}
+
+/* Solve one node: jobs[] and workers[] are the whole problem; numa -1
+ * takes everything. Appends accepted moves to d->moves and records the
+ * new worker of each job in next[]. */
+static int solve_node(const struct sched_state *st, const struct model_job *jobs, int nj,
+                      const struct model_worker *workers, int nw, int numa,
+                      const struct sched_params *p, struct sched_node_result *res,
+                      struct sched_decision *d, int *next, char *err, size_t errlen)
+{
+    struct model_worker *lw = malloc(sizeof(*lw) * (size_t)nw);
+    struct model_job *lj = malloc(sizeof(*lj) * (size_t)(nj ? nj : 1));
+    int *gw = malloc(sizeof(*gw) * (size_t)nw);     /* local -> global worker */
+    int *gj = malloc(sizeof(*gj) * (size_t)(nj ? nj : 1));
+    int *lmap = malloc(sizeof(*lmap) * (size_t)nw);  /* global -> local worker */
+    struct model_solution sol = {0};
+    struct model_plan plan = {0};
+    struct model_assign_params ap;
+    struct model_plan_params pp;
+    char merr[MODEL_ERRMSG_LEN];
+    int m = 0, n = 0, ret = -1;
+
+    memset(res, 0, sizeof(*res));
+    res->numa = numa;
+    if (lw == NULL || lj == NULL || gw == NULL || gj == NULL || lmap == NULL) {
+        fail(err, errlen, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < nw; i++) {
+        lmap[i] = -1;
+        if (numa < 0 || workers[i].numa == numa) {
+            lmap[i] = m;
+            gw[m] = i;
+            lw[m++] = workers[i];
+        }
+    }
+    for (int j = 0; j < nj; j++) {
+        if (numa >= 0 && jobs[j].numa != numa)
+            continue;
+        gj[n] = j;
+        lj[n] = jobs[j];
+        /* A job that runs on another node's worker has no home here: the
+         * planner sees it as unplaced and brings it back. */
+        lj[n].current = jobs[j].current >= 0 ? lmap[jobs[j].current] : -1;
+        n++;
+    }
+    res->n_workers = m;
+    res->n_jobs = n;
+    if (n == 0) {
+        snprintf(res->reason, sizeof(res->reason), "no relays on this node");
+        ret = 0;
+        goto out;
+    }
+
+    struct model_problem pb = {.jobs = lj, .n_jobs = n, .workers = lw, .n_workers = m};
+    int unplaced = 0;
+    double threshold;
+
+    for (int j = 0; j < n; j++)
+        unplaced += lj[j].current < 0;
+
+    /* Greedy first: it is cheap, it is the yardstick every record shows,
+     * and its bound says whether any plan could pay at all. */
+    if (model_assign_greedy(&pb, numa < 0, &sol, merr, sizeof(merr)) != MODEL_OK) {
+        fail(err, errlen, "greedy, NUMA node %d: %s", numa, merr);
+        goto out;
+    }
+    {
+        int *cur = malloc(sizeof(*cur) * (size_t)n);
+        if (cur == NULL) {
+            fail(err, errlen, "out of memory");
+            goto out;
+        }
+        for (int j = 0; j < n; j++)
+            cur[j] = lj[j].current;
+        res->current_makespan = model_assignment_makespan(&pb, cur);
+        free(cur);
+    }
+    res->lower_bound = sol.lower_bound;
+    res->greedy_makespan = sol.greedy_makespan;
+    res->greedy_migrations = sol.greedy_migrations;
+    threshold = res->current_makespan > SCHED_OVERLOAD
+                ? fmin(p->sensitivity, SCHED_OVERLOAD_MIN_GAIN) : p->sensitivity;
+
+    /* No plan beats the bound, so when the current mapping is already
+     * within the threshold of it nothing can be gained: skip the solver.
+     * In steady state that is every interval, and the daemon costs the
+     * host next to nothing. */
+    if (unplaced == 0 &&
+        res->current_makespan - res->lower_bound <= threshold * res->current_makespan) {
+        res->makespan = res->current_makespan;
+        res->solve_ms = sol.solve_time_s * 1e3;
+        snprintf(res->reason, sizeof(res->reason),
+                 "makespan %.3f within %.1f%% of the lower bound %.3f: keep placement",
+                 res->current_makespan, threshold * 100.0, res->lower_bound);
+        ret = 0;
+        goto out;
+    }
+    model_solution_free(&sol);
+
+    model_assign_defaults(&ap);
+    ap.time_limit_s = p->time_limit_s;
+    /* Stage 2 (fewest migrations) gets twice the stage-1 budget, as the
+     * model's defaults do (0.1 s / 0.2 s). */
+    ap.moves_time_limit_s = 2.0 * p->time_limit_s;
+    ap.global_numa = numa < 0;
+    if (model_assign(&pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK) {
+        fail(err, errlen, "solver, NUMA node %d: %s", numa, merr);
+        goto out;
+    }
+    model_plan_defaults(&pp);
+    pp.sensitivity = p->sensitivity;
+    pp.overload = SCHED_OVERLOAD;
+    pp.global_numa = numa < 0;
+    if (model_plan_build(&pb, &sol, &pp, &plan, merr, sizeof(merr)) != MODEL_OK) {
+        fail(err, errlen, "planner, NUMA node %d: %s", numa, merr);
+        goto out;
+    }
+    if (plan.act && unplaced == 0 && plan.gain <= threshold) {
+        snprintf(plan.reason, sizeof(plan.reason),
+                 "worker overloaded (%.3f) but the best plan (%.3f) gains only %.1f%% "
+                 "(need > %.1f%%): keep placement", plan.current_makespan, plan.new_makespan,
+                 plan.gain * 100.0, threshold * 100.0);
+        free(plan.moves);
+        plan.moves = NULL;
+        plan.n_moves = 0;
+        plan.act = false;
+    }
+    res->solved = true;
+
+    res->makespan = sol.makespan;
+    res->lower_bound = sol.lower_bound;
+    res->greedy_makespan = sol.greedy_makespan;
+    res->solve_ms = sol.solve_time_s * 1e3;
+    res->proposed = sol.migrations;
+    res->greedy_migrations = sol.greedy_migrations;
+    res->act = plan.act;
+    snprintf(res->reason, sizeof(res->reason), "%s", plan.reason);
+
+    for (int k = 0; k < plan.n_moves; k++) {
+        int j = gj[plan.moves[k].job];
+        int to = gw[plan.moves[k].to];
+        const struct sched_relay *r = &st->relays[j / SCHED_NDIRS];
+        int dir = j % SCHED_NDIRS;
+
+        d->moves[d->n_moves++] = (struct sched_move){
+            .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = workers[to].cpu,
+        };
+        next[j] = to;
+    }
+    ret = 0;
+out:
+    model_plan_free(&plan);
+    model_solution_free(&sol);
+    free(lw);
+    free(lj);
+    free(gw);
+    free(gj);
+    free(lmap);
+    return ret;
+}
+
+int sched_decide(const struct sched_state *st, const struct model_topology *topo,
+                 const struct sched_params *p, struct sched_decision *out, char *err,
+                 size_t errlen)
+{
+    int nw = st->n_workers, nj = st->n_relays * SCHED_NDIRS, ret = -1;
+    struct model_worker *workers = NULL;
+    struct model_job *jobs = NULL;
+    int *next = NULL, *nodes = NULL, n_nodes = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->t = st->t;
+    if (nw <= 0)
+        return fail(err, errlen, "no worker CPUs: nothing to schedule on");
+    if (!isfinite(p->sensitivity) || p->sensitivity < 0.0)
+        return fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
+    if (check_relays(st, err, errlen) < 0)
+        return -1;
+
+    workers = malloc(sizeof(*workers) * (size_t)nw);
+    jobs = malloc(sizeof(*jobs) * (size_t)(nj ? nj : 1));
+    next = malloc(sizeof(*next) * (size_t)(nj ? nj : 1));
+    nodes = malloc(sizeof(*nodes) * (size_t)nw);
+    out->moves = malloc(sizeof(*out->moves) * (size_t)(nj ? nj : 1));
+    if (workers == NULL || jobs == NULL || next == NULL || nodes == NULL || out->moves == NULL) {
+        fail(err, errlen, "out of memory");
+        goto out;
+    }
+    if (build_workers(st, topo, workers, err, errlen) < 0)
+        goto out;
+
+    for (int j = 0; j < nj; j++) {
+        const struct sched_relay *r = &st->relays[j / SCHED_NDIRS];
+        int dir = j % SCHED_NDIRS;
+        jobs[j] = (struct model_job){
+            .load = r->load[dir],
+            .numa = p->global_numa ? 0 : job_numa(r, dir, workers, nw, out),
+            .current = worker_index(workers, nw, r->cpu[dir]),
+        };
+        next[j] = jobs[j].current;
+    }
+
+    /* Nodes in ascending order, so output and logs are stable. */
+    if (p->global_numa) {
+        nodes[n_nodes++] = -1;
+    } else {
+        for (int i = 0; i < nw; i++) {
+            int k = n_nodes;
+            bool seen = false;
+            for (int q = 0; q < n_nodes; q++)
+                seen |= nodes[q] == workers[i].numa;
+            if (seen)
+                continue;
+            while (k > 0 && nodes[k - 1] > workers[i].numa) {
+                nodes[k] = nodes[k - 1];
+                k--;
+            }
+            nodes[k] = workers[i].numa;
+            n_nodes++;
+        }
+    }
+    out->nodes = calloc((size_t)n_nodes, sizeof(*out->nodes));
+    if (out->nodes == NULL) {
+        fail(err, errlen, "out of memory");
+        goto out;
+    }
+    out->n_nodes = n_nodes;
+    for (int k = 0; k < n_nodes; k++) {
+        if (solve_node(st, jobs, nj, workers, nw, nodes[k], p, &out->nodes[k], out, next,
+                       err, errlen) < 0)
+            goto out;
+        out->act |= out->nodes[k].act;
+    }
+
+    {
+        int *cur = malloc(sizeof(*cur) * (size_t)(nj ? nj : 1));
+        if (cur == NULL) {
+            fail(err, errlen, "out of memory");
+            goto out;
+        }
+        for (int j = 0; j < nj; j++)
+            cur[j] = jobs[j].current;
+        out->current_makespan = mapping_makespan(jobs, nj, cur, nw);
+        out->makespan = mapping_makespan(jobs, nj, next, nw);
+        free(cur);
+    }
+    ret = 0;
+out:
+    if (ret < 0)
+        sched_decision_free(out);
+    free(workers);
+    free(jobs);
+    free(next);
+    free(nodes);
+    return ret;
+}
+
+void sched_apply_moves(struct sched_state *st, const struct sched_decision *d)
+{
+    for (int k = 0; k < d->n_moves; k++)
+        for (int i = 0; i < st->n_relays; i++)
+            if (st->relays[i].id == d->moves[k].relay)
+                st->relays[i].cpu[d->moves[k].dir] = d->moves[k].to;
+}

@@ -1,0 +1,79 @@
+/* decide.h - the scheduler's one decision step.
+ *
+ * A pure function from "what the relay looks like now" (worker CPUs, every
+ * relay's NUMA node, current CPU and smoothed load per direction) and the
+ * machine's topology to "what to do": the solver's answer per NUMA node,
+ * the moves that pay by the hysteresis rule, and the mapping that results.
+ *
+ * The live loop and --replay both call sched_decide() and nothing else to
+ * decide, so an offline replay of a trace shows exactly what the daemon
+ * would have done on the same loads.
+ */
+#ifndef VIO4WD_SCHED_DECIDE_H
+#define VIO4WD_SCHED_DECIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "state.h"
+
+struct model_topology;
+
+struct sched_params {
+    double sensitivity;         /* relative makespan gain needed to act */
+    double time_limit_s;        /* solver stage-1 limit per NUMA node */
+    bool global_numa;           /* one problem over all workers */
+};
+
+void sched_params_defaults(struct sched_params *p);
+
+/* What happened on one NUMA node (numa -1: all workers, global mode). */
+struct sched_node_result {
+    int numa;
+    int n_workers;
+    int n_jobs;
+    double current_makespan;    /* of the mapping we were given */
+    double makespan;            /* of the solver's answer */
+    double lower_bound;         /* proven: nothing does better */
+    double greedy_makespan;     /* upstream's greedy on the same loads */
+    double solve_ms;
+    bool solved;                /* false: no plan could pay, solver skipped;
+                                 * makespan is then the current one */
+    int proposed;               /* moves in the solver's answer */
+    int greedy_migrations;      /* what greedy from scratch would move */
+    bool act;                   /* the hysteresis rule accepted the moves */
+    char reason[128];
+};
+
+struct sched_move {
+    int relay;                  /* relay id */
+    int dir;                    /* enum sched_dir */
+    int from;                   /* CPU, -1 if it had none */
+    int to;                     /* CPU */
+};
+
+struct sched_decision {
+    double t;
+    int n_nodes;
+    struct sched_node_result *nodes;
+    int n_moves;                /* only moves of nodes that act */
+    struct sched_move *moves;
+    bool act;                   /* some node acts */
+    double current_makespan;    /* maxima over the nodes */
+    double makespan;            /* after the moves that act */
+    char notes[256];            /* relays placed by a fallback rule */
+};
+
+void sched_decision_free(struct sched_decision *d);
+
+/* Decide. Returns 0, or -1 with err naming the bad input (a worker CPU the
+ * topology does not have, a bad load, a solver failure). */
+int sched_decide(const struct sched_state *st, const struct model_topology *topo,
+                 const struct sched_params *p, struct sched_decision *out,
+                 char *err, size_t errlen);
+
+/* Apply a decision's moves to a state's mapping (replay evolves its
+ * mapping this way; the live loop reads the new one back from the relay). */
+void sched_apply_moves(struct sched_state *st, const struct sched_decision *d);
+
+#endif

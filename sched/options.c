@@ -1,0 +1,249 @@
+/* options.c - command line and configuration file (see options.h). */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vio4wd_build_config.h"
+
+enum {
+    OPT_STATS_EP = 256,
+    OPT_SCHED_EP,
+    OPT_POLL_INTERVAL,
+    OPT_LOGLEVEL,
+    OPT_SENSITIVITY,
+    OPT_GLOBAL_NUMA,
+    OPT_CONFIG,
+    OPT_TOPOLOGY,
+    OPT_TIME_LIMIT,
+    OPT_DRY_RUN,
+    OPT_ONCE,
+    OPT_JSON,
+    OPT_REPLAY,
+    OPT_COUNTERS,
+    OPT_PID_FILE,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"stats-ep", required_argument, NULL, OPT_STATS_EP},
+    {"sched-ep", required_argument, NULL, OPT_SCHED_EP},
+    {"poll-interval", required_argument, NULL, OPT_POLL_INTERVAL},
+    {"loglevel", required_argument, NULL, OPT_LOGLEVEL},
+    {"sensitivity", required_argument, NULL, OPT_SENSITIVITY},
+    {"global-numa-opt", no_argument, NULL, OPT_GLOBAL_NUMA},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},
+    {"time-limit-ms", required_argument, NULL, OPT_TIME_LIMIT},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"counters", required_argument, NULL, OPT_COUNTERS},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+void sched_options_usage(FILE *fp, const char *prog)
+{
+    fprintf(fp,
+"Usage: %s [OPTION]...\n"
+"       %s --topology SPEC --replay TRACE.jsonl [OPTION]...\n"
+"Keep virtio-forwarder's worker cores balanced: read the relay's counters,\n"
+"solve the assignment of relay directions to workers per NUMA node, and move\n"
+"directions through the relay's core_sched endpoint when it pays.\n"
+"\n"
+"Options (each one overrides the configuration file's variable in brackets):\n"
+"      --stats-ep EP         stats endpoint, used only when the counters file\n"
+"                            cannot be read [VIRTIOFWD_ZMQ_STATS_EP]\n"
+"                            (default ipc:///var/run/virtio-forwarder/stats)\n"
+"      --sched-ep EP         core_sched endpoint [VIRTIOFWD_ZMQ_CORE_SCHED_EP]\n"
+"                            (default ipc:///var/run/virtio-forwarder/core_sched)\n"
+"      --poll-interval S     seconds between decisions, > 0 and <= 3600\n"
+"                            [VIO4WD_CORE_SCHED_POLL_INTERVAL] (default 5)\n"
+"      --loglevel N          0 (emergencies only) to 7 (debug: per-core tables)\n"
+"                            [VIO4WD_CORE_SCHED_LOG_LEVEL] (default 6)\n"
+"      --sensitivity F       relative makespan gain a plan must bring to be\n"
+"                            applied, 0 to 100; smaller is more sensitive\n"
+"                            [VIO4WD_CORE_SCHED_SENSITIVITY] (default 0.25)\n"
+"      --global-numa-opt     let directions move to workers of any NUMA node\n"
+"                            [VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT]\n"
+"      --config FILE         configuration file (default %s;\n"
+"                            a missing default file means all defaults)\n"
+"      --topology SPEC       hwloc topology: an XML file or a synthetic\n"
+"                            description (\"pack:2 numa:1 core:8 pu:2\");\n"
+"                            default: this machine\n"
+"      --time-limit-ms MS    solver time limit per NUMA node, 1 to 60000\n"
+"                            (default 100; the migration stage gets twice that)\n"
+"      --dry-run             plan and log, but never move anything\n"
+"      --once                make one decision, then exit\n"
+"      --json                print one JSON line per decision on stdout\n"
+"      --replay FILE         no relay: replay a JSON-lines trace ('-' for stdin)\n"
+"                            and print one JSON line per step (see README.rst)\n"
+"      --counters PATH       the relay's counters file or run directory\n"
+"                            (default %s)\n"
+"      --pid-file PATH       write and lock a pid file (default: none)\n"
+"  -h, --help                show this help and exit\n"
+"      --version             show the version and exit\n"
+"\n"
+"Exit status: 0 on success (and on SIGTERM/SIGINT), 1 on a runtime failure,\n"
+"2 for a bad option or configuration value. SIGHUP reloads the configuration.\n",
+            prog, prog, VIO4WD_SYSCONF_DEFAULT, SCHED_DEFAULT_COUNTERS);
+}
+
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return SCHED_OPTIONS_BAD;
+}
+
+/* An option that is also a file variable goes through config_set, so both
+ * are checked alike; its message ("VAR='v': must be ...") is reworded to
+ * name the option the user typed. */
+static int set_var(struct vio4wd_config *cfg, const char *option, const char *var,
+                   const char *value, char *err, size_t errlen)
+{
+    char msg[512];
+    const char *why;
+
+    if (config_set(cfg, var, value, msg, sizeof(msg)) == 0)
+        return 0;
+    why = strstr(msg, "': ");
+    why = why != NULL ? why + 3 : msg;
+    return bad(err, errlen, "--%s '%s': %s (%s)", option, value, why, var);
+}
+
+static int copy_path(char *dst, size_t size, const char *option, const char *value, char *err,
+                     size_t errlen)
+{
+    if (value[0] == '\0')
+        return bad(err, errlen, "--%s '': must not be empty", option);
+    if (strlen(value) >= size)
+        return bad(err, errlen, "--%s '%.40s...': too long (at most %zu characters)", option,
+                   value, size - 1);
+    strcpy(dst, value);
+    return 0;
+}
+
+/* The command line is parsed twice: once for --config and --help (the file
+ * must be read before anything overrides it), then for the rest. */
+struct override {
+    const char *option;
+    const char *var;
+    const char *value;
+};
+
+int sched_options_parse(int argc, char **argv, struct sched_options *o, config_warn_fn *warn,
+                        void *opaque, char *err, size_t errlen)
+{
+    struct override ov[32];
+    size_t n_ov = 0;
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    snprintf(o->config_path, sizeof(o->config_path), "%s", VIO4WD_SYSCONF_DEFAULT);
+    snprintf(o->counters, sizeof(o->counters), "%s", SCHED_DEFAULT_COUNTERS);
+    o->time_limit_ms = SCHED_DEFAULT_TIME_LIMIT_MS;
+    config_init(&o->cfg);
+
+    optind = 0;         /* glibc: full reset, so a SIGHUP re-parse works */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        const char *name = NULL, *var = NULL;
+        char *end;
+
+        switch (c) {
+        case 'h':
+            sched_options_usage(stdout, argv[0]);
+            return SCHED_OPTIONS_EXIT;
+        case OPT_VERSION:
+            printf("vio4wd_core_scheduler %s\n", VIO4WD_VERSION);
+            return SCHED_OPTIONS_EXIT;
+        case OPT_STATS_EP: name = "stats-ep"; var = "VIRTIOFWD_ZMQ_STATS_EP"; break;
+        case OPT_SCHED_EP: name = "sched-ep"; var = "VIRTIOFWD_ZMQ_CORE_SCHED_EP"; break;
+        case OPT_POLL_INTERVAL:
+            name = "poll-interval"; var = "VIO4WD_CORE_SCHED_POLL_INTERVAL"; break;
+        case OPT_LOGLEVEL: name = "loglevel"; var = "VIO4WD_CORE_SCHED_LOG_LEVEL"; break;
+        case OPT_SENSITIVITY:
+            name = "sensitivity"; var = "VIO4WD_CORE_SCHED_SENSITIVITY"; break;
+        case OPT_GLOBAL_NUMA:
+            ov[n_ov++] = (struct override){"global-numa-opt",
+                                           "VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", "true"};
+            break;
+        case OPT_CONFIG:
+            if (copy_path(o->config_path, sizeof(o->config_path), "config", optarg, err,
+                          errlen) < 0)
+                return SCHED_OPTIONS_BAD;
+            o->config_given = true;
+            break;
+        case OPT_TOPOLOGY:
+            if (copy_path(o->topology, sizeof(o->topology), "topology", optarg, err, errlen) < 0)
+                return SCHED_OPTIONS_BAD;
+            break;
+        case OPT_TIME_LIMIT:
+            errno = 0;
+            o->time_limit_ms = strtod(optarg, &end);
+            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->time_limit_ms) ||
+                o->time_limit_ms < 1.0 || o->time_limit_ms > 60000.0)
+                return bad(err, errlen,
+                           "--time-limit-ms '%s': must be a number of milliseconds from 1 to "
+                           "60000", optarg);
+            break;
+        case OPT_DRY_RUN: o->dry_run = true; break;
+        case OPT_ONCE: o->once = true; break;
+        case OPT_JSON: o->json = true; break;
+        case OPT_REPLAY:
+            if (copy_path(o->replay, sizeof(o->replay), "replay", optarg, err, errlen) < 0)
+                return SCHED_OPTIONS_BAD;
+            break;
+        case OPT_COUNTERS:
+            if (copy_path(o->counters, sizeof(o->counters), "counters", optarg, err, errlen) < 0)
+                return SCHED_OPTIONS_BAD;
+            o->counters_given = true;
+            break;
+        case OPT_PID_FILE:
+            if (copy_path(o->pid_file, sizeof(o->pid_file), "pid-file", optarg, err, errlen) < 0)
+                return SCHED_OPTIONS_BAD;
+            break;
+        case ':':
+            return bad(err, errlen, "%s: needs a value (see --help)", argv[optind - 1]);
+        default:
+            if (optopt != 0 && optopt < 256)
+                return bad(err, errlen, "unknown option '-%c' (see --help)", optopt);
+            return bad(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+        if (var != NULL) {
+            if (n_ov == sizeof(ov) / sizeof(ov[0]))
+                return bad(err, errlen, "too many options");
+            ov[n_ov++] = (struct override){name, var, optarg};
+        }
+    }
+    if (optind < argc)
+        return bad(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+
+    /* The default file is optional (a fresh host has none); one named with
+     * --config is not. */
+    if (o->config_given || access(o->config_path, F_OK) == 0) {
+        char msg[512];
+        if (config_load_file(&o->cfg, o->config_path, warn, opaque, msg, sizeof(msg)) < 0)
+            return bad(err, errlen, "%s", msg);
+    }
+    for (size_t i = 0; i < n_ov; i++)
+        if (set_var(&o->cfg, ov[i].option, ov[i].var, ov[i].value, err, errlen) < 0)
+            return SCHED_OPTIONS_BAD;
+    return SCHED_OPTIONS_OK;
+}

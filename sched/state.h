@@ -1,0 +1,37 @@
+/* state.h - one moment of the relay as the scheduler sees it: worker CPUs
+ * and, per relay, its NUMA node, current CPU and load per direction.
+ * Filled from the relay's counters (live) or from a trace line (replay).
+ */
+#ifndef VIO4WD_SCHED_STATE_H
+#define VIO4WD_SCHED_STATE_H
+
+/* Directions, in the order of the relay's counters (counters.h). */
+enum sched_dir {
+    SCHED_VF_TO_VM = 0,
+    SCHED_VM_TO_VF = 1,
+    SCHED_NDIRS = 2,
+};
+
+const char *sched_dir_name(int dir);     /* "vf_to_vm" / "vm_to_vf" */
+
+struct sched_relay {
+    int id;
+    int numa;                   /* NUMA node of its memory, -1 unknown */
+    int cpu[SCHED_NDIRS];       /* current CPU per direction, -1 none */
+    double load[SCHED_NDIRS];   /* demand, fraction of one core */
+};
+
+/* The input: one moment of the relay. Arrays are owned by whoever filled
+ * them; sched_state_free() frees ones made with malloc. */
+struct sched_state {
+    double t;                   /* seconds, for the output only */
+    int n_workers;
+    int *workers;               /* worker CPUs (OS indexes) */
+    int n_relays;
+    struct sched_relay *relays;
+};
+
+void sched_state_free(struct sched_state *st);
+int sched_state_copy(struct sched_state *dst, const struct sched_state *src);
+
+#endif
