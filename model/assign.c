@@ -54,6 +54,11 @@ int model_problem_check(const struct model_problem *pb, bool global_numa,
     if (pb->n_jobs < 0 || (pb->n_jobs > 0 && pb->jobs == NULL))
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "bad job list (n_jobs = %d)", pb->n_jobs);
+    if (pb->n_jobs > MODEL_MAX_JOBS || pb->n_workers > MODEL_MAX_WORKERS)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "%d jobs on %d workers exceeds the limits (%d "
+                          "jobs, %d workers)", pb->n_jobs, pb->n_workers,
+                          MODEL_MAX_JOBS, MODEL_MAX_WORKERS);
 
     for (int w = 0; w < pb->n_workers; w++) {
         const struct model_worker *wk = &pb->workers[w];
@@ -73,10 +78,11 @@ int model_problem_check(const struct model_problem *pb, bool global_numa,
 
     for (int j = 0; j < pb->n_jobs; j++) {
         const struct model_job *jb = &pb->jobs[j];
-        if (!isfinite(jb->load) || jb->load < 0.0)
+        if (!isfinite(jb->load) || jb->load < 0.0 ||
+            jb->load > MODEL_MAX_LOAD)
             return model_fail(errbuf, errlen, MODEL_EINVAL,
-                              "job %d: load %g is not a finite number >= 0",
-                              j, jb->load);
+                              "job %d: load %g is not a number in [0, %g]",
+                              j, jb->load, MODEL_MAX_LOAD);
         if (jb->current < -1 || jb->current >= pb->n_workers)
             return model_fail(errbuf, errlen, MODEL_EINVAL,
                               "job %d: current worker %d is out of range "
@@ -272,17 +278,20 @@ static int solve_makespan(struct node *nd, const int *order,
 }
 
 /* Share of the stage-2 time given to randomised repair restarts before the
- * ILP gets the rest: restarts are where most of the gain comes from on
- * large nodes, the ILP closes the rest on small ones. */
+ * ILP gets the rest: restarts do most of the work on large nodes, where
+ * GLPK's LP is too weak to improve on them; on small nodes the ILP can
+ * still prove the count optimal. */
 #define REPAIR_TIME_SHARE 0.3
 #define REPAIR_RESTARTS_MAX 1000
+
+/* Probability that a restart's kick sends a migrated job back home. */
+#define REPAIR_KICK 0.25
 
 /* The fewest-moves repair we can find within budget_s: the deterministic
  * one, then randomised restarts, stopping early at the lower bound.  Odd
  * restarts start from home; even ones from the best so far with some of
- * its migrated jobs sent back home (iterated local search), which is where
- * most improvements come from.  Returns the moves of best[], or -1 if no
- * repair fits under the cap. */
+ * its migrated jobs sent back home (an iterated-local-search kick).
+ * Returns the moves of best[], or -1 if no repair fits under the cap. */
 static int best_repair(const struct node *nd, double cap, int moves_lb,
                        double budget_s, int *best, int *scratch, int *from)
 {
@@ -298,8 +307,7 @@ static int best_repair(const struct node *nd, double cap, int moves_lb,
             memcpy(from, best, sizeof(*from) * (size_t)n);
             for (int j = 0; j < n; j++)
                 if (nd->home[j] >= 0 && from[j] != nd->home[j] &&
-                    (rng = rng * 6364136223846793005ull + 1442695040888963407ull)
-                        >> 62 == 0)
+                    model_rng_unit(&rng) < REPAIR_KICK)
                     from[j] = nd->home[j];
             start = from;
         }

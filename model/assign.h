@@ -19,6 +19,13 @@
 
 #include "error.h"
 
+/* Sanity limits: far above any real host (upstream supports 64 relays),
+ * low enough that n_jobs * n_workers model columns fit in an int and that
+ * load sums stay finite. */
+#define MODEL_MAX_JOBS 65536
+#define MODEL_MAX_WORKERS 4096
+#define MODEL_MAX_LOAD 1e6
+
 struct model_worker {
     int cpu;    /* OS CPU index */
     int numa;   /* NUMA node (OS index) */
@@ -27,7 +34,7 @@ struct model_worker {
 };
 
 struct model_job {
-    double load;    /* demand, fraction of one core; finite, >= 0 */
+    double load;    /* demand, fraction of one core; in [0, MODEL_MAX_LOAD] */
     int numa;       /* NUMA node of the relay's memory */
     int current;    /* index into workers[] of the current worker, -1 if
                      * the job is not placed yet */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -37,5 +38,21 @@ double model_makespan(const double *load, int n, const int *asg, int m);
 
 /* Jobs whose core differs from cur[] (cur < 0 counts as a move). */
 int model_count_moves(const int *asg, const int *cur, int n);
+
+/* splitmix64: tiny and seedable, so randomised restarts give the same
+ * answer on every run and every machine. */
+static inline uint64_t model_rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static inline double model_rng_unit(uint64_t *s)
+{
+    return (double)(model_rng_next(s) >> 11) * 0x1p-53;
+}
 
 #endif

@@ -249,19 +249,6 @@ struct fix {
     double rank;     /* shed, perturbed in randomised restarts */
 };
 
-/* splitmix64: restarts must be reproducible run to run. */
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double rng_unit(uint64_t *s)
-{
-    return (double)(rng_next(s) >> 11) * 0x1p-53;
-}
 
 /* A candidate beats the incumbent if it fixes the core when the other does
  * not, then if it costs fewer migrations, then (for fixes) if it sheds
@@ -299,7 +286,7 @@ static bool find_fix(const double *load, int n, int m, const int *home,
             if (room < -MODEL_LOAD_EPS) continue;
             struct fix f = { j, -1, c, move_cost(home, j, hot, c),
                              load[j], room, load[j] };
-            if (rng != NULL) f.rank *= 0.5 + rng_unit(rng);
+            if (rng != NULL) f.rank *= 0.5 + model_rng_unit(rng);
             if (better_fix(&f, best, excess)) *best = f;
         }
         for (int k = 0; k < n; k++) {
@@ -313,7 +300,7 @@ static bool find_fix(const double *load, int n, int m, const int *home,
                              move_cost(home, j, hot, c) +
                              move_cost(home, k, c, hot),
                              d, room, d };
-            if (rng != NULL) f.rank *= 0.5 + rng_unit(rng);
+            if (rng != NULL) f.rank *= 0.5 + model_rng_unit(rng);
             if (better_fix(&f, best, excess)) *best = f;
         }
     }
@@ -394,7 +381,7 @@ bool ls_repair(const double *load, int n, int m, const int *home,
         if (rng != NULL) {
             for (int c = 0; c < m; c++)
                 if (cl[c] > cap + MODEL_LOAD_EPS &&
-                    rng_next(rng) % (uint64_t)++over == 0)
+                    model_rng_next(rng) % (uint64_t)++over == 0)
                     hot = c;
         }
         if (!find_fix(load, n, m, home, asg, cl, hot, cap, rng, &f)) break;

@@ -296,6 +296,8 @@ static void test_bad_input(void **state)
     expect_error(&in.pb, NULL, "-0.25");
     in.jobs[1].load = INFINITY;
     expect_error(&in.pb, NULL, "inf");
+    in.jobs[1].load = 1e300;
+    expect_error(&in.pb, NULL, "1e+300");
     in.jobs[1].load = 0.3;
 
     in.jobs[2].numa = 3;
@@ -318,6 +320,8 @@ static void test_bad_input(void **state)
 
     in.pb.n_jobs = -1;
     expect_error(&in.pb, NULL, "n_jobs = -1");
+    in.pb.n_jobs = MODEL_MAX_JOBS + 1;
+    expect_error(&in.pb, NULL, "exceeds");
     in.pb.n_jobs = 3;
 
     model_assign_defaults(&p);
