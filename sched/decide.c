@@ -104,7 +104,6 @@ static int build_workers(const struct sched_state *st, const struct model_topolo
 {
     for (int i = 0; i < st->n_workers; i++) {
         struct model_cpu_info info;
-        char merr[MODEL_ERRMSG_LEN];
         int cpu = st->workers[i];
 
         if (cpu < 0)
@@ -112,10 +111,11 @@ static int build_workers(const struct sched_state *st, const struct model_topolo
         for (int k = 0; k < i; k++)
             if (st->workers[k] == cpu)
                 return fail(err, errlen, "worker cpu %d is listed twice", cpu);
-        if (model_topology_cpu(topo, cpu, &info, merr, sizeof(merr)) != MODEL_OK)
+        if (model_topology_cpu(topo, cpu, &info, NULL, 0) != MODEL_OK)
             return fail(err, errlen,
-                        "worker cpu %d is not in the topology, which has %d PUs (%s)",
-                        cpu, model_topology_num_cpus(topo), merr);
+                        "worker cpu %d is not in the topology, which has %d PUs (is "
+                        "--topology the machine the relay runs on?)",
+                        cpu, model_topology_num_cpus(topo));
         w[i] = (struct model_worker){.cpu = cpu, .numa = info.numa, .core = info.core};
         /* A machine without NUMA information is one node. */
         if (w[i].numa < 0)

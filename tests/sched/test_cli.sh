@@ -1,0 +1,116 @@
+#!/bin/bash
+# The scheduler's command line, end to end without a relay: --help, bad
+# values (exit 2, message naming option, value and range), --replay on a
+# small trace (file and stdin; JSON lines checked), a trace naming a CPU
+# the topology lacks, and the daemon's life cycle with no relay: pid file,
+# SIGHUP reload, SIGTERM exit 0, --once failing clearly.
+# usage: test_cli.sh SCHEDULER
+set -u
+S=$1
+T=$(mktemp -d /tmp/vio4wd-sched-cli.XXXXXX)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$T/d.log" ] && tail -20 "$T/d.log" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+
+# --help names every option
+"$S" --help >"$T/help" || fail "--help exit $?"
+for o in --stats-ep --sched-ep --poll-interval --loglevel --sensitivity --global-numa-opt \
+         --config --topology --time-limit-ms --dry-run --once --json --replay --counters \
+         --pid-file --help --version; do
+    grep -q -- "$o" "$T/help" || fail "--help does not mention $o"
+done
+ok "--help lists every option"
+
+bad() {   # bad NEEDLE ARGS...
+    local needle=$1; shift
+    "$S" --config /dev/null "$@" >/dev/null 2>"$T/err"; local rc=$?
+    [ $rc = 2 ] || fail "$* exited $rc, expected 2"
+    grep -qF -- "$needle" "$T/err" || fail "$*: '$(cat "$T/err")' lacks '$needle'"
+    ok "$* -> exit 2: $(cat "$T/err")"
+}
+bad "--sensitivity '-0.5': must be a number >= 0" --sensitivity -0.5
+bad "--poll-interval 'fast'" --poll-interval fast
+bad "--loglevel '8'" --loglevel 8
+bad "from 1 to 60000" --time-limit-ms 100000
+bad "not a ZeroMQ endpoint" --sched-ep /tmp/x
+bad "unknown option" --frobnicate
+"$S" --config "$T/none" --once >/dev/null 2>"$T/err"
+[ $? = 2 ] && grep -q "$T/none" "$T/err" || fail "a missing --config file must exit 2 naming it"
+ok "missing --config file -> exit 2"
+
+# a trace: relay 0 and 1 share cpu 1 on node 0; relay 2 on node 1
+cat >"$T/trace.jsonl" <<'TR'
+# made-up trace
+{"t": 0, "workers": [1, 2, 5, 6], "relays": [{"id": 0, "numa": 0, "cpu": {"vf_to_vm": 1, "vm_to_vf": 1}, "load": {"vf_to_vm": 0.4, "vm_to_vf": 0.3}}, {"id": 1, "numa": 0, "cpu": {"vf_to_vm": 1, "vm_to_vf": 1}, "load": {"vf_to_vm": 0.4, "vm_to_vf": 0.3}}, {"id": 2, "numa": 1, "cpu": {"vf_to_vm": 5, "vm_to_vf": 6}, "load": {"vf_to_vm": 0.2, "vm_to_vf": 0.2}}], "rates": {"ignored": true}}
+{"t": 5, "workers": [1, 2, 5, 6], "relays": [{"id": 0, "numa": 0, "cpu": {"vf_to_vm": 1, "vm_to_vf": 1}, "load": {"vf_to_vm": 0.41, "vm_to_vf": 0.29}}, {"id": 1, "numa": 0, "cpu": {"vf_to_vm": 1, "vm_to_vf": 1}, "load": {"vf_to_vm": 0.39, "vm_to_vf": 0.31}}, {"id": 2, "numa": 1, "cpu": {"vf_to_vm": 5, "vm_to_vf": 6}, "load": {"vf_to_vm": 0.2, "vm_to_vf": 0.2}}]}
+TR
+TOPO="pack:2 [numa] core:2 pu:2"
+"$S" --config /dev/null --topology "$TOPO" --replay "$T/trace.jsonl" >"$T/out" 2>"$T/err" ||
+    fail "replay exit $?: $(cat "$T/err")"
+"$S" --config /dev/null --topology "$TOPO" --replay - <"$T/trace.jsonl" >"$T/out2" ||
+    fail "replay from stdin"
+cmp -s <(sed 's/"solve_ms":[^,]*,//g' "$T/out") <(sed 's/"solve_ms":[^,]*,//g' "$T/out2") ||
+    fail "replay from a file and from stdin differ"
+python3 - "$T/out" <<'PY' || fail "replay output"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 2, lines
+a, b = lines
+for d in lines:
+    for k in ("t", "applied", "makespan", "lower_bound", "greedy_makespan", "solve_ms",
+              "nodes", "migrations"):
+        assert k in d, k
+    for n in d["nodes"]:
+        for k in ("numa", "makespan", "lower_bound", "greedy_makespan", "solve_ms"):
+            assert k in n, k
+# step 1: cpu 1 carries 1.4, half of it goes to cpu 2 (node 0 only)
+assert a["applied"] and a["current_makespan"] > 1.39 and a["makespan"] < 0.71, a
+assert a["migrations"] and all(m["to"] == 2 and m["from"] == 1 for m in a["migrations"]), a
+assert all(m["dir"] in ("vf_to_vm", "vm_to_vf") for m in a["migrations"])
+# step 2: the mapping evolved; the same loads +-3% need nothing
+assert not b["applied"] and b["migrations"] == [] and b["current_makespan"] < 0.75, b
+print("replay:", a["migrations"])
+PY
+ok "replay: 2 JSON lines, cpu 1 split onto cpu 2, then stable"
+
+sed 's/\[1, 2, 5, 6\]/[1, 2, 5, 9]/' "$T/trace.jsonl" >"$T/bad.jsonl"
+"$S" --config /dev/null --topology "$TOPO" --replay "$T/bad.jsonl" >/dev/null 2>"$T/err"
+[ $? = 1 ] && grep -q "bad.jsonl:2: worker cpu 9 is not in the topology" "$T/err" ||
+    fail "unknown CPU: $(cat "$T/err")"
+ok "a worker CPU outside the topology: $(cat "$T/err")"
+"$S" --config /dev/null --topology "$TOPO" --replay "$T/missing" 2>/dev/null
+[ $? = 1 ] || fail "a missing trace must exit 1"
+
+# the daemon with no relay: waits, reloads, exits cleanly
+cat >"$T/conf" <<'CF'
+VIO4WD_CORE_SCHED_POLL_INTERVAL=0.2
+CF
+NO="--counters $T/nothing --stats-ep ipc://$T/nostats --sched-ep ipc://$T/nosched"
+"$S" --config "$T/conf" $NO --once >/dev/null 2>"$T/err"
+[ $? = 1 ] && grep -q "the relay is not running" "$T/err" || fail "--once without a relay: $(cat "$T/err")"
+ok "--once without a relay -> exit 1"
+
+"$S" --config "$T/conf" $NO --pid-file "$T/s.pid" --loglevel 7 >"$T/d.out" 2>"$T/d.log" &
+PID=$!
+for i in $(seq 50); do [ -s "$T/s.pid" ] && break; sleep 0.1; done
+[ "$(cat "$T/s.pid" 2>/dev/null)" = "$PID" ] || fail "pid file"
+sleep 0.5
+echo "VIO4WD_CORE_SCHED_SENSITIVITY=0.5" >>"$T/conf"
+kill -HUP $PID
+for i in $(seq 50); do grep -q "configuration reloaded" "$T/d.log" && break; sleep 0.1; done
+grep -q "configuration reloaded: poll interval 0.2 s, sensitivity 0.5" "$T/d.log" ||
+    fail "SIGHUP did not reload"
+ok "SIGHUP reloads the configuration"
+kill -0 $PID || fail "the daemon died"
+kill -TERM $PID
+for i in $(seq 30); do kill -0 $PID 2>/dev/null || break; sleep 0.1; done
+wait $PID; rc=$?
+PID=
+[ $rc = 0 ] || fail "SIGTERM: exit $rc"
+[ ! -e "$T/s.pid" ] || fail "pid file left behind"
+ok "SIGTERM: exit 0 within 3 s, pid file removed"

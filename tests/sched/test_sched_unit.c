@@ -1,0 +1,549 @@
+/* Unit tests for sched/: the trace reader, the decision step, the load
+ * tracker (smoothing) and the option parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "decide.h"
+#include "model/topology.h"
+#include "options.h"
+#include "trace.h"
+#include "tracker.h"
+
+/* Two packages, one NUMA node each, two cores of two hyperthreads:
+ * node 0 = PUs 0-3 (cores {0,1} {2,3}), node 1 = PUs 4-7. */
+#define TOPO "pack:2 [numa] core:2 pu:2"
+
+static struct model_topology *topo;
+
+static int setup(void **state)
+{
+    char err[256];
+    (void)state;
+    return model_topology_load(TOPO, 0, &topo, err, sizeof(err)) == MODEL_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    model_topology_free(topo);
+    return 0;
+}
+
+static int parse(const char *line, struct sched_state *st, char *err, size_t errlen)
+{
+    return trace_parse_line(line, strlen(line), 7.0, st, err, errlen);
+}
+
+/* ---- trace ------------------------------------------------------------ */
+
+static void trace_minimal(void **state)
+{
+    struct sched_state st;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(parse("{\"t\": 1.5, \"workers\": [1, 2], \"relays\": [{\"id\": 3, \"numa\": 0, "
+                           "\"cpu\": {\"vf_to_vm\": 1, \"vm_to_vf\": 2}, \"load\": {\"vf_to_vm\": "
+                           "0.25, \"vm_to_vf\": 0.5}}]}\n", &st, err, sizeof(err)), 1);
+    assert_true(st.t == 1.5);
+    assert_int_equal(st.n_workers, 2);
+    assert_int_equal(st.workers[1], 2);
+    assert_int_equal(st.n_relays, 1);
+    assert_int_equal(st.relays[0].id, 3);
+    assert_int_equal(st.relays[0].numa, 0);
+    assert_int_equal(st.relays[0].cpu[SCHED_VF_TO_VM], 1);
+    assert_int_equal(st.relays[0].cpu[SCHED_VM_TO_VF], 2);
+    assert_true(st.relays[0].load[SCHED_VF_TO_VM] == 0.25);
+    assert_true(st.relays[0].load[SCHED_VM_TO_VF] == 0.5);
+    sched_state_free(&st);
+}
+
+/* What vio4wd-stats --json may add: rates, counters, worker objects,
+ * nested objects; a missing numa or t, a null CPU. */
+static void trace_stats_output(void **state)
+{
+    struct sched_state st;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(parse("{\"version\": 1, \"tsc_hz\": 2000000000, \"workers\": [{\"cpu\": 4, "
+                           "\"numa\": 1, \"load\": 0.4}, {\"cpu\": 6}], \"relays\": [{\"id\": 0, "
+                           "\"active\": true, \"vf\": \"net_null0\", \"cpu\": {\"vf_to_vm\": 4, "
+                           "\"vm_to_vf\": null}, \"load\": {\"vf_to_vm\": 0.1}, \"rates\": "
+                           "{\"vf_to_vm\": {\"pps\": 1e6, \"bps\": [1, 2]}}, \"counters\": {}}], "
+                           "\"extra\": [[[]]]}", &st, err, sizeof(err)), 1);
+    assert_true(st.t == 7.0);
+    assert_int_equal(st.n_workers, 2);
+    assert_int_equal(st.workers[0], 4);
+    assert_int_equal(st.relays[0].numa, -1);
+    assert_int_equal(st.relays[0].cpu[SCHED_VM_TO_VF], -1);
+    assert_true(st.relays[0].load[SCHED_VM_TO_VF] == 0.0);
+    sched_state_free(&st);
+}
+
+static void trace_blank_and_comments(void **state)
+{
+    struct sched_state st;
+    char err[256];
+    (void)state;
+    assert_int_equal(parse("", &st, err, sizeof(err)), 0);
+    assert_int_equal(parse("  \t\r\n", &st, err, sizeof(err)), 0);
+    assert_int_equal(parse("# a comment {", &st, err, sizeof(err)), 0);
+}
+
+static void expect_bad(const char *line, const char *needle)
+{
+    struct sched_state st;
+    char err[256] = "";
+    int rc = parse(line, &st, err, sizeof(err));
+    if (rc != -1 || strstr(err, needle) == NULL)
+        fail_msg("line %s: rc %d, err '%s', expected '%s'", line, rc, err, needle);
+}
+
+static void trace_errors(void **state)
+{
+    (void)state;
+    expect_bad("{\"workers\": [1], \"relays\": [", "not JSON");
+    expect_bad("{\"workers\": [1], \"relays\": []} x", "trailing text");
+    expect_bad("[1, 2]", "expected a JSON object");
+    expect_bad("{\"relays\": []}", "\"workers\" is missing");
+    expect_bad("{\"workers\": [1]}", "\"relays\" is missing");
+    expect_bad("{\"workers\": 1, \"relays\": []}", "\"workers\": expected an array");
+    expect_bad("{\"workers\": [-1], \"relays\": []}", "workers[0]");
+    expect_bad("{\"workers\": [{\"load\": 1}], \"relays\": []}", "without \"cpu\"");
+    expect_bad("{\"workers\": [1], \"relays\": {}}", "expected an array of objects");
+    expect_bad("{\"workers\": [1], \"relays\": [{}]}", "relays[0].id is missing");
+    expect_bad("{\"workers\": [1], \"relays\": [{\"id\": 0}, {\"id\": 0}]}", "listed twice");
+    expect_bad("{\"workers\": [1], \"relays\": [{\"id\": 0, \"load\": {\"vm_to_vf\": -0.1}}]}",
+               "negative");
+    expect_bad("{\"workers\": [1], \"relays\": [{\"id\": 0, \"load\": {\"vm_to_vf\": \"x\"}}]}",
+               "expected a number");
+    expect_bad("{\"workers\": [1], \"relays\": [{\"id\": 0, \"cpu\": {\"vm_to_vf\": 1.5}}]}",
+               "not an integer");
+    expect_bad("{\"workers\": [1], \"relays\": [{\"id\": 0, \"cpu\": 3}]}", "must be an object");
+    expect_bad("{\"t\": \"now\", \"workers\": [1], \"relays\": []}", "\"t\"");
+    expect_bad("{\"workers\": [1e300], \"relays\": []}", "workers[0]");
+}
+
+static void trace_reader_names_the_line(void **state)
+{
+    char path[] = "/tmp/vio4wd-trace-XXXXXX", err[256];
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w+");
+    struct trace_reader r;
+    struct sched_state st;
+    (void)state;
+
+    fputs("# header\n{\"workers\": [1], \"relays\": []}\n\n{\"workers\": [1]}\n", fp);
+    rewind(fp);
+    trace_reader_init(&r, fp, "t.jsonl");
+    assert_int_equal(trace_next(&r, &st, err, sizeof(err)), 1);
+    assert_true(st.t == 2.0);    /* no t: the line number */
+    sched_state_free(&st);
+    assert_int_equal(trace_next(&r, &st, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "t.jsonl:4: \"relays\" is missing"));
+    trace_reader_free(&r);
+    fclose(fp);
+    unlink(path);
+}
+
+/* ---- decide ----------------------------------------------------------- */
+
+static struct sched_state make_state(const int *workers, int nw, const struct sched_relay *r,
+                                     int nr)
+{
+    struct sched_state st = {0};
+    st.workers = malloc(sizeof(int) * (size_t)nw);
+    st.relays = malloc(sizeof(*r) * (size_t)(nr ? nr : 1));
+    memcpy(st.workers, workers, sizeof(int) * (size_t)nw);
+    if (nr)
+        memcpy(st.relays, r, sizeof(*r) * (size_t)nr);
+    st.n_workers = nw;
+    st.n_relays = nr;
+    return st;
+}
+
+static struct sched_params params(void)
+{
+    struct sched_params p;
+    sched_params_defaults(&p);
+    return p;
+}
+
+static void decide_unknown_worker(void **state)
+{
+    int w[] = {0, 99};
+    struct sched_state st = make_state(w, 2, NULL, 0);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "worker cpu 99 is not in the topology"));
+    sched_state_free(&st);
+}
+
+static void decide_keeps_numa(void **state)
+{
+    int w[] = {0, 2, 4, 6};
+    /* both relays on node 1, everything on cpu 4: only cpu 6 may help */
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 1, .cpu = {4, 4}, .load = {0.4, 0.4}},
+        {.id = 1, .numa = 1, .cpu = {4, 4}, .load = {0.4, 0.4}},
+    };
+    struct sched_state st = make_state(w, 4, r, 2);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_int_equal(d.n_nodes, 2);
+    assert_int_equal(d.nodes[1].numa, 1);
+    assert_true(d.nodes[1].act);
+    assert_int_equal(d.n_moves, 2);
+    for (int k = 0; k < d.n_moves; k++)
+        assert_int_equal(d.moves[k].to, 6);
+    assert_true(d.makespan < 0.81 && d.current_makespan > 1.59);
+    sched_decision_free(&d);
+
+    /* --global-numa-opt: the node-0 workers may help too */
+    p.global_numa = true;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(d.n_nodes, 1);
+    assert_int_equal(d.nodes[0].numa, -1);
+    assert_true(d.makespan < 0.41);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+static void decide_hysteresis(void **state)
+{
+    int w[] = {0, 2};
+    /* 0.50 vs 0.40: the best plan gains 10% < 25%, and the bound says so
+     * without a solve */
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.3, 0.2}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.2}},
+    };
+    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    assert_false(d.nodes[0].solved);
+    assert_int_equal(d.n_moves, 0);
+    sched_decision_free(&d);
+
+    /* a more sensitive scheduler solves, but 0.45/0.45 is not reachable:
+     * the best is 0.5 (0.3+0.2 | 0.2+0.2), so still nothing to do */
+    p.sensitivity = 0.01;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.nodes[0].solved);
+    assert_false(d.act);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+static void decide_places_and_spreads(void **state)
+{
+    int w[] = {0, 1, 2, 3};
+    /* two loaded directions on a node with two idle physical cores: they
+     * must not share one core's hyperthreads */
+    struct sched_relay r[] = {
+        {.id = 5, .numa = 0, .cpu = {-1, -1}, .load = {0.5, 0.0}},
+        {.id = 6, .numa = 0, .cpu = {-1, -1}, .load = {0.5, 0.0}},
+    };
+    struct sched_state st = make_state(w, 4, r, 2);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    int cpu5 = -1, cpu6 = -1;
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_int_equal(d.n_moves, 4);
+    for (int k = 0; k < d.n_moves; k++) {
+        assert_int_equal(d.moves[k].from, -1);
+        if (d.moves[k].dir == SCHED_VF_TO_VM)
+            *(d.moves[k].relay == 5 ? &cpu5 : &cpu6) = d.moves[k].to;
+    }
+    assert_true(cpu5 >= 0 && cpu6 >= 0);
+    assert_int_not_equal(cpu5 / 2, cpu6 / 2);   /* cores {0,1} and {2,3} */
+    sched_apply_moves(&st, &d);
+    assert_int_equal(st.relays[0].cpu[SCHED_VF_TO_VM], cpu5);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+static void decide_overload_floor(void **state)
+{
+    int w[] = {0, 2};
+    /* 1.1 vs 1.0: overloaded, but the best plan (1.05) gains under 15% */
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.6, 0.5}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.5, 0.5}},
+    };
+    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    sched_decision_free(&d);
+
+    /* 1.6 vs 0.4: overloaded and a plan fixes it */
+    st.relays[0].load[0] = 0.9;
+    st.relays[0].load[1] = 0.7;
+    st.relays[1].load[0] = 0.2;
+    st.relays[1].load[1] = 0.2;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_true(d.makespan <= 1.1 + 1e-9);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+static void decide_numa_without_workers(void **state)
+{
+    int w[] = {0, 2};
+    /* relay 0's memory is on node 1, which has no worker here: it stays
+     * on the node it runs on, and the decision says so */
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 1, .cpu = {0, 0}, .load = {0.5, 0.5}},
+    };
+    struct sched_state st = make_state(w, 2, r, 1);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_non_null(strstr(d.notes, "relay 0: NUMA node 1 has no worker"));
+    assert_true(d.act);
+    assert_int_equal(d.n_moves, 1);
+    assert_int_equal(d.moves[0].to, 2);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+/* ---- tracker: smoothing in front of the decision ----------------------- */
+
+struct fake {
+    struct vio4wd_counters_snapshot snap;
+    uint64_t tsc;
+};
+
+/* Two workers (cpus 0 and 2), two relays; busy cycles advance by
+ * load x one second per call. */
+static void fake_step(struct fake *f, const double load[2][2])
+{
+    const uint64_t hz = 1000000000ull;
+    f->tsc += hz;
+    f->snap.read_tsc = f->tsc;
+    for (int r = 0; r < 2; r++)
+        for (int d = 0; d < 2; d++) {
+            f->snap.relay[r].dir[d].busy_cycles += (uint64_t)(load[r][d] * (double)hz);
+            f->snap.relay[r].dir[d].rx_pkts += 1000;
+            f->snap.relay[r].dir[d].rx_bursts += 100;
+        }
+}
+
+static void fake_init(struct fake *f, uint64_t epoch)
+{
+    memset(f, 0, sizeof(*f));
+    f->snap.header.epoch = epoch;
+    f->snap.header.tsc_hz = 1000000000ull;
+    f->snap.header.state = VIO4WD_CNT_RUNNING;
+    f->snap.header.n_workers = 2;
+    f->snap.header.max_relays = 4;
+    f->snap.worker[0].cpu = 0;
+    f->snap.worker[1].cpu = 2;
+    for (int r = 0; r < 2; r++) {
+        f->snap.relay[r].id = (uint32_t)r;
+        f->snap.relay[r].flags = VIO4WD_RELAY_IN_USE | VIO4WD_RELAY_ACTIVE;
+        f->snap.relay[r].numa_node = 0;
+        for (int d = 0; d < 2; d++)
+            f->snap.relay[r].dir[d].cpu = r == 0 ? 0 : 2;
+    }
+    f->tsc = 1000;
+}
+
+/* One interval through tracker and decide; returns 1 act, 0 keep, -1 not
+ * ready. Applied moves are written back into the fake relay. */
+static int interval(struct tracker *t, struct fake *f, const double load[2][2])
+{
+    struct sched_state st;
+    struct sched_decision d;
+    struct sched_params p = params();
+    char err[256];
+    int ready, act;
+
+    fake_step(f, load);
+    ready = tracker_feed_counters(t, &f->snap, &st);
+    if (ready != 1) {
+        sched_state_free(&st);
+        return -1;
+    }
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    act = d.act;
+    for (int k = 0; k < d.n_moves && act; k++)
+        f->snap.relay[d.moves[k].relay].dir[d.moves[k].dir].cpu = d.moves[k].to;
+    sched_decision_free(&d);
+    sched_state_free(&st);
+    return act;
+}
+
+static void tracker_noise_and_shift(void **state)
+{
+    static struct fake f;
+    static struct tracker t;
+    const double steady[2][2] = {{0.3, 0.3}, {0.3, 0.3}};
+    const double spike[2][2] = {{0.95, 0.9}, {0.0, 0.05}};
+    const double shifted[2][2] = {{0.6, 0.6}, {0.05, 0.05}};
+    (void)state;
+
+    fake_init(&f, 1);
+    tracker_init(&t, 1.0);
+    assert_int_equal(interval(&t, &f, steady), -1);     /* baseline only */
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(interval(&t, &f, steady), 0);
+    /* one wild sample, then back to normal: nothing moves */
+    assert_int_equal(interval(&t, &f, spike), 0);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(interval(&t, &f, steady), 0);
+    /* a real shift: acted on within two intervals */
+    int first = interval(&t, &f, shifted);
+    int second = first ? 0 : interval(&t, &f, shifted);
+    assert_true(first == 1 || second == 1);
+    /* and then it stays put */
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(interval(&t, &f, shifted), 0);
+
+    /* a new epoch (the relay restarted): estimates start over */
+    f.snap.header.epoch = 2;
+    assert_int_equal(interval(&t, &f, shifted), -1);
+    assert_true(interval(&t, &f, shifted) >= 0);
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+static int parse_args(struct sched_options *o, char *err, size_t errlen, ...)
+{
+    char *argv[32] = {"vio4wd_core_scheduler", "--config", "/dev/null"};
+    int argc = 3;
+    va_list ap;
+    va_start(ap, errlen);
+    for (char *a; (a = va_arg(ap, char *)) != NULL;)
+        argv[argc++] = a;
+    va_end(ap);
+    return sched_options_parse(argc, argv, o, NULL, NULL, err, errlen);
+}
+
+static void options_bad_values(void **state)
+{
+    static struct sched_options o;
+    static const struct {
+        const char *opt, *val, *needle;
+    } cases[] = {
+        {"--sensitivity", "-1", "--sensitivity '-1': must be a number >= 0"},
+        {"--sensitivity", "abc", "VIO4WD_CORE_SCHED_SENSITIVITY"},
+        {"--poll-interval", "0", "--poll-interval '0': must be a number > 0"},
+        {"--loglevel", "9", "--loglevel '9'"},
+        {"--time-limit-ms", "0", "--time-limit-ms '0': must be a number of milliseconds from 1"},
+        {"--stats-ep", "nowhere", "--stats-ep 'nowhere': not a ZeroMQ endpoint"},
+        {"--sched-ep", "http://x", "--sched-ep 'http://x'"},
+    };
+    char err[512];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int rc = parse_args(&o, err, sizeof(err), cases[i].opt, cases[i].val, NULL);
+        if (rc != SCHED_OPTIONS_BAD || strstr(err, cases[i].needle) == NULL)
+            fail_msg("%s %s: rc %d, '%s'", cases[i].opt, cases[i].val, rc, err);
+    }
+    assert_int_equal(parse_args(&o, err, sizeof(err), "--bogus", NULL), SCHED_OPTIONS_BAD);
+    assert_non_null(strstr(err, "unknown option '--bogus'"));
+    assert_int_equal(parse_args(&o, err, sizeof(err), "--sensitivity", NULL), SCHED_OPTIONS_BAD);
+    assert_non_null(strstr(err, "needs a value"));
+    assert_int_equal(parse_args(&o, err, sizeof(err), "extra", NULL), SCHED_OPTIONS_BAD);
+}
+
+static void options_file_then_command_line(void **state)
+{
+    static struct sched_options o;
+    char path[] = "/tmp/vio4wd-sched-conf-XXXXXX", err[512];
+    int fd = mkstemp(path);
+    char *argv[] = {"x", "--config", path, "--sensitivity", "0.1", "--global-numa-opt",
+                    "--dry-run", "--json", "--once", "--time-limit-ms", "250", NULL};
+    (void)state;
+
+    dprintf(fd, "VIO4WD_CORE_SCHED_SENSITIVITY=0.5\nVIO4WD_CORE_SCHED_POLL_INTERVAL=2\n"
+                "VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///tmp/cs\n");
+    close(fd);
+    assert_int_equal(sched_options_parse(11, argv, &o, NULL, NULL, err, sizeof(err)),
+                     SCHED_OPTIONS_OK);
+    assert_true(o.cfg.core_sched_sensitivity == 0.1);     /* command line wins */
+    assert_true(o.cfg.core_sched_poll_interval == 2.0);   /* from the file */
+    assert_string_equal(o.cfg.zmq_core_sched_ep, "ipc:///tmp/cs");
+    assert_true(o.cfg.core_sched_global_numa_opt);
+    assert_true(o.dry_run && o.json && o.once);
+    assert_true(o.time_limit_ms == 250.0);
+    unlink(path);
+
+    /* a --config that is not there is an error; so is a bad value in it */
+    assert_int_equal(sched_options_parse(3, argv, &o, NULL, NULL, err, sizeof(err)),
+                     SCHED_OPTIONS_BAD);
+    fd = open(path, O_WRONLY | O_CREAT, 0600);
+    dprintf(fd, "VIO4WD_CORE_SCHED_LOG_LEVEL=12\n");
+    close(fd);
+    assert_int_equal(sched_options_parse(3, argv, &o, NULL, NULL, err, sizeof(err)),
+                     SCHED_OPTIONS_BAD);
+    assert_non_null(strstr(err, "VIO4WD_CORE_SCHED_LOG_LEVEL"));
+    unlink(path);
+
+    /* defaults */
+    assert_int_equal(parse_args(&o, err, sizeof(err), NULL), SCHED_OPTIONS_OK);
+    assert_true(o.cfg.core_sched_sensitivity == 0.25);
+    assert_true(o.cfg.core_sched_poll_interval == 5.0);
+    assert_true(o.time_limit_ms == 100.0);
+    assert_string_equal(o.counters, SCHED_DEFAULT_COUNTERS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(trace_minimal),
+        cmocka_unit_test(trace_stats_output),
+        cmocka_unit_test(trace_blank_and_comments),
+        cmocka_unit_test(trace_errors),
+        cmocka_unit_test(trace_reader_names_the_line),
+        cmocka_unit_test(decide_unknown_worker),
+        cmocka_unit_test(decide_keeps_numa),
+        cmocka_unit_test(decide_hysteresis),
+        cmocka_unit_test(decide_places_and_spreads),
+        cmocka_unit_test(decide_overload_floor),
+        cmocka_unit_test(decide_numa_without_workers),
+        cmocka_unit_test(tracker_noise_and_shift),
+        cmocka_unit_test(options_bad_values),
+        cmocka_unit_test(options_file_then_command_line),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
