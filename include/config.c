@@ -438,6 +438,7 @@ static const struct variable variables[] = {
     SCALAR("VIRTIOFWD_ZMQ_PORT_CONTROL_EP", parse_endpoint, zmq_port_control_ep,
            "ipc:///var/run/virtio-forwarder/port_control"),
     SCALAR("VIRTIOFWD_ZMQ_CONFIG_EP", parse_endpoint, zmq_config_ep, ""),
+    SCALAR("VIO4WD_ZMQ_ALLOW_TCP", parse_bool, zmq_allow_tcp, ""),
     SCALAR("VIRTIOFWD_IPC_PORT_CONTROL", parse_bool, ipc_port_control, ""),
     SCALAR("VIRTIOFWD_OVSDB_SOCK_PATH", parse_path, ovsdb_sock_path, ""),
     SCALAR("VIRTIOFWD_PID_DIR", parse_path, pid_dir, "/var/run"),
@@ -882,6 +883,21 @@ int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *ho
         return reject(err, errlen, "VIRTIOFWD_OVSDB_SOCK_PATH", cfg->ovsdb_sock_path,
                       "port control is either OVSDB or ZeroMQ (VIRTIOFWD_IPC_PORT_CONTROL), "
                       "not both; clear one of them");
+
+    /* The endpoints have no authentication: nothing listens on the network
+     * unless the operator said so. */
+    const struct { const char *name, *value; } endpoints[] = {
+        {"VIRTIOFWD_ZMQ_STATS_EP", cfg->zmq_stats_ep},
+        {"VIRTIOFWD_ZMQ_CORE_SCHED_EP", cfg->zmq_core_sched_ep},
+        {"VIRTIOFWD_ZMQ_PORT_CONTROL_EP", cfg->zmq_port_control_ep},
+        {"VIRTIOFWD_ZMQ_CONFIG_EP", cfg->zmq_config_ep},
+    };
+    for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]) && !cfg->zmq_allow_tcp; i++)
+        if (strncmp(endpoints[i].value, "tcp://", 6) == 0)
+            return reject(err, errlen, endpoints[i].name, endpoints[i].value,
+                          "is reachable over the network, and the control endpoints have no "
+                          "authentication; use ipc://, or allow it with VIO4WD_ZMQ_ALLOW_TCP=y "
+                          "(relay option --allow-tcp-endpoints)");
 
     /* The longest socket name must fit a unix socket address. */
     char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];

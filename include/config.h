@@ -73,6 +73,7 @@ struct vio4wd_config {
     char zmq_core_sched_ep[VIO4WD_ENDPOINT_MAX];   /* VIRTIOFWD_ZMQ_CORE_SCHED_EP */
     char zmq_port_control_ep[VIO4WD_ENDPOINT_MAX]; /* VIRTIOFWD_ZMQ_PORT_CONTROL_EP */
     char zmq_config_ep[VIO4WD_ENDPOINT_MAX];       /* VIRTIOFWD_ZMQ_CONFIG_EP, "" = off */
+    bool zmq_allow_tcp;                     /* VIO4WD_ZMQ_ALLOW_TCP: tcp:// endpoints */
     bool ipc_port_control;                  /* VIRTIOFWD_IPC_PORT_CONTROL */
     char ovsdb_sock_path[VIO4WD_PATH_MAX];  /* VIRTIOFWD_OVSDB_SOCK_PATH */
     char pid_dir[VIO4WD_PATH_MAX];          /* VIRTIOFWD_PID_DIR */
@@ -112,7 +113,8 @@ int config_load_file(struct vio4wd_config *cfg, const char *path,
 
 /* Cross-variable checks, run after all overrides: every CPU in the mask, the
  * pins and the master lcore exists in host_cpus; pins name CPUs of the mask;
- * the master lcore is not a worker; only one port-control method is on. */
+ * only one port-control method is on; no endpoint is tcp:// unless
+ * VIO4WD_ZMQ_ALLOW_TCP says so. */
 int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *host_cpus,
                  char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 
 #include <zmq.h>
 
+#include "ctl_bind.h"
 #include "log.h"
 
 #define CTL_POLL_MS   50
@@ -39,33 +40,10 @@ void *ctl_context(void)
     return g_ctx;
 }
 
-static const char *ipc_path(const char *endpoint)
-{
-    return strncmp(endpoint, "ipc://", 6) == 0 ? endpoint + 6 : NULL;
-}
-
-static void mkdir_parent(const char *path)
-{
-    char dir[256];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return;
-    *slash = '\0';
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return;
-    mkdir_parent(dir);
-    if (mkdir(dir, 0750) < 0 && errno != EEXIST)
-        log_warning("cannot create %s: %s", dir, strerror(errno));
-}
-
 static int open_socket(struct ctl_endpoint *ep, char *err, size_t errlen)
 {
     int timeo = CTL_TIMEO_MS, linger = 0;
     int64_t maxsize = CTL_MAX_MSG;
-    const char *path = ipc_path(ep->endpoint);
-
     ep->sock = zmq_socket(g_ctx, ZMQ_REP);
     if (!ep->sock) {
         snprintf(err, errlen, "%s: zmq_socket: %s", ep->name, zmq_strerror(errno));
@@ -75,21 +53,11 @@ static int open_socket(struct ctl_endpoint *ep, char *err, size_t errlen)
     zmq_setsockopt(ep->sock, ZMQ_SNDTIMEO, &timeo, sizeof(timeo));
     zmq_setsockopt(ep->sock, ZMQ_LINGER, &linger, sizeof(linger));
     zmq_setsockopt(ep->sock, ZMQ_MAXMSGSIZE, &maxsize, sizeof(maxsize));
-    if (path) {
-        mkdir_parent(path);
-        unlink(path);
-    } else if (strncmp(ep->endpoint, "tcp://", 6) == 0) {
-        log_warning("%s endpoint %s is reachable over the network", ep->name, ep->endpoint);
-    }
-    if (zmq_bind(ep->sock, ep->endpoint) != 0) {
-        snprintf(err, errlen, "%s: cannot bind %s: %s", ep->name, ep->endpoint,
-                 zmq_strerror(errno));
+    if (ctl_bind(ep->sock, ep->name, ep->endpoint, err, errlen) != 0) {
         zmq_close(ep->sock);
         ep->sock = NULL;
         return -1;
     }
-    if (path)
-        chmod(path, 0660);
     return 0;
 }
 
@@ -123,9 +91,7 @@ static void close_socket(struct ctl_endpoint *ep)
         return;
     zmq_close(ep->sock);
     ep->sock = NULL;
-    const char *path = ipc_path(ep->endpoint);
-    if (path)
-        unlink(path);
+    ctl_bind_cleanup(ep->endpoint);
 }
 
 /* One request, one reply. */

@@ -22,7 +22,11 @@
 
 #include "cnt_writer.h"
 #include "ctl.h"
+#include "ctl_bind.h"
+#include "ctl_config.h"
 #include "ctl_core_sched.h"
+#include "ctl_port.h"
+#include "ctl_stats.h"
 #include "eal.h"
 #include "log.h"
 #include "options.h"
@@ -147,6 +151,18 @@ static int start_relays(const struct vio4wd_config *cfg)
     return 0;
 }
 
+/* The control endpoints. The stats endpoint reads the counters file as every
+ * other reader does, so it starts once the file exists. */
+static int start_endpoints(const struct vio4wd_config *cfg, char *err, size_t errlen)
+{
+    ctl_bind_allow_tcp(cfg->zmq_allow_tcp);
+    if (ctl_stats_start(cfg->zmq_stats_ep, counters_path(), err, errlen) != 0 ||
+        ctl_core_sched_init(cfg, err, errlen) != 0 || ctl_port_init(cfg, err, errlen) != 0 ||
+        ctl_config_init(cfg, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
 static void shutdown_all(bool eal_up)
 {
     struct itimerval it = {.it_value = {.tv_sec = SHUTDOWN_WATCHDOG_MS / 1000,
@@ -155,6 +171,7 @@ static void shutdown_all(bool eal_up)
     add_emergency_path(counters_path());
 
     counters_set_state(VIO4WD_CNT_STOPPED);
+    ctl_stats_stop();
     ctl_shutdown();
     if (eal_up) {
         workers_stop();
@@ -213,7 +230,7 @@ int main(int argc, char **argv)
     }
     vhost_init(cfg);
     if (workers_launch() != 0 || start_relays(cfg) != 0 ||
-        ctl_core_sched_init(cfg, err, sizeof(err)) != 0) {
+        start_endpoints(cfg, err, sizeof(err)) != 0) {
         if (err[0])
             log_err("%s", err);
         shutdown_all(true);

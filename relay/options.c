@@ -22,7 +22,7 @@ enum {
     OPT_ZMQ_CONFIG = 256, OPT_ZMQ_PORT_CONTROL, OPT_ZMQ_STATS, OPT_ZMQ_CORE_SCHED, OPT_IPC,
     OPT_VHOST_PATH, OPT_VHOST_SOCKET, OPT_MRGBUF, OPT_VHOST_CLIENT, OPT_TSO,
     OPT_DYNAMIC_SOCKETS, OPT_NODAEMON, OPT_CONFIG, OPT_RUN_DIR, OPT_VERSION, OPT_SET,
-    OPT_CORE_SCHED,
+    OPT_CORE_SCHED, OPT_ALLOW_TCP,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +52,7 @@ static const struct option long_opts[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"run-dir", required_argument, NULL, OPT_RUN_DIR},
     {"core-sched", no_argument, NULL, OPT_CORE_SCHED},
+    {"allow-tcp-endpoints", no_argument, NULL, OPT_ALLOW_TCP},
     {"set", required_argument, NULL, OPT_SET},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -77,6 +78,8 @@ static void usage(const char *prog)
 "      --zmq-stats-ep EP, --zmq-core-sched-ep EP, --zmq-port-control-ep EP,\n"
 "      --zmq-config-ep EP   ZeroMQ endpoints [VIRTIOFWD_ZMQ_*_EP]\n"
 "      --core-sched         serve the core_sched endpoint [VIO4WD_CORE_SCHED_ENABLE]\n"
+"      --allow-tcp-endpoints  let endpoints be tcp:// (no authentication!)\n"
+"                           [VIO4WD_ZMQ_ALLOW_TCP]\n"
 "  -u, --user NAME, -g, --group NAME\n"
 "                           vhost socket owner/group [VIRTIOFWD_SOCKET_OWNER/GROUP]\n"
 "      --vhost-path DIR     socket directory [VIRTIOFWD_SOCKET_DIR]\n"
@@ -151,6 +154,7 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
         case OPT_TSO: SET("VIRTIOFWD_TSO", "true"); break;
         case OPT_DYNAMIC_SOCKETS: SET("VIRTIOFWD_DYNAMIC_SOCKETS", "true"); break;
         case OPT_CORE_SCHED: SET("VIO4WD_CORE_SCHED_ENABLE", "true"); break;
+        case OPT_ALLOW_TCP: SET("VIO4WD_ZMQ_ALLOW_TCP", "y"); break;
         case 'c': SET("VIRTIOFWD_CPU_PINS", append(pins, sizeof(pins), optarg)); break;
         case 'P': SET("VIRTIOFWD_STATIC_VFS", append(vfs, sizeof(vfs), optarg)); break;
         case OPT_NODAEMON: break;

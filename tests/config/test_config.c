@@ -89,6 +89,7 @@ static void defaults_follow_upstream(void **state)
     assert_string_equal(r->cfg.zmq_core_sched_ep, "ipc:///var/run/virtio-forwarder/core_sched");
     assert_string_equal(r->cfg.zmq_port_control_ep, "ipc:///var/run/virtio-forwarder/port_control");
     assert_string_equal(r->cfg.zmq_config_ep, "");
+    assert_false(r->cfg.zmq_allow_tcp);
     assert_string_equal(r->cfg.pid_dir, "/var/run");
     assert_false(r->cfg.core_sched_enable);
     assert_true(r->cfg.core_sched_sensitivity == 0.25);
@@ -529,6 +530,18 @@ static void endpoints(void **state)
     assert_rejected(r, "VIRTIOFWD_ZMQ_STATS_EP='ipc://'");
 }
 
+static void tcp_endpoints_need_to_be_allowed(void **state)
+{
+    (void)state;
+    struct result *r = load("VIRTIOFWD_ZMQ_CORE_SCHED_EP=tcp://0.0.0.0:5555\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(check(r), -1);
+    assert_rejected(r, "VIRTIOFWD_ZMQ_CORE_SCHED_EP='tcp://0.0.0.0:5555'", "network",
+                    "VIO4WD_ZMQ_ALLOW_TCP=y");
+    r = load("VIRTIOFWD_ZMQ_CORE_SCHED_EP=tcp://0.0.0.0:5555\nVIO4WD_ZMQ_ALLOW_TCP=y\n");
+    assert_int_equal(check(r), 0);
+}
+
 static void socket_owner_and_group(void **state)
 {
     (void)state;
@@ -672,6 +685,7 @@ int main(void)
         cmocka_unit_test(socket_dir_too_long_for_a_unix_socket),
         cmocka_unit_test(relative_path_is_rejected),
         cmocka_unit_test(endpoints),
+        cmocka_unit_test(tcp_endpoints_need_to_be_allowed),
         cmocka_unit_test(socket_owner_and_group),
         cmocka_unit_test(ovsdb_and_zmq_port_control_are_exclusive),
         cmocka_unit_test(command_line_overrides_file),

@@ -14,12 +14,26 @@ wait_for 20 relay_running || fail "relay did not start"
 [ -S "$T/virtio-forwarder0.sock" ] && [ -S "$T/virtio-forwarder63.sock" ] ||
     fail "64 vhost-user sockets expected"
 
+# Interactive, so the guest stops sending and the relay drains the ring
+# before the guest goes away: packets still in the ring when a guest shuts
+# its device down are gone, and on a busy machine the worker may not have
+# run in between.
 spawn guest dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts g) --single-file-segments \
     --vdev "net_virtio_user0,path=$T/virtio-forwarder0.sock,queues=1" -- \
-    --forward-mode=txonly --nb-cores=1 --total-num-mbufs=16384 -a
+    -i --forward-mode=txonly --nb-cores=1 --total-num-mbufs=16384
 GUEST_PID=$SPAWNED
 wait_for 20 guest_up 0 || fail "guest did not connect"
+echo start >&8
 sleep 3
+echo stop >&8
+settled() {     # the relay has taken everything testpmd says it sent
+    local sent
+    sent=$(grep -A2 'Accumulated forward statistics' "$T/guest.log" |
+           sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p')
+    [ -n "$sent" ] && [ "$(cnt relay0.vm_to_vf.rx_pkts)" = "$sent" ]
+}
+wait_for 10 settled
+echo quit >&8
 stop_pid "$GUEST_PID" 10
 wait_for 10 guest_down 0 || fail "guest disconnect not seen"
 
