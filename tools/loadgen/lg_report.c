@@ -79,6 +79,9 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
             tdup += s->seq.duplicated;
             treord += s->seq.reordered;
         }
+        if (st[i].reconnects)
+            fprintf(out, "      relay %u: the relay reconnected %llu times\n",
+                    cfg->relay[i].id, (unsigned long long)st[i].reconnects);
         if (st[i].invalid || st[i].misrouted)
             fprintf(out, "      relay %u: %llu packets not from the generator, "
                     "%llu of another relay or direction\n", cfg->relay[i].id,
@@ -179,9 +182,11 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
         json_str(out, r->socket);
         fprintf(out, ",\"server\":%s,\"vf\":", r->server ? "true" : "false");
         json_str(out, r->vf_dev);
-        fprintf(out, ",\"size\":%u,\"invalid\":%llu,\"misrouted\":%llu",
-                r->size, (unsigned long long)st[i].invalid,
-                (unsigned long long)st[i].misrouted);
+        fprintf(out, ",\"size\":%u,\"invalid\":%llu,\"misrouted\":%llu,"
+                "\"reconnects\":%llu", r->size,
+                (unsigned long long)st[i].invalid,
+                (unsigned long long)st[i].misrouted,
+                (unsigned long long)st[i].reconnects);
         for (d = 0; d < LG_NDIR; d++) {
             fprintf(out, ",\"%s\":", lg_dir_name[d]);
             json_stream(out, r, d, &st[i].dir[d], info->send_s);

@@ -43,6 +43,7 @@ struct lg_lcore_ctx {
     int is_main;
     unsigned nrel;
     struct lg_relay_rt *rel[LG_MAX_RELAYS];
+    uint64_t next_link_tsc;
     /* progress line, main lcore only */
     uint64_t next_progress_tsc;
     uint64_t prev_tx[LG_MAX_RELAYS], prev_rx[LG_MAX_RELAYS];
@@ -416,6 +417,27 @@ progress(struct lg_lcore_ctx *c, double t)
     c->prev_t = t;
 }
 
+/* A relay in vhost client mode may restart under us.  virtio_user (as the
+ * vhost-user server) takes the new connection, but its rings still hold the
+ * old indexes, so restart the port once the link is back. */
+static void
+guest_link_check(struct lg_relay_rt *r)
+{
+    struct rte_eth_link link;
+
+    memset(&link, 0, sizeof(link));
+    if (rte_eth_link_get_nowait(r->guest_port, &link) != 0)
+        return;
+    if (link.link_status != RTE_ETH_LINK_UP) {
+        r->guest_down = 1;
+    } else if (r->guest_down) {
+        r->guest_down = 0;
+        rte_eth_dev_stop(r->guest_port);
+        if (rte_eth_dev_start(r->guest_port) == 0)
+            r->st->reconnects++;
+    }
+}
+
 static int
 lcore_main(void *arg)
 {
@@ -457,6 +479,11 @@ lcore_main(void *arg)
                 work += stream_tx(run, r, d, t, now, &wait_s);
                 total_rate += lg_profile_rate(r->s[d].prof, t);
             }
+        }
+        if (now >= c->next_link_tsc) {
+            for (i = 0; i < c->nrel; i++)
+                guest_link_check(c->rel[i]);
+            c->next_link_tsc = now + run->hz / 10;
         }
         if (c->is_main && now >= c->next_progress_tsc) {
             if (!cfg->quiet)

@@ -29,6 +29,7 @@ struct lg_relay_rt {
     struct lg_relay_stats *st;
     unsigned lcore;               /* the lcore that owns both ports */
     int probe_back[LG_NDIR];      /* a probe came back: the path forwards */
+    int guest_down;               /* guest link seen down during the run */
     uint64_t probe_seq;
 };
 

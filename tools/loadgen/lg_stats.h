@@ -29,6 +29,7 @@ struct lg_relay_stats {
     struct lg_stream_stats dir[LG_NDIR];
     uint64_t invalid;       /* received packets that are not ours */
     uint64_t misrouted;     /* ours, but of another relay or direction */
+    uint64_t reconnects;    /* guest port restarted after the relay came back */
 };
 
 struct lg_report_info {

@@ -259,6 +259,23 @@ main(int argc, char **argv)
 out:
     lg_run_free(&run);
     for (i = 0; i < cfg.nrelays; i++) {
+        if (stats[i].reconnects > 0) {
+            /* DPDK 22.11's virtio_user leaves a closed fd registered with
+             * the interrupt thread after a server-mode reconnect, and the
+             * next change to that set panics.  Closing ports would make
+             * one, so leave the cleanup to the kernel; only remove our
+             * listening sockets so that a rerun can bind them. */
+            fflush(stdout);
+            for (i = 0; i < cfg.nrelays; i++) {
+                if (!cfg.relay[i].vf_custom)
+                    remove_stale_socket(cfg.relay[i].memif);
+                if (cfg.relay[i].server)
+                    remove_stale_socket(cfg.relay[i].socket);
+            }
+            _exit(rc);
+        }
+    }
+    for (i = 0; i < cfg.nrelays; i++) {
         if (relays[i].guest_open)
             lg_port_close(relays[i].guest_port);
         if (relays[i].vf_open)
