@@ -9,7 +9,9 @@
 #include "model_test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/assign.h"
 
@@ -102,13 +104,15 @@ static void test_pair_bound(void **state)
     model_solution_free(&s);
 }
 
-/* An instance where neither LPT nor move/swap descent is optimal, so the
- * ILP has to find it: 3 cores, optimum 1.0 by subset sums. */
+/* A perfect partition (four cores of exactly 1.0) that greedy misses by
+ * 2% and that the local searches do not reach: the ILP has to find it,
+ * and the callback's injections must not get in its way. */
+static const double ilp_case[] = { 0.33, 0.59, 0.34, 0.36, 0.30, 0.29,
+                                   0.15, 0.12, 0.37, 0.51, 0.17, 0.47 };
+
 static void test_ilp_needed(void **state)
 {
     (void)state;
-    const double l[] = { 0.45, 0.41, 0.39, 0.36, 0.33, 0.31, 0.29, 0.26,
-                         0.2 };
     struct inst in;
     struct model_assign_params p;
 
@@ -116,12 +120,70 @@ static void test_ilp_needed(void **state)
      * and slow runs (valgrind) must still find the optimum. */
     model_assign_defaults(&p);
     p.time_limit_s = 20.0;
-    inst_init(&in, l, 9, 3);
+    inst_init(&in, ilp_case, 12, 4);
     struct model_solution s = solve(&in, &p);
-    /* The optimum is 1.0: {0.45,0.29,0.26}, {0.41,0.39,0.2},
-     * {0.36,0.33,0.31}. */
-    assert_double_equal(s.makespan, 1.0, 1e-6);
+    assert_double_equal(s.greedy_makespan, 1.02, 1e-9);
+    assert_double_equal(s.makespan, 1.0, 1e-9);
+    assert_double_equal(s.lower_bound, 1.0, 1e-9);
     assert_true(s.proven);
+    assert_true(s.ilp_runs >= 1);
+    model_solution_free(&s);
+}
+
+/* GLPK talks on stdout unless told not to; the library must stay silent
+ * (the scheduler's stdout may be a JSON stream). */
+static void test_silent(void **state)
+{
+    (void)state;
+    struct inst in;
+    struct model_assign_params p;
+    struct model_solution s;
+    FILE *capture = tmpfile();
+    int saved;
+
+    assert_non_null(capture);
+    fflush(stdout);
+    saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(capture), STDOUT_FILENO) >= 0);
+
+    model_assign_defaults(&p);
+    p.time_limit_s = 20.0;
+    inst_init(&in, ilp_case, 12, 4);
+    int ret = model_assign(&in.pb, &p, &s, NULL, 0);
+    int runs = s.ilp_runs;
+    model_solution_free(&s);
+    for (int j = 0; j < 12; j++) in.jobs[j].current = (j * 7) % 4;
+    int ret2 = model_assign(&in.pb, &p, &s, NULL, 0);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+
+    assert_int_equal(ret, MODEL_OK);
+    assert_int_equal(ret2, MODEL_OK);
+    assert_true(runs >= 1);
+    model_solution_free(&s);
+    assert_int_equal(ftell(capture), 0);
+    fclose(capture);
+}
+
+/* A tiny time limit still gives a valid answer no worse than greedy. */
+static void test_tiny_time_limit(void **state)
+{
+    (void)state;
+    struct inst in;
+    struct model_assign_params p;
+    double l[64];
+
+    for (int j = 0; j < 64; j++) l[j] = 0.05 + 0.013 * ((j * 37) % 61);
+    model_assign_defaults(&p);
+    p.time_limit_s = 1e-4;
+    p.moves_time_limit_s = 1e-4;
+    inst_init(&in, l, 64, 16);
+    struct model_solution s = solve(&in, &p);
+    for (int j = 0; j < 64; j++) in.jobs[j].current = s.worker[(j + 1) % 64];
+    model_solution_free(&s);
+    s = solve(&in, &p);
     model_solution_free(&s);
 }
 
@@ -342,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_beats_greedy),
         cmocka_unit_test(test_pair_bound),
         cmocka_unit_test(test_ilp_needed),
+        cmocka_unit_test(test_silent),
+        cmocka_unit_test(test_tiny_time_limit),
         cmocka_unit_test(test_trivial),
         cmocka_unit_test(test_numa),
         cmocka_unit_test(test_migrations),
