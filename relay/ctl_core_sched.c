@@ -91,7 +91,7 @@ size_t ctl_core_sched_handle(void *opaque, const uint8_t *req_buf, size_t len, u
                            reply);
     Virtioforwarder__CoreSchedRequest *req = virtioforwarder__core_sched_request__unpack(NULL, len, req_buf);
     if (!req)
-        return error_reply(EBADMSG, "malformed Virtioforwarder__CoreSchedRequest", reply);
+        return error_reply(EBADMSG, "malformed CoreSchedRequest", reply);
     size_t out;
     switch (req->op) {
     case VIRTIOFORWARDER__CORE_SCHED_REQUEST__OP__GET_EAL_CORES:
@@ -101,7 +101,7 @@ size_t ctl_core_sched_handle(void *opaque, const uint8_t *req_buf, size_t len, u
         out = update(req, reply);
         break;
     default:
-        out = error_reply(EINVAL, "unknown Virtioforwarder__CoreSchedRequest op", reply);
+        out = error_reply(EINVAL, "unknown CoreSchedRequest op", reply);
         break;
     }
     virtioforwarder__core_sched_request__free_unpacked(req, NULL);

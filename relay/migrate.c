@@ -172,6 +172,15 @@ static const char *dir_name(enum vio4wd_dir dir)
     return dir == VIO4WD_DIR_VF_TO_VM ? "vf2virtio" : "virtio2vf";
 }
 
+/* "1,2,9,10": the CPUs a move may name. */
+static void format_worker_cpus(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < g_n_workers && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%u", i ? "," : "", g_workers[i].cpu);
+}
+
 int migrate_validate(const struct migrate_move *moves, unsigned n, bool allow_cross_numa,
                      char *err, size_t errlen)
 {
@@ -188,8 +197,10 @@ int migrate_validate(const struct migrate_move *moves, unsigned n, bool allow_cr
         }
         int w = worker_of_cpu(m->cpu);
         if (w < 0) {
-            snprintf(err, errlen, "relay %u %s: CPU %d is not a worker CPU of this relay",
-                     m->relay_id, dir_name(m->dir), m->cpu);
+            char workers[256];
+            format_worker_cpus(workers, sizeof(workers));
+            snprintf(err, errlen, "relay %u %s: CPU %d is not a worker (workers: %s)",
+                     m->relay_id, dir_name(m->dir), m->cpu, workers);
             return -EINVAL;
         }
         struct relay *r = &g_relays[m->relay_id];
