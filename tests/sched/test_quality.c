@@ -101,8 +101,13 @@ static void run_free(struct run *run)
 static int run_step(struct run *run, const struct sched_state *gen, struct sched_state *st,
                     struct sched_decision *d)
 {
-    FILE *mem = open_memstream(&run->line, &run->line_cap);
+    FILE *mem;
     char err[512];
+
+    /* open_memstream hands out a new buffer each time */
+    free(run->line);
+    run->line = NULL;
+    mem = open_memstream(&run->line, &run->line_cap);
 
     gen_write_line(mem, gen);
     fclose(mem);
