@@ -116,7 +116,8 @@ static int sample_counters(struct live *l, struct sched_state *st)
     if (l->cnt == NULL) {
         l->cnt = vio4wd_counters_open(l->o->counters, err, sizeof(err));
         if (l->cnt == NULL) {
-            if (!l->relay_missing_logged)
+            /* once, not every interval while we wait or use stats */
+            if (!l->relay_missing_logged && l->src != SRC_STATS)
                 log_info("%s", err);
             return -1;
         }

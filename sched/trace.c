@@ -150,6 +150,18 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
             if (r->load[dir] < 0.0)
                 return fail(err, errlen, "%s: %g is negative", what, r->load[dir]);
         }
+        /* vio4wd-stats also prints the demand (the load raised for a
+         * saturated direction), which is what the daemon plans with. */
+        json_object *per_dir, *demand;
+        if (json_object_object_get_ex(o, key, &per_dir) &&
+            json_object_is_type(per_dir, json_type_object) &&
+            json_object_object_get_ex(per_dir, "demand", &demand) && demand != NULL) {
+            snprintf(what, sizeof(what), "relay %d: %s.demand", r->id, key);
+            if (get_real(demand, what, &r->load[dir], err, errlen) < 0)
+                return -1;
+            if (r->load[dir] < 0.0)
+                return fail(err, errlen, "%s: %g is negative", what, r->load[dir]);
+        }
     }
     return 0;
 }

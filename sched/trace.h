@@ -12,6 +12,10 @@
  * hold objects with a "cpu" field instead of numbers; "numa" may be
  * missing or -1 (unknown); a missing or null CPU is -1 (not placed); a
  * missing load is 0. Blank lines and lines starting with '#' are skipped.
+ * When a relay also carries "vf_to_vm": {"demand": F} (or vm_to_vf), as
+ * vio4wd-stats prints it, the demand -- the load raised for a saturated
+ * direction, which is what the live daemon plans with -- replaces the
+ * load.
  */
 #ifndef VIO4WD_SCHED_TRACE_H
 #define VIO4WD_SCHED_TRACE_H

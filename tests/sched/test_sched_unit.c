@@ -79,14 +79,16 @@ static void trace_stats_output(void **state)
                            "\"numa\": 1, \"load\": 0.4}, {\"cpu\": 6}], \"relays\": [{\"id\": 0, "
                            "\"active\": true, \"vf\": \"net_null0\", \"cpu\": {\"vf_to_vm\": 4, "
                            "\"vm_to_vf\": null}, \"load\": {\"vf_to_vm\": 0.1}, \"rates\": "
-                           "{\"vf_to_vm\": {\"pps\": 1e6, \"bps\": [1, 2]}}, \"counters\": {}}], "
+                           "{\"vf_to_vm\": {\"pps\": 1e6, \"bps\": [1, 2]}}, \"counters\": {}, "
+                           "\"vm_to_vf\": {\"rx_pkts\": 5, \"demand\": 0.75}}], "
                            "\"extra\": [[[]]]}", &st, err, sizeof(err)), 1);
     assert_true(st.t == 7.0);
     assert_int_equal(st.n_workers, 2);
     assert_int_equal(st.workers[0], 4);
     assert_int_equal(st.relays[0].numa, -1);
     assert_int_equal(st.relays[0].cpu[SCHED_VM_TO_VF], -1);
-    assert_true(st.relays[0].load[SCHED_VM_TO_VF] == 0.0);
+    assert_true(st.relays[0].load[SCHED_VF_TO_VM] == 0.1);
+    assert_true(st.relays[0].load[SCHED_VM_TO_VF] == 0.75);    /* the demand */
     sched_state_free(&st);
 }
 
