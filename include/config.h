@@ -28,7 +28,6 @@
 #define VIO4WD_ENDPOINT_MAX 256
 #define VIO4WD_NAME_MAX     64
 
-#define VIO4WD_DEFAULT_CONFIG_PATH "/etc/default/virtioforwarder"
 
 /* One VIRTIOFWD_STATIC_VFS entry: "<device>=<relay id>". */
 struct vio4wd_static_vf {

@@ -11,6 +11,7 @@ void model_plan_defaults(struct model_plan_params *params)
 {
     *params = (struct model_plan_params){
         .sensitivity = 0.1,
+        .min_gain = 0.05,
         .overload = 1.0,
         .global_numa = false,
     };
@@ -64,6 +65,11 @@ static void decide(struct model_plan *plan, int unplaced,
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
                  "%d job(s) have no worker yet", unplaced);
+    } else if (cur - nw <= p->min_gain) {
+        plan->act = false;
+        snprintf(plan->reason, sizeof(plan->reason),
+                 "makespan %.3f -> %.3f gains %.3f core, not more than %.3f: keep placement",
+                 cur, nw, cur - nw, p->min_gain);
     } else if (cur > p->overload && nw < cur - MODEL_LOAD_EPS) {
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
@@ -100,6 +106,9 @@ int model_plan_build(const struct model_problem *pb,
     if (!isfinite(params->sensitivity) || params->sensitivity < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "sensitivity %g must be >= 0", params->sensitivity);
+    if (!isfinite(params->min_gain) || params->min_gain < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "minimum gain %g must be >= 0 (cores)", params->min_gain);
     if (!isfinite(params->overload) || params->overload <= 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "overload threshold %g must be > 0",

@@ -3,7 +3,10 @@
  *
  * Hysteresis: act only when the new makespan beats the current one by more
  * than the sensitivity (relative), or when a worker is overloaded, or when
- * some job has no worker yet.  Otherwise stationary noisy load would make
+ * some job has no worker yet; and, unless a job has no worker, only when
+ * the gain is more than min_gain of a core. On lightly loaded workers a
+ * relative gain is a few hundredths of a core, which is measurement noise,
+ * and moving work then buys nothing: no core is anywhere near saturation.  Otherwise stationary noisy load would make
  * the scheduler shuffle relays for nothing. */
 #ifndef VIO4WD_MODEL_PLAN_H
 #define VIO4WD_MODEL_PLAN_H
@@ -22,6 +25,7 @@ struct model_migration {
 
 struct model_plan_params {
     double sensitivity;  /* required relative makespan gain; 0.1 */
+    double min_gain;     /* required absolute gain, in cores; 0.05 */
     double overload;     /* a worker above this load forces action; 1.0 */
     bool global_numa;    /* allow moves across NUMA nodes */
 };
