@@ -55,6 +55,17 @@ static inline uint64_t bytes_of(struct rte_mbuf **pkts, uint16_t n)
     return b;
 }
 
+/* A receive burst of n packets: counts it, returns its bytes. */
+static inline uint64_t count_received(struct dir_delta *dd, struct rte_mbuf **pkts, uint16_t n)
+{
+    uint64_t bytes = bytes_of(pkts, n);
+    dd->rx_pkts += n;
+    dd->rx_bursts++;
+    dd->rx_full_bursts += (n == RELAY_BURST);
+    dd->rx_bytes += bytes;
+    return bytes;
+}
+
 static inline void drop(struct rte_mbuf **pkts, uint16_t n, uint64_t *pk, uint64_t *by)
 {
     if (!n)
@@ -144,11 +155,7 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
     n = rte_eth_rx_burst(r->vf_port, q, pkts, RELAY_BURST);
     if (!n)
         return;
-    dd->rx_pkts += n;
-    dd->rx_bursts++;
-    dd->rx_full_bursts += (n == RELAY_BURST);
-    uint64_t bytes = bytes_of(pkts, n);
-    dd->rx_bytes += bytes;
+    uint64_t bytes = count_received(dd, pkts, n);
     if (vid < 0) {
         dd->nc_pkts += n;
         dd->nc_bytes += bytes;
@@ -184,11 +191,7 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     n = rte_vhost_dequeue_burst(vid, VIRTIO_TXQ_OF(q), r->pool, pkts, RELAY_BURST);
     if (!n)
         return;
-    dd->rx_pkts += n;
-    dd->rx_bursts++;
-    dd->rx_full_bursts += (n == RELAY_BURST);
-    uint64_t bytes = bytes_of(pkts, n);
-    dd->rx_bytes += bytes;
+    uint64_t bytes = count_received(dd, pkts, n);
     if (!vf_ready) {
         dd->nc_pkts += n;
         dd->nc_bytes += bytes;

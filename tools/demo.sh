@@ -8,9 +8,10 @@
 # Every relay starts pinned on CPU 1, so the scheduler has work to do; later
 # relay 1 steps up and relay 2 ramps down, so it has more. At the end it
 # stops everything and prints a summary: migrations, packets lost, and the
-# busiest worker's load (the makespan) before and after. --headless prints
-# only the summary (for CI); it exits non-zero if a packet was lost or the
-# scheduler never moved anything.
+# busiest worker's load (the makespan) before and after, each next to the
+# lower bound of that moment. --headless prints only the summary (for CI);
+# it exits non-zero if a packet was lost or the scheduler never moved
+# anything.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -175,13 +176,17 @@ def samples(path):
     return out
 
 def makespan(line):
+    """The busiest worker's load, its CPU, and the lower bound no placement
+    can beat at that moment: max(total / workers, largest direction)."""
     per_cpu = {cpu: 0.0 for cpu in line["workers"]}
+    jobs = []
     for r in line["relays"]:
         for d in ("vf_to_vm", "vm_to_vf"):
-            cpu = r["cpu"][d]
-            per_cpu[cpu] = per_cpu.get(cpu, 0.0) + r["load"][d]
+            per_cpu[r["cpu"][d]] = per_cpu.get(r["cpu"][d], 0.0) + r["load"][d]
+            jobs.append(r["load"][d])
     busiest = max(per_cpu, key=per_cpu.get)
-    return per_cpu[busiest], busiest
+    bound = max(sum(jobs) / max(len(line["workers"]), 1), max(jobs, default=0.0))
+    return per_cpu[busiest], busiest, bound
 
 def moving(line):
     return sum(r[d]["rx_pps"] for r in line["relays"] for d in ("vf_to_vm", "vm_to_vf"))
@@ -189,11 +194,11 @@ def moving(line):
 log = open(sys.argv[1]).read()
 report = json.loads(log[log.index('{"version"'):].splitlines()[0])
 totals = report["totals"]
-before, before_cpu = makespan(samples(sys.argv[2])[0])
+before, before_cpu, before_bound = makespan(samples(sys.argv[2])[0])
 watch = samples(sys.argv[3])
 # "after": the last sample taken while the generator was still sending
 busy = [w for w in watch if moving(w) > 0.5 * max(moving(x) for x in watch)]
-after, after_cpu = makespan(busy[-1])
+after, after_cpu, after_bound = makespan(busy[-1])
 migrations = sum(r[d]["migrations"] for r in watch[-1]["relays"] for d in ("vf_to_vm", "vm_to_vf"))
 decisions = samples(sys.argv[4])
 applied = [d for d in decisions if d.get("applied")]
@@ -202,11 +207,14 @@ print("  packets sent %d, received %d, lost %d, duplicated %d, reordered %d"
       % (totals["sent"], totals["received"], totals["lost"], totals["duplicated"],
          totals["reordered"]))
 t0 = decisions[0]["t"] if decisions else 0
-print("  scheduler: %d decisions, %d plans applied (at %s s after it started)"
+print("  scheduler: %d decisions, %d applied (at %s s after it started)"
       % (len(decisions), len(applied), ", ".join("%.0f" % (d["t"] - t0) for d in applied)))
 print("  migrations %d" % migrations)
-print("  makespan before %.3f (CPU %s), after %.3f (CPU %s)"
-      % (before, before_cpu, after, after_cpu))
+# Loads change during the run (relay 1 steps up, relay 2 ramps down), so
+# each makespan is shown next to the best any placement could do then.
+print("  makespan before %.3f (CPU %s; bound %.3f, %.2fx), after %.3f (CPU %s; bound %.3f, %.2fx)"
+      % (before, before_cpu, before_bound, before / max(before_bound, 1e-9),
+         after, after_cpu, after_bound, after / max(after_bound, 1e-9)))
 bad = totals["lost"] + totals["duplicated"] + totals["reordered"]
 sys.exit(0 if bad == 0 and migrations > 0 else 1)
 PY
