@@ -28,7 +28,7 @@ median_pps() {
 
 mpps() { awk -v p="$1" 'BEGIN {printf "%.2f", p / 1e6}'; }
 
-run_relay() {   # run_relay TAG VFDEV GUESTMODE FIELD
+run_relay() {   # run_relay TAG VFDEV GUESTMODE FIELD (TAG: unique per run)
     spawn "relay$1" "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
         -P "$2=0" -- $(eal_opts "r$1")
     local rpid=$SPAWNED
@@ -37,7 +37,7 @@ run_relay() {   # run_relay TAG VFDEV GUESTMODE FIELD
     wait_for 20 guest_up 0 || fail "guest did not connect"
     sleep 2
     local k=relay0.vm_to_vf.tx_pkts
-    [ "$1" = vf2vm ] && k=relay0.vf_to_vm.tx_pkts
+    case "$1" in vf2vm*) k=relay0.vf_to_vm.tx_pkts ;; esac
     local c0 t0 c1 t1
     c0=$(cnt $k); t0=$(date +%s%N)
     sleep "$SECS"
@@ -62,16 +62,30 @@ run_testpmd() {   # run_testpmd TAG VFDEV GUESTMODE FIELD
     TP_PPS=$(median_pps "$T/guestt$1.log" "$4")
 }
 
+# Three rounds per direction, alternating which forwarder goes first, and
+# the median of the per-round ratios: on a shared machine one pair of runs
+# mostly measures what else ran at that moment.
+ROUNDS=${ROUNDS:-3}
 declare -A R
 for dir in vm2vf vf2vm; do
     if [ $dir = vm2vf ]; then vf='net_null0,no-rx=1'; mode=txonly; field=Tx-pps
     else vf='net_null0'; mode=rxonly; field=Rx-pps; fi
-    run_relay $dir "$vf" $mode $field
-    run_testpmd $dir "$vf" $mode $field
-    [ "$RELAY_PPS" -gt 0 ] && [ "$TP_PPS" -gt 0 ] || fail "$dir: no rate measured"
-    R[$dir]=$(awk -v a="$RELAY_PPS" -v b="$TP_PPS" 'BEGIN {printf "%.3f", a / b}')
     name=$([ $dir = vm2vf ] && echo "guest->VF" || echo "VF->guest")
-    echo "$name relay:   $(mpps "$RELAY_PPS") Mpps (relay counters: $(mpps "$RELAY_CNT_PPS") Mpps)"
-    echo "$name testpmd: $(mpps "$TP_PPS") Mpps"
+    ratios=()
+    for round in $(seq 1 "$ROUNDS"); do
+        if [ $((round % 2)) = 1 ]; then
+            run_relay "$dir$round" "$vf" $mode $field
+            run_testpmd "$dir$round" "$vf" $mode $field
+        else
+            run_testpmd "$dir$round" "$vf" $mode $field
+            run_relay "$dir$round" "$vf" $mode $field
+        fi
+        [ "$RELAY_PPS" -gt 0 ] && [ "$TP_PPS" -gt 0 ] || fail "$dir: no rate measured"
+        ratio=$(awk -v a="$RELAY_PPS" -v b="$TP_PPS" 'BEGIN {printf "%.3f", a / b}')
+        ratios+=("$ratio")
+        echo "$name round $round: relay $(mpps "$RELAY_PPS") Mpps" \
+             "(relay counters $(mpps "$RELAY_CNT_PPS")), testpmd $(mpps "$TP_PPS") Mpps, ratio $ratio"
+    done
+    R[$dir]=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 done
-echo "ratio relay/testpmd: guest->VF ${R[vm2vf]}, VF->guest ${R[vf2vm]}"
+echo "ratio relay/testpmd (median of $ROUNDS rounds): guest->VF ${R[vm2vf]}, VF->guest ${R[vf2vm]}"
