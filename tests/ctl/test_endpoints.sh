@@ -10,10 +10,12 @@ PY=/usr/bin/python3                 # Debian's, which has python3-zmq
 CLIENT="$(dirname "$0")/compat_client.py"
 mkdir -p "$T/run"
 
+# The endpoints live in a directory the relay must create itself.
+EPD="$T/ctl"
 endpoints() {
     local e
     for e in stats core_sched port_control config; do
-        printf -- '--zmq-%s-ep ipc://%s/run/%s ' "${e//_/-}" "$T" "$e"
+        printf -- '--zmq-%s-ep ipc://%s/%s ' "${e//_/-}" "$EPD" "$e"
     done
 }
 
@@ -30,11 +32,13 @@ spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
 for e in stats core_sched port_control config; do
-    wait_for 10 test -S "$T/run/$e" || fail "no $e socket"
-    mode=$(stat -c %a "$T/run/$e")
+    wait_for 10 test -S "$EPD/$e" || fail "no $e socket"
+    mode=$(stat -c %a "$EPD/$e")
     [ "$mode" = 660 ] || fail "$e socket has mode $mode, expected 660"
 done
-ok "four endpoints listening, sockets 0660"
+mode=$(stat -c %a "$EPD")
+[ "$mode" = 750 ] || fail "endpoint directory has mode $mode, expected 750"
+ok "four endpoints listening, sockets 0660 in a directory the relay made 0750"
 
 spawn guest dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts g) --single-file-segments \
     --vdev "net_virtio_user0,path=$T/virtio-forwarder0.sock,queues=1" -- \
@@ -43,11 +47,11 @@ wait_for 20 guest_up 0 || fail "guest did not connect"
 guest_sending() { [ "$(cnt relay0.vm_to_vf.tx_pkts)" -gt 1000 ]; }
 wait_for 20 guest_sending || fail "no traffic from the guest"
 
-"$PY" "$CLIENT" "$PB2_DIR" "$T/run" check || fail "endpoint checks"
-"$PY" "$CLIENT" "$PB2_DIR" "$T/run" garbage "$N" || fail "garbage"
+"$PY" "$CLIENT" "$PB2_DIR" "$EPD" check || fail "endpoint checks"
+"$PY" "$CLIENT" "$PB2_DIR" "$EPD" garbage "$N" || fail "garbage"
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop cleanly after the garbage"
 for e in stats core_sched port_control config; do
-    [ ! -e "$T/run/$e" ] || fail "$e socket left behind"
+    [ ! -e "$EPD/$e" ] || fail "$e socket left behind"
 done
 ok "relay stopped cleanly and removed its endpoint sockets"
 
@@ -55,6 +59,6 @@ spawn relay2 "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$
     --dynamic-sockets --ipc $(endpoints) -- $(eal_opts r2)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay (dynamic sockets) did not start"
-wait_for 10 test -S "$T/run/port_control" || fail "no port_control socket"
-"$PY" "$CLIENT" "$PB2_DIR" "$T/run" sockets || fail "dynamic socket checks"
+wait_for 10 test -S "$EPD/port_control" || fail "no port_control socket"
+"$PY" "$CLIENT" "$PB2_DIR" "$EPD" sockets || fail "dynamic socket checks"
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop cleanly"
