@@ -14,45 +14,9 @@ set -u
 
 CASE=$1 RELAY=$2 STATS=$3 PINNER=$4 MONITOR=$5 PORTCTL=$6 PRESTART=$7 SCHED=$8
 
-T=$(mktemp -d /tmp/vio4wd-tools.XXXXXX)
-PREFIX="v4tools$$"
-PIDS=()
-FAILED=0
-
-cleanup() {
-    local rc=$?
-    for pid in "${PIDS[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$pid" 2>/dev/null
-    done
-    if [ "$rc" != 0 ] || [ "$FAILED" != 0 ]; then
-        for f in "$T"/*.log; do
-            [ -f "$f" ] || continue
-            echo "---- $f (last 30 lines)"
-            tail -n 30 "$f"
-        done
-    fi
-    rm -rf "$T" /var/run/dpdk/"$PREFIX"* /dev/shm/"$PREFIX"* 2>/dev/null
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-    echo "FAIL: $*" >&2
-    FAILED=1
-    exit 1
-}
-
-ok() {
-    echo "ok: $*"
-}
+# T, PREFIX, PIDS, cleanup on any exit, fail, ok and wait_for come from the
+# relay tests' helpers, so every integration test cleans up the same way.
+. "$(dirname "$0")/../relay/lib.sh"
 
 # expect RC OUTFILE CMD... : runs CMD (stdout+stderr to OUTFILE) and checks
 # its exit status.
@@ -85,15 +49,6 @@ if not ok:
 EOF
 }
 
-wait_for() {
-    local limit=$1
-    shift
-    local end=$((SECONDS + limit))
-    while ! "$@" >/dev/null 2>&1; do
-        [ $SECONDS -lt $end ] || return 1
-        sleep 0.1
-    done
-}
 
 TOOLS=("$STATS" "$PINNER" "$MONITOR" "$PORTCTL")
 
