@@ -144,7 +144,7 @@ watch_pid=$last_pid
 
 # 4. The scheduler.
 start sched "$SCHED" --stats-ep "ipc://$run/stats" --sched-ep "ipc://$run/core_sched" \
-    --counters "$run" --poll-interval 2 --sensitivity 0.1 --json
+    --counters "$run" --poll-interval 2 --json
 sched_pid=$last_pid
 
 # 5. Watch until the traffic ends.
