@@ -12,6 +12,7 @@
 
 #include "ctl_bind.h"
 #include "log.h"
+#include "relay.h"
 
 #define CTL_POLL_MS   50
 #define CTL_TIMEO_MS  1000
@@ -142,6 +143,10 @@ void ctl_run(volatile sig_atomic_t *stop)
 
     while (!*stop) {
         int n_items = 0;
+        /* housekeeping: free replaced mbuf pools once their mbufs are back */
+        relay_lock();
+        relay_reap_pools();
+        relay_unlock();
         for (unsigned i = 0; i < g_n_eps; i++)
             if (g_eps[i].sock) {
                 which[n_items] = &g_eps[i];

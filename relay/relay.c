@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -22,6 +23,7 @@
 #include "cnt_writer.h"
 #include "log.h"
 #include "migrate.h"
+#include "numa_place.h"
 #include "vf_port.h"
 #include "vhost.h"
 #include "worker.h"
@@ -59,6 +61,7 @@ int relay_table_init(const struct vio4wd_config *cfg)
         r->vid = -1;
         r->n_queues = 1;
         r->numa_node = -1;
+        r->pool_node = -1;
         r->cnt = counters_relay(i);
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct relay_dir *rd = &r->dir[d];
@@ -127,34 +130,80 @@ void relay_publish_info(struct relay *r)
     cnt_write_end(&c->info_seq);
 }
 
-/* The mbuf pool: sized for the VF rings, the leftovers, and every lcore's
- * cache; on 'node'. Kept for the life of the relay process (re-adding a VF
- * reuses it). */
-static int ensure_pool(struct relay *r, int node, char *err, size_t errlen)
+static unsigned g_pool_gen;      /* pool names must be unique */
+
+/* The mbuf pool: sized for the VF rings at any queue count, every queue's
+ * leftovers both ways, and every lcore's cache, so a queue-count change
+ * never needs a bigger pool. On 'node', else anywhere; *actual says where
+ * it is believed to be. */
+static struct rte_mempool *create_pool(struct relay *r, int node, int *actual, char *err,
+                                       size_t errlen)
 {
     char name[RTE_MEMPOOL_NAMESIZE];
+    struct rte_mempool *p;
     unsigned n, need;
     uint16_t room = g_cfg->jumbo ? (uint16_t)(9216 + RTE_PKTMBUF_HEADROOM)
                                  : RTE_MBUF_DEFAULT_BUF_SIZE;
 
-    if (r->pool)
-        return 0;
-    /* one queue pair: VF rx ring + VF tx ring + leftovers + lcore caches */
-    need = (VF_RX_DESC + VF_TX_DESC + 4 * RELAY_BURST) + POOL_CACHE * (g_n_workers + 2);
+    need = VF_MAX_DESC_TOTAL(VF_RX_DESC, RELAY_MAX_QUEUES) +
+           VF_MAX_DESC_TOTAL(VF_TX_DESC, RELAY_MAX_QUEUES) +
+           2 * RELAY_MAX_QUEUES * RELAY_BURST + POOL_CACHE * (g_n_workers + 2);
     for (n = 1024; n - 1 < need; n *= 2)
         ;
-    snprintf(name, sizeof(name), "relay%u_n%d", r->id, node);
-    r->pool = rte_pktmbuf_pool_create(name, n - 1, POOL_CACHE, 0, room, node);
-    if (!r->pool && node != SOCKET_ID_ANY)
-        r->pool = rte_pktmbuf_pool_create(name, n - 1, POOL_CACHE, 0, room, SOCKET_ID_ANY);
-    if (!r->pool) {
+    snprintf(name, sizeof(name), "relay%u_%u", r->id, g_pool_gen++);
+    p = rte_pktmbuf_pool_create(name, n - 1, POOL_CACHE, 0, room, node);
+    *actual = node >= 0 ? node : (int)rte_socket_id();
+    if (!p && node != SOCKET_ID_ANY) {
+        log_warning("relay %u: no memory for its mbufs on node %d, using any node", r->id,
+                    node);
+        p = rte_pktmbuf_pool_create(name, n - 1, POOL_CACHE, 0, room, SOCKET_ID_ANY);
+        *actual = (int)rte_socket_id();
+    }
+    if (!p)
         snprintf(err, errlen, "relay %u: cannot create a pool of %u mbufs on node %d: %s",
                  r->id, n - 1, node, rte_strerror(rte_errno));
+    else
+        log_info("relay %u: %u mbufs for node %d (pool %s)", r->id, n - 1, node, name);
+    return p;
+}
+
+/* Creates the relay's first pool. Kept while the relay process lives
+ * (re-adding a VF reuses it); only a placement move replaces it. */
+static int ensure_pool(struct relay *r, int node, char *err, size_t errlen)
+{
+    int actual;
+
+    if (r->pool)
+        return 0;
+    r->pool = create_pool(r, node, &actual, err, errlen);
+    if (!r->pool)
         return -ENOMEM;
-    }
-    r->numa_node = node >= 0 ? node : (int)rte_socket_id();
-    log_info("relay %u: %u mbufs on NUMA node %d", r->id, n - 1, r->numa_node);
+    r->pool_node = node;
+    r->numa_node = actual;
     return 0;
+}
+
+void relay_reap_pools(void)
+{
+    for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
+        for (unsigned k = 0; k < RTE_DIM(g_relays[i].retired); k++) {
+            struct rte_mempool *p = g_relays[i].retired[k];
+            /* full: every mbuf is back (lcore caches included) */
+            if (p && rte_mempool_full(p)) {
+                log_info("relay %u: replaced mbuf pool %s freed", i, p->name);
+                rte_mempool_free(p);
+                g_relays[i].retired[k] = NULL;
+            }
+        }
+}
+
+static int free_retired_slot(struct relay *r)
+{
+    relay_reap_pools();
+    for (unsigned k = 0; k < RTE_DIM(r->retired); k++)
+        if (!r->retired[k])
+            return (int)k;
+    return -1;
 }
 
 /* Least-busy worker for a direction: its pin if any, else the worker of the
@@ -221,6 +270,177 @@ void relay_update_assignment(struct relay *r)
     }
 }
 
+/* Takes both directions from their workers, so the control plane may
+ * change what they use (queue count, pool, VF rings); saved[] remembers the
+ * owners. The guest's rings and the leftovers simply wait: nothing is lost
+ * on the guest side. */
+static void pause_dirs(struct relay *r, int32_t saved[VIO4WD_DIR_COUNT])
+{
+    for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
+        struct relay_dir *d = &r->dir[k];
+        saved[k] = RELAY_NO_WORKER;
+        if (!r->assigned)
+            continue;
+        migrate_wait(d, 100000);
+        saved[k] = __atomic_load_n(&d->owner, __ATOMIC_ACQUIRE);
+        migrate_unassign(d);
+    }
+}
+
+/* Gives the directions back to the workers they had (not a migration). */
+static void resume_dirs(struct relay *r, const int32_t saved[VIO4WD_DIR_COUNT])
+{
+    if (!r->assigned)
+        return;
+    for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
+        int w = saved[k] >= 0 ? saved[k] : choose_worker(r, &r->dir[k]);
+        if (w >= 0)
+            migrate_assign(&r->dir[k], w);
+    }
+    for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
+        if (!migrate_wait(&r->dir[k], 100000))
+            log_warning("relay %u: direction %d not yet picked up again", r->id, k);
+}
+
+/* Drops (counted as "not connected") the leftovers of queues that no
+ * longer exist. The direction is unowned: we are its only writer. */
+static void drop_leftovers_from(struct relay_dir *d, uint16_t first)
+{
+    uint64_t pk = 0, by = 0;
+
+    for (uint16_t q = first; q < RELAY_MAX_QUEUES; q++) {
+        struct relay_leftover *lo = &d->left[q];
+        for (uint16_t i = 0; i < lo->n; i++)
+            by += rte_pktmbuf_pkt_len(lo->pkts[lo->off + i]);
+        pk += lo->n;
+        if (lo->n)
+            rte_pktmbuf_free_bulk(&lo->pkts[lo->off], lo->n);
+        lo->n = 0;
+        lo->stalled = false;
+    }
+    if (!pk)
+        return;
+    cnt_write_begin(&d->cnt->seq);
+    d->cnt->drop_nc_pkts += pk;
+    d->cnt->drop_nc_bytes += by;
+    cnt_write_end(&d->cnt->seq);
+}
+
+/* Queue pairs the guest has fully enabled, counting from pair 0 (a guest
+ * enables them in order; a gap ends what we can use). */
+static uint16_t guest_pairs(uint64_t rings)
+{
+    uint16_t n = 0;
+    while (n < RELAY_MAX_QUEUES && ((rings >> (2 * n)) & 3) == 3)
+        n++;
+    return n;
+}
+
+/* Queue pairs the relay should service: the guest's (one before it has
+ * said), capped by the VF's. */
+static uint16_t wanted_queues(const struct relay *r)
+{
+    uint16_t want = r->vid >= 0 ? guest_pairs(r->guest_rings) : 0;
+    if (!want)
+        want = r->vid >= 0 || !r->has_vf ? r->n_queues : 1;
+    return r->has_vf ? vf_port_max_queues(r->vf_port, want) : want;
+}
+
+/* Makes the relay service 'want' queue pairs, with its directions paused;
+ * restarts the VF with that many when restart_vf. */
+static void apply_queues(struct relay *r, uint16_t want, bool restart_vf)
+{
+    char err[256];
+    int32_t saved[VIO4WD_DIR_COUNT];
+    uint16_t old = r->n_queues;
+
+    pause_dirs(r, saved);
+    if (restart_vf) {
+        __atomic_store_n(&r->vf_ready, false, __ATOMIC_SEQ_CST);
+        if (vf_port_restart(r->vf_port, r->pool, want, g_cfg, err, sizeof(err)) == 0) {
+            r->vf_queues = want;
+        } else {
+            log_err("relay %u: %s; keeping %u queue pairs", r->id, err, r->vf_queues);
+            want = r->vf_queues;
+            if (vf_port_restart(r->vf_port, r->pool, want, g_cfg, err, sizeof(err)) != 0) {
+                log_err("relay %u: %s; VF left stopped", r->id, err);
+                restart_vf = false;
+            }
+        }
+    }
+    for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
+        drop_leftovers_from(&r->dir[k], want);
+    __atomic_store_n(&r->n_queues, want, __ATOMIC_RELEASE);
+    if (restart_vf)
+        __atomic_store_n(&r->vf_ready, true, __ATOMIC_SEQ_CST);
+    resume_dirs(r, saved);
+    relay_publish_info(r);
+    if (want != old)
+        log_info("relay %u: %u queue pairs (was %u)", r->id, want, old);
+}
+
+void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
+{
+    uint16_t want;
+
+    if (ring >= 64)
+        return;
+    if (enable)
+        r->guest_rings |= 1ull << ring;
+    else
+        r->guest_rings &= ~(1ull << ring);
+    if (r->vid < 0 || !guest_pairs(r->guest_rings))
+        return;     /* new_device decides; a guest resetting its rings keeps ours */
+    want = wanted_queues(r);
+    if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
+        apply_queues(r, want, r->has_vf);
+}
+
+/* Moves the pool to 'node': a new pool, the VF's rx rings refilled from it,
+ * the old one retired until its mbufs (leftovers, VF tx rings) are back. */
+static void move_pool(struct relay *r, int node)
+{
+    char err[256];
+    int32_t saved[VIO4WD_DIR_COUNT];
+    int actual, slot = free_retired_slot(r);
+    struct rte_mempool *p, *old = r->pool;
+
+    if (slot < 0) {
+        log_warning("relay %u: previous pools still in use; pool stays on node %d", r->id,
+                    r->numa_node);
+        return;
+    }
+    p = create_pool(r, node, &actual, err, sizeof(err));
+    if (!p) {
+        log_warning("%s; pool stays on node %d", err, r->numa_node);
+        return;
+    }
+    pause_dirs(r, saved);
+    if (r->has_vf) {
+        __atomic_store_n(&r->vf_ready, false, __ATOMIC_SEQ_CST);
+        if (vf_port_restart(r->vf_port, p, r->vf_queues, g_cfg, err, sizeof(err)) != 0) {
+            log_err("relay %u: %s; pool stays on node %d", r->id, err, r->numa_node);
+            if (vf_port_restart(r->vf_port, old, r->vf_queues, g_cfg, err, sizeof(err)) == 0)
+                __atomic_store_n(&r->vf_ready, true, __ATOMIC_SEQ_CST);
+            else
+                log_err("relay %u: %s; VF left stopped", r->id, err);
+            resume_dirs(r, saved);
+            rte_mempool_free(p);
+            return;
+        }
+    }
+    r->pool = p;
+    r->retired[slot] = old;
+    log_info("relay %u: mbuf pool moved from node %d to node %d (now on node %d)", r->id,
+             r->pool_node, node, actual);
+    r->pool_node = node;
+    r->numa_node = actual;
+    if (r->has_vf)
+        __atomic_store_n(&r->vf_ready, true, __ATOMIC_SEQ_CST);
+    resume_dirs(r, saved);
+    relay_publish_info(r);
+}
+
 int relay_add_vf(unsigned relay_id, const char *device, char *err, size_t errlen)
 {
     struct relay *r;
@@ -251,20 +471,25 @@ int relay_add_vf(unsigned relay_id, const char *device, char *err, size_t errlen
     rc = ensure_pool(r, vf_port_numa_node(port, (int)rte_socket_id()), err, errlen);
     if (rc)
         goto fail_detach;
-    rc = vf_port_start(port, r->pool, 1, g_cfg, err, errlen);
+    r->vf_port = port;
+    r->has_vf = true;       /* so wanted_queues caps by this VF */
+    uint16_t nq = wanted_queues(r);
+    r->has_vf = false;
+    rc = vf_port_start(port, r->pool, nq, g_cfg, err, errlen);
     if (rc)
         goto fail_detach;
-    r->vf_port = port;
-    r->vf_queues = 1;
+    r->vf_queues = nq;
     r->has_vf = true;
     snprintf(r->vf_dev, sizeof(r->vf_dev), "%s", device);
+    if (nq != r->n_queues)
+        apply_queues(r, nq, false);     /* VF not ready yet: no restart */
     __atomic_store_n(&r->vf_ready, true, __ATOMIC_SEQ_CST);
     relay_update_assignment(r);
     relay_publish_info(r);
     log_info("relay %u: VF %s is port %u", relay_id, device, port);
     goto out;
 fail_detach:
-    vf_port_stop_detach(port);
+    vf_port_remove(port, device);
 out:
     relay_unlock();
     return rc;
@@ -283,7 +508,7 @@ int relay_remove_vf(unsigned relay_id, char *err, size_t errlen)
     }
     __atomic_store_n(&r->vf_ready, false, __ATOMIC_SEQ_CST);
     workers_quiesce();      /* no worker touches the port after this */
-    vf_port_stop_detach(r->vf_port);
+    vf_port_remove(r->vf_port, r->vf_dev);
     log_info("relay %u: VF %s removed", relay_id, r->vf_dev);
     r->has_vf = false;
     r->vf_dev[0] = '\0';
@@ -364,20 +589,36 @@ int relay_remove_socket(unsigned relay_id, char *err, size_t errlen)
     return 0;
 }
 
+/* The guest's memory node; VIO4WD_TEST_GUEST_NUMA_NODE overrides it, so a
+ * one-node test machine can drive the pool move (test only). */
+static int guest_numa_node(int vid)
+{
+    const char *t = getenv("VIO4WD_TEST_GUEST_NUMA_NODE");
+    if (t && *t)
+        return atoi(t);
+    return rte_vhost_get_numa_node(vid);
+}
+
 void relay_guest_up(struct relay *r, int vid)
 {
     char err[256];
-    int node = rte_vhost_get_numa_node(vid);
+    int node = guest_numa_node(vid);
+    int vf_node = r->has_vf ? vf_port_numa_node(r->vf_port, -1) : -1;
+    int target = numa_pool_target(r->pool ? r->pool_node : -1, vf_node, node);
 
-    if (ensure_pool(r, node, err, sizeof(err)) != 0) {
+    if (!r->pool && ensure_pool(r, target, err, sizeof(err)) != 0) {
         log_err("%s", err);
         return;
     }
-    if (r->numa_node >= 0 && node >= 0 && node != r->numa_node)
-        log_warning("relay %u: guest memory is on node %d, relay memory on node %d", r->id,
-                    node, r->numa_node);
+    if (target != r->pool_node)
+        move_pool(r, target);
     __atomic_store_n(&r->vid, vid, __ATOMIC_SEQ_CST);
     relay_update_assignment(r);
+    if (guest_pairs(r->guest_rings)) {
+        uint16_t want = wanted_queues(r);
+        if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
+            apply_queues(r, want, r->has_vf);
+    }
     relay_publish_info(r);
     log_info("relay %u: guest connected on %s (vhost device %d)", r->id, r->vhost_path, vid);
 }
@@ -385,6 +626,7 @@ void relay_guest_up(struct relay *r, int vid)
 void relay_guest_down(struct relay *r)
 {
     __atomic_store_n(&r->vid, -1, __ATOMIC_SEQ_CST);
+    r->guest_rings = 0;
     workers_quiesce();      /* no worker touches the vrings after this */
     relay_update_assignment(r);
     relay_publish_info(r);
@@ -442,7 +684,7 @@ void relay_table_shutdown(void)
         __atomic_store_n(&r->vid, -1, __ATOMIC_SEQ_CST);
         if (r->has_vf) {
             __atomic_store_n(&r->vf_ready, false, __ATOMIC_SEQ_CST);
-            vf_port_stop_detach(r->vf_port);
+            vf_port_remove(r->vf_port, r->vf_dev);
             r->has_vf = false;
         }
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
@@ -450,6 +692,10 @@ void relay_table_shutdown(void)
         if (r->pool) {
             rte_mempool_free(r->pool);
             r->pool = NULL;
+        }
+        for (unsigned k = 0; k < RTE_DIM(r->retired); k++) {
+            rte_mempool_free(r->retired[k]);
+            r->retired[k] = NULL;
         }
         relay_unlock();
     }

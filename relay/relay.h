@@ -73,8 +73,11 @@ struct relay {
     bool has_socket;
     bool assigned;              /* directions handed to workers */
     int numa_node;              /* node of the mbuf pool, -1 = none yet */
+    int pool_node;              /* node the pool was asked for (placement) */
     uint16_t vf_queues;         /* queue pairs the VF port was configured with */
+    uint64_t guest_rings;       /* vrings the guest has enabled (bit = ring) */
     struct rte_mempool *pool;
+    struct rte_mempool *retired[4]; /* replaced pools, freed once full again */
     struct vio4wd_cnt_relay *cnt;
     char vf_dev[VIO4WD_DEVICE_MAX];
     char vhost_path[VIO4WD_PATH_MAX];
@@ -128,6 +131,14 @@ struct relay *relay_find_by_vid(int vid);
 /* Called by the vhost callbacks (under the lock). */
 void relay_guest_up(struct relay *r, int vid);
 void relay_guest_down(struct relay *r);
+/* A guest enabled or disabled one of its vrings: the relay follows the
+ * number of queue pairs it has enabled (capped by the VF and by
+ * RELAY_MAX_QUEUES), reconfiguring the VF when that number changes. */
+void relay_vring_state(struct relay *r, uint16_t ring, bool enable);
+
+/* Frees replaced mbuf pools whose mbufs have all come back. Cheap; the
+ * control loop calls it now and then. */
+void relay_reap_pools(void);
 
 /* Gives both directions to workers, or takes them back, according to
  * whether there is anything to service. Under the lock. */

@@ -22,6 +22,88 @@ static void device_name(const char *device, char *name, size_t len)
     name[n] = '\0';
 }
 
+/* Bond slaves we probed ourselves (so we detach them with the bond);
+ * slaves that existed before (EAL --vdev, a PCI scan) are left alone. */
+#define MAX_PROBED_SLAVES 128
+static char g_slaves[MAX_PROBED_SLAVES][RTE_ETH_NAME_MAX_LEN];
+
+/* Calls fn on each "slave=NAME" of a net_bonding device string. */
+static int for_each_slave(const char *device, int (*fn)(const char *, char *, size_t),
+                          char *err, size_t errlen)
+{
+    const char *p = strchr(device, ',');
+
+    while (p) {
+        const char *arg = p + 1;
+        size_t len = strcspn(arg, ",");
+        p = strchr(arg, ',');
+        if (strncmp(arg, "slave=", 6) != 0)
+            continue;
+        char slave[RTE_ETH_NAME_MAX_LEN];
+        if (len - 6 >= sizeof(slave)) {
+            snprintf(err, errlen, "bond slave name too long in '%s'", device);
+            return -ENAMETOOLONG;
+        }
+        memcpy(slave, arg + 6, len - 6);
+        slave[len - 6] = '\0';
+        int rc = fn(slave, err, errlen);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* DPDK's bonding PMD only takes slaves that are ethdev ports already:
+ * probe those that are not (a PCI address or a vdev name). */
+static int probe_slave(const char *slave, char *err, size_t errlen)
+{
+    uint16_t port;
+    int rc, free_slot = -1;
+
+    if (rte_eth_dev_get_port_by_name(slave, &port) == 0)
+        return 0;
+    for (int i = 0; i < MAX_PROBED_SLAVES && free_slot < 0; i++)
+        if (!g_slaves[i][0])
+            free_slot = i;
+    if (free_slot < 0) {
+        snprintf(err, errlen, "too many bond slaves probed (%d)", MAX_PROBED_SLAVES);
+        return -ENOSPC;
+    }
+    rc = rte_dev_probe(slave);
+    if (rc < 0 && rc != -EEXIST) {
+        snprintf(err, errlen, "cannot probe bond slave '%s': %s", slave, rte_strerror(-rc));
+        return rc;
+    }
+    snprintf(g_slaves[free_slot], sizeof(g_slaves[0]), "%s", slave);
+    log_info("bond slave %s probed", slave);
+    return 0;
+}
+
+/* Detaches a slave we probed (after its bond is gone). */
+static int detach_slave(const char *slave, char *err, size_t errlen)
+{
+    uint16_t port;
+    (void)err;
+    (void)errlen;
+
+    for (int i = 0; i < MAX_PROBED_SLAVES; i++) {
+        if (strcmp(g_slaves[i], slave) != 0)
+            continue;
+        g_slaves[i][0] = '\0';
+        if (rte_eth_dev_get_port_by_name(slave, &port) == 0) {
+            vf_port_stop_detach(port);
+            log_info("bond slave %s detached", slave);
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static bool is_bond(const char *device)
+{
+    return strncmp(device, "net_bonding", 11) == 0;
+}
+
 int vf_port_probe(const char *device, uint16_t *port, char *err, size_t errlen)
 {
     char name[RTE_ETH_NAME_MAX_LEN];
@@ -30,17 +112,41 @@ int vf_port_probe(const char *device, uint16_t *port, char *err, size_t errlen)
     device_name(device, name, sizeof(name));
     if (rte_eth_dev_get_port_by_name(name, port) == 0)
         return 0;                       /* already probed (e.g. --vdev) */
+    if (is_bond(device)) {
+        rc = for_each_slave(device, probe_slave, err, errlen);
+        if (rc) {
+            char ignored[8];
+            for_each_slave(device, detach_slave, ignored, sizeof(ignored));
+            return rc;
+        }
+    }
     rc = rte_dev_probe(device);
     if (rc < 0 && rc != -EEXIST) {
         snprintf(err, errlen, "cannot probe device '%s': %s", device, rte_strerror(-rc));
-        return rc;
+        goto fail;
     }
     if (rte_eth_dev_get_port_by_name(name, port) != 0) {
         snprintf(err, errlen, "device '%s' was probed but has no ethdev port named '%s'",
                  device, name);
-        return -ENODEV;
+        rc = -ENODEV;
+        goto fail;
     }
     return 0;
+fail:
+    if (is_bond(device)) {
+        char ignored[8];
+        for_each_slave(device, detach_slave, ignored, sizeof(ignored));
+    }
+    return rc;
+}
+
+void vf_port_remove(uint16_t port, const char *device)
+{
+    char ignored[8];
+
+    vf_port_stop_detach(port);
+    if (is_bond(device))            /* after the bond has let them go */
+        for_each_slave(device, detach_slave, ignored, sizeof(ignored));
 }
 
 int vf_port_numa_node(uint16_t port, int fallback)
@@ -60,12 +166,19 @@ uint16_t vf_port_max_queues(uint16_t port, uint16_t want)
     return n ? n : 1;
 }
 
+uint16_t vf_port_ring_size(uint16_t total, uint16_t n_queues)
+{
+    uint16_t n = (uint16_t)(total / (n_queues ? n_queues : 1));
+    return n > VF_MIN_DESC ? n : VF_MIN_DESC;
+}
+
 int vf_port_start(uint16_t port, struct rte_mempool *pool, uint16_t n_queues,
                   const struct vio4wd_config *cfg, char *err, size_t errlen)
 {
     struct rte_eth_conf conf;
     struct rte_eth_dev_info info;
-    uint16_t nb_rxd = VF_RX_DESC, nb_txd = VF_TX_DESC;
+    uint16_t nb_rxd = vf_port_ring_size(VF_RX_DESC, n_queues);
+    uint16_t nb_txd = vf_port_ring_size(VF_TX_DESC, n_queues);
     int socket = vf_port_numa_node(port, (int)rte_socket_id());
     int rc;
 
@@ -123,6 +236,17 @@ int vf_port_start(uint16_t port, struct rte_mempool *pool, uint16_t n_queues,
     /* A VF relays all the guest's traffic, whatever its MAC. */
     rte_eth_promiscuous_enable(port);
     return 0;
+}
+
+int vf_port_restart(uint16_t port, struct rte_mempool *pool, uint16_t n_queues,
+                    const struct vio4wd_config *cfg, char *err, size_t errlen)
+{
+    int rc = rte_eth_dev_stop(port);
+    if (rc) {
+        snprintf(err, errlen, "port %u: stop failed: %s", port, rte_strerror(-rc));
+        return rc;
+    }
+    return vf_port_start(port, pool, n_queues, cfg, err, errlen);
 }
 
 void vf_port_stop_detach(uint16_t port)

@@ -62,7 +62,18 @@ static void destroy_device(int vid)
 
 static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 {
+    char path[VIO4WD_PATH_MAX];
+    struct relay *r;
+
     log_debug("vhost device %d: ring %u %s", vid, queue_id, enable ? "enabled" : "disabled");
+    /* By path, not vid: rings are enabled before new_device names the vid. */
+    if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
+        return 0;
+    relay_lock();
+    r = relay_find_by_path(path);
+    if (r && (r->vid < 0 || r->vid == vid))
+        relay_vring_state(r, queue_id, enable != 0);
+    relay_unlock();
     return 0;
 }
 

@@ -1,0 +1,73 @@
+#!/bin/bash
+# Multiqueue: a guest-side dpdk-testpmd with 4 queue pairs (txonly on all 4
+# txqs) on a relay with a net_null VF. The relay follows the guest's enabled
+# queue pairs (n_queues 4 in the counters file, the VF reconfigured from 1
+# to 4 queue pairs) and its counters account for every packet testpmd sent.
+# Then the guest comes back with 2 pairs: the relay follows it down.
+# usage: test_multiqueue.sh RELAY CNT_DUMP
+RELAY=$1 CNT_DUMP=$2
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T/run"
+spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+    -P 'net_null0,no-rx=1=0' -- $(eal_opts r)
+RELAY_PID=$SPAWNED
+wait_for 20 relay_running || fail "relay did not start"
+[ "$(cnt relay0.n_queues)" = 1 ] || fail "n_queues $(cnt relay0.n_queues) before a guest, want 1"
+
+tx_sent() {     # TX-packets of testpmd's last "Accumulated forward statistics"
+    grep -A2 'Accumulated forward statistics' "$T/$1.log" | tail -n 3 |
+        sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p'
+}
+# run_guest NAME QUEUES: testpmd txonly on all QUEUES pairs for 3 s; waits
+# until the relay has taken all it sent, then quits. Sets SENT.
+run_guest() {
+    local name=$1 nq=$2
+    spawn "$name" dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts "$name") --single-file-segments \
+        --vdev "net_virtio_user0,path=$T/virtio-forwarder0.sock,queues=$nq" -- \
+        -i --forward-mode=txonly --nb-cores=1 --rxq="$nq" --txq="$nq" --total-num-mbufs=32768
+    local pid=$SPAWNED
+    wait_for 20 guest_up 0 || fail "guest $name did not connect"
+    echo start >&8
+    nq_is() { [ "$(cnt relay0.n_queues)" = "$1" ]; }
+    wait_for 10 nq_is "$nq" ||
+        fail "relay n_queues $(cnt relay0.n_queues) with a $nq-queue guest"
+    sleep 3
+    echo stop >&8
+    settled() {
+        local s; s=$(tx_sent "$name")
+        [ -n "$s" ] && [ "$(cnt relay0.vm_to_vf.rx_pkts)" = $((BASE + s)) ]
+    }
+    wait_for 10 settled
+    echo quit >&8
+    stop_pid "$pid" 10
+    wait_for 10 guest_down 0 || fail "guest $name disconnect not seen"
+    SENT=$(tx_sent "$name")
+    [ -n "$SENT" ] && [ "$SENT" -gt 100000 ] || fail "testpmd $name sent too little: '$SENT'"
+}
+
+BASE=0
+run_guest g4 4
+rx=$(cnt relay0.vm_to_vf.rx_pkts); tx=$(cnt relay0.vm_to_vf.tx_pkts)
+echo "4 queues: testpmd sent $SENT; relay received $rx, sent $tx to the VF"
+[ "$rx" = "$SENT" ] || fail "relay received $rx != testpmd sent $SENT"
+[ "$tx" = "$SENT" ] || fail "relay sent $tx != testpmd sent $SENT"
+[ "$(cnt relay0.vm_to_vf.drop_full_pkts)" = 0 ] || fail "unexpected queue-full drops"
+[ "$(cnt relay0.vm_to_vf.drop_nc_pkts)" = 0 ] || fail "unexpected not-connected drops"
+grep -q "relay 0: 4 queue pairs (was [123])" "$T/relay.log" || fail "no reconfiguration to 4 queue pairs logged"
+# testpmd spreads txonly over its queues: all 4 must have carried some
+for q in 0 1 2 3; do
+    grep -q "TX Port= 0/Queue= $q" "$T/g4.log" || fail "testpmd did not send on queue $q"
+done
+ok "4 queue pairs: counters agree with testpmd: $SENT packets, n_queues 4"
+
+BASE=$rx
+run_guest g2 2
+rx=$(cnt relay0.vm_to_vf.rx_pkts); tx=$(cnt relay0.vm_to_vf.tx_pkts)
+echo "2 queues: testpmd sent $SENT; relay received $((rx - BASE))"
+[ "$rx" = $((BASE + SENT)) ] || fail "relay received $((rx - BASE)) != testpmd sent $SENT"
+[ "$tx" = "$rx" ] || fail "relay sent $tx != received $rx"
+ok "2 queue pairs after 4: counters agree with testpmd: $SENT packets, n_queues 2"
+
+stop_pid "$RELAY_PID" 3 || fail "relay did not stop cleanly"
+ok "relay stopped"
