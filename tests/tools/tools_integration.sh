@@ -38,11 +38,14 @@ contains() {
 }
 
 # pyjson FILE EXPR : evaluates a Python expression over 'lines', the JSON
-# objects of FILE (one per line); fails unless it is true.
+# objects of FILE (one per line; other lines are a tool's warnings on
+# stderr); fails unless it is true.
 pyjson() {
     python3 - "$1" "$2" <<'EOF' || { echo "---- $1:"; cat "$1"; fail "JSON check failed: $2"; }
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+# The file holds stdout and stderr: a tool may warn (on stderr) next to its
+# JSON. Every object line must parse; warnings are not JSON and are skipped.
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.lstrip().startswith("{")]
 ok = eval(sys.argv[2])
 if not ok:
     sys.exit(1)
