@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "vhost.h"
 #include "vio4wd_build_config.h"
 
 #define MAX_SETTINGS 256
@@ -222,6 +223,10 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
         return OPTIONS_BAD;
     }
     if (config_check(&o->cfg, &host, err, errlen) != 0)
+        return OPTIONS_BAD;
+    uid_t uid;
+    gid_t gid;
+    if (vhost_socket_account(&o->cfg, &uid, &gid, err, errlen) != 0)
         return OPTIONS_BAD;
     return OPTIONS_RUN;
 }

@@ -163,7 +163,8 @@ static struct rte_mempool *create_pool(struct relay *r, int node, int *actual, c
         snprintf(err, errlen, "relay %u: cannot create a pool of %u mbufs on node %d: %s",
                  r->id, n - 1, node, rte_strerror(rte_errno));
     else
-        log_info("relay %u: %u mbufs for node %d (pool %s)", r->id, n - 1, node, name);
+        log_info("relay %u: %u mbufs of %u bytes for node %d (pool %s)", r->id, n - 1,
+                 (unsigned)room, node, name);
     return p;
 }
 

@@ -3,9 +3,12 @@
 #include "vhost.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +23,17 @@ static const struct vio4wd_config *g_cfg;
 void vhost_init(const struct vio4wd_config *cfg)
 {
     g_cfg = cfg;
+}
+
+/* What the guest and we agreed on, for operators checking that
+ * VIRTIOFWD_MRGBUF and VIRTIOFWD_TSO took effect. Guests renegotiate after
+ * configuring their offloads, so this is logged again on every change. */
+static void log_features(int vid, uint64_t features)
+{
+    log_info("vhost device %d: negotiated virtio features 0x%" PRIx64
+             " (mergeable buffers %s, TSO %s)", vid, features,
+             features & (1ull << VIRTIO_NET_F_MRG_RXBUF) ? "on" : "off",
+             features & (1ull << VIRTIO_NET_F_HOST_TSO4) ? "on" : "off");
 }
 
 static int new_device(int vid)
@@ -44,6 +58,9 @@ static int new_device(int vid)
     /* We poll: ask the guest not to kick us, on every ring. */
     for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
         rte_vhost_enable_guest_notification(vid, q, 0);
+    uint64_t features = 0;
+    rte_vhost_get_negotiated_features(vid, &features);
+    log_features(vid, features);
     relay_guest_up(r, vid);
     relay_unlock();
     return 0;
@@ -83,6 +100,7 @@ static int features_changed(int vid, uint64_t features)
      * dirty pages itself, we only note it. */
     log_info("vhost device %d: dirty-page logging %s", vid,
              RTE_VHOST_NEED_LOG(features) ? "on (guest migrating)" : "off");
+    log_features(vid, features);
     return 0;
 }
 
@@ -93,26 +111,54 @@ static const struct rte_vhost_device_ops g_ops = {
     .features_changed = features_changed,
 };
 
+/* A name, or a number that is taken as the id itself. */
+static bool numeric_id(const char *text, unsigned long *id)
+{
+    char *end;
+    errno = 0;
+    *id = strtoul(text, &end, 10);
+    return text[0] && *end == '\0' && errno == 0;
+}
+
+int vhost_socket_account(const struct vio4wd_config *cfg, uid_t *uid, gid_t *gid, char *err,
+                         size_t errlen)
+{
+    unsigned long id;
+
+    *uid = (uid_t)-1;
+    *gid = (gid_t)-1;
+    if (cfg->socket_owner[0]) {
+        struct passwd *pw = numeric_id(cfg->socket_owner, &id) ? NULL
+                                                                : getpwnam(cfg->socket_owner);
+        if (!pw && !numeric_id(cfg->socket_owner, &id)) {
+            snprintf(err, errlen, "VIRTIOFWD_SOCKET_OWNER='%s': no such user on this host",
+                     cfg->socket_owner);
+            return -1;
+        }
+        *uid = pw ? pw->pw_uid : (uid_t)id;
+    }
+    if (cfg->socket_group[0]) {
+        struct group *gr = numeric_id(cfg->socket_group, &id) ? NULL
+                                                              : getgrnam(cfg->socket_group);
+        if (!gr && !numeric_id(cfg->socket_group, &id)) {
+            snprintf(err, errlen, "VIRTIOFWD_SOCKET_GROUP='%s': no such group on this host",
+                     cfg->socket_group);
+            return -1;
+        }
+        *gid = gr ? gr->gr_gid : (gid_t)id;
+    }
+    return 0;
+}
+
 static void apply_ownership(const char *path)
 {
-    uid_t uid = (uid_t)-1;
-    gid_t gid = (gid_t)-1;
+    uid_t uid;
+    gid_t gid;
+    char err[256];
 
-    if (g_cfg->socket_owner[0]) {
-        struct passwd *pw = getpwnam(g_cfg->socket_owner);
-        if (pw)
-            uid = pw->pw_uid;
-        else
-            log_warning("%s: VIRTIOFWD_SOCKET_OWNER '%s' is not a user", path,
-                        g_cfg->socket_owner);
-    }
-    if (g_cfg->socket_group[0]) {
-        struct group *gr = getgrnam(g_cfg->socket_group);
-        if (gr)
-            gid = gr->gr_gid;
-        else
-            log_warning("%s: VIRTIOFWD_SOCKET_GROUP '%s' is not a group", path,
-                        g_cfg->socket_group);
+    if (vhost_socket_account(g_cfg, &uid, &gid, err, sizeof(err)) != 0) {
+        log_warning("%s: %s", path, err);     /* checked at start: only if the host changed */
+        return;
     }
     if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
         log_warning("%s: chown: %s", path, strerror(errno));

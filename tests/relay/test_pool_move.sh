@@ -16,7 +16,7 @@ VIO4WD_TEST_GUEST_NUMA_NODE=1 spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run
     --vhost-path "$T" -P 'net_null0=0' -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
-grep -q "relay 0: .* mbufs for node 0 (pool relay0_0)" "$T/relay.log" || fail "first pool not on the VF's node 0"
+grep -q "relay 0: .* mbufs of [0-9]* bytes for node 0 (pool relay0_0)" "$T/relay.log" || fail "first pool not on the VF's node 0"
 
 spawn guest stdbuf -oL dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts g) --single-file-segments \
     --vdev "net_virtio_user0,path=$T/virtio-forwarder0.sock,queues=1" -- \
