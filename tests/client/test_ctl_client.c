@@ -60,9 +60,14 @@ static void *serve(void *arg)
     return NULL;
 }
 
+/* The fake relay of the running test, so teardown can stop it when a failed
+ * assertion skipped the test's own stop(). */
+static struct fake_relay *running;
+
 static struct fake_relay *start(int requests, const enum action *actions)
 {
     struct fake_relay *f = calloc(1, sizeof(*f));
+    running = f;
     strcpy(f->dir, "/tmp/vio4wd-client-test-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->endpoint, sizeof(f->endpoint), "ipc://%s/core_sched", f->dir);
@@ -92,6 +97,8 @@ static void finish(struct fake_relay *f)
 
 static void stop(struct fake_relay *f)
 {
+    running = NULL;
+    __atomic_store_n(&f->client_gave_up, true, __ATOMIC_RELEASE);
     finish(f);
     zmq_close(f->socket);
     zmq_ctx_term(f->context);
@@ -339,19 +346,30 @@ static void pci_parsing(void **state)
     assert_false(ctl_parse_pci("net_null0", &d, &b, &s, &fn));
 }
 
+static int teardown(void **state)
+{
+    (void)state;
+    if (running) {
+        /* unblock a server thread still waiting for a request */
+        zmq_ctx_shutdown(running->context);
+        stop(running);
+    }
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(missing_ipc_socket_says_relay_not_running),
-        cmocka_unit_test(bad_endpoint_is_refused),
-        cmocka_unit_test(worker_cpus_come_back_sorted),
-        cmocka_unit_test(update_sends_the_map_in_upstream_field_order),
-        cmocka_unit_test(refusal_carries_errno_and_reason),
-        cmocka_unit_test(silent_relay_times_out_then_client_recovers),
-        cmocka_unit_test(garbage_reply_is_an_error_not_a_crash),
-        cmocka_unit_test(port_control_splits_pci_and_device_strings),
-        cmocka_unit_test(stats_request_fields),
-        cmocka_unit_test(pci_parsing),
+        cmocka_unit_test_teardown(missing_ipc_socket_says_relay_not_running, teardown),
+        cmocka_unit_test_teardown(bad_endpoint_is_refused, teardown),
+        cmocka_unit_test_teardown(worker_cpus_come_back_sorted, teardown),
+        cmocka_unit_test_teardown(update_sends_the_map_in_upstream_field_order, teardown),
+        cmocka_unit_test_teardown(refusal_carries_errno_and_reason, teardown),
+        cmocka_unit_test_teardown(silent_relay_times_out_then_client_recovers, teardown),
+        cmocka_unit_test_teardown(garbage_reply_is_an_error_not_a_crash, teardown),
+        cmocka_unit_test_teardown(port_control_splits_pci_and_device_strings, teardown),
+        cmocka_unit_test_teardown(stats_request_fields, teardown),
+        cmocka_unit_test_teardown(pci_parsing, teardown),
     };
     return cmocka_run_group_tests_name("ctl_client", tests, NULL, NULL);
 }
