@@ -13,6 +13,7 @@ void model_plan_defaults(struct model_plan_params *params)
         .sensitivity = 0.1,
         .min_gain = 0.05,
         .overload = 1.0,
+        .overload_gain = 0.0,
         .global_numa = false,
     };
 }
@@ -54,11 +55,20 @@ static int check_solution(const struct model_problem *pb,
     return MODEL_OK;
 }
 
+double model_plan_required_gain(const struct model_plan_params *params,
+                                double current_makespan)
+{
+    return current_makespan > params->overload
+               ? fmin(params->sensitivity, params->overload_gain)
+               : params->sensitivity;
+}
+
 /* Decide whether the plan is worth applying; fills act, gain, reason. */
 static void decide(struct model_plan *plan, int unplaced,
                    const struct model_plan_params *p)
 {
     double cur = plan->current_makespan, nw = plan->new_makespan;
+    double need = model_plan_required_gain(p, cur);
 
     plan->gain = cur > 0.0 ? (cur - nw) / cur : 0.0;
     if (unplaced > 0) {
@@ -70,11 +80,16 @@ static void decide(struct model_plan *plan, int unplaced,
         snprintf(plan->reason, sizeof(plan->reason),
                  "makespan %.3f -> %.3f gains %.3f core, not more than %.3f: keep placement",
                  cur, nw, cur - nw, p->min_gain);
-    } else if (cur > p->overload && nw < cur - MODEL_LOAD_EPS) {
+    } else if (cur > p->overload && nw < cur - MODEL_LOAD_EPS && plan->gain > need) {
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
                  "worker overloaded (%.3f > %.3f), new makespan %.3f",
                  cur, p->overload, nw);
+    } else if (cur > p->overload) {
+        plan->act = false;
+        snprintf(plan->reason, sizeof(plan->reason),
+                 "worker overloaded (%.3f) but the best plan (%.3f) gains only %.1f%% "
+                 "(need > %.1f%%): keep placement", cur, nw, plan->gain * 100.0, need * 100.0);
     } else if (plan->gain > p->sensitivity) {
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
@@ -109,6 +124,9 @@ int model_plan_build(const struct model_problem *pb,
     if (!isfinite(params->min_gain) || params->min_gain < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "minimum gain %g must be >= 0 (cores)", params->min_gain);
+    if (!isfinite(params->overload_gain) || params->overload_gain < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "overload gain %g must be >= 0", params->overload_gain);
     if (!isfinite(params->overload) || params->overload <= 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "overload threshold %g must be > 0",

@@ -27,6 +27,8 @@ struct model_plan_params {
     double sensitivity;  /* required relative makespan gain; 0.1 */
     double min_gain;     /* required absolute gain, in cores; 0.05 */
     double overload;     /* a worker above this load forces action; 1.0 */
+    double overload_gain;/* relative gain an overloaded worker's plan still
+                          * needs (capped by sensitivity); 0: any gain */
     bool global_numa;    /* allow moves across NUMA nodes */
 };
 
@@ -41,6 +43,13 @@ struct model_plan {
 };
 
 void model_plan_defaults(struct model_plan_params *params);
+
+/* The relative makespan gain a plan must beat when the busiest worker is at
+ * current_makespan: the sensitivity, or less when that worker is
+ * overloaded. Callers can skip solving when even the lower bound would not
+ * beat it. */
+double model_plan_required_gain(const struct model_plan_params *params,
+                                double current_makespan);
 
 /* Diff pb's current assignment against sol and apply the hysteresis rule.
  * When act is false the plan holds no moves.  A move across NUMA nodes

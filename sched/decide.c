@@ -20,10 +20,10 @@
 
 /* A worker above one core is dropping packets, so a plan that relieves it
  * may act on a smaller gain than the sensitivity -- but not on any gain at
- * all, as the model's planner alone would: with +-5% noise on overloaded
- * workers every sample offers some tiny improvement, and the scheduler
- * would reshuffle relays every interval. Twice the noise a stationary
- * relay shows is the floor. */
+ * all (the planner's default): with +-5% noise on overloaded workers every
+ * sample offers some tiny improvement, and the scheduler would reshuffle
+ * relays every interval. Twice the noise a stationary relay shows is the
+ * floor. */
 #define SCHED_OVERLOAD 1.0
 #define SCHED_OVERLOAD_MIN_GAIN 0.15
 
@@ -43,20 +43,6 @@ void sched_decision_free(struct sched_decision *d)
     free(d->nodes);
     free(d->moves);
     memset(d, 0, sizeof(*d));
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
 }
 
 static void note(struct sched_decision *d, const char *fmt, ...)
@@ -107,12 +93,12 @@ static int build_workers(const struct sched_state *st, const struct model_topolo
         int cpu = st->workers[i];
 
         if (cpu < 0)
-            return fail(err, errlen, "worker cpu %d is negative", cpu);
+            return sched_fail(err, errlen, "worker cpu %d is negative", cpu);
         for (int k = 0; k < i; k++)
             if (st->workers[k] == cpu)
-                return fail(err, errlen, "worker cpu %d is listed twice", cpu);
+                return sched_fail(err, errlen, "worker cpu %d is listed twice", cpu);
         if (model_topology_cpu(topo, cpu, &info, NULL, 0) != MODEL_OK)
-            return fail(err, errlen,
+            return sched_fail(err, errlen,
                         "worker cpu %d is not in the topology, which has %d PUs (is "
                         "--topology the machine the relay runs on?)",
                         cpu, model_topology_num_cpus(topo));
@@ -154,10 +140,10 @@ static int check_relays(const struct sched_state *st, char *err, size_t errlen)
         const struct sched_relay *r = &st->relays[i];
         for (int k = 0; k < i; k++)
             if (st->relays[k].id == r->id)
-                return fail(err, errlen, "relay %d is listed twice", r->id);
+                return sched_fail(err, errlen, "relay %d is listed twice", r->id);
         for (int dir = 0; dir < SCHED_NDIRS; dir++)
             if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
-                return fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
+                return sched_fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
                             r->id, sched_dir_name(dir), r->load[dir]);
     }
     return 0;
@@ -204,7 +190,7 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     memset(res, 0, sizeof(*res));
     res->numa = numa;
     if (lw == NULL || lj == NULL || gw == NULL || gj == NULL || lmap == NULL) {
-        fail(err, errlen, "out of memory");
+        sched_fail(err, errlen, "out of memory");
         goto out;
     }
     for (int i = 0; i < nw; i++) {
@@ -243,13 +229,13 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     /* Greedy first: it is cheap, it is the yardstick every record shows,
      * and its bound says whether any plan could pay at all. */
     if (model_assign_greedy(&pb, numa < 0, &sol, merr, sizeof(merr)) != MODEL_OK) {
-        fail(err, errlen, "greedy, NUMA node %d: %s", numa, merr);
+        sched_fail(err, errlen, "greedy, NUMA node %d: %s", numa, merr);
         goto out;
     }
     {
         int *cur = malloc(sizeof(*cur) * (size_t)n);
         if (cur == NULL) {
-            fail(err, errlen, "out of memory");
+            sched_fail(err, errlen, "out of memory");
             goto out;
         }
         for (int j = 0; j < n; j++)
@@ -260,8 +246,12 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     res->lower_bound = sol.lower_bound;
     res->greedy_makespan = sol.greedy_makespan;
     res->greedy_migrations = sol.greedy_migrations;
-    threshold = res->current_makespan > SCHED_OVERLOAD
-                ? fmin(p->sensitivity, SCHED_OVERLOAD_MIN_GAIN) : p->sensitivity;
+    model_plan_defaults(&pp);
+    pp.sensitivity = p->sensitivity;
+    pp.overload = SCHED_OVERLOAD;
+    pp.overload_gain = SCHED_OVERLOAD_MIN_GAIN;
+    pp.global_numa = numa < 0;
+    threshold = model_plan_required_gain(&pp, res->current_makespan);
 
     /* No plan beats the bound, so when the current mapping is already
      * within the threshold of it nothing can be gained: skip the solver.
@@ -286,26 +276,12 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     ap.moves_time_limit_s = 2.0 * p->time_limit_s;
     ap.global_numa = numa < 0;
     if (model_assign(&pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK) {
-        fail(err, errlen, "solver, NUMA node %d: %s", numa, merr);
+        sched_fail(err, errlen, "solver, NUMA node %d: %s", numa, merr);
         goto out;
     }
-    model_plan_defaults(&pp);
-    pp.sensitivity = p->sensitivity;
-    pp.overload = SCHED_OVERLOAD;
-    pp.global_numa = numa < 0;
     if (model_plan_build(&pb, &sol, &pp, &plan, merr, sizeof(merr)) != MODEL_OK) {
-        fail(err, errlen, "planner, NUMA node %d: %s", numa, merr);
+        sched_fail(err, errlen, "planner, NUMA node %d: %s", numa, merr);
         goto out;
-    }
-    if (plan.act && unplaced == 0 && plan.gain <= threshold) {
-        snprintf(plan.reason, sizeof(plan.reason),
-                 "worker overloaded (%.3f) but the best plan (%.3f) gains only %.1f%% "
-                 "(need > %.1f%%): keep placement", plan.current_makespan, plan.new_makespan,
-                 plan.gain * 100.0, threshold * 100.0);
-        free(plan.moves);
-        plan.moves = NULL;
-        plan.n_moves = 0;
-        plan.act = false;
     }
     res->solved = true;
 
@@ -353,9 +329,9 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     memset(out, 0, sizeof(*out));
     out->t = st->t;
     if (nw <= 0)
-        return fail(err, errlen, "no worker CPUs: nothing to schedule on");
+        return sched_fail(err, errlen, "no worker CPUs: nothing to schedule on");
     if (!isfinite(p->sensitivity) || p->sensitivity < 0.0)
-        return fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
+        return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
     if (check_relays(st, err, errlen) < 0)
         return -1;
 
@@ -365,7 +341,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     nodes = malloc(sizeof(*nodes) * (size_t)nw);
     out->moves = malloc(sizeof(*out->moves) * (size_t)(nj ? nj : 1));
     if (workers == NULL || jobs == NULL || next == NULL || nodes == NULL || out->moves == NULL) {
-        fail(err, errlen, "out of memory");
+        sched_fail(err, errlen, "out of memory");
         goto out;
     }
     if (build_workers(st, topo, workers, err, errlen) < 0)
@@ -403,7 +379,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     }
     out->nodes = calloc((size_t)n_nodes, sizeof(*out->nodes));
     if (out->nodes == NULL) {
-        fail(err, errlen, "out of memory");
+        sched_fail(err, errlen, "out of memory");
         goto out;
     }
     out->n_nodes = n_nodes;
@@ -417,7 +393,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     {
         int *cur = malloc(sizeof(*cur) * (size_t)(nj ? nj : 1));
         if (cur == NULL) {
-            fail(err, errlen, "out of memory");
+            sched_fail(err, errlen, "out of memory");
             goto out;
         }
         for (int j = 0; j < nj; j++)

@@ -1,6 +1,8 @@
 /* state.c - helpers for struct sched_state. */
 #include "state.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,3 +40,14 @@ int sched_state_copy(struct sched_state *dst, const struct sched_state *src)
     return 0;
 }
 
+
+int sched_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}

@@ -5,6 +5,8 @@
 #ifndef VIO4WD_SCHED_STATE_H
 #define VIO4WD_SCHED_STATE_H
 
+#include <stddef.h>
+
 /* Directions, in the order of the relay's counters (counters.h). */
 enum sched_dir {
     SCHED_VF_TO_VM = 0,
@@ -13,6 +15,11 @@ enum sched_dir {
 };
 
 const char *sched_dir_name(int dir);     /* "vf_to_vm" / "vm_to_vf" */
+
+/* The sched modules' error convention: writes the sentence into err (when
+ * there is one) and returns -1. */
+int sched_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 struct sched_relay {
     int id;

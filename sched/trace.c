@@ -10,20 +10,6 @@
 #include <string.h>
 #include <sys/types.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 static bool is_number(const json_object *o)
 {
     return json_object_is_type(o, json_type_int) || json_object_is_type(o, json_type_double);
@@ -34,11 +20,11 @@ static int get_real(const json_object *o, const char *what, double *out, char *e
                     size_t errlen)
 {
     if (!is_number(o))
-        return fail(err, errlen, "%s: expected a number, got %s", what,
+        return sched_fail(err, errlen, "%s: expected a number, got %s", what,
                     json_type_to_name(json_object_get_type(o)));
     *out = json_object_get_double(o);
     if (!isfinite(*out))
-        return fail(err, errlen, "%s: %g is not a finite number", what, *out);
+        return sched_fail(err, errlen, "%s: %g is not a finite number", what, *out);
     return 0;
 }
 
@@ -53,13 +39,13 @@ static int get_int(const json_object *o, const char *what, int min, int max, int
     if (json_object_is_type(o, json_type_int)) {
         int64_t i = json_object_get_int64(o);
         if (i < min || i > max)
-            return fail(err, errlen, "%s: %lld is out of range [%d, %d]", what, (long long)i,
+            return sched_fail(err, errlen, "%s: %lld is out of range [%d, %d]", what, (long long)i,
                         min, max);
         *out = (int)i;
         return 0;
     }
     if (v != floor(v) || v < min || v > max)
-        return fail(err, errlen, "%s: %g is not an integer in [%d, %d]", what, v, min, max);
+        return sched_fail(err, errlen, "%s: %g is not an integer in [%d, %d]", what, v, min, max);
     *out = (int)v;
     return 0;
 }
@@ -81,13 +67,13 @@ static int parse_workers(json_object *arr, struct sched_state *st, char *err, si
     size_t n;
 
     if (!json_object_is_type(arr, json_type_array))
-        return fail(err, errlen, "\"workers\": expected an array of CPU numbers");
+        return sched_fail(err, errlen, "\"workers\": expected an array of CPU numbers");
     n = json_object_array_length(arr);
     if (n > TRACE_MAX_WORKERS)
-        return fail(err, errlen, "\"workers\": %zu entries, at most %d", n, TRACE_MAX_WORKERS);
+        return sched_fail(err, errlen, "\"workers\": %zu entries, at most %d", n, TRACE_MAX_WORKERS);
     st->workers = malloc(sizeof(int) * (n ? n : 1));
     if (st->workers == NULL)
-        return fail(err, errlen, "out of memory");
+        return sched_fail(err, errlen, "out of memory");
     for (size_t i = 0; i < n; i++) {
         json_object *w = json_object_array_get_idx(arr, i), *cpu = w;
         char what[64];
@@ -96,7 +82,7 @@ static int parse_workers(json_object *arr, struct sched_state *st, char *err, si
         /* The stats tool may describe each worker as an object. */
         if (json_object_is_type(w, json_type_object) &&
             !json_object_object_get_ex(w, "cpu", &cpu))
-            return fail(err, errlen, "%s: an object without \"cpu\"", what);
+            return sched_fail(err, errlen, "%s: an object without \"cpu\"", what);
         if (get_int(cpu, what, 0, INT_MAX, &st->workers[i], err, errlen) < 0)
             return -1;
         st->n_workers++;
@@ -114,11 +100,11 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
     r->numa = -1;
     r->cpu[0] = r->cpu[1] = -1;
     if (!json_object_is_type(o, json_type_object))
-        return fail(err, errlen, "relays[%zu]: expected an object", idx);
+        return sched_fail(err, errlen, "relays[%zu]: expected an object", idx);
 
     snprintf(what, sizeof(what), "relays[%zu].id", idx);
     if (!json_object_object_get_ex(o, "id", &v))
-        return fail(err, errlen, "%s is missing", what);
+        return sched_fail(err, errlen, "%s is missing", what);
     if (get_int(v, what, 0, INT_MAX, &r->id, err, errlen) < 0)
         return -1;
 
@@ -129,11 +115,11 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
 
     if (json_object_object_get_ex(o, "cpu", &cpu) && cpu != NULL &&
         !json_object_is_type(cpu, json_type_object))
-        return fail(err, errlen, "relay %d: \"cpu\" must be an object {\"vf_to_vm\": N, "
+        return sched_fail(err, errlen, "relay %d: \"cpu\" must be an object {\"vf_to_vm\": N, "
                     "\"vm_to_vf\": N}", r->id);
     if (json_object_object_get_ex(o, "load", &load) && load != NULL &&
         !json_object_is_type(load, json_type_object))
-        return fail(err, errlen, "relay %d: \"load\" must be an object {\"vf_to_vm\": F, "
+        return sched_fail(err, errlen, "relay %d: \"load\" must be an object {\"vf_to_vm\": F, "
                     "\"vm_to_vf\": F}", r->id);
 
     for (int dir = 0; dir < SCHED_NDIRS; dir++) {
@@ -148,7 +134,7 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
             if (get_real(v, what, &r->load[dir], err, errlen) < 0)
                 return -1;
             if (r->load[dir] < 0.0)
-                return fail(err, errlen, "%s: %g is negative", what, r->load[dir]);
+                return sched_fail(err, errlen, "%s: %g is negative", what, r->load[dir]);
         }
         /* vio4wd-stats also prints the demand (the load raised for a
          * saturated direction), which is what the daemon plans with. */
@@ -160,7 +146,7 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
             if (get_real(demand, what, &r->load[dir], err, errlen) < 0)
                 return -1;
             if (r->load[dir] < 0.0)
-                return fail(err, errlen, "%s: %g is negative", what, r->load[dir]);
+                return sched_fail(err, errlen, "%s: %g is negative", what, r->load[dir]);
         }
     }
     return 0;
@@ -171,20 +157,20 @@ static int parse_relays(json_object *arr, struct sched_state *st, char *err, siz
     size_t n;
 
     if (!json_object_is_type(arr, json_type_array))
-        return fail(err, errlen, "\"relays\": expected an array of objects");
+        return sched_fail(err, errlen, "\"relays\": expected an array of objects");
     n = json_object_array_length(arr);
     if (n > TRACE_MAX_RELAYS)
-        return fail(err, errlen, "\"relays\": %zu entries, at most %d", n, TRACE_MAX_RELAYS);
+        return sched_fail(err, errlen, "\"relays\": %zu entries, at most %d", n, TRACE_MAX_RELAYS);
     st->relays = malloc(sizeof(*st->relays) * (n ? n : 1));
     if (st->relays == NULL)
-        return fail(err, errlen, "out of memory");
+        return sched_fail(err, errlen, "out of memory");
     for (size_t i = 0; i < n; i++) {
         struct sched_relay *r = &st->relays[i];
         if (parse_relay(json_object_array_get_idx(arr, i), i, r, err, errlen) < 0)
             return -1;
         for (size_t k = 0; k < i; k++)
             if (st->relays[k].id == r->id)
-                return fail(err, errlen, "relay %d is listed twice", r->id);
+                return sched_fail(err, errlen, "relay %d is listed twice", r->id);
         st->n_relays++;
     }
     return 0;
@@ -204,15 +190,15 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
     if (i == len || line[i] == '#')
         return 0;
     if (memchr(line + i, '\0', len - i) != NULL)
-        return fail(err, errlen, "NUL byte in line");
+        return sched_fail(err, errlen, "NUL byte in line");
 
     tok = json_tokener_new();
     if (tok == NULL)
-        return fail(err, errlen, "out of memory");
+        return sched_fail(err, errlen, "out of memory");
     root = json_tokener_parse_ex(tok, line + i, (int)(len - i > INT_MAX ? INT_MAX : len - i));
     if (root == NULL) {
         enum json_tokener_error e = json_tokener_get_error(tok);
-        fail(err, errlen, "not JSON: %s",
+        sched_fail(err, errlen, "not JSON: %s",
              e == json_tokener_continue ? "unexpected end of line"
                                         : json_tokener_error_desc(e));
         json_tokener_free(tok);
@@ -221,7 +207,7 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
     /* Anything but whitespace after the object is a second value. */
     for (size_t k = i + json_tokener_get_parse_end(tok); k < len; k++) {
         if (line[k] != ' ' && line[k] != '\t' && line[k] != '\r' && line[k] != '\n') {
-            fail(err, errlen, "trailing text after the JSON object, at byte %zu", k + 1);
+            sched_fail(err, errlen, "trailing text after the JSON object, at byte %zu", k + 1);
             goto out;
         }
     }
@@ -229,7 +215,7 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
     tok = NULL;
 
     if (!json_object_is_type(root, json_type_object)) {
-        fail(err, errlen, "expected a JSON object, got %s",
+        sched_fail(err, errlen, "expected a JSON object, got %s",
              json_type_to_name(json_object_get_type(root)));
         goto out;
     }
@@ -238,13 +224,13 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
         get_real(v, "\"t\"", &out->t, err, errlen) < 0)
         goto out;
     if (!json_object_object_get_ex(root, "workers", &v)) {
-        fail(err, errlen, "\"workers\" is missing (the list of worker CPUs)");
+        sched_fail(err, errlen, "\"workers\" is missing (the list of worker CPUs)");
         goto out;
     }
     if (parse_workers(v, out, err, errlen) < 0)
         goto out;
     if (!json_object_object_get_ex(root, "relays", &v)) {
-        fail(err, errlen, "\"relays\" is missing");
+        sched_fail(err, errlen, "\"relays\" is missing");
         goto out;
     }
     if (parse_relays(v, out, err, errlen) < 0)
@@ -282,13 +268,13 @@ int trace_next(struct trace_reader *r, struct sched_state *out, char *err, size_
 
         if (n < 0) {
             if (ferror(r->fp))
-                return fail(err, errlen, "%s: read error after line %lu", r->name, r->line_no);
+                return sched_fail(err, errlen, "%s: read error after line %lu", r->name, r->line_no);
             return 0;
         }
         r->line_no++;
         ret = trace_parse_line(r->buf, (size_t)n, (double)r->line_no, out, msg, sizeof(msg));
         if (ret < 0)
-            return fail(err, errlen, "%s:%lu: %s", r->name, r->line_no, msg);
+            return sched_fail(err, errlen, "%s:%lu: %s", r->name, r->line_no, msg);
         if (ret > 0)
             return 1;
     }
