@@ -29,8 +29,12 @@
 
 void sched_params_defaults(struct sched_params *p)
 {
+    struct model_plan_params plan;
+
+    model_plan_defaults(&plan);
     *p = (struct sched_params){
         .sensitivity = 0.25,
+        .min_gain = plan.min_gain,
         .time_limit_s = 0.1,
         .global_numa = false,
     };
@@ -248,6 +252,7 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     res->greedy_migrations = sol.greedy_migrations;
     model_plan_defaults(&pp);
     pp.sensitivity = p->sensitivity;
+    pp.min_gain = p->min_gain;
     pp.overload = SCHED_OVERLOAD;
     pp.overload_gain = SCHED_OVERLOAD_MIN_GAIN;
     pp.global_numa = numa < 0;
@@ -332,6 +337,8 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         return sched_fail(err, errlen, "no worker CPUs: nothing to schedule on");
     if (!isfinite(p->sensitivity) || p->sensitivity < 0.0)
         return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
+    if (!isfinite(p->min_gain) || p->min_gain < 0.0)
+        return sched_fail(err, errlen, "minimum gain %g must be >= 0 (cores)", p->min_gain);
     if (check_relays(st, err, errlen) < 0)
         return -1;
 

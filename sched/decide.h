@@ -21,6 +21,7 @@ struct model_topology;
 
 struct sched_params {
     double sensitivity;         /* relative makespan gain needed to act */
+    double min_gain;            /* ...and absolute gain, in cores */
     double time_limit_s;        /* solver stage-1 limit per NUMA node */
     bool global_numa;           /* one problem over all workers */
 };

@@ -272,16 +272,13 @@ static void log_decision(const struct sched_decision *d, bool applied, bool dry_
 
 static void decide_once(struct live *l, struct sched_state *st)
 {
-    struct sched_params p = {
-        .sensitivity = l->o->cfg.core_sched_sensitivity,
-        .time_limit_s = l->o->time_limit_ms * 1e-3,
-        .global_numa = l->o->cfg.core_sched_global_numa_opt,
-    };
+    struct sched_params p;
     struct sched_decision d;
     char err[512];
     const char *error = NULL;
     bool applied = false;
 
+    sched_options_params(l->o, &p);
     st->t = (double)now_ns() * 1e-9;
     if (sched_decide(st, l->topo, &p, &d, err, sizeof(err)) < 0) {
         log_err("cannot plan: %s", err);
@@ -423,9 +420,9 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
     if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)
         l->watchdog_usec = 0;
 
-    log_notice("started: poll interval %g s, sensitivity %g, %s NUMA, solver limit %g ms%s; "
-               "counters %s, core_sched %s", o->cfg.core_sched_poll_interval,
-               o->cfg.core_sched_sensitivity,
+    log_notice("started: poll interval %g s, sensitivity %g, minimum gain %g core, %s NUMA, "
+               "solver limit %g ms%s; counters %s, core_sched %s", o->cfg.core_sched_poll_interval,
+               o->cfg.core_sched_sensitivity, o->min_gain,
                o->cfg.core_sched_global_numa_opt ? "global" : "per-node", o->time_limit_ms,
                o->dry_run ? ", dry run" : "", o->counters, o->cfg.zmq_core_sched_ep);
     sd_notify(0, "READY=1\nSTATUS=balancing relay worker cores");

@@ -29,15 +29,12 @@ static void warn_config(const char *message, void *opaque)
 static int run_replay(const struct sched_options *o)
 {
     struct model_topology *topo = NULL;
-    struct sched_params p = {
-        .sensitivity = o->cfg.core_sched_sensitivity,
-        .time_limit_s = o->time_limit_ms * 1e-3,
-        .global_numa = o->cfg.core_sched_global_numa_opt,
-    };
+    struct sched_params p;
     char err[1024];
     FILE *in = stdin;
     int ret;
 
+    sched_options_params(o, &p);
     if (model_topology_load(o->topology, 0, &topo, err, sizeof(err)) != 0) {
         fprintf(stderr, "vio4wd_core_scheduler: topology %s: %s\n",
                 o->topology[0] ? o->topology : "(this machine)", err);

@@ -22,6 +22,7 @@ enum {
     OPT_CONFIG,
     OPT_TOPOLOGY,
     OPT_TIME_LIMIT,
+    OPT_MIN_GAIN,
     OPT_DRY_RUN,
     OPT_ONCE,
     OPT_JSON,
@@ -41,6 +42,7 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"time-limit-ms", required_argument, NULL, OPT_TIME_LIMIT},
+    {"min-gain", required_argument, NULL, OPT_MIN_GAIN},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"once", no_argument, NULL, OPT_ONCE},
     {"json", no_argument, NULL, OPT_JSON},
@@ -74,6 +76,9 @@ void sched_options_usage(FILE *fp, const char *prog)
 "      --sensitivity F       relative makespan gain a plan must bring to be\n"
 "                            applied, 0 to 100; smaller is more sensitive\n"
 "                            [VIO4WD_CORE_SCHED_SENSITIVITY] (default 0.25)\n"
+"      --min-gain CORES      absolute gain a plan must also bring, in cores,\n"
+"                            0 to 64: below it moving work buys nothing\n"
+"                            (default 0.05)\n"
 "      --global-numa-opt     let directions move to workers of any NUMA node\n"
 "                            [VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT]\n"
 "      --config FILE         configuration file (default %s;\n"
@@ -150,6 +155,7 @@ struct override {
 int sched_options_parse(int argc, char **argv, struct sched_options *o, config_warn_fn *warn,
                         void *opaque, char *err, size_t errlen)
 {
+    struct sched_params defaults;
     struct override ov[32];
     size_t n_ov = 0;
     int c;
@@ -158,6 +164,8 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     snprintf(o->config_path, sizeof(o->config_path), "%s", VIO4WD_SYSCONF_DEFAULT);
     snprintf(o->counters, sizeof(o->counters), "%s", SCHED_DEFAULT_COUNTERS);
     o->time_limit_ms = SCHED_DEFAULT_TIME_LIMIT_MS;
+    sched_params_defaults(&defaults);
+    o->min_gain = defaults.min_gain;
     config_init(&o->cfg);
 
     optind = 0;         /* glibc: full reset, so a SIGHUP re-parse works */
@@ -203,6 +211,14 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
                            "--time-limit-ms '%s': must be a number of milliseconds from 1 to "
                            "60000", optarg);
             break;
+        case OPT_MIN_GAIN:
+            errno = 0;
+            o->min_gain = strtod(optarg, &end);
+            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->min_gain) ||
+                o->min_gain < 0.0 || o->min_gain > 64.0)
+                return bad(err, errlen, "--min-gain '%s': must be a number of cores from 0 to 64",
+                           optarg);
+            break;
         case OPT_DRY_RUN: o->dry_run = true; break;
         case OPT_ONCE: o->once = true; break;
         case OPT_JSON: o->json = true; break;
@@ -246,4 +262,13 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
         if (set_var(&o->cfg, ov[i].option, ov[i].var, ov[i].value, err, errlen) < 0)
             return SCHED_OPTIONS_BAD;
     return SCHED_OPTIONS_OK;
+}
+
+void sched_options_params(const struct sched_options *o, struct sched_params *p)
+{
+    sched_params_defaults(p);
+    p->sensitivity = o->cfg.core_sched_sensitivity;
+    p->min_gain = o->min_gain;
+    p->time_limit_s = o->time_limit_ms * 1e-3;
+    p->global_numa = o->cfg.core_sched_global_numa_opt;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "decide.h"
 
 #define SCHED_DEFAULT_COUNTERS "/run/virtio-forwarder/counters"
 #define SCHED_DEFAULT_TIME_LIMIT_MS 100.0
@@ -27,6 +28,7 @@ struct sched_options {
     /* only on the command line */
     char topology[VIO4WD_PATH_MAX];     /* "" = this machine */
     double time_limit_ms;
+    double min_gain;                    /* cores */
     bool dry_run;
     bool once;
     bool json;
@@ -49,5 +51,8 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o,
                         config_warn_fn *warn, void *opaque, char *err, size_t errlen);
 
 void sched_options_usage(FILE *fp, const char *prog);
+
+/* The decision parameters these options ask for. */
+void sched_options_params(const struct sched_options *o, struct sched_params *p);
 
 #endif

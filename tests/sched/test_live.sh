@@ -26,6 +26,10 @@ cleanup() {
             echo "---- $f (last 40 lines, without debug and JSON)"
             grep -v -e ': debug: ' -e '^{"t"' "$f" | tail -n 40
         done
+        if [ -f "$T/sched.log" ]; then
+            echo "---- the scheduler's last decisions"
+            grep '^{"t"' "$T/sched.log" | tail -n 3
+        fi
     fi
     rm -rf "$T" /var/run/dpdk/"$PREFIX"* /dev/shm/"$PREFIX"* 2>/dev/null
     exit "$rc"
@@ -90,9 +94,14 @@ wait_for 40 flowing || fail "traffic does not flow through both relays both ways
     fail "relay 0 is not pinned to cpu 1"
 ok "relay 0 both directions on cpu 1, relay 1 on cpu 0, traffic flowing"
 
+# Relay 0 loads its worker by about 0.1 of a core (less under ASan, where
+# the generator is slower): splitting it gains some 0.04, under the
+# default floor of 0.05 that keeps a host with no busy core as it is. This
+# test is about the live path, not that threshold (the replay tests hold
+# the thresholds to account), so it lowers both.
 spawn sched "$SCHED" --config /dev/null --counters "$T/run" \
     --sched-ep "ipc://$T/core_sched" --stats-ep "ipc://$T/stats" \
-    --poll-interval 1 --json --loglevel 7
+    --poll-interval 1 --sensitivity 0.15 --min-gain 0.01 --json --loglevel 7
 SCHED_PID=$SPAWNED
 moved() { grep -q '"applied":true' "$T/sched.log"; }
 wait_for 30 moved || fail "the scheduler applied no plan"

@@ -261,6 +261,41 @@ static void decide_hysteresis(void **state)
     sched_state_free(&st);
 }
 
+/* Two light directions sharing a worker: splitting them halves the
+ * makespan (a 50% relative gain) but buys 0.03 of a core, which the
+ * default floor calls noise; an operator who lowers --min-gain gets the
+ * split. */
+static void decide_min_gain(void **state)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {2, 2}, .load = {0.03, 0.03}},
+    };
+    struct sched_state st = make_state(w, 2, r, 1);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    assert_non_null(strstr(d.nodes[0].reason, "not more than 0.050"));
+    sched_decision_free(&d);
+
+    p.min_gain = 0.01;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_int_equal(d.n_moves, 1);
+    assert_int_equal(d.moves[0].from, 2);
+    assert_int_equal(d.moves[0].to, 0);
+    sched_decision_free(&d);
+
+    p.min_gain = -1.0;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "minimum gain -1 must be >= 0"));
+    sched_state_free(&st);
+}
+
 static void decide_places_and_spreads(void **state)
 {
     int w[] = {0, 1, 2, 3};
@@ -469,6 +504,8 @@ static void options_bad_values(void **state)
         {"--sensitivity", "abc", "VIO4WD_CORE_SCHED_SENSITIVITY"},
         {"--poll-interval", "0", "--poll-interval '0': must be a number > 0"},
         {"--loglevel", "9", "--loglevel '9'"},
+        {"--min-gain", "-0.1", "--min-gain '-0.1': must be a number of cores from 0 to 64"},
+        {"--min-gain", "x", "--min-gain 'x'"},
         {"--time-limit-ms", "0", "--time-limit-ms '0': must be a number of milliseconds from 1"},
         {"--stats-ep", "nowhere", "--stats-ep 'nowhere': not a ZeroMQ endpoint"},
         {"--sched-ep", "http://x", "--sched-ep 'http://x'"},
@@ -494,13 +531,15 @@ static void options_file_then_command_line(void **state)
     char path[] = "/tmp/vio4wd-sched-conf-XXXXXX", err[512];
     int fd = mkstemp(path);
     char *argv[] = {"x", "--config", path, "--sensitivity", "0.1", "--global-numa-opt",
-                    "--dry-run", "--json", "--once", "--time-limit-ms", "250", NULL};
+                    "--dry-run", "--json", "--once", "--time-limit-ms", "250",
+                    "--min-gain", "0.02", NULL};
+    struct sched_params p;
     (void)state;
 
     dprintf(fd, "VIO4WD_CORE_SCHED_SENSITIVITY=0.5\nVIO4WD_CORE_SCHED_POLL_INTERVAL=2\n"
                 "VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///tmp/cs\n");
     close(fd);
-    assert_int_equal(sched_options_parse(11, argv, &o, NULL, NULL, err, sizeof(err)),
+    assert_int_equal(sched_options_parse(13, argv, &o, NULL, NULL, err, sizeof(err)),
                      SCHED_OPTIONS_OK);
     assert_true(o.cfg.core_sched_sensitivity == 0.1);     /* command line wins */
     assert_true(o.cfg.core_sched_poll_interval == 2.0);   /* from the file */
@@ -508,6 +547,9 @@ static void options_file_then_command_line(void **state)
     assert_true(o.cfg.core_sched_global_numa_opt);
     assert_true(o.dry_run && o.json && o.once);
     assert_true(o.time_limit_ms == 250.0);
+    sched_options_params(&o, &p);
+    assert_true(p.sensitivity == 0.1 && p.min_gain == 0.02 && p.global_numa);
+    assert_true(p.time_limit_s == 0.25);
     unlink(path);
 
     /* a --config that is not there is an error; so is a bad value in it */
@@ -526,6 +568,7 @@ static void options_file_then_command_line(void **state)
     assert_true(o.cfg.core_sched_sensitivity == 0.25);
     assert_true(o.cfg.core_sched_poll_interval == 5.0);
     assert_true(o.time_limit_ms == 100.0);
+    assert_true(o.min_gain == 0.05);
     assert_string_equal(o.counters, SCHED_DEFAULT_COUNTERS);
 }
 
@@ -540,6 +583,7 @@ int main(void)
         cmocka_unit_test(decide_unknown_worker),
         cmocka_unit_test(decide_keeps_numa),
         cmocka_unit_test(decide_hysteresis),
+        cmocka_unit_test(decide_min_gain),
         cmocka_unit_test(decide_places_and_spreads),
         cmocka_unit_test(decide_overload_floor),
         cmocka_unit_test(decide_numa_without_workers),
