@@ -9,24 +9,8 @@
 # usage: bench_throughput.sh RELAY CNT_DUMP [SECONDS]
 RELAY=$1 CNT_DUMP=$2 SECS=${3:-6}
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench_lib.sh"
 mkdir -p "$T/run"
-
-# guest MODE TAG SOCKET : starts the guest testpmd; sets GUEST_PID
-guest() {
-    spawn "guest$2" dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts "g$2") --single-file-segments \
-        --vdev "net_virtio_user0,path=$3,queues=1" -- \
-        --forward-mode="$1" --nb-cores=1 --total-num-mbufs=16384 -a --stats-period=1
-    GUEST_PID=$SPAWNED
-}
-
-# median_pps LOG FIELD : median of the per-second FIELD (Rx-pps/Tx-pps)
-# samples, skipping the first two (warm-up).
-median_pps() {
-    grep -o "$2: *[0-9]*" "$1" | awk '{print $2}' | tail -n +3 | sort -n |
-        awk '{a[NR]=$1} END {if (NR==0) print 0; else print a[int((NR+1)/2)]}'
-}
-
-mpps() { awk -v p="$1" 'BEGIN {printf "%.2f", p / 1e6}'; }
 
 run_relay() {   # run_relay TAG VFDEV GUESTMODE FIELD (TAG: unique per run)
     spawn "relay$1" "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
@@ -86,6 +70,6 @@ for dir in vm2vf vf2vm; do
         echo "$name round $round: relay $(mpps "$RELAY_PPS") Mpps" \
              "(relay counters $(mpps "$RELAY_CNT_PPS")), testpmd $(mpps "$TP_PPS") Mpps, ratio $ratio"
     done
-    R[$dir]=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    R[$dir]=$(printf '%s\n' "${ratios[@]}" | median)
 done
 echo "ratio relay/testpmd (median of $ROUNDS rounds): guest->VF ${R[vm2vf]}, VF->guest ${R[vf2vm]}"
