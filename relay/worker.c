@@ -16,6 +16,8 @@
  */
 #include "worker.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 
 #include <rte_cycles.h>
@@ -38,6 +40,21 @@ unsigned g_n_workers;
 #define VIRTIO_TXQ_OF(q)  ((uint16_t)((q) * 2 + 1))  /* guest's transmit ring */
 
 static uint64_t g_drop_tsc;
+
+/* VIO4WD_TEST_NS_PER_PACKET (test only): time a worker spends on each
+ * packet it receives on top of forwarding it, as a heavier per-packet cost
+ * would. A generator sharing two CPUs with the relay cannot offer the
+ * millions of packets per second that overload a real worker; with this, a
+ * few hundred thousand do, and the scheduler's overload path can be tested
+ * live. Unset, it costs one predictable branch per burst. */
+static uint64_t g_test_cycles_per_pkt;
+
+static void __rte_noinline spin_cycles(uint64_t cycles)
+{
+    uint64_t end = rte_rdtsc() + cycles;
+    while (rte_rdtsc() < end)
+        rte_pause();
+}
 
 /* What one service of a direction changed; committed to the counters in one
  * seqcount write. */
@@ -258,6 +275,8 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
         for (uint16_t q = 0; q < nq; q++)
             service_vm_to_vf(d, r, q, vid, vf_ready, now, &dd);
     }
+    if (unlikely(g_test_cycles_per_pkt != 0) && dd.rx_pkts != 0)
+        spin_cycles(dd.rx_pkts * g_test_cycles_per_pkt);
     uint64_t t = rte_rdtsc();
     *t_end = t;
     if (likely(!(dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts)))
@@ -384,11 +403,32 @@ int worker_main(void *arg)
     return 0;
 }
 
+static uint64_t test_cycles_per_packet(void)
+{
+    const char *v = getenv("VIO4WD_TEST_NS_PER_PACKET");
+    unsigned long long ns;
+    char *end;
+
+    if (v == NULL || *v == '\0')
+        return 0;
+    errno = 0;
+    ns = strtoull(v, &end, 10);
+    if (*end != '\0' || errno != 0 || ns > 1000000) {
+        log_warning("VIO4WD_TEST_NS_PER_PACKET='%s' ignored: must be 0 to 1000000 (ns)", v);
+        return 0;
+    }
+    if (ns != 0)
+        log_warning("test only: workers spend %llu ns more on every packet "
+                    "(VIO4WD_TEST_NS_PER_PACKET)", ns);
+    return ns * rte_get_tsc_hz() / 1000000000u;
+}
+
 int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
 {
     if (n == 0 || n > VIO4WD_CNT_MAX_WORKERS)
         return -1;
     g_drop_tsc = rte_get_tsc_hz() / 1000000 * LEFTOVER_DROP_US;
+    g_test_cycles_per_pkt = test_cycles_per_packet();
     g_n_workers = n;
     for (unsigned i = 0; i < n; i++) {
         struct worker *w = &g_workers[i];
