@@ -12,6 +12,8 @@
 # The tests that expect 0 lost use low rates and deep rings (4096), so that
 # the machine's other load can stall the generator for 100 ms without the
 # stand-in dropping packets towards it.
+#   multiqueue  queues=4: testpmd forwards queue q to queue q, every queue
+#             carries traffic and arrives whole and in order
 #   rxonly    testpmd drops everything: lost == sent, exactly, exit 1
 #   kill      testpmd is killed mid-run: loss reported, exit 1, no hang
 #   sigint    -d 0, stopped by SIGINT: clean report, exit 0
@@ -81,12 +83,14 @@ wait_file() {
 }
 
 # start_testpmd "RELAY_IDS" [vhost-extra] [testpmd args...]
+# (TP_QUEUES: queue pairs of its vhost ports, 1 unless a scenario says)
+TP_QUEUES=1
 start_testpmd() {
     local ids=$1 vextra=$2 k=0 n
     shift 2
     local vdevs=()
     for n in $ids; do
-        vdevs+=(--vdev "net_vhost$k,iface=$DIR/virtio-forwarder$n.sock,queues=1$vextra")
+        vdevs+=(--vdev "net_vhost$k,iface=$DIR/virtio-forwarder$n.sock,queues=$TP_QUEUES$vextra")
         vdevs+=(--vdev "net_memif$n,role=client,id=0,socket=$DIR/vio4wd-memif$n.sock,socket-abstract=no,rsize=12")
         k=$((k + 1))
     done
@@ -127,6 +131,26 @@ check_json_clean() {
         || fail "sent != received"
 }
 
+# check_testpmd_counts NRELAYS : stop testpmd; on each of its vhost ports
+# (0, 2, ...) what it received from the guest is what the generator sent
+# (traffic and probes), what it sent to the guest is what the generator got.
+# (Its memif ports' forward statistics are reset when memif connects.)
+check_testpmd_counts() {
+    local k port st tp_rx tp_tx lg_tx lg_rx
+    stop_testpmd
+    for k in $(seq 0 $(($1 - 1))); do
+        port=$((k * 2))
+        st=$(grep -A2 "Forward statistics for port $port " "$DIR/tp.out")
+        tp_rx=$(echo "$st" | awk '/RX-packets/ {print $2}')
+        tp_tx=$(echo "$st" | awk '/TX-packets/ {print $2}')
+        lg_tx=$(json "(lambda d: d['sent'] + d['probes_sent'])(j['relays'][$k]['vm_to_vf'])")
+        lg_rx=$(json "(lambda d: d['received'] + d['probes_back'])(j['relays'][$k]['vf_to_vm'])")
+        [ -n "$tp_rx" ] || fail "no testpmd statistics for port $port"
+        [ "$tp_rx" = "$lg_tx" ] || fail "testpmd port $port received $tp_rx, generator sent $lg_tx"
+        [ "$tp_tx" = "$lg_rx" ] || fail "testpmd port $port sent $tp_tx, generator received $lg_rx"
+    done
+}
+
 case "$SCENARIO" in
 clean)
     start_loadgen -d 4 -g 1 --json --expect-no-loss \
@@ -144,23 +168,38 @@ clean)
         || fail "relay 1 target too small"
     [ "$(json 'min(r[d]["sent"] for r in j["relays"] for d in ("vm_to_vf","vf_to_vm"))')" -gt 20000 ] \
         || fail "too little sent"
-    # Cross-check with testpmd's own counts on its vhost ports (0 and 2):
-    # what it received from each guest is what the generator sent (traffic
-    # and probes), what it sent to each guest is what the generator got.
-    # (Its memif ports' forward statistics are reset when memif connects.)
-    stop_testpmd
-    for k in 0 1; do
-        port=$((k * 2))
-        st=$(grep -A2 "Forward statistics for port $port " "$DIR/tp.out")
-        tp_rx=$(echo "$st" | awk '/RX-packets/ {print $2}')
-        tp_tx=$(echo "$st" | awk '/TX-packets/ {print $2}')
-        lg_tx=$(json "(lambda d: d['sent'] + d['probes_sent'])(j['relays'][$k]['vm_to_vf'])")
-        lg_rx=$(json "(lambda d: d['received'] + d['probes_back'])(j['relays'][$k]['vf_to_vm'])")
-        [ -n "$tp_rx" ] || fail "no testpmd statistics for port $port"
-        [ "$tp_rx" = "$lg_tx" ] || fail "testpmd port $port received $tp_rx, generator sent $lg_tx"
-        [ "$tp_tx" = "$lg_rx" ] || fail "testpmd port $port sent $tp_tx, generator received $lg_rx"
-    done
+    check_testpmd_counts 2
     echo "ok: counts agree exactly with testpmd's"
+    ;;
+multiqueue)
+    # 4 queue pairs on the guest and the memif server; testpmd (4 rx and
+    # tx queues per port, io forwarding) sends what it takes from queue q
+    # on queue q, so every queue is a stream of its own, in order.
+    TP_QUEUES=4
+    start_loadgen -d 3 -g 1 --json --expect-no-loss \
+        --relay 9,rate=40k,queues=4,qsize=4096
+    wait_file "$DIR/vio4wd-memif9.sock"
+    start_testpmd 9 "" --forward-mode=io --rxq=4 --txq=4
+    wait_pid "$LG_PID" 40
+    rc=$?
+    [ $rc = 0 ] || fail "loadgen exit $rc, expected 0"
+    check_json_clean
+    [ "$(json 'j["relays"][0]["queues"]')" = 4 ] || fail "report does not say 4 queues"
+    # Bursts went round-robin: every queue carried a fair share, and each
+    # arrived whole (the totals are the sums of the queues).
+    for d in vm_to_vf vf_to_vm; do
+        [ "$(json "[len(q) == 4 and min(x['sent'] for x in q) > 20000 and all(x['received'] == x['sent'] and x['lost'] + x['duplicated'] + x['reordered'] == 0 for x in q) for q in [j['relays'][0]['$d']['queues']]][0]")" = True ] \
+            || fail "$d: traffic not spread over 4 queues: $(json "j['relays'][0]['$d']['queues']")"
+        [ "$(json "sum(x['sent'] for x in j['relays'][0]['$d']['queues']) == j['relays'][0]['$d']['sent']")" = True ] \
+            || fail "$d: queues do not add up to the stream"
+    done
+    check_testpmd_counts 1
+    # testpmd's own per-stream statistics: queue q went to queue q.
+    for q in 0 1 2 3; do
+        grep -q "RX Port= 0/Queue= $q -> TX Port= 1/Queue= $q" "$DIR/tp.out" \
+            || fail "testpmd forwarded nothing from guest queue $q"
+    done
+    echo "ok: 4 queues, each whole and in order, counts agree with testpmd's"
     ;;
 rxonly)
     # Nothing comes back: probes would wait forever, so --no-probe.
@@ -286,6 +325,7 @@ usage)
     check_usage "option --duration: bad value 'x'" -d x --relay 1
     check_usage "option --relay: missing" -d 1
     check_usage "bad dir 'sideways'" --relay 1,dir=sideways
+    check_usage "bad queues '33'; valid: queue pairs per port, 1..32" --relay 1,queues=33
     "$LG" --help | grep -q 'role=client' || fail "--help lacks the pairing"
     echo "ok: bad command lines rejected with exit 2"
     ;;

@@ -82,6 +82,7 @@ test_defaults(void **state)
     assert_false(r->server);
     assert_int_equal(r->size, 64);
     assert_int_equal(r->qsize, 1024);
+    assert_int_equal(r->queues, 1);
     assert_true(r->enabled[LG_VM_TO_VF] && r->enabled[LG_VF_TO_VM]);
     assert_true(lg_profile_rate(&r->prof[LG_VM_TO_VF], 5) == 100e3);
 }
@@ -96,7 +97,7 @@ test_four_relays(void **state)
         "--memif-dir", "/run/m", "--json", "-q", "--expect-no-loss",
         "--relay", "0,rate=2M,profile=step:20s:200k",
         "--relay", "1,rate=200k,profile=ramp:30s:2M,size=128",
-        "--relay", "2,rate=500k,dir=vm2vf,socket=/s/two.sock,server=1",
+        "--relay", "2,rate=500k,dir=vm2vf,socket=/s/two.sock,server=1,queues=4",
         "--relay", "3,vm2vf-rate=1M,vf2vm-rate=100k,profile=step:40s:1.5M,"
                    "vf2vm-profile=const,qsize=256,memif=/m/3.sock",
         "--", "-l", "0", "--no-huge", NULL), 0);
@@ -121,6 +122,7 @@ test_four_relays(void **state)
     assert_true(r->enabled[LG_VM_TO_VF] && !r->enabled[LG_VF_TO_VM]);
     assert_true(r->server);
     assert_string_equal(r->socket, "/s/two.sock");
+    assert_int_equal(r->queues, 4);
 
     r = &cfg.relay[3];
     assert_true(lg_profile_rate(&r->prof[LG_VM_TO_VF], 0) == 1e6);
@@ -158,10 +160,15 @@ test_bad_values(void **state)
     expect_bad("bad relay id '64'", "0..63", "--relay", "64", NULL);
     expect_bad("bad relay id 'x'", NULL, "--relay", "x,rate=1", NULL);
     expect_bad("bad relay id ''", NULL, "--relay", ",rate=1", NULL);
-    expect_bad("unknown key 'speed'", "valid keys", "--relay", "1,speed=3", NULL);
+    expect_bad("unknown key 'speed'", "qsize queues memif",
+               "--relay", "1,speed=3", NULL);
     expect_bad("'fast' is not KEY=VALUE", NULL, "--relay", "1,fast", NULL);
     expect_bad("bad server '2'", "0 or 1", "--relay", "1,server=2", NULL);
     expect_bad("bad qsize '1000'", "power of two", "--relay", "1,qsize=1000", NULL);
+    expect_bad("bad queues '0'", "1..32", "--relay", "1,queues=0", NULL);
+    expect_bad("bad queues '33'", "1..32", "--relay", "1,queues=33", NULL);
+    expect_bad("bad queues 'two'", "1..32", "--relay", "1,queues=two", NULL);
+    expect_bad("bad queues '-1'", "1..32", "--relay", "1,queues=-1", NULL);
     expect_bad("bad profile 'step:5s'", "no rate after it",
                "--relay", "1,profile=step:5s", NULL);
     expect_bad("bad vf2vm-profile", "unknown profile kind",
@@ -215,15 +222,59 @@ test_help(void **state)
     assert_non_null(strstr(buf, "Exit status"));
 }
 
+/* A stream of nq queues, each with a window of 2^10. */
+static void
+stream_init(struct lg_stream_stats *s, unsigned nq)
+{
+    unsigned k;
+
+    s->nq = nq;
+    for (k = 0; k < nq; k++)
+        assert_int_equal(lg_seq_init(&s->q[k].seq, 10), 0);
+}
+
+static void
+stream_free(struct lg_stream_stats *s)
+{
+    unsigned k;
+
+    for (k = 0; k < s->nq; k++)
+        lg_seq_free(&s->q[k].seq);
+}
+
+/* Queue k of s sent n more packets. */
+static void
+queue_sent(struct lg_stream_stats *s, unsigned k, uint64_t n)
+{
+    s->q[k].sent += n;
+    s->sent += n;
+}
+
+/* The JSON (json) or table report of st, in buf. */
+static void
+report(int json, const struct lg_relay_stats *st, char *buf, size_t len)
+{
+    struct lg_report_info info = { .send_s = 2, .drain_s = 0.1 };
+    FILE *f = tmpfile();
+    size_t n;
+
+    assert_non_null(f);
+    if (json)
+        lg_report_json(f, &cfg, st, &info);
+    else
+        lg_report_table(f, &cfg, st, &info);
+    rewind(f);
+    n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
 /* A report over hand-made counters. */
 static void
 test_report(void **state)
 {
     static struct lg_relay_stats st[2];
-    struct lg_report_info info = { .send_s = 2, .drain_s = 0.1 };
-    FILE *f;
     char buf[8192];
-    size_t n;
     uint64_t i;
 
     (void)state;
@@ -231,30 +282,24 @@ test_report(void **state)
                            "7,dir=vf2vm", NULL), 0);
     memset(st, 0, sizeof(st));
     for (i = 0; i < 4; i++)
-        assert_int_equal(lg_seq_init(&st[i / 2].dir[i % 2].seq, 10), 0);
-    st[0].dir[0].sent = 2000;
+        stream_init(&st[i / 2].dir[i % 2], 1);
+    queue_sent(&st[0].dir[0], 0, 2000);
     st[0].dir[0].target = 2000;
     for (i = 0; i < 2000; i++)
-        lg_seq_record(&st[0].dir[0].seq, i);
-    st[0].dir[1].sent = 2000;
+        lg_seq_record(&st[0].dir[0].q[0].seq, i);
+    queue_sent(&st[0].dir[1], 0, 2000);
     for (i = 0; i < 2000; i++)
-        lg_seq_record(&st[0].dir[1].seq, i);
+        lg_seq_record(&st[0].dir[1].q[0].seq, i);
     assert_true(lg_report_clean(&cfg, st));
 
-    st[1].dir[1].sent = 10;
+    queue_sent(&st[1].dir[1], 0, 10);
     for (i = 0; i < 10; i++)
         if (i != 4)
-            lg_seq_record(&st[1].dir[1].seq, i);
-    lg_seq_record(&st[1].dir[1].seq, 9);
+            lg_seq_record(&st[1].dir[1].q[0].seq, i);
+    lg_seq_record(&st[1].dir[1].q[0].seq, 9);
     assert_false(lg_report_clean(&cfg, st));
 
-    f = tmpfile();
-    assert_non_null(f);
-    lg_report_json(f, &cfg, st, &info);
-    rewind(f);
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    report(1, st, buf, sizeof(buf));
     assert_non_null(strstr(buf, "\"clean\":false"));
     assert_non_null(strstr(buf, "\"totals\":{\"sent\":4010,\"received\":4010,"
                                 "\"lost\":1,\"duplicated\":1,\"reordered\":0}"));
@@ -264,19 +309,65 @@ test_report(void **state)
                                 "\"received\":10,\"unique\":9,\"lost\":1,"
                                 "\"duplicated\":1"));
     assert_non_null(strstr(buf, "\"rate_pps\":1000.0"));
+    assert_non_null(strstr(buf, "\"queues\":[{\"sent\":10,\"received\":10,"
+                                "\"lost\":1,\"duplicated\":1,\"reordered\":0}]"));
     assert_int_equal(buf[strlen(buf) - 1], '\n');
 
-    f = tmpfile();
-    assert_non_null(f);
-    lg_report_table(f, &cfg, st, &info);
-    rewind(f);
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    report(0, st, buf, sizeof(buf));
     assert_non_null(strstr(buf, "NOT CLEAN"));
     assert_non_null(strstr(buf, "vm_to_vf"));
     for (i = 0; i < 4; i++)
-        lg_seq_free(&st[i / 2].dir[i % 2].seq);
+        stream_free(&st[i / 2].dir[i % 2]);
+}
+
+/* With several queues each queue is a sequence of its own: packets of
+ * different queues may arrive in any order relative to each other, but
+ * within a queue order counts; the stream's figures are the sums. */
+static void
+test_report_queues(void **state)
+{
+    static struct lg_relay_stats st[1];
+    struct lg_stream_stats *s = &st[0].dir[LG_VM_TO_VF];
+    char buf[8192];
+    uint64_t i;
+
+    (void)state;
+    assert_int_equal(parse("--relay", "2,queues=3,dir=vm2vf", NULL), 0);
+    memset(st, 0, sizeof(st));
+    stream_init(s, 3);
+    stream_init(&st[0].dir[LG_VF_TO_VM], 3);
+    /* Queue 1 runs far ahead of queue 0, queue 2 lags: no reordering. */
+    queue_sent(s, 0, 100);
+    queue_sent(s, 1, 100);
+    queue_sent(s, 2, 100);
+    for (i = 0; i < 100; i++)
+        lg_seq_record(&s->q[1].seq, i);
+    for (i = 0; i < 100; i++) {
+        lg_seq_record(&s->q[0].seq, i);
+        lg_seq_record(&s->q[2].seq, i);
+    }
+    assert_true(lg_report_clean(&cfg, st));
+
+    /* Queue 2: 100 more, of which 101 overtakes 100 and 150 never comes. */
+    queue_sent(s, 2, 100);
+    lg_seq_record(&s->q[2].seq, 101);
+    lg_seq_record(&s->q[2].seq, 100);
+    for (i = 102; i < 200; i++)
+        if (i != 150)
+            lg_seq_record(&s->q[2].seq, i);
+    assert_false(lg_report_clean(&cfg, st));
+
+    report(1, st, buf, sizeof(buf));
+    assert_non_null(strstr(buf, "\"totals\":{\"sent\":400,\"received\":399,"
+                                "\"lost\":1,\"duplicated\":0,\"reordered\":1}"));
+    assert_non_null(strstr(buf, "\"size\":64,\"queues\":3,"));
+    assert_non_null(strstr(buf, "\"queues\":[{\"sent\":100,\"received\":100,"
+        "\"lost\":0,\"duplicated\":0,\"reordered\":0},{\"sent\":100,"
+        "\"received\":100,\"lost\":0,\"duplicated\":0,\"reordered\":0},"
+        "{\"sent\":200,\"received\":199,\"lost\":1,\"duplicated\":0,"
+        "\"reordered\":1}]"));
+    stream_free(s);
+    stream_free(&st[0].dir[LG_VF_TO_VM]);
 }
 
 int
@@ -289,6 +380,7 @@ main(void)
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_report_queues),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

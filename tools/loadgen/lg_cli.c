@@ -75,6 +75,14 @@ lg_usage(const char *prog, FILE *out)
 "                 mode, VIRTIOFWD_VHOST_CLIENT) and carries on when the relay\n"
 "                 restarts and reconnects; default 0: it connects, once\n"
 "  qsize=N        virtio ring size, power of two 64..4096 (default 1024)\n"
+"  queues=N       queue pairs on both ports, the guest and the VF-side peer,\n"
+"                 1..32 (default 1): bursts go round-robin over the queues,\n"
+"                 and every queue is a stream of its own (sequence numbers,\n"
+"                 loss, duplicates, reordering), as order only holds within\n"
+"                 a queue.  The relay gives its VF as many pairs as the guest\n"
+"                 has: add the relay's VF once the guest is up, so that it\n"
+"                 connects with all of them at once (DPDK 22.11's memif\n"
+"                 server can crash when its client restarts quickly)\n"
 "  memif=PATH     the VF-side memif socket (default\n"
 "                 MEMIF_DIR/vio4wd-memif<ID>.sock)\n"
 "  vf=DEVSTRING   any DPDK device as the VF-side peer instead of memif;\n"
@@ -96,7 +104,7 @@ lg_usage(const char *prog, FILE *out)
 "without hugepages use:\n"
 "  -- -l 0 --no-huge -m 512 --no-pci --single-file-segments --file-prefix=lg1\n"
 "  -l CPUS        relays are shared round-robin among these lcores\n"
-"  --no-huge -m MB   no hugepages; about 40 MB per relay is enough\n"
+"  --no-huge -m MB   no hugepages; about 40 MB per relay and queue pair\n"
 "  --single-file-segments  required with --no-huge: virtio_user shares\n"
 "                 memory with the relay by file descriptor\n"
 "  --file-prefix=NAME  must differ from every other DPDK process running\n"
@@ -106,8 +114,9 @@ lg_usage(const char *prog, FILE *out)
 "--file-prefix=vio4wd-lg<PID>.\n"
 "\n"
 "Packets: Ethernet, EtherType 0x88b5 (local experimental), then a 24-byte\n"
-"stamp: magic \"V4LG\", relay id, direction, version, 64-bit sequence number\n"
-"per relay and direction, TSC at send (for latency); the rest is zero.\n"
+"stamp: magic \"V4LG\", relay id, queue, direction, version, 64-bit sequence\n"
+"number per relay, direction and queue, TSC at send (for latency); the rest\n"
+"is zero.\n"
 "\n"
 "Report: a table, or with --json one object; lost = sent - distinct\n"
 "sequence numbers received after the grace period.  A progress line goes to\n"
@@ -200,6 +209,9 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
     static const char rate_valid[] =
         "valid: packets per second, 0 to 100M, with optional k, M or G "
         "suffix (500k, 2M)";
+    static const char valid_keys[] =
+        "valid keys: rate size dir profile vm2vf-rate vm2vf-profile "
+        "vf2vm-rate vf2vm-profile socket server qsize queues memif vf";
     const char *p = spec, *comma;
     char tok[LG_DEV_MAX + 32];
     double rate = LG_DEFAULT_RATE, drate[LG_NDIR] = { -1, -1 };
@@ -211,6 +223,7 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
     memset(r, 0, sizeof(*r));
     r->size = LG_DEFAULT_SIZE;
     r->qsize = LG_DEFAULT_QSIZE;
+    r->queues = 1;
     r->enabled[LG_VM_TO_VF] = r->enabled[LG_VF_TO_VM] = true;
 
     /* ID */
@@ -259,9 +272,7 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
         eq = strchr(tok, '=');
         if (eq == NULL)
             return fail(err, errlen, "option --relay '%s': '%s' is not KEY=VALUE; "
-                        "valid keys: rate size dir profile vm2vf-rate "
-                        "vm2vf-profile vf2vm-rate vf2vm-profile socket server "
-                        "qsize memif vf", spec, tok);
+                        "%s", spec, tok, valid_keys);
         key = tok;
         val = tok + (eq - tok) + 1;
         tok[eq - tok] = '\0';
@@ -316,11 +327,14 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
                 (r->qsize & (r->qsize - 1)) != 0)
                 return fail(err, errlen, "option --relay '%s': bad qsize '%s'; "
                             "valid: a power of two, 64..4096", spec, val);
+        } else if (strcmp(key, "queues") == 0) {
+            if (parse_uint(val, 1, LG_MAX_QUEUES, &r->queues) < 0)
+                return fail(err, errlen, "option --relay '%s': bad queues '%s'; "
+                            "valid: queue pairs per port, 1..%d", spec, val,
+                            LG_MAX_QUEUES);
         } else {
             return fail(err, errlen, "option --relay '%s': unknown key '%s'; "
-                        "valid keys: rate size dir profile vm2vf-rate "
-                        "vm2vf-profile vf2vm-rate vf2vm-profile socket server "
-                        "qsize memif vf", spec, key);
+                        "%s", spec, key, valid_keys);
         }
     }
 

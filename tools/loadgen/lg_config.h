@@ -10,6 +10,7 @@
 #include "lg_profile.h"
 
 #define LG_MAX_RELAYS 64          /* the relay's own limit */
+#define LG_MAX_QUEUES 32          /* queue pairs per relay: the relay's limit */
 #define LG_PATH_MAX 108           /* sun_path: vhost-user and memif sockets */
 #define LG_DEV_MAX 512
 
@@ -27,6 +28,7 @@ struct lg_relay_cfg {
     char socket[LG_PATH_MAX];        /* relay's vhost-user socket */
     bool server;                     /* virtio_user server=1 (relay is client) */
     unsigned qsize;                  /* virtio_user queue_size */
+    unsigned queues;                 /* queue pairs on both ports, 1..32 */
     char memif[LG_PATH_MAX];         /* memif socket, when vf_dev is default */
     bool vf_custom;                  /* vf= given: vf_dev is the user's */
     char vf_dev[LG_DEV_MAX];         /* full DPDK device string of the peer */

@@ -7,16 +7,18 @@
 
 #define LG_ETHERTYPE 0x88b5          /* IEEE 802 local experimental */
 #define LG_MAGIC 0x474c3456u         /* "V4LG" in memory on little-endian */
-#define LG_STAMP_VERSION 1
+#define LG_STAMP_VERSION 2           /* 2: relay id is a byte, queue added */
 #define LG_ETH_HLEN 14
 #define LG_STAMP_OFF LG_ETH_HLEN
 
 struct lg_stamp {
     uint32_t magic;
-    uint16_t relay;
+    uint8_t relay;                   /* 0..LG_MAX_RELAYS-1 */
+    uint8_t queue;                   /* the queue it was sent on */
     uint8_t dir;                     /* enum lg_dir, | LG_DIR_PROBE */
     uint8_t version;
-    uint64_t seq;                    /* per relay and direction, from 0 */
+    uint64_t seq;                    /* per relay, direction and queue, from 0:
+                                      * order only holds within a queue */
     uint64_t tsc;                    /* rte_rdtsc() when the burst was built */
 } __attribute__((packed));
 

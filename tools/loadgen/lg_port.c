@@ -35,13 +35,13 @@ nap_ms(unsigned ms)
 
 int
 lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
-             uint64_t deadline_tsc, volatile int *stop, uint16_t *port_id,
-             char *err, size_t errlen)
+             uint16_t nq, uint64_t deadline_tsc, volatile int *stop,
+             uint16_t *port_id, char *err, size_t errlen)
 {
     struct rte_eth_conf conf;
     struct rte_eth_dev_info info;
     char name[RTE_DEV_NAME_MAX_LEN];
-    uint16_t pid, nrx = nb_desc, ntx = nb_desc;
+    uint16_t pid, nrx = nb_desc, ntx = nb_desc, q;
     int ret, tries = 0;
 
     dev_name(devargs, name, sizeof(name));
@@ -72,18 +72,22 @@ lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
                  rte_strerror(-ret));
         return -1;
     }
-    /* No offloads: the stamp is all we need and every PMD takes this. */
-    ret = rte_eth_dev_configure(pid, 1, 1, &conf);
+    /* No offloads and no RSS: the stamp is all we need, every PMD takes
+     * this, and the generator itself picks the queue of each burst. */
+    ret = rte_eth_dev_configure(pid, nq, nq, &conf);
     if (ret == 0)
         ret = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
-    if (ret == 0)
-        ret = rte_eth_rx_queue_setup(pid, 0, nrx, rte_eth_dev_socket_id(pid),
+    for (q = 0; q < nq && ret == 0; q++) {
+        ret = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid),
                                      NULL, pool);
-    if (ret == 0)
-        ret = rte_eth_tx_queue_setup(pid, 0, ntx, rte_eth_dev_socket_id(pid),
-                                     NULL);
+        if (ret == 0)
+            ret = rte_eth_tx_queue_setup(pid, q, ntx,
+                                         rte_eth_dev_socket_id(pid), NULL);
+    }
     if (ret != 0) {
-        snprintf(err, errlen, "'%s': cannot configure queues: %s", name,
+        snprintf(err, errlen, "'%s': cannot configure %u queue pair%s "
+                 "(the device offers %u rx, %u tx): %s", name, nq,
+                 nq == 1 ? "" : "s", info.max_rx_queues, info.max_tx_queues,
                  rte_strerror(-ret));
         return -1;
     }

@@ -5,6 +5,24 @@
 #include <stdio.h>
 #include <string.h>
 
+void
+lg_stream_sum(const struct lg_stream_stats *s, struct lg_stream_sum *sum)
+{
+    unsigned k;
+
+    memset(sum, 0, sizeof(*sum));
+    for (k = 0; k < s->nq; k++) {
+        const struct lg_queue_stats *q = &s->q[k];
+
+        sum->received += q->seq.received;
+        sum->unique += q->seq.unique;
+        sum->lost += lg_seq_missing(&q->seq, q->sent);
+        sum->duplicated += q->seq.duplicated;
+        sum->reordered += q->seq.reordered;
+        sum->out_of_window += q->seq.out_of_window;
+    }
+}
+
 int
 lg_report_clean(const struct lg_config *cfg, const struct lg_relay_stats *st)
 {
@@ -15,10 +33,11 @@ lg_report_clean(const struct lg_config *cfg, const struct lg_relay_stats *st)
         if (st[i].misrouted || st[i].invalid)
             return 0;
         for (d = 0; d < LG_NDIR; d++) {
-            const struct lg_stream_stats *s = &st[i].dir[d];
+            struct lg_stream_sum sum;
 
-            if (lg_stream_lost(s) || s->seq.duplicated || s->seq.reordered ||
-                s->seq.out_of_window || s->bogus)
+            lg_stream_sum(&st[i].dir[d], &sum);
+            if (sum.lost || sum.duplicated || sum.reordered ||
+                sum.out_of_window || st[i].dir[d].bogus)
                 return 0;
         }
     }
@@ -49,9 +68,11 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
     for (i = 0; i < cfg->nrelays; i++) {
         for (d = 0; d < LG_NDIR; d++) {
             const struct lg_stream_stats *s = &st[i].dir[d];
+            struct lg_stream_sum sum;
             char rate[32], lat[40];
 
-            if (!cfg->relay[i].enabled[d] && s->seq.received == 0)
+            lg_stream_sum(s, &sum);
+            if (!cfg->relay[i].enabled[d] && sum.received == 0)
                 continue;
             lg_format_rate(info->send_s > 0 ? (double)s->sent / info->send_s : 0,
                            rate, sizeof(rate));
@@ -61,23 +82,23 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
                     cfg->relay[i].id, lg_dir_name[d], rate,
                     (unsigned long long)s->target,
                     (unsigned long long)s->sent,
-                    (unsigned long long)s->seq.received,
-                    (unsigned long long)lg_stream_lost(s),
-                    (unsigned long long)s->seq.duplicated,
-                    (unsigned long long)s->seq.reordered,
+                    (unsigned long long)sum.received,
+                    (unsigned long long)sum.lost,
+                    (unsigned long long)sum.duplicated,
+                    (unsigned long long)sum.reordered,
                     (unsigned long long)s->late,
                     (unsigned long long)s->missed, lat);
-            if (s->seq.out_of_window || s->bogus)
+            if (sum.out_of_window || s->bogus)
                 fprintf(out, "      %u %s: %llu beyond the reorder window, "
                         "%llu with a sequence never sent\n", cfg->relay[i].id,
                         lg_dir_name[d],
-                        (unsigned long long)s->seq.out_of_window,
+                        (unsigned long long)sum.out_of_window,
                         (unsigned long long)s->bogus);
             tsent += s->sent;
-            trecv += s->seq.received;
-            tlost += lg_stream_lost(s);
-            tdup += s->seq.duplicated;
-            treord += s->seq.reordered;
+            trecv += sum.received;
+            tlost += sum.lost;
+            tdup += sum.duplicated;
+            treord += sum.reordered;
         }
         if (st[i].reconnects)
             fprintf(out, "      relay %u: the relay reconnected %llu times\n",
@@ -113,12 +134,36 @@ json_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* Per queue: enough to see that traffic was spread and where it went
+ * wrong; the stream's own fields are the sums. */
+static void
+json_queues(FILE *out, const struct lg_stream_stats *s)
+{
+    unsigned k;
+
+    fputs(",\"queues\":[", out);
+    for (k = 0; k < s->nq; k++) {
+        const struct lg_queue_stats *q = &s->q[k];
+
+        fprintf(out, "%s{\"sent\":%llu,\"received\":%llu,\"lost\":%llu,"
+                "\"duplicated\":%llu,\"reordered\":%llu}", k ? "," : "",
+                (unsigned long long)q->sent,
+                (unsigned long long)q->seq.received,
+                (unsigned long long)lg_seq_missing(&q->seq, q->sent),
+                (unsigned long long)q->seq.duplicated,
+                (unsigned long long)q->seq.reordered);
+    }
+    fputc(']', out);
+}
+
 static void
 json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
             const struct lg_stream_stats *s, double send_s)
 {
+    struct lg_stream_sum sum;
     char prof[512];
 
+    lg_stream_sum(s, &sum);
     lg_profile_describe(&r->prof[d], prof, sizeof(prof));
     fprintf(out, "{\"enabled\":%s,\"profile\":", r->enabled[d] ? "true" : "false");
     json_str(out, prof);
@@ -128,21 +173,23 @@ json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
             "\"bogus\":%llu,\"missed\":%llu,\"tx_full\":%llu,"
             "\"probes_sent\":%llu,\"probes_back\":%llu,"
             "\"rate_pps\":%.1f,\"latency_us\":{\"min\":%.2f,\"avg\":%.2f,"
-            "\"max\":%.2f}}",
+            "\"max\":%.2f}",
             (unsigned long long)s->target, (unsigned long long)s->sent,
-            (unsigned long long)s->seq.received,
-            (unsigned long long)s->seq.unique,
-            (unsigned long long)lg_stream_lost(s),
-            (unsigned long long)s->seq.duplicated,
-            (unsigned long long)s->seq.reordered,
+            (unsigned long long)sum.received,
+            (unsigned long long)sum.unique,
+            (unsigned long long)sum.lost,
+            (unsigned long long)sum.duplicated,
+            (unsigned long long)sum.reordered,
             (unsigned long long)s->late,
-            (unsigned long long)s->seq.out_of_window,
+            (unsigned long long)sum.out_of_window,
             (unsigned long long)s->bogus, (unsigned long long)s->missed,
             (unsigned long long)s->tx_full,
             (unsigned long long)s->probes_sent,
             (unsigned long long)s->probes_back,
             send_s > 0 ? (double)s->sent / send_s : 0.0,
             s->lat_n ? s->lat_min_us : 0.0, lat_avg(s), s->lat_max_us);
+    json_queues(out, s);
+    fputc('}', out);
 }
 
 void
@@ -156,13 +203,14 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
 
     for (i = 0; i < cfg->nrelays; i++)
         for (d = 0; d < LG_NDIR; d++) {
-            const struct lg_stream_stats *s = &st[i].dir[d];
+            struct lg_stream_sum sum;
 
-            tsent += s->sent;
-            trecv += s->seq.received;
-            tlost += lg_stream_lost(s);
-            tdup += s->seq.duplicated;
-            treord += s->seq.reordered;
+            lg_stream_sum(&st[i].dir[d], &sum);
+            tsent += st[i].dir[d].sent;
+            trecv += sum.received;
+            tlost += sum.lost;
+            tdup += sum.duplicated;
+            treord += sum.reordered;
         }
 
     fprintf(out, "{\"version\":1,\"duration_s\":%g,\"grace_s\":%g,"
@@ -182,8 +230,8 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
         json_str(out, r->socket);
         fprintf(out, ",\"server\":%s,\"vf\":", r->server ? "true" : "false");
         json_str(out, r->vf_dev);
-        fprintf(out, ",\"size\":%u,\"invalid\":%llu,\"misrouted\":%llu,"
-                "\"reconnects\":%llu", r->size,
+        fprintf(out, ",\"size\":%u,\"queues\":%u,\"invalid\":%llu,"
+                "\"misrouted\":%llu,\"reconnects\":%llu", r->size, r->queues,
                 (unsigned long long)st[i].invalid,
                 (unsigned long long)st[i].misrouted,
                 (unsigned long long)st[i].reconnects);

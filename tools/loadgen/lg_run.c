@@ -3,9 +3,12 @@
  * Each relay (its guest port and its VF-side port) belongs to one lcore, so
  * a stream's sender and receiver are the same thread: counters need no
  * atomics, and a received sequence number can be checked against what was
- * really sent.  Rate control follows the profile's integral: at time t the
- * stream may have sent count(t) packets; it sends what is due in bursts and
- * sleeps when it is ahead, so low rates cost little CPU on a small machine. */
+ * really sent.  A relay with several queue pairs keeps order only within a
+ * queue, so each queue of a stream has its own sequence numbers; bursts go
+ * to the queues in turn.  Rate control follows the profile's integral: at
+ * time t the stream may have sent count(t) packets; it sends what is due in
+ * bursts and sleeps when it is ahead, so low rates cost little CPU on a
+ * small machine. */
 #include "lg_run.h"
 
 #include <math.h>
@@ -74,10 +77,14 @@ lg_run_prepare(struct lg_run *run)
             struct lg_stream_rt *s = &r->s[d];
             struct lg_stream_stats *ss = &r->st->dir[d];
             uint8_t *p;
+            unsigned k;
 
-            if (lg_seq_init(&ss->seq, cfg->window_bits) < 0)
-                return -1;
+            ss->nq = r->cfg->queues;
+            for (k = 0; k < ss->nq; k++)
+                if (lg_seq_init(&ss->q[k].seq, cfg->window_bits) < 0)
+                    return -1;
             ss->lat_min_us = INFINITY;
+            s->next_q = 0;
             s->enabled = r->cfg->enabled[d];
             s->prof = &r->cfg->prof[d];
             s->tx_port = d == LG_VM_TO_VF ? r->guest_port : r->vf_port;
@@ -102,34 +109,37 @@ lg_run_prepare(struct lg_run *run)
 void
 lg_run_free(struct lg_run *run)
 {
-    unsigned i;
+    unsigned i, k;
     int d;
 
     for (i = 0; i < run->cfg->nrelays; i++)
         for (d = 0; d < LG_NDIR; d++) {
             free(run->relay[i].s[d].tmpl);
             run->relay[i].s[d].tmpl = NULL;
-            lg_seq_free(&run->stats[i].dir[d].seq);
+            for (k = 0; k < LG_MAX_QUEUES; k++)
+                lg_seq_free(&run->stats[i].dir[d].q[k].seq);
         }
 }
 
-/* Receive one burst from port; the packets on it should be of direction
- * `expect` of relay r. */
+/* Receive one burst from a queue of port; the packets on it should be of
+ * direction `expect` of relay r.  Each is accounted in the stream of the
+ * queue it was sent on, which its stamp says. */
 static unsigned
-relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, int expect,
-         int draining)
+relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
+         uint16_t queue, int expect, int draining)
 {
     struct rte_mbuf *pkts[LG_MAX_BURST];
     struct lg_stream_stats *ss = &r->st->dir[expect];
     uint64_t now;
     uint16_t nb, i;
 
-    nb = rte_eth_rx_burst(port, 0, pkts, (uint16_t)run->cfg->burst);
+    nb = rte_eth_rx_burst(port, queue, pkts, (uint16_t)run->cfg->burst);
     if (nb == 0)
         return 0;
     now = rte_rdtsc();
     for (i = 0; i < nb; i++) {
         const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+        struct lg_queue_stats *qs;
         struct lg_stamp stamp;
         double lat;
 
@@ -143,21 +153,26 @@ relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, int expect,
             r->st->invalid++;
             continue;
         }
-        if (stamp.relay == r->cfg->id && stamp.dir == (expect | LG_DIR_PROBE)) {
-            r->probe_back[expect] = 1;
-            r->st->dir[expect].probes_back++;
+        if (stamp.relay != r->cfg->id || stamp.queue >= ss->nq) {
+            r->st->misrouted++;
             continue;
         }
-        if (stamp.relay != r->cfg->id || stamp.dir != expect) {
+        if (stamp.dir == (expect | LG_DIR_PROBE)) {
+            r->probe_back[expect] |= UINT64_C(1) << stamp.queue;
+            ss->probes_back++;
+            continue;
+        }
+        if (stamp.dir != expect) {
             r->st->misrouted++;
             continue;
         }
         /* Sender and receiver share this thread, so "sent" is exact. */
-        if (stamp.seq >= ss->sent) {
+        qs = &ss->q[stamp.queue];
+        if (stamp.seq >= qs->sent) {
             ss->bogus++;
             continue;
         }
-        lg_seq_record(&ss->seq, stamp.seq);
+        lg_seq_record(&qs->seq, stamp.seq);
         if (draining)
             ss->late++;
         lat = tsc_to_s(run, now - stamp.tsc) * 1e6;
@@ -172,26 +187,35 @@ relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, int expect,
     return nb;
 }
 
-/* Receive on both ports of a relay.  Receiving comes before sending and
- * empties the rings (up to a bound): the generator must never be the reason
- * a relay drops packets towards it, while its own sending simply slows down
- * when it is short of CPU. */
+/* Empty (up to a bound) one queue of port. */
 static unsigned
-relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining)
+queue_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
+         uint16_t queue, int expect, int draining)
 {
     unsigned total = 0, n, i;
 
     for (i = 0; i < 8; i++) {
-        n = relay_rx(run, r, r->guest_port, LG_VF_TO_VM, draining);
+        n = relay_rx(run, r, port, queue, expect, draining);
         total += n;
         if (n < run->cfg->burst)
             break;
     }
-    for (i = 0; i < 8; i++) {
-        n = relay_rx(run, r, r->vf_port, LG_VM_TO_VF, draining);
-        total += n;
-        if (n < run->cfg->burst)
-            break;
+    return total;
+}
+
+/* Receive on every queue of both ports of a relay.  Receiving comes before
+ * sending and empties the rings (up to a bound): the generator must never
+ * be the reason a relay drops packets towards it, while its own sending
+ * simply slows down when it is short of CPU. */
+static unsigned
+relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining)
+{
+    unsigned total = 0;
+    uint16_t q;
+
+    for (q = 0; q < r->cfg->queues; q++) {
+        total += queue_rx(run, r, r->guest_port, q, LG_VF_TO_VM, draining);
+        total += queue_rx(run, r, r->vf_port, q, LG_VM_TO_VF, draining);
     }
     return total;
 }
@@ -204,7 +228,9 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
 {
     struct lg_stream_rt *s = &r->s[d];
     struct lg_stream_stats *ss = &r->st->dir[d];
+    struct lg_queue_stats *qs;
     struct rte_mbuf *pkts[LG_MAX_BURST];
+    uint16_t queue;
     double rate = lg_profile_rate(s->prof, t);
     double want = lg_profile_count(s->prof, t) - s->forgiven;
     double due = floor(want) - (double)ss->sent;
@@ -245,15 +271,21 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
         *wait_s = 0;                  /* try again at once, mbufs come back */
         return 0;
     }
+    /* Whole bursts go to the queues in turn: the spread is even over any
+     * stretch of time, and each queue's packets stay in sequence. */
+    queue = s->next_q;
+    s->next_q = (uint16_t)((queue + 1) % ss->nq);
+    qs = &ss->q[queue];
     for (i = 0; i < n; i++) {
         struct rte_mbuf *m = pkts[i];
         uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
         struct lg_stamp stamp = {
             .magic = LG_MAGIC,
-            .relay = (uint16_t)r->cfg->id,
+            .relay = (uint8_t)r->cfg->id,
+            .queue = (uint8_t)queue,
             .dir = (uint8_t)d,
             .version = LG_STAMP_VERSION,
-            .seq = ss->sent + i,
+            .seq = qs->sent + i,
             .tsc = now,
         };
 
@@ -262,12 +294,13 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
         m->data_len = s->size;
         m->pkt_len = s->size;
     }
-    k = rte_eth_tx_burst(s->tx_port, 0, pkts, (uint16_t)n);
+    k = rte_eth_tx_burst(s->tx_port, queue, pkts, (uint16_t)n);
     if (k < n) {
         /* Refused packets keep their sequence numbers for the next try. */
         rte_pktmbuf_free_bulk(pkts + k, n - k);
         ss->tx_full += n - k;
     }
+    qs->sent += k;
     ss->sent += k;
     /* Behind schedule (more is due, or the port was full): no nap.  A nap
      * on a busy machine can cost a whole time slice, and a relay under test
@@ -280,13 +313,14 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
 static void nap(double s);
 
 static void
-probe_tx(struct lg_relay_rt *r, int d)
+probe_tx(struct lg_relay_rt *r, int d, uint16_t queue)
 {
     struct lg_stream_rt *s = &r->s[d];
     struct rte_mbuf *m = rte_pktmbuf_alloc(r->pool);
     struct lg_stamp stamp = {
         .magic = LG_MAGIC,
-        .relay = (uint16_t)r->cfg->id,
+        .relay = (uint8_t)r->cfg->id,
+        .queue = (uint8_t)queue,
         .dir = (uint8_t)(d | LG_DIR_PROBE),
         .version = LG_STAMP_VERSION,
         .seq = r->probe_seq++,
@@ -301,10 +335,49 @@ probe_tx(struct lg_relay_rt *r, int d)
     memcpy(p + LG_STAMP_OFF, &stamp, sizeof(stamp));
     m->data_len = s->size;
     m->pkt_len = s->size;
-    if (rte_eth_tx_burst(s->tx_port, 0, &m, 1) != 1)
+    if (rte_eth_tx_burst(s->tx_port, queue, &m, 1) != 1)
         rte_pktmbuf_free(m);
     else
         r->st->dir[d].probes_sent++;
+}
+
+/* The queues of stream d of relay r that no probe has come back on yet. */
+static uint64_t
+probes_missing(const struct lg_relay_rt *r, int d)
+{
+    uint64_t all = (UINT64_C(1) << r->cfg->queues) - 1;
+
+    return r->s[d].enabled ? all & ~r->probe_back[d] : 0;
+}
+
+/* Say which paths never answered, naming the queues when there are several
+ * (a relay that did not take up all of the guest's queues). */
+static void
+probes_report(const struct lg_run *run)
+{
+    unsigned i, q;
+    int d;
+
+    for (i = 0; i < run->cfg->nrelays; i++) {
+        const struct lg_relay_rt *r = &run->relay[i];
+
+        for (d = 0; d < LG_NDIR; d++) {
+            uint64_t missing = probes_missing(r, d);
+            char list[160] = "";
+            size_t off = 0;
+
+            if (missing == 0)
+                continue;
+            for (q = 0; q < r->cfg->queues && r->cfg->queues > 1; q++)
+                if ((missing >> q) & 1 && off < sizeof(list))
+                    off += (size_t)snprintf(list + off, sizeof(list) - off,
+                                            "%s%u", off ? "," : " on queue ", q);
+            fprintf(stderr, "vio4wd-loadgen: relay %u: no %s probe came back%s: "
+                    "the relay does not forward that direction%s\n",
+                    r->cfg->id, lg_dir_name[d], list,
+                    r->cfg->queues > 1 ? " on every queue" : "");
+        }
+    }
 }
 
 int
@@ -313,6 +386,7 @@ lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
     const struct lg_config *cfg = run->cfg;
     uint64_t next_tx = 0, now, settle_end = 0;
     unsigned i;
+    uint16_t q;
     int d;
 
     for (;;) {
@@ -324,11 +398,14 @@ lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
 
             relay_rx_all(run, r, 0);
             for (d = 0; d < LG_NDIR; d++) {
-                if (!r->s[d].enabled || r->probe_back[d])
+                uint64_t missing = probes_missing(r, d);
+
+                if (missing == 0)
                     continue;
                 waiting = 1;
-                if (now >= next_tx)
-                    probe_tx(r, d);
+                for (q = 0; q < r->cfg->queues && now >= next_tx; q++)
+                    if ((missing >> q) & 1)
+                        probe_tx(r, d, q);
             }
         }
         if (now >= next_tx)
@@ -341,13 +418,7 @@ lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
             else if (now >= settle_end)
                 return 0;
         } else if (now >= deadline_tsc || *run->stop) {
-            for (i = 0; i < cfg->nrelays; i++)
-                for (d = 0; d < LG_NDIR; d++)
-                    if (run->relay[i].s[d].enabled &&
-                        !run->relay[i].probe_back[d])
-                        fprintf(stderr, "vio4wd-loadgen: relay %u: no %s probe "
-                                "came back: the relay does not forward that "
-                                "direction\n", cfg->relay[i].id, lg_dir_name[d]);
+            probes_report(run);
             return -1;
         }
         nap(1e-3);
@@ -386,15 +457,21 @@ progress(struct lg_lcore_ctx *c, double t)
         /* Other lcores' counters, read without a lock: a progress line
          * may be one burst off, the final report is exact. */
         for (d = 0; d < LG_NDIR; d++) {
-            uint64_t sent = __atomic_load_n(&st->dir[d].sent, __ATOMIC_RELAXED);
-            uint64_t uniq = __atomic_load_n(&st->dir[d].seq.unique,
-                                            __ATOMIC_RELAXED);
+            const struct lg_stream_stats *ss = &st->dir[d];
+            unsigned k;
 
-            tx += sent;
-            rx += __atomic_load_n(&st->dir[d].seq.received, __ATOMIC_RELAXED);
-            inflight += sent > uniq ? sent - uniq : 0;
-            dup += __atomic_load_n(&st->dir[d].seq.duplicated, __ATOMIC_RELAXED);
-            reord += __atomic_load_n(&st->dir[d].seq.reordered, __ATOMIC_RELAXED);
+            tx += __atomic_load_n(&ss->sent, __ATOMIC_RELAXED);
+            for (k = 0; k < ss->nq; k++) {
+                const struct lg_queue_stats *q = &ss->q[k];
+                uint64_t sent = __atomic_load_n(&q->sent, __ATOMIC_RELAXED);
+                uint64_t uniq = __atomic_load_n(&q->seq.unique,
+                                                __ATOMIC_RELAXED);
+
+                rx += __atomic_load_n(&q->seq.received, __ATOMIC_RELAXED);
+                inflight += sent > uniq ? sent - uniq : 0;
+                dup += __atomic_load_n(&q->seq.duplicated, __ATOMIC_RELAXED);
+                reord += __atomic_load_n(&q->seq.reordered, __ATOMIC_RELAXED);
+            }
         }
         lg_format_rate((double)(tx - c->prev_tx[i]) / dt, a, sizeof(a));
         lg_format_rate((double)(rx - c->prev_rx[i]) / dt, b, sizeof(b));
@@ -436,6 +513,20 @@ guest_link_check(struct lg_relay_rt *r)
         if (rte_eth_dev_start(r->guest_port) == 0)
             r->st->reconnects++;
     }
+}
+
+/* Everything sent on every queue of relay r has come back. */
+static int
+relay_complete(const struct lg_relay_rt *r)
+{
+    unsigned k;
+    int d;
+
+    for (d = 0; d < LG_NDIR; d++)
+        for (k = 0; k < r->st->dir[d].nq; k++)
+            if (r->st->dir[d].q[k].seq.unique < r->st->dir[d].q[k].sent)
+                return 0;
+    return 1;
 }
 
 static int
@@ -534,9 +625,8 @@ lcore_main(void *arg)
             struct lg_relay_rt *r = c->rel[i];
 
             work += relay_rx_all(run, r, 1);
-            for (d = 0; d < LG_NDIR; d++)
-                if (r->st->dir[d].seq.unique < r->st->dir[d].sent)
-                    complete = 0;
+            if (!relay_complete(r))
+                complete = 0;
         }
         if (complete)
             break;

@@ -17,6 +17,7 @@ struct lg_stream_rt {
     double forgiven;              /* packets taken off the schedule (missed) */
     uint8_t *tmpl;                /* the frame, stamp fields filled per packet */
     uint16_t size;
+    uint16_t next_q;              /* the queue of the next burst: round-robin */
 };
 
 struct lg_relay_rt {
@@ -28,7 +29,8 @@ struct lg_relay_rt {
     struct lg_stream_rt s[LG_NDIR];
     struct lg_relay_stats *st;
     unsigned lcore;               /* the lcore that owns both ports */
-    int probe_back[LG_NDIR];      /* a probe came back: the path forwards */
+    uint64_t probe_back[LG_NDIR]; /* bit q: a probe sent on queue q came
+                                   * back, so that path forwards */
     int guest_down;               /* guest link seen down during the run */
     uint64_t probe_seq;
 };
@@ -46,10 +48,11 @@ struct lg_run {
 
 /* Fill templates and per-stream state; call once ports are open. */
 int lg_run_prepare(struct lg_run *run);
-/* Before measured traffic: send a probe on every enabled stream each 10 ms
- * until one has come back on each (the relay forwards end to end), then
- * let stragglers drain.  Single-threaded, before lg_run_traffic().  Returns
- * 0, or -1 at deadline_tsc after printing which paths never answered. */
+/* Before measured traffic: send a probe on every queue of every enabled
+ * stream each 10 ms until one has come back on each (the relay forwards end
+ * to end on every queue), then let stragglers drain.  Single-threaded,
+ * before lg_run_traffic().  Returns 0, or -1 at deadline_tsc after printing
+ * which paths never answered. */
 int lg_run_probe(struct lg_run *run, uint64_t deadline_tsc);
 /* Send for the duration, then drain; runs on all lcores that own relays. */
 void lg_run_traffic(struct lg_run *run);

@@ -1,5 +1,5 @@
-/* Counters per relay and direction, kept by the tx/rx loop and printed by
- * the report.  Pure C, no DPDK. */
+/* Counters per relay, direction and queue, kept by the tx/rx loop and
+ * printed by the report.  Pure C, no DPDK. */
 #ifndef VIO4WD_LG_STATS_H
 #define VIO4WD_LG_STATS_H
 
@@ -9,9 +9,18 @@
 #include "lg_config.h"
 #include "lg_seq.h"
 
+/* One queue of a stream.  A relay keeps order only within a queue, so each
+ * queue numbers its packets from 0 and is accounted on its own. */
+struct lg_queue_stats {
+    uint64_t sent;          /* packets the port accepted = next sequence */
+    struct lg_seq seq;      /* received, unique, duplicated, reordered, ... */
+};
+
+/* One relay direction, over all its queues. */
 struct lg_stream_stats {
     uint64_t target;        /* packets the profile asked for while sending */
-    uint64_t sent;          /* packets the port accepted = next sequence */
+    uint64_t sent;          /* packets the port accepted, all queues: what
+                             * the rate control counts */
     uint64_t missed;        /* due but never sent: the port kept refusing */
     uint64_t tx_full;       /* packets a tx burst refused (retried later) */
     uint64_t late;          /* received after sending stopped */
@@ -22,13 +31,20 @@ struct lg_stream_stats {
     double lat_sum_us;
     double lat_min_us;
     double lat_max_us;
-    struct lg_seq seq;      /* received, unique, duplicated, reordered, ... */
+    unsigned nq;            /* queues in use, 1..LG_MAX_QUEUES */
+    struct lg_queue_stats q[LG_MAX_QUEUES];
+};
+
+/* A stream's sequence counters, summed over its queues. */
+struct lg_stream_sum {
+    uint64_t received, unique, lost, duplicated, reordered, out_of_window;
 };
 
 struct lg_relay_stats {
     struct lg_stream_stats dir[LG_NDIR];
     uint64_t invalid;       /* received packets that are not ours */
-    uint64_t misrouted;     /* ours, but of another relay or direction */
+    uint64_t misrouted;     /* ours, but of another relay or direction,
+                             * or of a queue this relay does not have */
     uint64_t reconnects;    /* guest port restarted after the relay came back */
 };
 
@@ -38,12 +54,8 @@ struct lg_report_info {
     int interrupted;        /* a signal stopped sending early */
 };
 
-/* Loss and the rest in one stream, after the drain. */
-static inline uint64_t
-lg_stream_lost(const struct lg_stream_stats *s)
-{
-    return lg_seq_missing(&s->seq, s->sent);
-}
+/* Loss and the rest in one stream (lost: after the drain). */
+void lg_stream_sum(const struct lg_stream_stats *s, struct lg_stream_sum *sum);
 
 /* True when nothing was lost, duplicated, reordered or misdelivered. */
 int lg_report_clean(const struct lg_config *cfg, const struct lg_relay_stats *st);

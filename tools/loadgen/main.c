@@ -28,7 +28,8 @@
 #include "lg_stats.h"
 
 #define PROG "vio4wd-loadgen"
-#define LG_POOL_MBUFS 8191        /* per relay: 2 ports x (rx + tx rings) */
+#define LG_POOL_MBUFS 8192        /* per relay and queue pair: 2 ports x
+                                   * (rx + tx rings) */
 #define LG_NB_DESC 1024
 
 static volatile int stop_flag;
@@ -152,9 +153,11 @@ main(int argc, char **argv)
         snprintf(name, sizeof(name), "lg_pool%u", cfg.relay[i].id);
         /* A per-lcore cache keeps recently freed (cache-hot) mbufs coming
          * back first; without it every mbuf cycles through the whole pool
-         * cold, which cost three quarters of the tx rate. */
-        relays[i].pool = rte_pktmbuf_pool_create(name, LG_POOL_MBUFS,
-            256, 0, (uint16_t)dataroom,
+         * cold, which cost three quarters of the tx rate.  Every queue
+         * pair has rings of its own to fill (2^n - 1 mbufs suit the
+         * mempool best). */
+        relays[i].pool = rte_pktmbuf_pool_create(name,
+            LG_POOL_MBUFS * cfg.relay[i].queues - 1, 256, 0, (uint16_t)dataroom,
             (int)rte_lcore_to_socket_id(relays[i].lcore));
         if (relays[i].pool == NULL) {
             fprintf(stderr, PROG ": relay %u: cannot create mbuf pool: %s "
@@ -172,8 +175,8 @@ main(int argc, char **argv)
         if (!cfg.relay[i].vf_custom)
             remove_stale_socket(cfg.relay[i].memif);
         if (lg_port_open(cfg.relay[i].vf_dev, relays[i].pool, LG_NB_DESC,
-                         deadline, &stop_flag, &relays[i].vf_port, err,
-                         sizeof(err)) < 0) {
+                         (uint16_t)cfg.relay[i].queues, deadline, &stop_flag,
+                         &relays[i].vf_port, err, sizeof(err)) < 0) {
             fprintf(stderr, PROG ": relay %u VF side: %s\n", cfg.relay[i].id, err);
             rc = LG_EXIT_RUNTIME;
             goto out;
@@ -188,10 +191,12 @@ main(int argc, char **argv)
 
         if (cfg.relay[i].server)
             remove_stale_socket(cfg.relay[i].socket);
-        snprintf(dev, sizeof(dev), "net_virtio_user%u,path=%s,queues=1,"
+        snprintf(dev, sizeof(dev), "net_virtio_user%u,path=%s,queues=%u,"
                  "queue_size=%u%s", cfg.relay[i].id, cfg.relay[i].socket,
-                 cfg.relay[i].qsize, cfg.relay[i].server ? ",server=1" : "");
-        if (lg_port_open(dev, relays[i].pool, LG_NB_DESC, deadline, &stop_flag,
+                 cfg.relay[i].queues, cfg.relay[i].qsize,
+                 cfg.relay[i].server ? ",server=1" : "");
+        if (lg_port_open(dev, relays[i].pool, LG_NB_DESC,
+                         (uint16_t)cfg.relay[i].queues, deadline, &stop_flag,
                          &relays[i].guest_port, err, sizeof(err)) < 0) {
             fprintf(stderr, PROG ": relay %u guest side: %s\n",
                     cfg.relay[i].id, err);
