@@ -143,9 +143,8 @@ void ctl_run(volatile sig_atomic_t *stop)
 
     while (!*stop) {
         int n_items = 0;
-        /* housekeeping: free replaced mbuf pools once their mbufs are back */
         relay_lock();
-        relay_reap_pools();
+        relay_housekeeping();
         relay_unlock();
         for (unsigned i = 0; i < g_n_eps; i++)
             if (g_eps[i].sock) {

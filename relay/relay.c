@@ -33,6 +33,11 @@ static const struct vio4wd_config *g_cfg;
 static pthread_mutex_t g_lock;
 
 #define POOL_CACHE 256
+/* After a guest has started, a change of its enabled queue pairs (ethtool
+ * -L in the guest) is applied once its rings have been quiet this long: a
+ * driver enables or disables pairs one by one, and every VF restart is a
+ * link flap. */
+#define QUEUES_SETTLE_MS 1000
 
 void relay_lock(void)
 {
@@ -184,7 +189,7 @@ static int ensure_pool(struct relay *r, int node, char *err, size_t errlen)
     return 0;
 }
 
-void relay_reap_pools(void)
+static void reap_pools(void)
 {
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         for (unsigned k = 0; k < RTE_DIM(g_relays[i].retired); k++) {
@@ -200,7 +205,7 @@ void relay_reap_pools(void)
 
 static int free_retired_slot(struct relay *r)
 {
-    relay_reap_pools();
+    reap_pools();
     for (unsigned k = 0; k < RTE_DIM(r->retired); k++)
         if (!r->retired[k])
             return (int)k;
@@ -380,10 +385,20 @@ static void apply_queues(struct relay *r, uint16_t want, bool restart_vf)
         log_info("relay %u: %u queue pairs (was %u)", r->id, want, old);
 }
 
+/* Schedules the queue pairs the guest asks for, if they differ from ours,
+ * for when its rings have been quiet for QUEUES_SETTLE_MS. */
+static void schedule_queues(struct relay *r)
+{
+    uint16_t want = wanted_queues(r);
+
+    if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
+        r->queues_due_tsc = rte_rdtsc() + rte_get_tsc_hz() / 1000 * QUEUES_SETTLE_MS;
+    else
+        r->queues_due_tsc = 0;
+}
+
 void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
 {
-    uint16_t want;
-
     if (ring >= 64)
         return;
     if (enable)
@@ -392,9 +407,30 @@ void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
         r->guest_rings &= ~(1ull << ring);
     if (r->vid < 0 || !guest_pairs(r->guest_rings))
         return;     /* new_device decides; a guest resetting its rings keeps ours */
+    schedule_queues(r);
+}
+
+static void settle_queues(struct relay *r, uint64_t now)
+{
+    uint16_t want;
+
+    if (r->queues_due_tsc == 0 || now < r->queues_due_tsc)
+        return;
+    r->queues_due_tsc = 0;
+    if (r->vid < 0 || !guest_pairs(r->guest_rings))
+        return;
     want = wanted_queues(r);
     if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
         apply_queues(r, want, r->has_vf);
+}
+
+void relay_housekeeping(void)
+{
+    uint64_t now = rte_rdtsc();
+
+    for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
+        settle_queues(&g_relays[i], now);
+    reap_pools();
 }
 
 /* Moves the pool to 'node': a new pool, the VF's rx rings refilled from it,
@@ -613,13 +649,21 @@ void relay_guest_up(struct relay *r, int vid)
     }
     if (target != r->pool_node)
         move_pool(r, target);
-    __atomic_store_n(&r->vid, vid, __ATOMIC_SEQ_CST);
-    relay_update_assignment(r);
-    if (guest_pairs(r->guest_rings)) {
-        uint16_t want = wanted_queues(r);
+    /* A guest has set up all its rings by now and enables them over the
+     * next moments. Size the relay for the rings it has, before the workers
+     * see it: a guest start is then one VF reconfiguration, not one per
+     * pair it enables, and no ring of a previous, larger guest is polled
+     * (one not yet enabled is harmless: vhost returns nothing). */
+    uint16_t have = (uint16_t)RTE_MIN(rte_vhost_get_vring_num(vid) / 2, RELAY_MAX_QUEUES);
+    if (have > 0) {
+        uint16_t want = r->has_vf ? vf_port_max_queues(r->vf_port, have) : have;
         if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
             apply_queues(r, want, r->has_vf);
     }
+    __atomic_store_n(&r->vid, vid, __ATOMIC_SEQ_CST);
+    relay_update_assignment(r);
+    if (guest_pairs(r->guest_rings))
+        schedule_queues(r);
     relay_publish_info(r);
     log_info("relay %u: guest connected on %s (vhost device %d)", r->id, r->vhost_path, vid);
 }
@@ -628,6 +672,7 @@ void relay_guest_down(struct relay *r)
 {
     __atomic_store_n(&r->vid, -1, __ATOMIC_SEQ_CST);
     r->guest_rings = 0;
+    r->queues_due_tsc = 0;
     workers_quiesce();      /* no worker touches the vrings after this */
     relay_update_assignment(r);
     relay_publish_info(r);

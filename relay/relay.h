@@ -76,6 +76,7 @@ struct relay {
     int pool_node;              /* node the pool was asked for (placement) */
     uint16_t vf_queues;         /* queue pairs the VF port was configured with */
     uint64_t guest_rings;       /* vrings the guest has enabled (bit = ring) */
+    uint64_t queues_due_tsc;    /* apply the guest's queue pairs then; 0 = none */
     struct rte_mempool *pool;
     struct rte_mempool *retired[4]; /* replaced pools, freed once full again */
     struct vio4wd_cnt_relay *cnt;
@@ -133,12 +134,16 @@ void relay_guest_up(struct relay *r, int vid);
 void relay_guest_down(struct relay *r);
 /* A guest enabled or disabled one of its vrings: the relay follows the
  * number of queue pairs it has enabled (capped by the VF and by
- * RELAY_MAX_QUEUES), reconfiguring the VF when that number changes. */
+ * RELAY_MAX_QUEUES), reconfiguring the VF when that number changes. A guest
+ * enables its pairs one after the other, so the change is applied once the
+ * rings have been quiet for a moment (relay_housekeeping), not per ring:
+ * a VF restart is a link flap. */
 void relay_vring_state(struct relay *r, uint16_t ring, bool enable);
 
-/* Frees replaced mbuf pools whose mbufs have all come back. Cheap; the
- * control loop calls it now and then. */
-void relay_reap_pools(void);
+/* The control loop's periodic work, under the lock: applies settled queue
+ * pair changes and frees replaced mbuf pools whose mbufs have all come
+ * back. Cheap; call it every few tens of milliseconds. */
+void relay_housekeeping(void);
 
 /* Gives both directions to workers, or takes them back, according to
  * whether there is anything to service. Under the lock. */

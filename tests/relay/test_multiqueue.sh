@@ -2,8 +2,11 @@
 # Multiqueue: a guest-side dpdk-testpmd with 4 queue pairs (txonly on all 4
 # txqs) on a relay with a net_null VF. The relay follows the guest's enabled
 # queue pairs (n_queues 4 in the counters file, the VF reconfigured from 1
-# to 4 queue pairs) and its counters account for every packet testpmd sent.
-# Then the guest comes back with 2 pairs: the relay follows it down.
+# to 4 queue pairs in one step, not once per pair the guest enables) and
+# its counters account for every packet testpmd sent.
+# Then the guest comes back with 2 pairs: the relay follows it down. Last, a
+# 4-pair guest drops to 2 pairs without disconnecting (as ethtool -L would):
+# the relay follows once the guest's rings have settled, in one step.
 # usage: test_multiqueue.sh RELAY CNT_DUMP
 RELAY=$1 CNT_DUMP=$2
 . "$(dirname "$0")/lib.sh"
@@ -54,7 +57,10 @@ echo "4 queues: testpmd sent $SENT; relay received $rx, sent $tx to the VF"
 [ "$tx" = "$SENT" ] || fail "relay sent $tx != testpmd sent $SENT"
 [ "$(cnt relay0.vm_to_vf.drop_full_pkts)" = 0 ] || fail "unexpected queue-full drops"
 [ "$(cnt relay0.vm_to_vf.drop_nc_pkts)" = 0 ] || fail "unexpected not-connected drops"
-grep -q "relay 0: 4 queue pairs (was [123])" "$T/relay.log" || fail "no reconfiguration to 4 queue pairs logged"
+grep -q "relay 0: 4 queue pairs (was 1)" "$T/relay.log" ||
+    fail "no reconfiguration from 1 to 4 queue pairs logged: $(grep 'queue pairs (was' "$T/relay.log")"
+[ "$(grep -c 'queue pairs (was' "$T/relay.log")" = 1 ] ||
+    fail "the VF was reconfigured more than once: $(grep 'queue pairs (was' "$T/relay.log")"
 # testpmd spreads txonly over its queues: all 4 must have carried some
 for q in 0 1 2 3; do
     grep -q "TX Port= 0/Queue= $q" "$T/g4.log" || fail "testpmd did not send on queue $q"
@@ -67,7 +73,29 @@ rx=$(cnt relay0.vm_to_vf.rx_pkts); tx=$(cnt relay0.vm_to_vf.tx_pkts)
 echo "2 queues: testpmd sent $SENT; relay received $((rx - BASE))"
 [ "$rx" = $((BASE + SENT)) ] || fail "relay received $((rx - BASE)) != testpmd sent $SENT"
 [ "$tx" = "$rx" ] || fail "relay sent $tx != received $rx"
+[ "$(grep -c 'queue pairs (was' "$T/relay.log")" = 2 ] ||
+    fail "4 -> 2 queue pairs took more than one reconfiguration: $(grep 'queue pairs (was' "$T/relay.log")"
 ok "2 queue pairs after 4: counters agree with testpmd: $SENT packets, n_queues 2"
+
+reconfigs() { grep -c 'queue pairs (was' "$T/relay.log"; }
+spawn g4to2 dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts g4to2) --single-file-segments \
+    --vdev "net_virtio_user0,path=$T/virtio-forwarder0.sock,queues=4" -- \
+    -i --forward-mode=txonly --nb-cores=1 --rxq=4 --txq=4 --total-num-mbufs=32768
+G_PID=$SPAWNED
+wait_for 20 guest_up 0 || fail "guest g4to2 did not connect"
+wait_for 10 nq_is 4 || fail "relay n_queues $(cnt relay0.n_queues) with a 4-queue guest"
+before=$(reconfigs)
+for c in "port stop all" "port config all rxq 2" "port config all txq 2" "port start all"; do
+    echo "$c" >&8
+done
+wait_for 10 nq_is 2 || fail "relay n_queues $(cnt relay0.n_queues) after the guest went to 2 pairs"
+sleep 1.5       # a second change would come after the settling time
+[ "$(reconfigs)" = $((before + 1)) ] ||
+    fail "4 -> 2 pairs at run time: $(grep 'queue pairs (was' "$T/relay.log" | tail -n +$((before + 1)))"
+guest_up 0 || fail "the guest was disconnected by the change"
+echo quit >&8
+stop_pid "$G_PID" 10
+ok "a guest going from 4 to 2 queue pairs at run time: one reconfiguration, guest kept"
 
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop cleanly"
 ok "relay stopped"
