@@ -342,6 +342,12 @@ static uint16_t guest_pairs(uint64_t rings)
     return n;
 }
 
+/* n queue pairs, or fewer if the VF has fewer. */
+static uint16_t cap_by_vf(const struct relay *r, uint16_t n)
+{
+    return r->has_vf ? vf_port_max_queues(r->vf_port, n) : n;
+}
+
 /* Queue pairs the relay should service: the guest's (one before it has
  * said), capped by the VF's. */
 static uint16_t wanted_queues(const struct relay *r)
@@ -349,7 +355,13 @@ static uint16_t wanted_queues(const struct relay *r)
     uint16_t want = r->vid >= 0 ? guest_pairs(r->guest_rings) : 0;
     if (!want)
         want = r->vid >= 0 || !r->has_vf ? r->n_queues : 1;
-    return r->has_vf ? vf_port_max_queues(r->vf_port, want) : want;
+    return cap_by_vf(r, want);
+}
+
+/* True when servicing 'want' queue pairs needs a reconfiguration. */
+static bool queues_differ(const struct relay *r, uint16_t want)
+{
+    return want != r->n_queues || (r->has_vf && want != r->vf_queues);
 }
 
 /* Makes the relay service 'want' queue pairs, with its directions paused;
@@ -389,9 +401,7 @@ static void apply_queues(struct relay *r, uint16_t want, bool restart_vf)
  * for when its rings have been quiet for QUEUES_SETTLE_MS. */
 static void schedule_queues(struct relay *r)
 {
-    uint16_t want = wanted_queues(r);
-
-    if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
+    if (queues_differ(r, wanted_queues(r)))
         r->queues_due_tsc = rte_rdtsc() + rte_get_tsc_hz() / 1000 * QUEUES_SETTLE_MS;
     else
         r->queues_due_tsc = 0;
@@ -420,7 +430,7 @@ static void settle_queues(struct relay *r, uint64_t now)
     if (r->vid < 0 || !guest_pairs(r->guest_rings))
         return;
     want = wanted_queues(r);
-    if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
+    if (queues_differ(r, want))
         apply_queues(r, want, r->has_vf);
 }
 
@@ -655,11 +665,8 @@ void relay_guest_up(struct relay *r, int vid)
      * pair it enables, and no ring of a previous, larger guest is polled
      * (one not yet enabled is harmless: vhost returns nothing). */
     uint16_t have = (uint16_t)RTE_MIN(rte_vhost_get_vring_num(vid) / 2, RELAY_MAX_QUEUES);
-    if (have > 0) {
-        uint16_t want = r->has_vf ? vf_port_max_queues(r->vf_port, have) : have;
-        if (want != r->n_queues || (r->has_vf && want != r->vf_queues))
-            apply_queues(r, want, r->has_vf);
-    }
+    if (have > 0 && queues_differ(r, cap_by_vf(r, have)))
+        apply_queues(r, cap_by_vf(r, have), r->has_vf);
     __atomic_store_n(&r->vid, vid, __ATOMIC_SEQ_CST);
     relay_update_assignment(r);
     if (guest_pairs(r->guest_rings))

@@ -46,14 +46,17 @@ static uint64_t g_drop_tsc;
  * would. A generator sharing two CPUs with the relay cannot offer the
  * millions of packets per second that overload a real worker; with this, a
  * few hundred thousand do, and the scheduler's overload path can be tested
- * live. Unset, it costs one predictable branch per burst. */
+ * live. Unset, it costs one predictable branch per burst that moved
+ * packets, and nothing on an idle poll. */
 static uint64_t g_test_cycles_per_pkt;
 
-static void __rte_noinline spin_cycles(uint64_t cycles)
+/* Spins until the TSC passes 'end'; returns the TSC then. */
+static uint64_t __rte_noinline spin_until(uint64_t end)
 {
-    uint64_t end = rte_rdtsc() + cycles;
-    while (rte_rdtsc() < end)
+    uint64_t t;
+    while ((t = rte_rdtsc()) < end)
         rte_pause();
+    return t;
 }
 
 /* What one service of a direction changed; committed to the counters in one
@@ -275,12 +278,14 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
         for (uint16_t q = 0; q < nq; q++)
             service_vm_to_vf(d, r, q, vid, vf_ready, now, &dd);
     }
-    if (unlikely(g_test_cycles_per_pkt != 0) && dd.rx_pkts != 0)
-        spin_cycles(dd.rx_pkts * g_test_cycles_per_pkt);
     uint64_t t = rte_rdtsc();
-    *t_end = t;
-    if (likely(!(dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts)))
+    if (likely(!(dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts))) {
+        *t_end = t;
         return false;
+    }
+    if (unlikely(g_test_cycles_per_pkt != 0))
+        t = spin_until(t + dd.rx_pkts * g_test_cycles_per_pkt);
+    *t_end = t;
     commit(d, &dd, t - now, t);
     return true;
 }

@@ -3,7 +3,8 @@
 # Every process a test starts runs in its own session (setsid), so cleanup
 # can kill its whole process group. cleanup runs on EXIT, whatever happens:
 # it kills what we started, removes our temp dir and DPDK's runtime dirs for
-# our file prefixes.
+# our file prefixes. On failure it shows the end of every log, or calls the
+# test's report_failure function if it defines one.
 set -u
 
 T=$(mktemp -d /tmp/vio4wd-test.XXXXXX)
@@ -24,11 +25,15 @@ cleanup() {
         kill -KILL -- "-$pid" 2>/dev/null
     done
     if [ "$rc" != 0 ] || [ "$FAILED" != 0 ]; then
-        for f in "$T"/*.log; do
-            [ -f "$f" ] || continue
-            echo "---- $f (last 30 lines)"
-            tail -n 30 "$f"
-        done
+        if declare -F report_failure >/dev/null; then
+            report_failure          # the test's own account of its logs
+        else
+            for f in "$T"/*.log; do
+                [ -f "$f" ] || continue
+                echo "---- $f (last 30 lines)"
+                tail -n 30 "$f"
+            done
+        fi
     fi
     rm -rf "$T" /var/run/dpdk/"$PREFIX"* /dev/shm/"$PREFIX"* 2>/dev/null
     exit "$rc"

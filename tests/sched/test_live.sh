@@ -14,78 +14,36 @@
 # 50 kpps each way then need about 1.2 cores, and relay 1's 5 kpps 0.12.
 # usage: test_live.sh RELAY CNT_DUMP LOADGEN SCHEDULER
 RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 SCHED=$4
-set -u
-T=$(mktemp -d /tmp/vio4wd-sched-live.XXXXXX)
-PREFIX="v4s$$"
-PIDS=()
-mkfifo "$T/stdin"
-exec 8<>"$T/stdin"
+. "$(dirname "$0")/../relay/lib.sh"
 
-cleanup() {
-    local rc=$?
-    for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
-    sleep 0.3
-    for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done
-    if [ "$rc" != 0 ]; then
-        for f in "$T"/*.log; do
-            [ -f "$f" ] || continue
-            echo "---- $f (last 40 lines, without debug and JSON)"
-            grep -v -e ': debug: ' -e '^{"t"' "$f" | tail -n 40
-        done
-        if [ -f "$T/sched.log" ]; then
-            echo "---- the scheduler's last decisions"
-            grep '^{"t"' "$T/sched.log" | tail -n 3
-        fi
+# The scheduler logs at debug level and prints JSON decisions: show the
+# logs without either, then its last decisions.
+report_failure() {
+    for f in "$T"/*.log; do
+        [ -f "$f" ] || continue
+        echo "---- $f (last 40 lines, without debug and JSON)"
+        grep -v -e ': debug: ' -e '^{"t"' "$f" | tail -n 40
+    done
+    if [ -f "$T/sched.log" ]; then
+        echo "---- the scheduler's last decisions"
+        grep '^{"t"' "$T/sched.log" | tail -n 3
     fi
-    rm -rf "$T" /var/run/dpdk/"$PREFIX"* /dev/shm/"$PREFIX"* 2>/dev/null
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-spawn() {   # spawn NAME CMD...: own session, output to $T/NAME.log
-    local name=$1; shift
-    setsid "$@" >"$T/$name.log" 2>&1 <&8 &
-    SPAWNED=$!
-    PIDS+=("$SPAWNED")
-}
-wait_for() {   # wait_for SECONDS CMD...
-    local end=$((SECONDS + $1)); shift
-    while ! "$@" >/dev/null 2>&1; do
-        [ $SECONDS -lt $end ] || return 1
-        sleep 0.1
-    done
-}
-stop_pid() {   # stop_pid PID SECONDS: SIGTERM, wait; exit code or 124
-    local pid=$1 end=$((SECONDS + $2))
-    kill -TERM "$pid" 2>/dev/null
-    while kill -0 "$pid" 2>/dev/null; do
-        if [ $SECONDS -gt $end ]; then
-            kill -KILL -- "-$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
-            return 124
-        fi
-        sleep 0.05
-    done
-    wait "$pid"
-}
-cnt() { "$CNT_DUMP" "$T/run" "$1"; }
-relay_running() { [ "$(cnt header.state 2>/dev/null)" = 1 ]; }
+
 memif() { echo "net_memif$1,role=client,id=0,socket=$T/vio4wd-memif$1.sock,socket-abstract=no=$1"; }
 start_relay() {   # start_relay NAME SUFFIX STATIC-VF-ARGS...
     local name=$1 sfx=$2; shift 2
     spawn "$name" "$RELAY" --config /dev/null --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 \
         --vhost-path "$T" --core-sched --zmq-core-sched-ep "ipc://$T/core_sched" \
         --zmq-stats-ep "ipc://$T/stats" --zmq-port-control-ep "ipc://$T/port_control" \
-        -c 0:1,1 -c 1:0,0 "$@" -- --no-huge -m 512 --no-pci --file-prefix=${PREFIX}$sfx
+        -c 0:1,1 -c 1:0,0 "$@" -- $(eal_opts "$sfx")
     RELAY_PID=$SPAWNED
 }
 mkdir -p "$T/run"
 
 spawn lg "$LOADGEN" -d 0 -g 4s -q --json --expect-no-loss --socket-dir "$T" --memif-dir "$T" \
     --relay 0,rate=50k --relay 1,rate=5k -- \
-    -l 1 --no-huge -m 512 --no-pci --single-file-segments --file-prefix=${PREFIX}lg
+    -l 1 $(eal_opts lg) --single-file-segments
 LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
 VIO4WD_TEST_NS_PER_PACKET=12000 start_relay relay r -P "$(memif 0)" -P "$(memif 1)"
