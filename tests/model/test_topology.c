@@ -1,4 +1,4 @@
-/* model/topology: right answers on every hwloc XML in ../shared/topologies
+/* model/topology: right answers on every hwloc XML in tests/data/topologies
  * (checked against lstopo-no-graphics --input), synthetic strings, and
  * errors for missing CPUs, devices and files. */
 #include <stdarg.h>
@@ -16,11 +16,11 @@
 #include "model/topology.h"
 
 #ifndef MODEL_TOPO_DIR
-#define MODEL_TOPO_DIR "../shared/topologies"
+#error "MODEL_TOPO_DIR must name tests/data/topologies (set by meson)"
 #endif
 
-/* Load FILE from the shared directory, or skip the test if it is absent
- * (the directory lives outside the repository). */
+/* Load FILE from the repository's test topologies. The files ship with the
+ * repository, so a missing one is a broken checkout: fail, never skip. */
 static struct model_topology *load_shared(const char *file, unsigned flags)
 {
     char path[512], err[MODEL_ERRMSG_LEN];
@@ -29,8 +29,8 @@ static struct model_topology *load_shared(const char *file, unsigned flags)
 
     snprintf(path, sizeof(path), "%s/%s", MODEL_TOPO_DIR, file);
     if (stat(path, &st) != 0) {
-        print_message("skipping: %s not found\n", path);
-        skip();
+        print_message("test topology %s is missing from the checkout\n", path);
+        fail();
     }
     int ret = model_topology_load(path, flags, &t, err, sizeof(err));
     if (ret != MODEL_OK) print_message("%s\n", err);

@@ -1,6 +1,6 @@
 /* test_quality - the scheduler's quality bars (issue 6, item 4), checked
  * by replaying traces generated here with a seeded RNG over the real
- * machines' topologies in ../shared/topologies and a few synthetic ones.
+ * machines' topologies in tests/data/topologies and a few synthetic ones.
  *
  *   test_quality instances   NUMA, hyperthreads, <= greedy, 1% / 2% bounds
  *   test_quality stability   +-5% noise for 200 steps: no migration
@@ -10,7 +10,7 @@
  * Every step goes through the product's path: the generated state is
  * printed as a trace line, parsed by the trace reader and decided by
  * replay_step(), the same code as `vio4wd_core_scheduler --replay`.
- * Exit 77 (skip) when the shared topologies are absent. Set
+ * Exit 1 when a topology fails to load: they ship with the repository. Set
  * VIO4WD_KEEP_TRACES=DIR to keep the generated traces.
  */
 #include <math.h>
@@ -217,20 +217,32 @@ static struct sched_state *state_alloc(void)
     return st;
 }
 
+/* Every topology must load: the exports ship in tests/data/topologies, so a
+ * missing or unreadable one means a broken checkout, and a bar measured on
+ * fewer machines than it claims would pass for the wrong reason. */
 static bool load_topos(struct gen_topo *topos, int *n)
 {
     *n = 0;
     if (gen_topo_dir() == NULL) {
-        printf("SKIP: ../shared/topologies is absent\n");
+        printf("FAIL: VIO4WD_TOPOLOGIES does not name a directory "
+               "(meson sets it to tests/data/topologies)\n");
         return false;
     }
-    for (int i = 0; i < N_XML; i++)
-        if (gen_topo_load(&topos[*n], xml_topos[i]))
-            (*n)++;
-    for (int i = 0; i < N_SYNTH; i++)
-        if (gen_topo_load(&topos[*n], synth_topos[i]))
-            (*n)++;
-    return *n > 0;
+    for (int i = 0; i < N_XML; i++) {
+        if (!gen_topo_load(&topos[*n], xml_topos[i])) {
+            printf("FAIL: test topology %s/%s did not load\n", gen_topo_dir(), xml_topos[i]);
+            return false;
+        }
+        (*n)++;
+    }
+    for (int i = 0; i < N_SYNTH; i++) {
+        if (!gen_topo_load(&topos[*n], synth_topos[i])) {
+            printf("FAIL: synthetic topology %s did not load\n", synth_topos[i]);
+            return false;
+        }
+        (*n)++;
+    }
+    return true;
 }
 
 /* ---- instances: NUMA, hyperthreads, greedy, bounds -------------------- */
@@ -357,12 +369,13 @@ static int test_instances(uint64_t seed, int per_topo)
 {
     static const int kinds[] = {0, 1, 3};
     struct gen_topo topos[N_XML + N_SYNTH];
-    struct inst_stats *s = calloc(1, sizeof(*s));
+    struct inst_stats *s;
     struct rng rng;
     int nt, fresh_nodes = 0, fresh_within = 0;
 
     if (!load_topos(topos, &nt))
-        return 77;
+        return 1;
+    s = calloc(1, sizeof(*s));
     rng_seed(&rng, seed);
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
@@ -469,7 +482,7 @@ static int test_stability(uint64_t seed)
     int nt, runs = 0, total_after_first = 0, first_moves = 0;
 
     if (!load_topos(topos, &nt))
-        return 77;
+        return 1;
     rng_seed(&rng, seed);
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
@@ -519,7 +532,7 @@ static int test_reaction(uint64_t seed)
     double worst_ratio = 0.0;
 
     if (!load_topos(topos, &nt))
-        return 77;
+        return 1;
     rng_seed(&rng, seed);
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
@@ -625,7 +638,7 @@ static int test_economy(uint64_t seed)
     int nt, ours[3] = {0}, greedy = 0;
 
     if (!load_topos(topos, &nt))
-        return 77;
+        return 1;
     rng_seed(&rng, seed);
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
