@@ -116,7 +116,9 @@ wait_until 30 "the load generator" grep -q "memif sockets ready" "$T/loadgen.log
 
 # 2. The relay: 4 relays, every direction pinned on CPU 1 to begin with.
 vf() { echo "net_memif$1,role=client,id=0,socket=$T/vio4wd-memif$1.sock,socket-abstract=no=$1"; }
-start relay "$RELAY" --run-dir "$run" -p "$run" -C 0,1 -M 0 --vhost-path "$T" \
+# --config /dev/null: the demo is self-contained; a host's own
+# /etc/default/virtioforwarder must not change it.
+start relay "$RELAY" --config /dev/null --run-dir "$run" -p "$run" -C 0,1 -M 0 --vhost-path "$T" \
     --core-sched --ipc \
     --zmq-stats-ep "ipc://$run/stats" --zmq-core-sched-ep "ipc://$run/core_sched" \
     --zmq-port-control-ep "ipc://$run/port_control" \
@@ -143,7 +145,7 @@ start watch "$STATS" --counters "$run" --watch 1
 watch_pid=$last_pid
 
 # 4. The scheduler.
-start sched "$SCHED" --stats-ep "ipc://$run/stats" --sched-ep "ipc://$run/core_sched" \
+start sched "$SCHED" --config /dev/null --stats-ep "ipc://$run/stats" --sched-ep "ipc://$run/core_sched" \
     --counters "$run" --poll-interval 2 --json
 sched_pid=$last_pid
 

@@ -38,6 +38,22 @@ install_packages() {
         "${missing[@]}" >/dev/null
 }
 
+# Debian moves programs between packages in point releases; a package that
+# installed fine may no longer bring what the tests run. Stop at once with
+# the program and its package rather than 30 tests timing out later.
+check_programs() {
+    local prog pkg missing=0
+    while read -r prog pkg; do
+        [ -n "$prog" ] || continue
+        if ! command -v "$prog" >/dev/null 2>&1; then
+            echo "setup: $prog is missing: it should come with the Debian package $pkg" \
+                "(check 'apt-file search bin/$prog' if the archive moved it)" >&2
+            missing=1
+        fi
+    done < <(sed 's/#.*//' tools/required-programs.txt)
+    [ "$missing" -eq 0 ] || exit 1
+}
+
 # build DIR [meson options...]: configure once, then compile incrementally.
 build() {
     local dir=$1; shift
@@ -50,12 +66,26 @@ build() {
     meson compile -C "$dir" >/dev/null || meson compile -C "$dir"
 }
 
+# integration BUILD-DIR [meson test options...]: the integration suite,
+# then proof that it left no process or file behind, even when it failed.
+integration() {
+    local dir=$1 snap rc=0
+    shift
+    snap=$(mktemp /tmp/vio4wd-setup-snap.XXXXXX)
+    tools/leftovers.sh snapshot "$snap"
+    meson test -C "$dir" --print-errorlogs --num-processes 1 --suite integration "$@" || rc=$?
+    tools/leftovers.sh check "$snap" || rc=1
+    rm -f "$snap"
+    return "$rc"
+}
+
 run_tests() {
     # Integration tests start DPDK processes that busy-poll; on a 2-CPU
     # machine they must not run side by side.
     build build
     echo "setup: tests"
-    meson test -C build --print-errorlogs --num-processes 1 --suite unit --suite integration
+    meson test -C build --print-errorlogs --num-processes 1 --suite unit
+    integration build
 
     echo "setup: tests under AddressSanitizer and UndefinedBehaviorSanitizer"
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false
@@ -64,8 +94,7 @@ run_tests() {
         meson test -C build-asan --print-errorlogs --num-processes 1 --suite unit
     # DPDK keeps its allocations until the process exits, so the leak check
     # is off for the processes that run the EAL; every other check stays on.
-    ASAN_OPTIONS=detect_leaks=0 \
-        meson test -C build-asan --print-errorlogs --num-processes 1 --suite integration
+    ASAN_OPTIONS=detect_leaks=0 integration build-asan
 
     echo "setup: the pure libraries under valgrind"
     meson test -C build --print-errorlogs --suite pure \
@@ -80,8 +109,8 @@ run_demo() {
 mode=${1:-}
 [ $# -gt 0 ] && shift
 case "$mode" in
-    demo) install_packages; run_demo "$@" ;;
-    test) install_packages; run_tests ;;
+    demo) install_packages; check_programs; run_demo "$@" ;;
+    test) install_packages; check_programs; run_tests ;;
     -h|--help|help) usage 0 ;;
     *) echo "setup: unknown mode '${mode}'; use 'demo' or 'test'" >&2; usage 2 ;;
 esac

@@ -34,7 +34,7 @@ print("OK" if r.status == r.OK else "ERROR %d: %s" % (r.error_code, r.error_code
 PY
 }
 
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     --ipc --zmq-port-control-ep "$EP" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"

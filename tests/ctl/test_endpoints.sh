@@ -20,14 +20,14 @@ endpoints() {
 }
 
 # Bounded: a relay that wrongly accepted the endpoint would otherwise run on.
-timeout -k 2 20 "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 \
+timeout -k 2 20 "$RELAY" $(relay_isolated) -C 0,1 -M 0 \
     --zmq-stats-ep tcp://127.0.0.1:45999 -- $(eal_opts tcp) >"$T/tcp.out" 2>&1 </dev/null
 rc=$?
 [ "$rc" = 2 ] || fail "a tcp:// endpoint without --allow-tcp-endpoints: exit $rc, expected 2"
 grep -q 'allow-tcp-endpoints' "$T/tcp.out" || fail "tcp refusal does not say how: $(cat "$T/tcp.out")"
 ok "tcp:// endpoint refused with exit 2: $(head -c 160 "$T/tcp.out")"
 
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     --core-sched --ipc $(endpoints) -P net_null0=0 -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
@@ -55,7 +55,7 @@ for e in stats core_sched port_control config; do
 done
 ok "relay stopped cleanly and removed its endpoint sockets"
 
-spawn relay2 "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T" \
+spawn relay2 "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     --dynamic-sockets --ipc $(endpoints) -- $(eal_opts r2)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay (dynamic sockets) did not start"

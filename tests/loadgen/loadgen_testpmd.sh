@@ -27,8 +27,8 @@ SCENARIO=$2
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 
 if [ "$SCENARIO" != usage ] && ! command -v "$TESTPMD" >/dev/null; then
-    echo "SKIP: $TESTPMD not found"
-    exit 77
+    echo "FAIL: $TESTPMD is not installed (Debian package dpdk-dev; tools/setup.sh installs it)"
+    exit 1
 fi
 
 DIR=$(mktemp -d /tmp/vio4wd-lgtest.XXXXXX)

@@ -14,7 +14,7 @@ RELAY=$1 CNT_DUMP=$2 CNT_POLL=$3 SECS=${4:-4} HZ=${5:-1000}
 . "$(dirname "$0")/bench_lib.sh"
 mkdir -p "$T/run"
 
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     -P "net_null0,no-rx=1=0" -- $(eal_opts r)
 wait_for 20 relay_running || fail "relay did not start"
 guest txonly r "$T/virtio-forwarder0.sock"

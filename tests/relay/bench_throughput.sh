@@ -13,7 +13,7 @@ RELAY=$1 CNT_DUMP=$2 SECS=${3:-6}
 mkdir -p "$T/run"
 
 run_relay() {   # run_relay TAG VFDEV GUESTMODE FIELD (TAG: unique per run)
-    spawn "relay$1" "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+    spawn "relay$1" "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
         -P "$2=0" -- $(eal_opts "r$1")
     local rpid=$SPAWNED
     wait_for 20 relay_running || fail "relay did not start"

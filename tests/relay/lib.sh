@@ -56,6 +56,7 @@ ok() {
 spawn() {
     local name=$1
     shift
+    need_program_of "$@"
     setsid "$@" >"$T/$name.log" 2>&1 <&8 &
     SPAWNED=$!
     PIDS+=("$SPAWNED")
@@ -111,4 +112,46 @@ guest_down() {
 # The EAL options every DPDK process here needs; $1 = name suffix.
 eal_opts() {
     echo "--no-huge -m 512 --no-pci --file-prefix=${PREFIX}$1"
+}
+
+# relay_isolated: the options that keep a relay inside $T. It reads
+# $T/relay.conf instead of the host's /etc/default/virtioforwarder, binds
+# every endpoint, pid file and counters file under $T/run, and looks for an
+# OVSDB server only there, so a host that runs the real daemon can run the
+# tests, and two checkouts can test at once. Options given after it win.
+mkdir -p "$T/run"
+cat >"$T/relay.conf" <<EOF
+VIRTIOFWD_ZMQ_STATS_EP=ipc://$T/run/stats
+VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc://$T/run/core_sched
+VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc://$T/run/port_control
+VIRTIOFWD_OVSDB_SOCK_PATH=$T/run/no-ovsdb.sock
+VIRTIOFWD_SOCKET_DIR=$T
+VIRTIOFWD_PID_DIR=$T/run
+EOF
+relay_isolated() {
+    echo "--config $T/relay.conf --run-dir $T/run -p $T/run"
+}
+
+# need PROGRAM [PACKAGE]: fail at once, naming both, when a test's external
+# program is missing (a timeout 20 s later says nothing useful). The package
+# comes from tools/required-programs.txt when not given.
+LIB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+need() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    local pkg=${2:-}
+    [ -n "$pkg" ] || pkg=$(awk -v p="$1" '$1 == p { print $2 }' \
+        "$LIB_TOP/tools/required-programs.txt" 2>/dev/null)
+    fail "$1 is not installed (Debian package ${pkg:-unknown}; tools/setup.sh installs it)"
+}
+
+# need_program_of CMD...: need() for the program a command line runs,
+# looking through the wrappers tests put in front of it.
+need_program_of() {
+    while [ $# -gt 0 ]; do
+        case $1 in
+        stdbuf|env|timeout|nice|taskset|-*|*=*) shift ;;
+        [0-9]*) shift ;;             # timeout's duration, taskset's mask
+        *) need "$1"; return ;;
+        esac
+    done
 }

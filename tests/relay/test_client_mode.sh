@@ -17,7 +17,7 @@ start_guest() {
     GUEST_PID=$SPAWNED
 }
 start_relay() {
-    spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+    spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
         --vhostuser-client -P 'net_null0=0' -- $(eal_opts r)
     RELAY_PID=$SPAWNED
     wait_for 20 relay_running || fail "relay did not start"

@@ -10,7 +10,7 @@ mkdir -p "$T/run"
 expect_bad() {   # expect_bad VARIABLE ARGS...
     local var=$1
     shift
-    "$RELAY" --run-dir "$T/run" -p "$T/run" --vhost-path "$T" "$@" \
+    "$RELAY" $(relay_isolated) --vhost-path "$T" "$@" \
         -- $(eal_opts bad) >"$T/bad.out" 2>&1 </dev/null
     local rc=$?
     [ "$rc" = 2 ] || fail "$* : exit code $rc, expected 2"
@@ -28,11 +28,11 @@ expect_bad VIRTIOFWD_JUMBO --config "$T/bad.conf"
 ok "missing explicit config file: exit 2"
 [ -z "$(ls /var/run/dpdk 2>/dev/null | grep "${PREFIX}bad")" ] || fail "EAL ran for a bad config"
 
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     --dynamic-sockets -P 'net_null0=0' -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
-"$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+"$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     -- $(eal_opts r2) >"$T/second.out" 2>&1 </dev/null
 rc=$?
 [ "$rc" != 0 ] || fail "second instance started"
@@ -42,7 +42,7 @@ ok "second instance refused (exit $rc): $(grep -m1 'another instance' "$T/second
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop cleanly"
 
 # Guest connected and traffic in both directions (net_null also receives).
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     -P 'net_null0=0' -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start again"

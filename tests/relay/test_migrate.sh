@@ -21,7 +21,7 @@ LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
 
 memif() { echo "net_memif$1,role=client,id=0,socket=$T/vio4wd-memif$1.sock,socket-abstract=no"; }
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     --core-sched --zmq-core-sched-ep "$EP" -P "$(memif 0)=0" -P "$(memif 1)=1" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"

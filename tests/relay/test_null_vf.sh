@@ -7,7 +7,7 @@ RELAY=$1 CNT_DUMP=$2
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/run"
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     -P 'net_null0,no-rx=1=0' -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"

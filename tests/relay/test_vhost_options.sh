@@ -11,7 +11,7 @@ RELAY=$1 CNT_DUMP=$2
 mkdir -p "$T/run"
 
 # Socket ownership: 'daemon' exists on every Debian system.
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     -u daemon -g daemon -P net_null0=0 -- $(eal_opts o)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
@@ -20,7 +20,7 @@ owner=$(stat -c '%U:%G %a' "$T/virtio-forwarder0.sock")
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop"
 ok "sockets owned by daemon:daemon, mode 0660"
 
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
     -u 4242 -g 4343 -P net_null0=0 -- $(eal_opts n)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start with numeric ids"
@@ -29,7 +29,7 @@ owner=$(stat -c '%u:%g' "$T/virtio-forwarder0.sock")
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop"
 ok "numeric owner and group applied"
 
-"$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" -u no-such-user-here \
+"$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" -u no-such-user-here \
     -- $(eal_opts bad) >"$T/bad.out" 2>&1 </dev/null
 rc=$?
 [ "$rc" = 2 ] || fail "unknown socket owner: exit $rc, expected 2"
@@ -41,7 +41,7 @@ ok "unknown owner refused at start: $(grep -m1 SOCKET_OWNER "$T/bad.out" | cut -
 # with the negotiated features, then stops both.
 features() {
     local tag=$1; shift
-    spawn "relay$tag" "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
+    spawn "relay$tag" "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T" \
         -P 'net_null0,no-rx=1=0' "$@" -- $(eal_opts "r$tag")
     local rpid=$SPAWNED
     wait_for 20 relay_running || fail "relay ($*) did not start"

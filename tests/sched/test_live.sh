@@ -33,7 +33,7 @@ report_failure() {
 memif() { echo "net_memif$1,role=client,id=0,socket=$T/vio4wd-memif$1.sock,socket-abstract=no=$1"; }
 start_relay() {   # start_relay NAME SUFFIX STATIC-VF-ARGS...
     local name=$1 sfx=$2; shift 2
-    spawn "$name" "$RELAY" --config /dev/null --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 \
+    spawn "$name" "$RELAY" --config /dev/null $(relay_isolated) -C 0,1 -M 0 \
         --vhost-path "$T" --core-sched --zmq-core-sched-ep "ipc://$T/core_sched" \
         --zmq-stats-ep "ipc://$T/stats" --zmq-port-control-ep "ipc://$T/port_control" \
         -c 0:1,1 -c 1:0,0 "$@" -- $(eal_opts "$sfx")

@@ -274,33 +274,25 @@ check_monitor() {
     awk 'length($0) > 100 { exit 1 }' "$T/frame" || fail "--once frame wider than --width"
     ok "monitor_load --once: CPUs 0 and 1, relays 0 and 1, plain text"
 
-    if command -v script >/dev/null; then
-        # A real terminal: frames must update in place, never clear the
-        # screen (ncurses may clear it once, when it starts).
-        TERM=xterm timeout -s INT 3 script -qfec "$MONITOR ${C[*]} --poll-interval 0.3" \
-            /dev/null >"$T/tty" 2>&1 </dev/null
-        contains "$T/tty" "NUMA node 0"
-        local clears
-        clears=$(grep -o $'\e\[2J' "$T/tty" | wc -l)
-        [ "$clears" -le 1 ] || fail "monitor_load cleared the screen $clears times"
-        # A terminal without cursor addressing gets plain text frames.
-        TERM=dumb timeout -s INT 2 script -qfec "$MONITOR ${C[*]} --poll-interval 0.3" \
-            /dev/null >"$T/dumb" 2>&1 </dev/null
-        contains "$T/dumb" "CPU   1 |"
-        if grep -q $'\e\[' "$T/dumb"; then fail "escape sequences on TERM=dumb"; fi
-        ok "monitor_load on a terminal: in-place updates; TERM=dumb: plain text"
-    else
-        echo "SKIP: no 'script' to give monitor_load a terminal"
-    fi
+    need script bsdutils
+    # A real terminal: frames must update in place, never clear the
+    # screen (ncurses may clear it once, when it starts).
+    TERM=xterm timeout -s INT 3 script -qfec "$MONITOR ${C[*]} --poll-interval 0.3" \
+        /dev/null >"$T/tty" 2>&1 </dev/null
+    contains "$T/tty" "NUMA node 0"
+    local clears
+    clears=$(grep -o $'\e\[2J' "$T/tty" | wc -l)
+    [ "$clears" -le 1 ] || fail "monitor_load cleared the screen $clears times"
+    # A terminal without cursor addressing gets plain text frames.
+    TERM=dumb timeout -s INT 2 script -qfec "$MONITOR ${C[*]} --poll-interval 0.3" \
+        /dev/null >"$T/dumb" 2>&1 </dev/null
+    contains "$T/dumb" "CPU   1 |"
+    if grep -q $'\e\[' "$T/dumb"; then fail "escape sequences on TERM=dumb"; fi
+    ok "monitor_load on a terminal: in-place updates; TERM=dumb: plain text"
 }
 
 check_port_control() {
-    if [ ! -S "$T/port_control" ]; then
-        expect 1 "$T/out" "$PORTCTL" "${C[@]}" query
-        contains "$T/out" "ipc://$T/port_control"
-        echo "SKIP: the relay serves no port_control endpoint yet; checked the not-running path only"
-        return
-    fi
+    [ -S "$T/port_control" ] || fail "the relay serves no port_control endpoint at $T/port_control"
     expect 0 "$T/out" "$PORTCTL" "${C[@]}" add --virtio-id 2 --device net_null2
     wait_for 5 sh -c "'$STATS' --config '$T/cfg' --counters '$T' --json --interval 0.05 --relay 2 | grep -q net_null2" ||
         fail "relay 2 did not get VF net_null2"
@@ -313,10 +305,7 @@ check_port_control() {
 }
 
 check_replay() {
-    if [ ! -x "$SCHED" ]; then
-        echo "SKIP: $SCHED is not built yet; --watch output not replayed"
-        return
-    fi
+    [ -x "$SCHED" ] || fail "$SCHED is not built"
     "$STATS" "${C[@]}" --watch 0.3 --count 3 >"$T/trace.jsonl" || fail "--watch for the trace"
     expect 0 "$T/replay" "$SCHED" --replay "$T/trace.jsonl" --topology "numa:1 core:2 pu:1"
     pyjson "$T/replay" 'len(lines) >= 1 and all("t" in l for l in lines)'
@@ -331,8 +320,7 @@ check_replay() {
 # answers each request with the next scripted reply.
 case_port_control() {
     if ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
-        echo "SKIP: python3-zmq is not installed"
-        exit 77
+        fail "python3-zmq is not installed (Debian package python3-zmq; tools/setup.sh installs it)"
     fi
     cat >"$T/fake.py" <<'EOF2'
 import sys, zmq
