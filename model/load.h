@@ -40,8 +40,8 @@ struct model_counters {
     uint64_t tsc_hz;              /* TSC frequency */
 };
 
-/* Upstream coefficients (DESIGN.md, "Counters"): core per Mpps and core
- * per MB/s. */
+/* Upstream coefficients (docs/ARCHITECTURE.md, "7. The scheduler", load
+ * model): core per Mpps and core per MB/s. */
 #define MODEL_LOAD_A_VM_TO_VF 0.082
 #define MODEL_LOAD_B_VM_TO_VF 9.3e-5
 #define MODEL_LOAD_A_VF_TO_VM 0.0795

@@ -358,7 +358,8 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
         }
 
         /* Hyperthreads, on fresh placements (re-plans rank migrations
-         * above siblings, as DESIGN.md orders the objectives). */
+         * above siblings, as docs/ARCHITECTURE.md section 7, "Solver",
+         * orders the objectives). */
         if (fresh)
             check_siblings(g, st, wl, nr->numa, s);
     }

@@ -316,7 +316,8 @@ check_replay() {
 
 # ---- port-control: the wire format against a stand-in endpoint -----------
 # Until the relay serves port_control this checks what the tool sends,
-# byte for byte, with the field numbers of DESIGN.md; a REP socket in Python
+# byte for byte, with the field numbers of include/virtioforwarder.proto
+# (docs/ARCHITECTURE.md, "6. Wire protocol and endpoints"); a REP socket in Python
 # answers each request with the next scripted reply.
 case_port_control() {
     if ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then

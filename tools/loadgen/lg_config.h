@@ -14,7 +14,8 @@
 #define LG_PATH_MAX 108           /* sun_path: vhost-user and memif sockets */
 #define LG_DEV_MAX 512
 
-/* Directions are named from the relay's point of view, as in DESIGN.md. */
+/* Directions are named from the relay's point of view, as in
+ * docs/ARCHITECTURE.md, "8. Directions: names and numbering". */
 enum lg_dir {
     LG_VM_TO_VF = 0,      /* generator: virtio_user tx -> relay -> VF peer rx */
     LG_VF_TO_VM = 1,      /* generator: VF peer tx -> relay -> virtio_user rx */
