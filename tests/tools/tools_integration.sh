@@ -315,7 +315,7 @@ check_replay() {
 }
 
 # ---- port-control: the wire format against a stand-in endpoint -----------
-# Until the relay serves port_control this checks what the tool sends,
+# Independently of the relay's own decoder, this checks what the tool sends,
 # byte for byte, with the field numbers of include/virtioforwarder.proto
 # (docs/ARCHITECTURE.md, "6. Wire protocol and endpoints"); a REP socket in Python
 # answers each request with the next scripted reply.
