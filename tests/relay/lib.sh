@@ -116,15 +116,14 @@ eal_opts() {
 
 # relay_isolated: the options that keep a relay inside $T. It reads
 # $T/relay.conf instead of the host's /etc/default/virtioforwarder, binds
-# every endpoint, pid file and counters file under $T/run, and looks for an
-# OVSDB server only there, so a host that runs the real daemon can run the
-# tests, and two checkouts can test at once. Options given after it win.
-mkdir -p "$T/run"
+# every endpoint, pid file and counters file under $T/run (which the test
+# or the relay creates), and picks ZeroMQ port control there, so a host that
+# runs the real daemon can run the tests, and two checkouts can test at
+# once. Options given after it win.
 cat >"$T/relay.conf" <<EOF
 VIRTIOFWD_ZMQ_STATS_EP=ipc://$T/run/stats
 VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc://$T/run/core_sched
 VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc://$T/run/port_control
-VIRTIOFWD_OVSDB_SOCK_PATH=$T/run/no-ovsdb.sock
 VIRTIOFWD_SOCKET_DIR=$T
 VIRTIOFWD_PID_DIR=$T/run
 EOF

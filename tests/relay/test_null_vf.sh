@@ -38,7 +38,10 @@ stop_pid "$GUEST_PID" 10
 wait_for 10 guest_down 0 || fail "guest disconnect not seen"
 
 sent=$(grep -A2 'Accumulated forward statistics' "$T/guest.log" | sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p')
-[ -n "$sent" ] && [ "$sent" -gt 1000000 ] || fail "testpmd sent too little: '$sent'"
+# Enough traffic to make the exact comparison below mean something; the
+# rate itself is the throughput benchmark's business, not this test's (a
+# busy machine has given testpmd 0.4 M packets in these 3 s).
+[ -n "$sent" ] && [ "$sent" -gt 10000 ] || fail "testpmd sent too little: '$sent'"
 rx=$(cnt relay0.vm_to_vf.rx_pkts); tx=$(cnt relay0.vm_to_vf.tx_pkts)
 rxb=$(cnt relay0.vm_to_vf.rx_bytes)
 echo "testpmd sent $sent; relay received $rx, sent $tx to the VF ($rxb bytes)"
