@@ -21,7 +21,8 @@
  *     stays single-writer across migrations.
  *   - vio4wd_cnt_worker.seq: written by that worker lcore.
  *   - vio4wd_cnt_relay.info_seq: the slow-changing part (flags, NUMA node,
- *     device strings), written by the relay's control thread.
+ *     device strings, the VF's own drop counters), written by the relay's
+ *     control thread.
  *
  * Restarts: a restarted relay creates a new file (new inode) with a new
  * 'epoch'. Readers that keep a mapping check vio4wd_counters_stale() and
@@ -46,6 +47,7 @@
 #define VIO4WD_CNT_MAX_WORKERS 128
 #define VIO4WD_CNT_STR_MAX    256
 #define VIO4WD_CNT_FILE_NAME  "counters"
+#define VIO4WD_VF_SAMPLE_MS   250   /* period of the VF drop counter samples */
 
 /* Directions of a relay; index into vio4wd_cnt_relay.dir[]. */
 enum vio4wd_dir {
@@ -127,7 +129,17 @@ struct vio4wd_cnt_relay {
     uint64_t info_update_tsc;
     char vf_dev[VIO4WD_CNT_STR_MAX];       /* "0000:05:08.1", "net_null0,..." */
     char vhost_path[VIO4WD_CNT_STR_MAX];   /* vhost-user socket path */
-    uint8_t pad[640 - 32 - 2 * VIO4WD_CNT_STR_MAX];
+    /* What the VF dropped before the relay saw a packet (rte_eth_stats),
+     * since the relay started, across VF restarts and replacements. The
+     * control thread samples them every VIO4WD_VF_SAMPLE_MS; workers never
+     * touch them, so they cost the dataplane nothing. */
+    struct vio4wd_cnt_vf {
+        uint64_t imissed;       /* rx ring full: the relay did not keep up */
+        uint64_t rx_nombuf;     /* no mbuf to receive into: pool exhausted */
+        uint64_t oerrors;       /* the VF failed to transmit */
+        uint64_t update_tsc;    /* TSC of the last sample, 0 = never */
+    } vf;
+    uint8_t pad[640 - 32 - 2 * VIO4WD_CNT_STR_MAX - sizeof(struct vio4wd_cnt_vf)];
     /* fast part: one block per direction, each its own single writer */
     struct vio4wd_cnt_dir dir[VIO4WD_DIR_COUNT];
 };

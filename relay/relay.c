@@ -438,8 +438,10 @@ void relay_housekeeping(void)
 {
     uint64_t now = rte_rdtsc();
 
-    for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
+    for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++) {
         settle_queues(&g_relays[i], now);
+        vf_drops_sample(&g_relays[i], now);
+    }
     reap_pools();
 }
 
@@ -555,6 +557,7 @@ int relay_remove_vf(unsigned relay_id, char *err, size_t errlen)
     }
     __atomic_store_n(&r->vf_ready, false, __ATOMIC_SEQ_CST);
     workers_quiesce();      /* no worker touches the port after this */
+    vf_drops_detach(r);
     vf_port_remove(r->vf_port, r->vf_dev);
     log_info("relay %u: VF %s removed", relay_id, r->vf_dev);
     r->has_vf = false;

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "vf_drops.h"
 
 #define RELAY_BURST       32
 #define RELAY_MAX_QUEUES  32        /* queue pairs per relay */
@@ -79,6 +80,7 @@ struct relay {
     uint64_t queues_due_tsc;    /* apply the guest's queue pairs then; 0 = none */
     struct rte_mempool *pool;
     struct rte_mempool *retired[4]; /* replaced pools, freed once full again */
+    struct vf_drops vf_drops;   /* the VF's own drop counters, sampled */
     struct vio4wd_cnt_relay *cnt;
     char vf_dev[VIO4WD_DEVICE_MAX];
     char vhost_path[VIO4WD_PATH_MAX];

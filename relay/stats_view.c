@@ -92,8 +92,10 @@ struct relay_block {
 };
 
 static void fill_vf_to_vm(Virtioforwarder__RelayState__VFtoVM *m, const struct window *w,
-                          const struct dir_delta *d, uint32_t flags)
+                          const struct dir_delta *d, const struct vio4wd_cnt_relay *r)
 {
+    uint32_t flags = r->flags;
+
     virtioforwarder__relay_state__vfto_vm__init(m);
     m->active = (flags & VIO4WD_RELAY_VF_READY) != 0;
     m->internal_state = (char *)internal_state(flags, d->now);
@@ -117,11 +119,16 @@ static void fill_vf_to_vm(Virtioforwarder__RelayState__VFtoVM *m, const struct w
     m->busy_cycles = d->now->busy_cycles;
     m->load = dir_load(w, d);
     m->migrations = d->now->migrations;
+    m->has_pkts_dropped_vf_rx_missed = m->has_pkts_dropped_vf_rx_nombuf = true;
+    m->pkts_dropped_vf_rx_missed = r->vf.imissed;
+    m->pkts_dropped_vf_rx_nombuf = r->vf.rx_nombuf;
 }
 
 static void fill_vm_to_vf(Virtioforwarder__RelayState__VMtoVF *m, const struct window *w,
-                          const struct dir_delta *d, uint32_t flags)
+                          const struct dir_delta *d, const struct vio4wd_cnt_relay *r)
 {
+    uint32_t flags = r->flags;
+
     virtioforwarder__relay_state__vmto_vf__init(m);
     m->active = (flags & VIO4WD_RELAY_GUEST_UP) != 0;
     m->internal_state = (char *)internal_state(flags, d->now);
@@ -145,6 +152,8 @@ static void fill_vm_to_vf(Virtioforwarder__RelayState__VMtoVF *m, const struct w
     m->busy_cycles = d->now->busy_cycles;
     m->load = dir_load(w, d);
     m->migrations = d->now->migrations;
+    m->has_pkts_dropped_vf_tx_error = true;
+    m->pkts_dropped_vf_tx_error = r->vf.oerrors;
 }
 
 static void fill_relay(struct relay_block *b, const struct window *w, unsigned id,
@@ -171,8 +180,8 @@ static void fill_relay(struct relay_block *b, const struct window *w, unsigned i
         b->vf.pci_addr_str = (char *)r->vf_dev;
         b->state.vf = &b->vf;
     }
-    fill_vf_to_vm(&b->up, w, &up, r->flags);
-    fill_vm_to_vf(&b->down, w, &down, r->flags);
+    fill_vf_to_vm(&b->up, w, &up, r);
+    fill_vm_to_vf(&b->down, w, &down, r);
     b->state.vf_to_vm = &b->up;
     b->state.vm_to_vf = &b->down;
     b->state.socket_id = r->numa_node >= 0 ? (uint32_t)r->numa_node : 0;

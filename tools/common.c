@@ -275,7 +275,8 @@ void tool_view_build(const struct vio4wd_counters_snapshot *prev,
     view->pid = h->pid;
     view->interval_s = secs;
     view->t = cur->read_tsc > h->start_tsc ? (double)(cur->read_tsc - h->start_tsc) / hz : 0.0;
-    view->unix_time = (double)h->start_realtime_ns / 1e9 + view->t;
+    view->start_time = (double)h->start_realtime_ns / 1e9;
+    view->unix_time = view->start_time + view->t;
 
     unsigned nw = h->n_workers < VIO4WD_CNT_MAX_WORKERS ? h->n_workers : VIO4WD_CNT_MAX_WORKERS;
     for (unsigned i = 0; i < nw; i++) {
@@ -312,6 +313,9 @@ void tool_view_build(const struct vio4wd_counters_snapshot *prev,
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
             build_dir(pr ? &pr->dir[d] : NULL, &r->dir[d], (enum vio4wd_dir)d, prev, cur, secs,
                       &row->dir[d]);
+        row->dir[VIO4WD_DIR_VF_TO_VM].vf_rx_missed = r->vf.imissed;
+        row->dir[VIO4WD_DIR_VF_TO_VM].vf_rx_nombuf = r->vf.rx_nombuf;
+        row->dir[VIO4WD_DIR_VM_TO_VF].vf_tx_error = r->vf.oerrors;
     }
 }
 
@@ -442,7 +446,7 @@ void tool_si(double value, char *buf, size_t buflen)
                  value, suffix[i]);
 }
 
-static const char *relay_state(uint32_t flags)
+const char *tool_relay_state(uint32_t flags)
 {
     if ((flags & VIO4WD_RELAY_ACTIVE) == VIO4WD_RELAY_ACTIVE)
         return "active";
@@ -455,11 +459,11 @@ static const char *relay_state(uint32_t flags)
 
 void tool_print_table(FILE *out, const struct tool_view *view)
 {
-    char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], cpu[16];
+    char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], vfd[16], cpu[16];
 
-    fprintf(out, "%5s %4s %-8s %-6s %4s %6s %7s %7s %7s %7s %7s %7s %5s  %s\n", "RELAY", "NODE",
-            "STATE", "DIR", "CPU", "LOAD", "RX/s", "RXbit/s", "TX/s", "TXbit/s", "FULL",
-            "NOCONN", "MIGR", "VF / VHOST");
+    fprintf(out, "%5s %4s %-8s %-6s %4s %6s %7s %7s %7s %7s %7s %7s %7s %5s  %s\n", "RELAY",
+            "NODE", "STATE", "DIR", "CPU", "LOAD", "RX/s", "RXbit/s", "TX/s", "TXbit/s", "FULL",
+            "NOCONN", "VFDROP", "MIGR", "VF / VHOST");
     for (unsigned i = 0; i < view->n_relays; i++) {
         const struct tool_relay_row *r = &view->relays[i];
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
@@ -470,18 +474,20 @@ void tool_print_table(FILE *out, const struct tool_view *view)
             tool_si(x->tx_Bps * 8, txb, sizeof(txb));
             tool_si((double)x->drop_full_pkts, full, sizeof(full));
             tool_si((double)x->drop_nc_pkts, nc, sizeof(nc));
+            tool_si((double)(x->vf_rx_missed + x->vf_rx_nombuf + x->vf_tx_error), vfd,
+                    sizeof(vfd));
             if (x->cpu >= 0)
                 snprintf(cpu, sizeof(cpu), "%d", x->cpu);
             else
                 snprintf(cpu, sizeof(cpu), "-");
             const char *dev = d == VIO4WD_DIR_VF_TO_VM ? r->vf_dev : r->vhost_path;
             if (d == 0)
-                fprintf(out, "%5u %4d %-8s ", r->id, r->numa, relay_state(r->flags));
+                fprintf(out, "%5u %4d %-8s ", r->id, r->numa, tool_relay_state(r->flags));
             else
                 fprintf(out, "%5s %4s %-8s ", "", "", "");
-            fprintf(out, "%-6s %4s %5.1f%%%s%6s %7s %7s %7s %7s %7s %5llu  %s\n",
+            fprintf(out, "%-6s %4s %5.1f%%%s%6s %7s %7s %7s %7s %7s %7s %5llu  %s\n",
                     tool_dir_arrow[d], cpu, x->load * 100, x->saturated ? "!" : " ", rxp, rxb,
-                    txp, txb, full, nc, (unsigned long long)x->migrations,
+                    txp, txb, full, nc, vfd, (unsigned long long)x->migrations,
                     dev[0] ? dev : "-");
         }
     }
@@ -494,7 +500,9 @@ void tool_print_table(FILE *out, const struct tool_view *view)
     }
     fprintf(out, "\nRates and loads over %.2f s; LOAD is the share of one core (busy TSC "
             "cycles), '!' marks a saturated direction. FULL and NOCONN are packets dropped "
-            "since the relay started (peer queue full, peer not connected).\n",
+            "since the relay started (peer queue full, peer not connected); VFDROP are those the VF "
+            "dropped itself (VF->VM: rx ring full or no mbuf, the relay too slow; VM->VF: "
+            "transmit errors).\n",
             view->interval_s);
 }
 
@@ -540,6 +548,9 @@ static struct json_object *dir_json(const struct tool_dir_row *x)
     json_object_object_add(o, "drop_full_bytes", juint(x->drop_full_bytes));
     json_object_object_add(o, "drop_nc_pkts", juint(x->drop_nc_pkts));
     json_object_object_add(o, "drop_nc_bytes", juint(x->drop_nc_bytes));
+    json_object_object_add(o, "vf_rx_missed", juint(x->vf_rx_missed));
+    json_object_object_add(o, "vf_rx_nombuf", juint(x->vf_rx_nombuf));
+    json_object_object_add(o, "vf_tx_error", juint(x->vf_tx_error));
     json_object_object_add(o, "busy_cycles", juint(x->busy_cycles));
     json_object_object_add(o, "migrations", juint(x->migrations));
     json_object_object_add(o, "rx_pps", jnum_fmt(x->rx_pps, 1));
@@ -597,7 +608,7 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
         }
         json_object_object_add(o, "active", json_object_new_boolean(
             (r->flags & VIO4WD_RELAY_ACTIVE) == VIO4WD_RELAY_ACTIVE));
-        json_object_object_add(o, "state", json_object_new_string(relay_state(r->flags)));
+        json_object_object_add(o, "state", json_object_new_string(tool_relay_state(r->flags)));
         json_object_object_add(o, "vf", json_object_new_string(r->vf_dev));
         json_object_object_add(o, "vhost", json_object_new_string(r->vhost_path));
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
@@ -605,150 +616,6 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
         json_object_array_add(relays, o);
     }
     return root;
-}
-
-/* ---- OpenMetrics -------------------------------------------------------- */
-
-/* Label values escape backslash, double quote and newline. */
-static void put_label(FILE *out, const char *value)
-{
-    for (const char *p = value; *p; p++) {
-        if (*p == '\\' || *p == '"')
-            fprintf(out, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", out);
-        else
-            fputc(*p, out);
-    }
-}
-
-static void family(FILE *out, const char *name, const char *type, const char *unit,
-                   const char *help)
-{
-    fprintf(out, "# TYPE %s %s\n", name, type);
-    if (unit)
-        fprintf(out, "# UNIT %s %s\n", name, unit);
-    fprintf(out, "# HELP %s %s\n", name, help);
-}
-
-enum dir_field {
-    F_RX_PKTS, F_TX_PKTS, F_RX_BYTES, F_TX_BYTES, F_FULL_PKTS, F_NC_PKTS, F_FULL_BYTES,
-    F_NC_BYTES, F_MIGRATIONS,
-};
-
-static uint64_t dir_field(const struct tool_dir_row *x, enum dir_field f)
-{
-    switch (f) {
-    case F_RX_PKTS: return x->rx_pkts;
-    case F_TX_PKTS: return x->tx_pkts;
-    case F_RX_BYTES: return x->rx_bytes;
-    case F_TX_BYTES: return x->tx_bytes;
-    case F_FULL_PKTS: return x->drop_full_pkts;
-    case F_NC_PKTS: return x->drop_nc_pkts;
-    case F_FULL_BYTES: return x->drop_full_bytes;
-    case F_NC_BYTES: return x->drop_nc_bytes;
-    case F_MIGRATIONS: return x->migrations;
-    }
-    return 0;
-}
-
-/* One sample per relay direction: name{relay,dir[,extra]} value. */
-static void dir_samples(FILE *out, const struct tool_view *view, const char *name,
-                        const char *extra, enum dir_field f)
-{
-    for (unsigned i = 0; i < view->n_relays; i++)
-        for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
-            fprintf(out, "%s{relay=\"%u\",dir=\"%s\"%s%s} %llu\n", name, view->relays[i].id,
-                    tool_dir_key[d], extra ? "," : "", extra ? extra : "",
-                    (unsigned long long)dir_field(&view->relays[i].dir[d], f));
-}
-
-void tool_print_openmetrics(FILE *out, const struct tool_view *view)
-{
-    double hz = view->tsc_hz ? (double)view->tsc_hz : 1.0;
-
-    family(out, "vio4wd_relay_info", "gauge", NULL,
-           "Relays in use; labels name the NUMA node, VF device and vhost-user socket.");
-    for (unsigned i = 0; i < view->n_relays; i++) {
-        const struct tool_relay_row *r = &view->relays[i];
-        fprintf(out, "vio4wd_relay_info{relay=\"%u\",numa=\"%d\",state=\"%s\",vf=\"", r->id,
-                r->numa, relay_state(r->flags));
-        put_label(out, r->vf_dev);
-        fputs("\",vhost=\"", out);
-        put_label(out, r->vhost_path);
-        fputs("\"} 1\n", out);
-    }
-    family(out, "vio4wd_relay_packets", "counter", NULL,
-           "Packets per relay direction: stage rx received from the source, tx accepted "
-           "by the destination.");
-    dir_samples(out, view, "vio4wd_relay_packets_total", "stage=\"rx\"", F_RX_PKTS);
-    dir_samples(out, view, "vio4wd_relay_packets_total", "stage=\"tx\"", F_TX_PKTS);
-    family(out, "vio4wd_relay_bytes", "counter", "bytes",
-           "Bytes per relay direction: stage rx received, tx sent.");
-    dir_samples(out, view, "vio4wd_relay_bytes_total", "stage=\"rx\"", F_RX_BYTES);
-    dir_samples(out, view, "vio4wd_relay_bytes_total", "stage=\"tx\"", F_TX_BYTES);
-    family(out, "vio4wd_relay_dropped_packets", "counter", NULL,
-           "Packets dropped per relay direction, by reason: the destination queue was full, "
-           "or the destination was not connected.");
-    dir_samples(out, view, "vio4wd_relay_dropped_packets_total", "reason=\"queue_full\"",
-                F_FULL_PKTS);
-    dir_samples(out, view, "vio4wd_relay_dropped_packets_total", "reason=\"not_connected\"",
-                F_NC_PKTS);
-    family(out, "vio4wd_relay_dropped_bytes", "counter", "bytes",
-           "Bytes dropped per relay direction, by reason.");
-    dir_samples(out, view, "vio4wd_relay_dropped_bytes_total", "reason=\"queue_full\"",
-                F_FULL_BYTES);
-    dir_samples(out, view, "vio4wd_relay_dropped_bytes_total", "reason=\"not_connected\"",
-                F_NC_BYTES);
-    family(out, "vio4wd_relay_migrations", "counter", NULL,
-           "Moves of a relay direction to another worker CPU.");
-    dir_samples(out, view, "vio4wd_relay_migrations_total", NULL, F_MIGRATIONS);
-
-    family(out, "vio4wd_relay_busy_seconds", "counter", "seconds",
-           "Worker time spent servicing a relay direction.");
-    for (unsigned i = 0; i < view->n_relays; i++)
-        for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
-            fprintf(out, "vio4wd_relay_busy_seconds_total{relay=\"%u\",dir=\"%s\"} %.9g\n",
-                    view->relays[i].id, tool_dir_key[d],
-                    (double)view->relays[i].dir[d].busy_cycles / hz);
-    family(out, "vio4wd_relay_cpu", "gauge", NULL,
-           "Worker CPU servicing a relay direction; -1 when none.");
-    for (unsigned i = 0; i < view->n_relays; i++)
-        for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
-            fprintf(out, "vio4wd_relay_cpu{relay=\"%u\",dir=\"%s\"} %d\n", view->relays[i].id,
-                    tool_dir_key[d], view->relays[i].dir[d].cpu);
-    family(out, "vio4wd_relay_load_ratio", "gauge", "ratio",
-           "Share of one core a relay direction used over the sampling window.");
-    for (unsigned i = 0; i < view->n_relays; i++)
-        for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
-            fprintf(out, "vio4wd_relay_load_ratio{relay=\"%u\",dir=\"%s\"} %.6g\n",
-                    view->relays[i].id, tool_dir_key[d], view->relays[i].dir[d].load);
-
-    family(out, "vio4wd_worker_busy_seconds", "counter", "seconds",
-           "Time a worker CPU spent in loops that moved packets.");
-    for (unsigned i = 0; i < view->n_workers; i++)
-        fprintf(out, "vio4wd_worker_busy_seconds_total{cpu=\"%u\",numa=\"%d\"} %.9g\n",
-                view->workers[i].cpu, view->workers[i].numa,
-                (double)view->workers[i].busy_cycles / hz);
-    family(out, "vio4wd_worker_idle_seconds", "counter", "seconds",
-           "Time a worker CPU spent polling without packets, including back-off sleeps.");
-    for (unsigned i = 0; i < view->n_workers; i++)
-        fprintf(out, "vio4wd_worker_idle_seconds_total{cpu=\"%u\",numa=\"%d\"} %.9g\n",
-                view->workers[i].cpu, view->workers[i].numa,
-                (double)view->workers[i].idle_cycles / hz);
-    family(out, "vio4wd_worker_load_ratio", "gauge", "ratio",
-           "Busy share of a worker CPU over the sampling window.");
-    for (unsigned i = 0; i < view->n_workers; i++)
-        fprintf(out, "vio4wd_worker_load_ratio{cpu=\"%u\",numa=\"%d\"} %.6g\n",
-                view->workers[i].cpu, view->workers[i].numa, view->workers[i].load);
-    family(out, "vio4wd_worker_directions", "gauge", NULL,
-           "Relay directions a worker CPU services.");
-    for (unsigned i = 0; i < view->n_workers; i++)
-        fprintf(out, "vio4wd_worker_directions{cpu=\"%u\",numa=\"%d\"} %u\n",
-                view->workers[i].cpu, view->workers[i].numa, view->workers[i].n_dirs);
-    family(out, "vio4wd_uptime_seconds", "gauge", "seconds", "Time since the relay started.");
-    fprintf(out, "vio4wd_uptime_seconds %.3f\n", view->t);
-    fputs("# EOF\n", out);
 }
 
 /* ---- the scheduler ------------------------------------------------------ */

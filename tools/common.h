@@ -113,6 +113,9 @@ struct tool_dir_row {
     int cpu;                    /* worker CPU, -1: none */
     uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
     uint64_t drop_full_pkts, drop_full_bytes, drop_nc_pkts, drop_nc_bytes;
+    /* Dropped by the VF itself (rte_eth_stats), counted with the direction
+     * they hurt: vf_rx_* on VF->VM, vf_tx_error on VM->VF; 0 elsewhere. */
+    uint64_t vf_rx_missed, vf_rx_nombuf, vf_tx_error;
     uint64_t busy_cycles;
     uint64_t migrations;        /* since relay start */
     uint64_t new_migrations;    /* within the window */
@@ -142,6 +145,7 @@ struct tool_worker_row {
 /* Everything a tool shows: one window between two snapshots. */
 struct tool_view {
     double t;                   /* seconds since the relay started */
+    double start_time;          /* wall clock when the relay started */
     double unix_time;           /* wall clock of the second snapshot */
     double interval_s;          /* window length; 0: no window (one snapshot) */
     uint64_t tsc_hz, epoch;
@@ -197,6 +201,9 @@ const struct tool_worker_row *tool_view_worker(const struct tool_view *view, uns
 extern const char *const tool_dir_key[VIO4WD_DIR_COUNT];    /* "vf_to_vm", "vm_to_vf" */
 extern const char *const tool_dir_arrow[VIO4WD_DIR_COUNT];  /* "VF->VM", "VM->VF" */
 
+/* "active", "no VF", "no guest" or "idle" from VIO4WD_RELAY_* flags. */
+const char *tool_relay_state(uint32_t flags);
+
 /* "15.0M", "950k", "12": a count or rate with an SI suffix. */
 void tool_si(double value, char *buf, size_t buflen);
 
@@ -208,8 +215,6 @@ void tool_print_table(FILE *out, const struct tool_view *view);
  * The caller owns the result (json_object_put). */
 struct json_object *tool_view_to_json(const struct tool_view *view);
 
-/* OpenMetrics text for a node-exporter textfile collector, "# EOF" last. */
-void tool_print_openmetrics(FILE *out, const struct tool_view *view);
 
 /* ---- the scheduler ------------------------------------------------------ */
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "metrics.h"
 
 static volatile int g_stop;
 
@@ -68,7 +69,7 @@ static int emit(FILE *out, enum format fmt, const struct tool_view *v)
         break;
     }
     case FMT_PROMETHEUS:
-        tool_print_openmetrics(out, v);
+        tool_print_metrics(out, v);
         break;
     }
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;

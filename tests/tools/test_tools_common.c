@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "frame.h"
+#include "metrics.h"
 
 /* ---- pins --------------------------------------------------------------- */
 
@@ -129,6 +130,9 @@ static struct vio4wd_counters_snapshot *new_snapshot(void)
     s->relay[0].numa_node = 0;
     snprintf(s->relay[0].vf_dev, sizeof(s->relay[0].vf_dev), "net_null0");
     snprintf(s->relay[0].vhost_path, sizeof(s->relay[0].vhost_path), "/tmp/v\"0.sock");
+    s->relay[0].vf.imissed = 7;
+    s->relay[0].vf.rx_nombuf = 8;
+    s->relay[0].vf.oerrors = 9;
     s->relay[0].dir[0].cpu = 1;
     s->relay[0].dir[1].cpu = 1;
     /* relay 5: only a listening socket (inactive), on CPU 3 */
@@ -347,18 +351,32 @@ static void test_json_is_a_trace_line(void **state)
 static void test_openmetrics(void **state)
 {
     struct fixture *f = *state;
-    char *t = capture(tool_print_openmetrics, &f->view);
+    char *t = capture(tool_print_metrics, &f->view);
     size_t len = strlen(t);
 
     assert_true(len > 6);
     assert_string_equal(t + len - 6, "# EOF\n");
     assert_ptr_equal(strstr(t, "# EOF"), t + len - 6);     /* once, last */
     assert_non_null(strstr(t, "# TYPE vio4wd_relay_packets counter\n"));
-    assert_non_null(strstr(t, "vio4wd_relay_packets_total{relay=\"0\",dir=\"vf_to_vm\","
+    assert_non_null(strstr(t, "vio4wd_relay_packets_total{relay=\"0\",direction=\"vf_to_vm\","
                               "stage=\"rx\"} 10000000\n"));
-    assert_non_null(strstr(t, "vio4wd_relay_dropped_packets_total{relay=\"0\",dir=\"vf_to_vm\","
+    assert_non_null(strstr(t, "vio4wd_relay_dropped_packets_total{relay=\"0\",direction=\"vf_to_vm\","
                               "reason=\"not_connected\"} 1000000\n"));
     assert_non_null(strstr(t, "vio4wd_worker_load_ratio{cpu=\"1\",numa=\"0\"} 0.6\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_up 1\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_start_time_seconds 1700000000.000\n"));
+    assert_non_null(strstr(t, "vio4wd_worker_parked{cpu=\"3\",numa=\"1\"} 1\n"));
+    /* The VF's own drops, each in the direction it hurts and only there. */
+    assert_non_null(strstr(t, "vio4wd_relay_dropped_packets_total{relay=\"0\",direction="
+                              "\"vf_to_vm\",reason=\"vf_rx_missed\"} 7\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_dropped_packets_total{relay=\"0\",direction="
+                              "\"vf_to_vm\",reason=\"vf_rx_nombuf\"} 8\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_dropped_packets_total{relay=\"0\",direction="
+                              "\"vm_to_vf\",reason=\"vf_tx_error\"} 9\n"));
+    assert_null(strstr(t, "direction=\"vm_to_vf\",reason=\"vf_rx_missed\""));
+    assert_null(strstr(t, "reason=\"vf_rx_missed\"} 7\nvio4wd_relay_dropped_bytes"));
+    assert_null(strstr(t, "vio4wd_relay_dropped_bytes_total{relay=\"0\",direction="
+                          "\"vf_to_vm\",reason=\"vf_rx_missed\"}"));
     /* A quote in a label value is escaped. */
     assert_non_null(strstr(t, "vhost=\"/tmp/v\\\"0.sock\""));
 
@@ -384,6 +402,21 @@ static void test_openmetrics(void **state)
         }
         line = nl + 1;
     }
+    free(t);
+}
+
+/* A relay that is not running gives vio4wd_relay_up 0 and nothing else:
+ * no old numbers. */
+static void test_metrics_relay_down(void **state)
+{
+    (void)state;
+    char *t = capture(tool_print_metrics, NULL);
+    assert_string_equal(t, "# TYPE vio4wd_relay_up gauge\n"
+                           "# HELP vio4wd_relay_up 1 when virtio-forwarder is running and its "
+                           "counters are live; 0 otherwise, and then no other vio4wd_relay_ or "
+                           "vio4wd_worker_ sample is given.\n"
+                           "vio4wd_relay_up 0\n"
+                           "# EOF\n");
     free(t);
 }
 
@@ -498,6 +531,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_json_is_a_trace_line, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_openmetrics, setup_view, teardown_view),
+        cmocka_unit_test(test_metrics_relay_down),
         cmocka_unit_test_setup_teardown(test_bar_segments, setup_view, teardown_view),
         cmocka_unit_test(test_bar_full_core_fills_exactly),
         cmocka_unit_test_setup_teardown(test_frame_groups_by_numa_node, setup_view,

@@ -198,7 +198,7 @@ check_stats() {
     expect 0 "$T/prom" "$STATS" "${C[@]}" --prometheus --interval 0.2
     [ "$(tail -n 1 "$T/prom")" = "# EOF" ] || fail "--prometheus does not end with # EOF"
     [ "$(grep -c '^# EOF' "$T/prom")" = 1 ] || fail "--prometheus has more than one # EOF"
-    contains "$T/prom" 'vio4wd_relay_packets_total{relay="0",dir="vf_to_vm",stage="rx"}'
+    contains "$T/prom" 'vio4wd_relay_packets_total{relay="0",direction="vf_to_vm",stage="rx"}'
     contains "$T/prom" 'vio4wd_worker_load_ratio{cpu="1",numa="0"}'
     expect 0 "$T/out" "$STATS" "${C[@]}" --prometheus --interval 0.1 --output "$T/vio4wd.prom"
     [ "$(tail -n 1 "$T/vio4wd.prom")" = "# EOF" ] || fail "--output file incomplete"

@@ -1,0 +1,223 @@
+/* metrics.c - OpenMetrics text from a tool_view (see metrics.h). */
+#include "metrics.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NO_FIELD SIZE_MAX
+#define BOTH_DIRS (-1)
+
+/* Why a direction lost packets. Each reason is counted in one field of
+ * tool_dir_row (bytes too when the relay counts them), in the directions it
+ * can happen in. Add a drop reason here and every output has it. */
+struct drop_reason {
+    const char *reason;         /* the 'reason' label value */
+    int dir;                    /* enum vio4wd_dir, or BOTH_DIRS */
+    size_t pkts, bytes;         /* offsets in struct tool_dir_row; bytes may be NO_FIELD */
+};
+
+static const struct drop_reason drop_reasons[] = {
+    /* the relay's: the destination refused or was absent */
+    {"queue_full", BOTH_DIRS, offsetof(struct tool_dir_row, drop_full_pkts),
+     offsetof(struct tool_dir_row, drop_full_bytes)},
+    {"not_connected", BOTH_DIRS, offsetof(struct tool_dir_row, drop_nc_pkts),
+     offsetof(struct tool_dir_row, drop_nc_bytes)},
+    /* the VF's own, before the relay saw them (rte_eth_stats) */
+    {"vf_rx_missed", VIO4WD_DIR_VF_TO_VM, offsetof(struct tool_dir_row, vf_rx_missed), NO_FIELD},
+    {"vf_rx_nombuf", VIO4WD_DIR_VF_TO_VM, offsetof(struct tool_dir_row, vf_rx_nombuf), NO_FIELD},
+    {"vf_tx_error", VIO4WD_DIR_VM_TO_VF, offsetof(struct tool_dir_row, vf_tx_error), NO_FIELD},
+};
+
+static uint64_t field(const struct tool_dir_row *x, size_t off)
+{
+    return *(const uint64_t *)((const char *)x + off);
+}
+
+/* Label values escape backslash, double quote and newline. */
+static void put_label(FILE *out, const char *value)
+{
+    for (const char *p = value; *p; p++) {
+        if (*p == '\\' || *p == '"')
+            fprintf(out, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", out);
+        else
+            fputc(*p, out);
+    }
+}
+
+static void family(FILE *out, const char *name, const char *type, const char *unit,
+                   const char *help)
+{
+    fprintf(out, "# TYPE %s %s\n", name, type);
+    if (unit)
+        fprintf(out, "# UNIT %s %s\n", name, unit);
+    fprintf(out, "# HELP %s %s\n", name, help);
+}
+
+/* name{relay="R",direction="D"<extra>} */
+static void dir_series(FILE *out, const char *name, const struct tool_relay_row *r, int d,
+                       const char *extra_name, const char *extra_value)
+{
+    fprintf(out, "%s{relay=\"%u\",direction=\"%s\"", name, r->id, tool_dir_key[d]);
+    if (extra_name)
+        fprintf(out, ",%s=\"%s\"", extra_name, extra_value);
+    fputs("} ", out);
+}
+
+/* One counter sample per relay direction, from the field at 'off'. */
+static void dir_counter(FILE *out, const struct tool_view *view, const char *name,
+                        const char *extra_name, const char *extra_value, size_t off)
+{
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            dir_series(out, name, &view->relays[i], d, extra_name, extra_value);
+            fprintf(out, "%llu\n", (unsigned long long)field(&view->relays[i].dir[d], off));
+        }
+}
+
+static void drops(FILE *out, const struct tool_view *view, bool bytes)
+{
+    const char *name = bytes ? "vio4wd_relay_dropped_bytes_total"
+                             : "vio4wd_relay_dropped_packets_total";
+
+    for (size_t k = 0; k < sizeof(drop_reasons) / sizeof(drop_reasons[0]); k++) {
+        const struct drop_reason *dr = &drop_reasons[k];
+        size_t off = bytes ? dr->bytes : dr->pkts;
+        if (off == NO_FIELD)
+            continue;
+        for (unsigned i = 0; i < view->n_relays; i++)
+            for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+                if (dr->dir != BOTH_DIRS && dr->dir != d)
+                    continue;
+                dir_series(out, name, &view->relays[i], d, "reason", dr->reason);
+                fprintf(out, "%llu\n", (unsigned long long)field(&view->relays[i].dir[d], off));
+            }
+    }
+}
+
+static void relay_metrics(FILE *out, const struct tool_view *view)
+{
+    double hz = view->tsc_hz ? (double)view->tsc_hz : 1.0;
+
+    family(out, "vio4wd_relay_info", "gauge", NULL,
+           "Relays in use, with their NUMA node, state, VF device and vhost-user socket.");
+    for (unsigned i = 0; i < view->n_relays; i++) {
+        const struct tool_relay_row *r = &view->relays[i];
+        fprintf(out, "vio4wd_relay_info{relay=\"%u\",numa=\"%d\",state=\"%s\",vf=\"", r->id,
+                r->numa, tool_relay_state(r->flags));
+        put_label(out, r->vf_dev);
+        fputs("\",vhost=\"", out);
+        put_label(out, r->vhost_path);
+        fputs("\"} 1\n", out);
+    }
+    family(out, "vio4wd_relay_packets", "counter", NULL,
+           "Packets per relay direction: stage rx received from the source, tx accepted by "
+           "the destination.");
+    dir_counter(out, view, "vio4wd_relay_packets_total", "stage", "rx",
+                offsetof(struct tool_dir_row, rx_pkts));
+    dir_counter(out, view, "vio4wd_relay_packets_total", "stage", "tx",
+                offsetof(struct tool_dir_row, tx_pkts));
+    family(out, "vio4wd_relay_bytes", "counter", "bytes",
+           "Bytes per relay direction: stage rx received, tx sent.");
+    dir_counter(out, view, "vio4wd_relay_bytes_total", "stage", "rx",
+                offsetof(struct tool_dir_row, rx_bytes));
+    dir_counter(out, view, "vio4wd_relay_bytes_total", "stage", "tx",
+                offsetof(struct tool_dir_row, tx_bytes));
+    family(out, "vio4wd_relay_dropped_packets", "counter", NULL,
+           "Packets lost per relay direction, by reason: queue_full (the destination "
+           "refused them), not_connected (no destination), vf_rx_missed and vf_rx_nombuf "
+           "(the VF dropped them before the relay polled: the relay is too slow), "
+           "vf_tx_error (the VF failed to send them).");
+    drops(out, view, false);
+    family(out, "vio4wd_relay_dropped_bytes", "counter", "bytes",
+           "Bytes lost per relay direction, by reason (the reasons the relay counts bytes of).");
+    drops(out, view, true);
+    family(out, "vio4wd_relay_migrations", "counter", NULL,
+           "Moves of a relay direction to another worker CPU.");
+    dir_counter(out, view, "vio4wd_relay_migrations_total", NULL, NULL,
+                offsetof(struct tool_dir_row, migrations));
+    family(out, "vio4wd_relay_busy_seconds", "counter", "seconds",
+           "Worker time spent servicing a relay direction.");
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            dir_series(out, "vio4wd_relay_busy_seconds_total", &view->relays[i], d, NULL, NULL);
+            fprintf(out, "%.9g\n", (double)view->relays[i].dir[d].busy_cycles / hz);
+        }
+    family(out, "vio4wd_relay_cpu", "gauge", NULL,
+           "Worker CPU servicing a relay direction; -1 when none.");
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            dir_series(out, "vio4wd_relay_cpu", &view->relays[i], d, NULL, NULL);
+            fprintf(out, "%d\n", view->relays[i].dir[d].cpu);
+        }
+    if (view->interval_s <= 0)
+        return;         /* no window, no load */
+    family(out, "vio4wd_relay_load_ratio", "gauge", "ratio",
+           "Share of one core a relay direction used over the sampling window.");
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            dir_series(out, "vio4wd_relay_load_ratio", &view->relays[i], d, NULL, NULL);
+            fprintf(out, "%.6g\n", view->relays[i].dir[d].load);
+        }
+}
+
+/* A per-worker sample: name{cpu="C",numa="N"} */
+static void worker_series(FILE *out, const char *name, const struct tool_worker_row *w)
+{
+    fprintf(out, "%s{cpu=\"%u\",numa=\"%d\"} ", name, w->cpu, w->numa);
+}
+
+static void worker_metrics(FILE *out, const struct tool_view *view)
+{
+    double hz = view->tsc_hz ? (double)view->tsc_hz : 1.0;
+
+    family(out, "vio4wd_worker_busy_seconds", "counter", "seconds",
+           "Time a worker CPU spent in loops that moved packets.");
+    for (unsigned i = 0; i < view->n_workers; i++) {
+        worker_series(out, "vio4wd_worker_busy_seconds_total", &view->workers[i]);
+        fprintf(out, "%.9g\n", (double)view->workers[i].busy_cycles / hz);
+    }
+    family(out, "vio4wd_worker_idle_seconds", "counter", "seconds",
+           "Time a worker CPU spent polling without packets, including back-off sleeps.");
+    for (unsigned i = 0; i < view->n_workers; i++) {
+        worker_series(out, "vio4wd_worker_idle_seconds_total", &view->workers[i]);
+        fprintf(out, "%.9g\n", (double)view->workers[i].idle_cycles / hz);
+    }
+    family(out, "vio4wd_worker_directions", "gauge", NULL,
+           "Relay directions a worker CPU services.");
+    for (unsigned i = 0; i < view->n_workers; i++) {
+        worker_series(out, "vio4wd_worker_directions", &view->workers[i]);
+        fprintf(out, "%u\n", view->workers[i].n_dirs);
+    }
+    family(out, "vio4wd_worker_parked", "gauge", NULL,
+           "1 when a worker CPU services no direction and only sleeps.");
+    for (unsigned i = 0; i < view->n_workers; i++) {
+        worker_series(out, "vio4wd_worker_parked", &view->workers[i]);
+        fprintf(out, "%d\n", view->workers[i].n_dirs == 0);
+    }
+    if (view->interval_s <= 0)
+        return;
+    family(out, "vio4wd_worker_load_ratio", "gauge", "ratio",
+           "Busy share of a worker CPU over the sampling window.");
+    for (unsigned i = 0; i < view->n_workers; i++) {
+        worker_series(out, "vio4wd_worker_load_ratio", &view->workers[i]);
+        fprintf(out, "%.6g\n", view->workers[i].load);
+    }
+}
+
+void tool_print_metrics(FILE *out, const struct tool_view *view)
+{
+    family(out, "vio4wd_relay_up", "gauge", NULL,
+           "1 when virtio-forwarder is running and its counters are live; 0 otherwise, and "
+           "then no other vio4wd_relay_ or vio4wd_worker_ sample is given.");
+    fprintf(out, "vio4wd_relay_up %d\n", view != NULL);
+    if (view) {
+        family(out, "vio4wd_relay_start_time_seconds", "gauge", "seconds",
+               "When virtio-forwarder started, seconds since the Unix epoch.");
+        fprintf(out, "vio4wd_relay_start_time_seconds %.3f\n", view->start_time);
+        relay_metrics(out, view);
+        worker_metrics(out, view);
+    }
+    fputs("# EOF\n", out);
+}

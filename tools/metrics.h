@@ -1,0 +1,26 @@
+/* metrics.h - the OpenMetrics text of a tool_view: what vio4wd-stats
+ * --prometheus writes for a textfile collector and what vio4wd-exporter
+ * serves on /metrics, so both always say the same.
+ *
+ * Names follow Prometheus conventions and sit next to DPDK's own exporter
+ * (dpdk_*) and the OVS exporters: a vio4wd_ prefix, base units (seconds,
+ * bytes), _total on counters, and the labels relay, direction, cpu, numa
+ * and vf. Drops are one family with a 'reason' label whose values come from
+ * one table in metrics.c, so a new drop reason is one line there.
+ */
+#ifndef VIO4WD_TOOLS_METRICS_H
+#define VIO4WD_TOOLS_METRICS_H
+
+#include <stdio.h>
+
+#include "common.h"
+
+/* The Content-Type of what tool_print_metrics writes. */
+#define TOOL_METRICS_CONTENT_TYPE "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+/* Writes the metrics of 'view', "# EOF" last. view NULL: the relay is not
+ * running (or its counters are stale), and only vio4wd_relay_up 0 is
+ * written, never old numbers. */
+void tool_print_metrics(FILE *out, const struct tool_view *view);
+
+#endif
