@@ -1,0 +1,114 @@
+#!/bin/bash
+# vio4wd-exporter scraped by a real Prometheus (Debian's prometheus).
+#
+# vio4wd-loadgen plays a guest and a VF (memif) for relay 0 at a constant
+# rate; the relay forwards; the exporter serves /metrics; Prometheus scrapes
+# it every second. Afterwards Prometheus's HTTP API must answer
+# rate(vio4wd_relay_packets_total[8s]) within 5% of the rate the load
+# generator measured for each direction. Then the relay is killed with
+# SIGKILL (its counters file stays behind, state RUNNING): the exporter
+# must answer vio4wd_relay_up 0 and no old numbers.
+#
+# Prometheus runs with its configuration, storage and port in $T, on
+# 127.0.0.1; both ports are free ones picked at start.
+# usage: test_prometheus.sh RELAY CNT_DUMP LOADGEN EXPORTER
+RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 EXPORTER=$4
+. "$(dirname "$0")/../relay/lib.sh"
+
+PROMETHEUS=$(command -v prometheus) ||
+    fail "prometheus not found: install the Debian package 'prometheus'"
+command -v curl >/dev/null || fail "curl not found: install the Debian package 'curl'"
+
+RATE=100000             # pps per direction
+DURATION=16             # s of measured traffic
+mkdir -p "$T/run" "$T/tsdb"
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+EXP_PORT=$(free_port) PROM_PORT=$(free_port)
+[ "$EXP_PORT" != "$PROM_PORT" ] || PROM_PORT=$(free_port)
+PROM="http://127.0.0.1:$PROM_PORT"
+
+cat >"$T/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: vio4wd
+    static_configs:
+      - targets: ['127.0.0.1:$EXP_PORT']
+YML
+
+spawn lg "$LOADGEN" -d "$DURATION" -g 1s -q --json --socket-dir "$T" --memif-dir "$T" \
+    --relay 0,rate=$RATE -- -l 1 --no-huge -m 512 --no-pci --single-file-segments \
+    --file-prefix=${PREFIX}lg
+LG_PID=$SPAWNED
+wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
+
+spawn exporter "$EXPORTER" --listen "127.0.0.1:$EXP_PORT" --counters "$T/run" \
+    --config /dev/null
+spawn prometheus "$PROMETHEUS" --config.file="$T/prometheus.yml" \
+    --storage.tsdb.path="$T/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT"
+wait_for 20 curl -sf "$PROM/-/ready" || fail "prometheus did not become ready"
+ok "prometheus ready on 127.0.0.1:$PROM_PORT, exporter on 127.0.0.1:$EXP_PORT"
+
+# Before the relay runs: up 0, no relay numbers.
+curl -sf "http://127.0.0.1:$EXP_PORT/metrics" >"$T/m0" || fail "exporter does not answer"
+grep -qx "vio4wd_relay_up 0" "$T/m0" || fail "no relay yet, but not vio4wd_relay_up 0"
+
+memif="net_memif0,role=client,id=0,socket=$T/vio4wd-memif0.sock,socket-abstract=no"
+spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T" \
+    -P "$memif=0" -- $(eal_opts r)
+RELAY_PID=$SPAWNED
+wait_for 20 relay_running || fail "relay did not start"
+
+# The loadgen reports once its traffic and grace period are over.
+wait_for $((DURATION + 40)) grep -q '{"version"' "$T/lg.log" || fail "loadgen did not finish"
+END=$(date +%s.%N)
+
+# promq QUERY TIME : the instant query's result vector as JSON.
+promq() {
+    curl -sf "$PROM/api/v1/query" --data-urlencode "query=$1" --data-urlencode "time=$2"
+}
+# A window well inside the traffic: it ended about 1-2 s (grace, drain)
+# before the report.
+AT=$(python3 -c "print($END - 4)")
+Q='rate(vio4wd_relay_packets_total{relay="0",stage="tx"}[8s])'
+promq "$Q" "$AT" >"$T/q.json" || fail "prometheus query failed: $Q"
+python3 - "$T/lg.log" "$T/q.json" <<'PY' || fail "Prometheus and the load generator disagree"
+import json, sys
+text = open(sys.argv[1]).read()
+rep = json.loads(text[text.index('{"version"'):].splitlines()[0])
+q = json.load(open(sys.argv[2]))
+got = {r["metric"]["direction"]: float(r["value"][1]) for r in q["data"]["result"]}
+bad = False
+for d in ("vm_to_vf", "vf_to_vm"):
+    lg = rep["relays"][0][d]["rate_pps"]
+    prom = got.get(d, 0.0)
+    err = abs(prom - lg) / lg if lg else 1.0
+    print('%s: Prometheus rate(vio4wd_relay_packets_total{relay="0",direction="%s",'
+          'stage="tx"}[8s]) = %.0f pps; loadgen sent %.0f pps; difference %.2f%%'
+          % (d, d, prom, lg, err * 100))
+    bad |= err > 0.05
+sys.exit(1 if bad else 0)
+PY
+ok "Prometheus's rate agrees with the load generator's within 5%"
+
+promq 'vio4wd_relay_up' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
+    fail "Prometheus does not see vio4wd_relay_up 1"
+promq 'up{job="vio4wd"}' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
+    fail "Prometheus does not see the exporter as up"
+ok "Prometheus scrapes the exporter: up 1, vio4wd_relay_up 1"
+
+# A relay that dies without cleaning up: up 0 and no old numbers.
+kill -KILL "$RELAY_PID"
+wait "$RELAY_PID" 2>/dev/null
+[ -e "$T/run/counters" ] || fail "expected the killed relay's counters file to stay behind"
+curl -sf "http://127.0.0.1:$EXP_PORT/metrics" >"$T/m1" || fail "exporter does not answer"
+grep -qx "vio4wd_relay_up 0" "$T/m1" || { cat "$T/m1"; fail "dead relay, but not vio4wd_relay_up 0"; }
+! grep -q "^vio4wd_relay_packets_total" "$T/m1" || fail "dead relay, but old numbers served"
+ok "a killed relay gives vio4wd_relay_up 0 and no old numbers"
+
+stop_pid "$LG_PID" 10
