@@ -74,6 +74,9 @@ static void rates_are_deltas_over_the_window(void **state)
     now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].busy_cycles = 100 + 500000000;  /* a quarter */
     now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].drop_nc_pkts = 7;
     now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].migrations = 3;
+    now->relay[5].vf.imissed = 11;
+    now->relay[5].vf.rx_nombuf = 12;
+    now->relay[5].vf.oerrors = 13;
 
     Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
     Virtioforwarder__StatsResponse *resp = ask(&req, then, now);
@@ -91,6 +94,12 @@ static void rates_are_deltas_over_the_window(void **state)
     assert_float_equal(r->vm_to_vf->load, 0.25, 1e-6);
     assert_int_equal(r->vm_to_vf->pkts_dropped_vf_not_connected, 7);
     assert_int_equal(r->vm_to_vf->migrations, 3);
+    /* The VF's own drops, with the direction they hurt. */
+    assert_true(r->vf_to_vm->has_pkts_dropped_vf_rx_missed);
+    assert_int_equal(r->vf_to_vm->pkts_dropped_vf_rx_missed, 11);
+    assert_int_equal(r->vf_to_vm->pkts_dropped_vf_rx_nombuf, 12);
+    assert_true(r->vm_to_vf->has_pkts_dropped_vf_tx_error);
+    assert_int_equal(r->vm_to_vf->pkts_dropped_vf_tx_error, 13);
     assert_int_equal(resp->tsc_hz, TSC_HZ);
     assert_int_equal(resp->window_ns, 2000000000ULL);
     virtioforwarder__stats_response__free_unpacked(resp, NULL);

@@ -102,6 +102,22 @@ promq 'up{job="vio4wd"}' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
     fail "Prometheus does not see the exporter as up"
 ok "Prometheus scrapes the exporter: up 1, vio4wd_relay_up 1"
 
+# The VF's own drop counters are sampled by the relay's control thread
+# (update_tsc moves) and served, each in the direction it hurts.
+t1=$(cnt relay0.vf.update_tsc)
+sleep 0.6
+[ "$(cnt relay0.vf.update_tsc)" -gt "$t1" ] && [ "$t1" -gt 0 ] ||
+    fail "the VF drop counters are not sampled (update_tsc $t1 -> $(cnt relay0.vf.update_tsc))"
+curl -sf "http://127.0.0.1:$EXP_PORT/metrics" >"$T/m" || fail "exporter does not answer"
+for pair in vf_to_vm:vf_rx_missed:imissed vf_to_vm:vf_rx_nombuf:rx_nombuf \
+            vm_to_vf:vf_tx_error:oerrors; do
+    IFS=: read -r dir reason key <<<"$pair"
+    line="vio4wd_relay_dropped_packets_total{relay=\"0\",direction=\"$dir\",reason=\"$reason\"}"
+    grep -qxF "$line $(cnt relay0.vf.$key)" "$T/m" ||
+        { grep vf_ "$T/m"; fail "VF drops: '$line' is not relay0.vf.$key"; }
+done
+ok "VF drop counters sampled by the control thread and served by reason"
+
 # A relay that dies without cleaning up: up 0 and no old numbers.
 kill -KILL "$RELAY_PID"
 wait "$RELAY_PID" 2>/dev/null

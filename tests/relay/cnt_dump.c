@@ -63,6 +63,10 @@ int main(int argc, char **argv)
         OUT("relay%u.n_queues %u", r, cr->n_queues);
         OUT("relay%u.vf_dev %s", r, cr->vf_dev[0] ? cr->vf_dev : "-");
         OUT("relay%u.vhost_path %s", r, cr->vhost_path[0] ? cr->vhost_path : "-");
+        OUT("relay%u.vf.imissed %llu", r, (unsigned long long)cr->vf.imissed);
+        OUT("relay%u.vf.rx_nombuf %llu", r, (unsigned long long)cr->vf.rx_nombuf);
+        OUT("relay%u.vf.oerrors %llu", r, (unsigned long long)cr->vf.oerrors);
+        OUT("relay%u.vf.update_tsc %llu", r, (unsigned long long)cr->vf.update_tsc);
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const struct vio4wd_cnt_dir *cd = &cr->dir[d];
             const char *dn = dir_names[d];

@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "frame.h"
+#include "listen_addr.h"
 #include "metrics.h"
 
 /* ---- pins --------------------------------------------------------------- */
@@ -420,6 +421,40 @@ static void test_metrics_relay_down(void **state)
     free(t);
 }
 
+/* ---- the exporter's --listen ------------------------------------------- */
+
+static void test_listen_addr(void **state)
+{
+    (void)state;
+    struct listen_addr a;
+    char err[256];
+
+    assert_int_equal(listen_addr_parse("127.0.0.1:9641", &a, err, sizeof(err)), 0);
+    assert_true(a.loopback);
+    assert_int_equal(a.sa.ss_family, AF_INET);
+    assert_int_equal(listen_addr_parse("127.8.9.10:1", &a, err, sizeof(err)), 0);
+    assert_true(a.loopback);
+    assert_int_equal(listen_addr_parse("[::1]:65535", &a, err, sizeof(err)), 0);
+    assert_true(a.loopback);
+    assert_int_equal(a.sa.ss_family, AF_INET6);
+    /* Reachable by other hosts: parsed, but not loopback. */
+    assert_int_equal(listen_addr_parse("0.0.0.0:9641", &a, err, sizeof(err)), 0);
+    assert_false(a.loopback);
+    assert_int_equal(listen_addr_parse("[::]:9641", &a, err, sizeof(err)), 0);
+    assert_false(a.loopback);
+    assert_int_equal(listen_addr_parse("10.1.2.3:80", &a, err, sizeof(err)), 0);
+    assert_false(a.loopback);
+    /* Bad values name themselves. */
+    const char *bad[] = {"", "9641", ":9641", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+                         "127.0.0.1:9x", "localhost:9641", "::1:9641", "[::1]", "[foo]:1",
+                         "300.1.1.1:1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err[0] = '\0';
+        assert_int_equal(listen_addr_parse(bad[i], &a, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, bad[i]));
+    }
+}
+
 /* ---- monitor_load's frame ----------------------------------------------- */
 
 static void test_bar_segments(void **state)
@@ -532,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_json_is_a_trace_line, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_openmetrics, setup_view, teardown_view),
         cmocka_unit_test(test_metrics_relay_down),
+        cmocka_unit_test(test_listen_addr),
         cmocka_unit_test_setup_teardown(test_bar_segments, setup_view, teardown_view),
         cmocka_unit_test(test_bar_full_core_fills_exactly),
         cmocka_unit_test_setup_teardown(test_frame_groups_by_numa_node, setup_view,
