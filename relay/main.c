@@ -32,6 +32,7 @@
 #include "options.h"
 #include "pidfile.h"
 #include "relay.h"
+#include "telemetry.h"
 #include "vhost.h"
 #include "vio4wd_build_config.h"
 #include "worker.h"
@@ -156,7 +157,8 @@ static int start_relays(const struct vio4wd_config *cfg)
 static int start_endpoints(const struct vio4wd_config *cfg, char *err, size_t errlen)
 {
     ctl_bind_allow_tcp(cfg->zmq_allow_tcp);
-    if (ctl_stats_start(cfg->zmq_stats_ep, counters_path(), err, errlen) != 0 ||
+    if (telemetry_register(err, errlen) != 0 ||
+        ctl_stats_start(cfg->zmq_stats_ep, counters_path(), err, errlen) != 0 ||
         ctl_core_sched_init(cfg, err, errlen) != 0 || ctl_port_init(cfg, err, errlen) != 0 ||
         ctl_config_init(cfg, err, errlen) != 0)
         return -1;

@@ -706,6 +706,8 @@ unsigned relay_snapshot(struct relay_info *out, unsigned max, bool all)
         ri->has_vf = r->has_vf;
         ri->has_socket = r->has_socket;
         ri->guest_up = r->vid >= 0;
+        if (ri->guest_up && rte_vhost_get_negotiated_features(r->vid, &ri->features) != 0)
+            ri->features = 0;
         ri->vf_ready = r->vf_ready;
         ri->numa_node = r->numa_node;
         ri->n_queues = r->n_queues;
