@@ -15,13 +15,12 @@
 RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 EXPORTER=$4
 . "$(dirname "$0")/../relay/lib.sh"
 
-PROMETHEUS=$(command -v prometheus) ||
-    fail "prometheus not found: install the Debian package 'prometheus'"
-command -v curl >/dev/null || fail "curl not found: install the Debian package 'curl'"
+need prometheus
+need curl
 
 RATE=100000             # pps per direction
 DURATION=16             # s of measured traffic
-mkdir -p "$T/run" "$T/tsdb"
+mkdir -p "$T/tsdb"
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -49,7 +48,7 @@ wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready
 
 spawn exporter "$EXPORTER" --listen "127.0.0.1:$EXP_PORT" --counters "$T/run" \
     --config /dev/null
-spawn prometheus "$PROMETHEUS" --config.file="$T/prometheus.yml" \
+spawn prometheus prometheus --config.file="$T/prometheus.yml" \
     --storage.tsdb.path="$T/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT"
 wait_for 20 curl -sf "$PROM/-/ready" || fail "prometheus did not become ready"
 ok "prometheus ready on 127.0.0.1:$PROM_PORT, exporter on 127.0.0.1:$EXP_PORT"
@@ -59,7 +58,7 @@ curl -sf "http://127.0.0.1:$EXP_PORT/metrics" >"$T/m0" || fail "exporter does no
 grep -qx "vio4wd_relay_up 0" "$T/m0" || fail "no relay yet, but not vio4wd_relay_up 0"
 
 memif="net_memif0,role=client,id=0,socket=$T/vio4wd-memif0.sock,socket-abstract=no"
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     -P "$memif=0" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"

@@ -9,9 +9,7 @@
 RELAY=$1 CNT_DUMP=$2 LOADGEN=$3
 . "$(dirname "$0")/lib.sh"
 
-TELEMETRY=$(command -v dpdk-telemetry.py) ||
-    fail "dpdk-telemetry.py not found: install the Debian package 'dpdk-dev'"
-mkdir -p "$T/run"
+need dpdk-telemetry.py
 
 spawn lg "$LOADGEN" -d 0 -g 1s -q --socket-dir "$T" --memif-dir "$T" \
     --relay 0,rate=10k -- -l 1 --no-huge -m 512 --no-pci --single-file-segments \
@@ -19,7 +17,7 @@ spawn lg "$LOADGEN" -d 0 -g 1s -q --socket-dir "$T" --memif-dir "$T" \
 LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
 memif="net_memif0,role=client,id=0,socket=$T/vio4wd-memif0.sock,socket-abstract=no"
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 0,1 -M 0 --vhost-path "$T" \
+spawn relay "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     -P "$memif=0" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
@@ -29,7 +27,7 @@ wait_for 30 flowing || fail "no traffic through relay 0"
 # dpdk-telemetry.py reads commands from stdin and prints one JSON reply a line.
 printf '%s\n' / /vio4wd/version /vio4wd/relays /vio4wd/relay,0 /vio4wd/workers \
     /vio4wd/relay,63 /vio4wd/relay,64 /vio4wd/relay,x /vio4wd/relay /ethdev/list |
-    timeout 20 "$TELEMETRY" -f "${PREFIX}r" >"$T/tel.out" 2>&1 ||
+    timeout 20 dpdk-telemetry.py -f "${PREFIX}r" >"$T/tel.out" 2>&1 ||
     { cat "$T/tel.out"; fail "dpdk-telemetry.py failed"; }
 "$CNT_DUMP" "$T/run" >"$T/cnt.txt"
 
