@@ -181,6 +181,15 @@ const struct vio4wd_cnt_header *vio4wd_counters_header(const struct vio4wd_count
 
 void vio4wd_counters_close(struct vio4wd_counters *c);
 
+/* The scheduler's last decision sits next to the counters file, so every
+ * reader that finds the counters finds it too (see sched/last_decision.h). */
+#define VIO4WD_SCHED_DECISION_FILE "vio4wd_core_scheduler.json"
+
+/* Writes to out the path of 'name' in the directory of the counters file
+ * that 'counters' names (the file itself, or a run directory holding it).
+ * Returns 0, or -1 when it does not fit. */
+int vio4wd_counters_sibling(const char *counters, const char *name, char *out, size_t len);
+
 /* Reads the TSC, as the relay does (x86: rdtsc; others: a monotonic ns
  * clock scaled to the header's tsc_hz is not attempted, 0 is returned). */
 uint64_t vio4wd_counters_rdtsc(void);

@@ -194,3 +194,20 @@ void vio4wd_counters_close(struct vio4wd_counters *c)
         close(c->fd);
     free(c);
 }
+
+int vio4wd_counters_sibling(const char *counters, const char *name, char *out, size_t len)
+{
+    struct stat st;
+    int n;
+
+    if (stat(counters, &st) == 0 && S_ISDIR(st.st_mode)) {
+        n = snprintf(out, len, "%s/%s", counters, name);
+    } else {
+        const char *slash = strrchr(counters, '/');
+        if (!slash)
+            n = snprintf(out, len, "%s", name);
+        else
+            n = snprintf(out, len, "%.*s/%s", (int)(slash - counters), counters, name);
+    }
+    return n >= 0 && (size_t)n < len ? 0 : -1;
+}

@@ -14,6 +14,7 @@
 #include "counters.h"
 #include "ctl_client.h"
 #include "decide.h"
+#include "last_decision.h"
 #include "log.h"
 #include "model/topology.h"
 #include "report.h"
@@ -50,6 +51,7 @@ struct live {
     bool relay_missing_logged;
     uint64_t watchdog_usec;
     unsigned long decisions, pushes, moves;
+    struct last_decision last;      /* published for vio4wd-exporter */
 };
 
 static uint64_t now_ns(void)
@@ -300,6 +302,7 @@ static void decide_once(struct live *l, struct sched_state *st)
         report_table(st, &d, l->topo, emit_debug, NULL);
     if (l->o->json)
         report_json(stdout, &d, applied, error);
+    last_decision_write(&l->last, &d, applied);
     sched_decision_free(&d);
 }
 
@@ -354,8 +357,11 @@ static void reload(struct live *l, int argc, char **argv)
     if (strcmp(n->cfg.zmq_stats_ep, l->o->cfg.zmq_stats_ep) != 0 ||
         strcmp(n->cfg.zmq_core_sched_ep, l->o->cfg.zmq_core_sched_ep) != 0)
         close_clients(l);
-    if (strcmp(n->counters, l->o->counters) != 0)
+    if (strcmp(n->counters, l->o->counters) != 0) {
         forget_relay(l, "the counters path changed");
+        last_decision_remove(&l->last);
+        last_decision_init(&l->last, n->counters);
+    }
     if (strcmp(n->pid_file, l->o->pid_file) != 0)
         log_warning("SIGHUP: a new --pid-file takes effect only on restart");
     snprintf(n->pid_file, sizeof(n->pid_file), "%s", l->o->pid_file);
@@ -411,6 +417,7 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
         return 1;
     }
     l->o = o;
+    last_decision_init(&l->last, o->counters);
     if (load_topology(o->topology, &l->topo) < 0) {
         free(l->snap);
         free(l);
@@ -454,6 +461,7 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
         }
     }
     sd_notify(0, "STOPPING=1");
+    last_decision_remove(&l->last);
     vio4wd_counters_close(l->cnt);
     close_clients(l);
     model_topology_free(l->topo);

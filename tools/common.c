@@ -622,7 +622,7 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
 
 /* True when /proc/<pid>/comm names the scheduler (the kernel keeps 15
  * characters of it). */
-static bool is_scheduler(long pid)
+bool tool_is_scheduler(long pid)
 {
     char path[64], comm[32] = "";
     snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
@@ -646,7 +646,7 @@ static long pid_from_file(const char *dir)
     if (fscanf(f, "%ld", &pid) != 1)
         pid = 0;
     fclose(f);
-    return pid > 0 && is_scheduler(pid) ? pid : 0;
+    return pid > 0 && tool_is_scheduler(pid) ? pid : 0;
 }
 
 long tool_find_scheduler(const char *pid_dir)
@@ -667,7 +667,7 @@ long tool_find_scheduler(const char *pid_dir)
     for (struct dirent *e; (e = readdir(proc)) != NULL;) {
         char *end;
         long p = strtol(e->d_name, &end, 10);
-        if (*end == '\0' && p > 0 && p != (long)getpid() && is_scheduler(p)) {
+        if (*end == '\0' && p > 0 && p != (long)getpid() && tool_is_scheduler(p)) {
             pid = p;
             break;
         }

@@ -222,4 +222,7 @@ struct json_object *tool_view_to_json(const struct tool_view *view);
  * or from the process table; 0 when none is found. */
 long tool_find_scheduler(const char *pid_dir);
 
+/* True when process 'pid' is a vio4wd_core_scheduler. */
+bool tool_is_scheduler(long pid);
+
 #endif

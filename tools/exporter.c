@@ -29,6 +29,7 @@
 #define DEFAULT_LISTEN "127.0.0.1:9641"
 
 struct exporter {
+    const char *counters;       /* the relay's counters file or run directory */
     struct tool_reader *reader;
     struct tool_view view;
     int was_up;                 /* last scrape's answer, -1 before the first: log changes */
@@ -41,7 +42,8 @@ static void usage(FILE *out, const char *prog)
         "Serves virtio-forwarder's counters on http://ADDR:PORT/metrics in OpenMetrics\n"
         "text for Prometheus: per relay and direction packets, bytes, drops by reason\n"
         "(including the VF's own) and busy seconds; per worker busy and idle seconds;\n"
-        "migrations; vio4wd_relay_up and the relay's start time.\n"
+        "migrations; vio4wd_relay_up and the relay's start time; the scheduler's last\n"
+        "makespan, lower bound and gap per NUMA node when it runs.\n"
         "\n"
         "      --listen ADDR:PORT  where to listen (default " DEFAULT_LISTEN ");\n"
         "                        a numeric IPv4 address, or IPv6 in brackets\n"
@@ -125,7 +127,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     FILE *out = open_memstream(&body, &len);
     if (!out)
         return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
-    tool_print_metrics(out, scrape(ex));
+    struct tool_sched_view sched;
+    const struct tool_view *view = scrape(ex);
+    tool_print_metrics(out, view, tool_sched_read(ex->counters, &sched) == 0 ? &sched : NULL);
     if (fclose(out) != 0) {
         free(body);
         return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
@@ -200,6 +204,7 @@ int main(int argc, char **argv)
     struct exporter *ex = calloc(1, sizeof(*ex));
     if (ex) {
         ex->reader = tool_reader_new(&tc);
+        ex->counters = tc.counters;
         ex->was_up = -1;
     }
     if (!ex || !ex->reader) {

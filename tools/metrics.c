@@ -206,7 +206,36 @@ static void worker_metrics(FILE *out, const struct tool_view *view)
     }
 }
 
-void tool_print_metrics(FILE *out, const struct tool_view *view)
+static void sched_metrics(FILE *out, const struct tool_sched_view *sched)
+{
+    family(out, "vio4wd_scheduler_up", "gauge", NULL,
+           "1 when vio4wd_core_scheduler runs and has published a decision.");
+    fprintf(out, "vio4wd_scheduler_up %d\n", sched != NULL);
+    if (!sched)
+        return;
+    family(out, "vio4wd_scheduler_makespan_cores", "gauge", NULL,
+           "The busiest worker's load after the scheduler's last decision, per NUMA node "
+           "(-1: all nodes as one), in cores.");
+    for (unsigned i = 0; i < sched->n_nodes; i++)
+        fprintf(out, "vio4wd_scheduler_makespan_cores{numa=\"%d\"} %.6g\n",
+                sched->nodes[i].numa, sched->nodes[i].makespan);
+    family(out, "vio4wd_scheduler_lower_bound_cores", "gauge", NULL,
+           "What no placement can beat at the last decision: max(total / workers, largest "
+           "direction), in cores.");
+    for (unsigned i = 0; i < sched->n_nodes; i++)
+        fprintf(out, "vio4wd_scheduler_lower_bound_cores{numa=\"%d\"} %.6g\n",
+                sched->nodes[i].numa, sched->nodes[i].lower_bound);
+    family(out, "vio4wd_scheduler_gap_ratio", "gauge", NULL,
+           "How far the makespan is above the lower bound: (makespan - bound) / bound.");
+    for (unsigned i = 0; i < sched->n_nodes; i++) {
+        const struct tool_sched_node *n = &sched->nodes[i];
+        fprintf(out, "vio4wd_scheduler_gap_ratio{numa=\"%d\"} %.6g\n", n->numa,
+                n->lower_bound > 0 ? (n->makespan - n->lower_bound) / n->lower_bound : 0.0);
+    }
+}
+
+void tool_print_metrics(FILE *out, const struct tool_view *view,
+                        const struct tool_sched_view *sched)
 {
     family(out, "vio4wd_relay_up", "gauge", NULL,
            "1 when virtio-forwarder is running and its counters are live; 0 otherwise, and "
@@ -219,5 +248,6 @@ void tool_print_metrics(FILE *out, const struct tool_view *view)
         relay_metrics(out, view);
         worker_metrics(out, view);
     }
+    sched_metrics(out, sched);
     fputs("# EOF\n", out);
 }

@@ -14,13 +14,16 @@
 #include <stdio.h>
 
 #include "common.h"
+#include "sched_view.h"
 
 /* The Content-Type of what tool_print_metrics writes. */
 #define TOOL_METRICS_CONTENT_TYPE "application/openmetrics-text; version=1.0.0; charset=utf-8"
 
-/* Writes the metrics of 'view', "# EOF" last. view NULL: the relay is not
- * running (or its counters are stale), and only vio4wd_relay_up 0 is
- * written, never old numbers. */
-void tool_print_metrics(FILE *out, const struct tool_view *view);
+/* Writes the metrics of 'view' and 'sched', "# EOF" last. view NULL: the
+ * relay is not running (or its counters are stale), and vio4wd_relay_up 0
+ * is written instead of its numbers, never old ones. sched NULL: no
+ * scheduler runs; vio4wd_scheduler_up 0 likewise. */
+void tool_print_metrics(FILE *out, const struct tool_view *view,
+                        const struct tool_sched_view *sched);
 
 #endif

@@ -56,8 +56,11 @@ static void usage(FILE *out, const char *prog)
         prog);
 }
 
-static int emit(FILE *out, enum format fmt, const struct tool_view *v)
+static int emit(const struct tool_common *tc, FILE *out, enum format fmt,
+                const struct tool_view *v)
 {
+    struct tool_sched_view sched;
+
     switch (fmt) {
     case FMT_TABLE:
         tool_print_table(out, v);
@@ -69,7 +72,8 @@ static int emit(FILE *out, enum format fmt, const struct tool_view *v)
         break;
     }
     case FMT_PROMETHEUS:
-        tool_print_metrics(out, v);
+        tool_print_metrics(out, v,
+                           tool_sched_read(tc->counters, &sched) == 0 ? &sched : NULL);
         break;
     }
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
@@ -86,7 +90,7 @@ static int emit_file(const struct tool_common *tc, const char *path, enum format
         tool_err(tc, "--output %s: cannot create %s: %s", path, tmp, strerror(errno));
         return -1;
     }
-    int rc = emit(f, fmt, v);
+    int rc = emit(tc, f, fmt, v);
     if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
         tool_err(tc, "--output %s: cannot write it: %s", path, strerror(errno));
         unlink(tmp);
@@ -214,7 +218,7 @@ int main(int argc, char **argv)
             rc = EXIT_NOT_RUNNING;
         } else {
             tool_view_filter(v, ids, n_ids, inactive);
-            if (output ? emit_file(&tc, output, fmt, v) : emit(stdout, fmt, v))
+            if (output ? emit_file(&tc, output, fmt, v) : emit(&tc, stdout, fmt, v))
                 rc = EXIT_NOT_RUNNING;
         }
         free(v);
@@ -249,7 +253,7 @@ int main(int argc, char **argv)
         if (v->interval_s <= 0)
             continue;   /* a restarted relay: this was the new baseline */
         tool_view_filter(v, ids, n_ids, inactive);
-        if (output ? emit_file(&tc, output, fmt, v) : emit(stdout, fmt, v)) {
+        if (output ? emit_file(&tc, output, fmt, v) : emit(&tc, stdout, fmt, v)) {
             rc = EXIT_NOT_RUNNING;  /* stdout closed (a pipe reader left) */
             break;
         }

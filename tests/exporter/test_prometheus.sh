@@ -11,8 +11,11 @@
 #
 # Prometheus runs with its configuration, storage and port in $T, on
 # 127.0.0.1; both ports are free ones picked at start.
-# usage: test_prometheus.sh RELAY CNT_DUMP LOADGEN EXPORTER
-RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 EXPORTER=$4
+# vio4wd_core_scheduler runs alongside in --dry-run: its last makespan,
+# bound and gap reach Prometheus, and vio4wd_scheduler_up drops to 0 when
+# it stops.
+# usage: test_prometheus.sh RELAY CNT_DUMP LOADGEN EXPORTER SCHEDULER
+RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 EXPORTER=$4 SCHEDULER=$5
 . "$(dirname "$0")/../relay/lib.sh"
 
 need prometheus
@@ -47,7 +50,7 @@ LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
 
 spawn exporter "$EXPORTER" --listen "127.0.0.1:$EXP_PORT" --counters "$T/run" \
-    --config /dev/null
+    --config "$T/relay.conf"
 spawn prometheus prometheus --config.file="$T/prometheus.yml" \
     --storage.tsdb.path="$T/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT"
 wait_for 20 curl -sf "$PROM/-/ready" || fail "prometheus did not become ready"
@@ -62,6 +65,9 @@ spawn relay "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     -P "$memif=0" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
+spawn sched "$SCHEDULER" --config "$T/relay.conf" --counters "$T/run" --dry-run \
+    --poll-interval 0.5
+SCHED_PID=$SPAWNED
 
 # The loadgen reports once its traffic and grace period are over.
 wait_for $((DURATION + 40)) grep -q '{"version"' "$T/lg.log" || fail "loadgen did not finish"
@@ -100,6 +106,18 @@ promq 'vio4wd_relay_up' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
 promq 'up{job="vio4wd"}' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
     fail "Prometheus does not see the exporter as up"
 ok "Prometheus scrapes the exporter: up 1, vio4wd_relay_up 1"
+
+# The scheduler's figures, from its last decision, through Prometheus.
+sched_seen() { promq 'vio4wd_scheduler_makespan_cores{numa="0"}' "$(date +%s.%N)" | grep -q '"value"'; }
+wait_for 10 sched_seen || fail "Prometheus has no vio4wd_scheduler_makespan_cores"
+for m in vio4wd_scheduler_up vio4wd_scheduler_lower_bound_cores vio4wd_scheduler_gap_ratio; do
+    promq "$m" "$(date +%s.%N)" | grep -q '"value"' || fail "Prometheus has no $m"
+done
+stop_pid "$SCHED_PID" 5 || fail "the scheduler did not stop cleanly"
+[ ! -e "$T/run/vio4wd_core_scheduler.json" ] || fail "the scheduler left its last decision behind"
+curl -sf "http://127.0.0.1:$EXP_PORT/metrics" | grep -qx "vio4wd_scheduler_up 0" ||
+    fail "the scheduler stopped, but not vio4wd_scheduler_up 0"
+ok "the scheduler's makespan, bound and gap reach Prometheus; up 0 once it stops"
 
 # The VF's own drop counters are sampled by the relay's control thread
 # (update_tsc moves) and served, each in the direction it hurts.

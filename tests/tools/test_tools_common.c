@@ -349,10 +349,16 @@ static void test_json_is_a_trace_line(void **state)
     json_object_put(o);
 }
 
+/* The metrics of a view with no scheduler running. */
+static void print_metrics(FILE *out, const struct tool_view *v)
+{
+    tool_print_metrics(out, v, NULL);
+}
+
 static void test_openmetrics(void **state)
 {
     struct fixture *f = *state;
-    char *t = capture(tool_print_metrics, &f->view);
+    char *t = capture(print_metrics, &f->view);
     size_t len = strlen(t);
 
     assert_true(len > 6);
@@ -406,17 +412,54 @@ static void test_openmetrics(void **state)
     free(t);
 }
 
+/* The scheduler's published record: the makespan is the plan's only where
+ * it took effect; the gap is over the lower bound. */
+static void test_sched_record(void **state)
+{
+    (void)state;
+    struct tool_sched_view s;
+    const char *rec =
+        "{\"pid\": 77, \"decision\": {\"t\": 1, \"applied\": true, \"act\": true, "
+        "\"nodes\": [{\"numa\": 0, \"current_makespan\": 0.9, \"makespan\": 0.5, "
+        "\"lower_bound\": 0.4, \"act\": true}, {\"numa\": 1, \"current_makespan\": 0.3, "
+        "\"makespan\": 0.2, \"lower_bound\": 0.3, \"act\": false}]}}\n";
+
+    assert_int_equal(tool_sched_parse(rec, &s), 0);
+    assert_int_equal(s.pid, 77);
+    assert_int_equal(s.n_nodes, 2);
+    assert_float_equal(s.nodes[0].makespan, 0.5, 1e-9);
+    assert_float_equal(s.nodes[1].makespan, 0.3, 1e-9);     /* node 1 did not act */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    tool_print_metrics(out, NULL, &s);
+    fclose(out);
+    assert_non_null(strstr(buf, "vio4wd_scheduler_up 1\n"));
+    assert_non_null(strstr(buf, "vio4wd_scheduler_makespan_cores{numa=\"0\"} 0.5\n"));
+    assert_non_null(strstr(buf, "vio4wd_scheduler_lower_bound_cores{numa=\"1\"} 0.3\n"));
+    assert_non_null(strstr(buf, "vio4wd_scheduler_gap_ratio{numa=\"0\"} 0.25\n"));
+    free(buf);
+    /* Not a record: refused. */
+    assert_int_equal(tool_sched_parse("{\"pid\": 5}", &s), -1);
+    assert_int_equal(tool_sched_parse("garbage", &s), -1);
+    assert_int_equal(tool_sched_parse("{\"pid\": 0, \"decision\": {\"nodes\": []}}", &s), -1);
+}
+
 /* A relay that is not running gives vio4wd_relay_up 0 and nothing else:
  * no old numbers. */
 static void test_metrics_relay_down(void **state)
 {
     (void)state;
-    char *t = capture(tool_print_metrics, NULL);
+    char *t = capture(print_metrics, NULL);
     assert_string_equal(t, "# TYPE vio4wd_relay_up gauge\n"
                            "# HELP vio4wd_relay_up 1 when virtio-forwarder is running and its "
                            "counters are live; 0 otherwise, and then no other vio4wd_relay_ or "
                            "vio4wd_worker_ sample is given.\n"
                            "vio4wd_relay_up 0\n"
+                           "# TYPE vio4wd_scheduler_up gauge\n"
+                           "# HELP vio4wd_scheduler_up 1 when vio4wd_core_scheduler runs and "
+                           "has published a decision.\n"
+                           "vio4wd_scheduler_up 0\n"
                            "# EOF\n");
     free(t);
 }
@@ -567,6 +610,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_json_is_a_trace_line, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_openmetrics, setup_view, teardown_view),
         cmocka_unit_test(test_metrics_relay_down),
+        cmocka_unit_test(test_sched_record),
         cmocka_unit_test(test_listen_addr),
         cmocka_unit_test_setup_teardown(test_bar_segments, setup_view, teardown_view),
         cmocka_unit_test(test_bar_full_core_fills_exactly),
