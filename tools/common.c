@@ -112,6 +112,44 @@ static void ignore_warning(const char *message, void *opaque)
     (void)message, (void)opaque;
 }
 
+int tool_getopt(struct tool_common *tc, int argc, char **argv, const char *shortopts,
+                const struct option *longopts, void (*usage)(FILE *out, const char *prog))
+{
+    int opt;
+
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        int r = tool_common_option(tc, opt, optarg);
+        if (r < 0)
+            return TOOL_OPT_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (opt == 'h') {
+            usage(stdout, tc->prog);
+            return TOOL_OPT_EXIT_OK;
+        }
+        if (opt == '?' || opt == ':') {
+            fprintf(stderr, "Try '%s --help'.\n", tc->prog);
+            return TOOL_OPT_EXIT_USAGE;
+        }
+        return opt;
+    }
+    return -1;
+}
+
+int tool_getopt_status(int opt)
+{
+    return opt == TOOL_OPT_EXIT_OK ? 0 : EXIT_USAGE;
+}
+
+int tool_no_operands(const struct tool_common *tc, int argc, char **argv)
+{
+    if (optind < argc) {
+        tool_err(tc, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
 int tool_common_finish(struct tool_common *tc)
 {
     char err[1024];

@@ -81,6 +81,23 @@ void tool_common_init(struct tool_common *tc, const char *prog);
  * --version it prints and exits 0. */
 int tool_common_option(struct tool_common *tc, int opt, const char *arg);
 
+/* getopt_long for a tool: the shared options are handled here, and so are
+ * --help (prints usage(stdout, prog)) and unknown options (says so).
+ * Returns the tool's own next option; -1 at the end of the options (the
+ * operands are at argv[optind...]); TOOL_OPT_EXIT_OK after --help or
+ * --version output; TOOL_OPT_EXIT_USAGE after a usage error. Every tool's
+ * short options include "h". */
+#define TOOL_OPT_EXIT_OK    (-2)
+#define TOOL_OPT_EXIT_USAGE (-3)
+int tool_getopt(struct tool_common *tc, int argc, char **argv, const char *shortopts,
+                const struct option *longopts, void (*usage)(FILE *out, const char *prog));
+
+/* The exit status for a tool_getopt() result below -1. */
+int tool_getopt_status(int opt);
+
+/* Refuses operands (argv[optind...]). Returns 0, or -1 after saying which. */
+int tool_no_operands(const struct tool_common *tc, int argc, char **argv);
+
 /* Loads the configuration and fills in the endpoints that the command line
  * left unset. Returns 0, or -1 after printing why (a usage error). */
 int tool_common_finish(struct tool_common *tc);

@@ -250,12 +250,7 @@ int main(int argc, char **argv)
     int opt;
 
     tool_common_init(&tc, argv[0]);
-    while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        int r = tool_common_option(&tc, opt, optarg);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
+    while ((opt = tool_getopt(&tc, argc, argv, "c:h", longopts, usage)) >= 0) {
         switch (opt) {
         case 'c':
             if (tool_parse_pin(optarg, pins, &n_pins, VIO4WD_MAX_RELAYS, err, sizeof(err)) != 0) {
@@ -281,14 +276,10 @@ int main(int argc, char **argv)
         case 'a':
             inactive = true;
             break;
-        case 'h':
-            usage(stdout, tc.prog);
-            return 0;
-        default:
-            fprintf(stderr, "Try '%s --help'.\n", tc.prog);
-            return EXIT_USAGE;
         }
     }
+    if (opt != -1)
+        return tool_getopt_status(opt);
     /* The original took pins as bare arguments too ("core_pinner 0:1"). */
     for (int i = optind; i < argc; i++) {
         if (tool_parse_pin(argv[i], pins, &n_pins, VIO4WD_MAX_RELAYS, err, sizeof(err)) != 0) {

@@ -206,6 +206,31 @@ static void worker_metrics(FILE *out, const struct tool_view *view)
     }
 }
 
+static double node_makespan(const struct tool_sched_node *n)
+{
+    return n->makespan;
+}
+
+static double node_bound(const struct tool_sched_node *n)
+{
+    return n->lower_bound;
+}
+
+static double node_gap(const struct tool_sched_node *n)
+{
+    return n->lower_bound > 0 ? (n->makespan - n->lower_bound) / n->lower_bound : 0.0;
+}
+
+/* One gauge per NUMA node of the scheduler's last decision. */
+static void sched_gauge(FILE *out, const struct tool_sched_view *sched, const char *name,
+                        const char *help, double (*value)(const struct tool_sched_node *))
+{
+    family(out, name, "gauge", NULL, help);
+    for (unsigned i = 0; i < sched->n_nodes; i++)
+        fprintf(out, "%s{numa=\"%d\"} %.6g\n", name, sched->nodes[i].numa,
+                value(&sched->nodes[i]));
+}
+
 static void sched_metrics(FILE *out, const struct tool_sched_view *sched)
 {
     family(out, "vio4wd_scheduler_up", "gauge", NULL,
@@ -213,25 +238,15 @@ static void sched_metrics(FILE *out, const struct tool_sched_view *sched)
     fprintf(out, "vio4wd_scheduler_up %d\n", sched != NULL);
     if (!sched)
         return;
-    family(out, "vio4wd_scheduler_makespan_cores", "gauge", NULL,
-           "The busiest worker's load after the scheduler's last decision, per NUMA node "
-           "(-1: all nodes as one), in cores.");
-    for (unsigned i = 0; i < sched->n_nodes; i++)
-        fprintf(out, "vio4wd_scheduler_makespan_cores{numa=\"%d\"} %.6g\n",
-                sched->nodes[i].numa, sched->nodes[i].makespan);
-    family(out, "vio4wd_scheduler_lower_bound_cores", "gauge", NULL,
-           "What no placement can beat at the last decision: max(total / workers, largest "
-           "direction), in cores.");
-    for (unsigned i = 0; i < sched->n_nodes; i++)
-        fprintf(out, "vio4wd_scheduler_lower_bound_cores{numa=\"%d\"} %.6g\n",
-                sched->nodes[i].numa, sched->nodes[i].lower_bound);
-    family(out, "vio4wd_scheduler_gap_ratio", "gauge", NULL,
-           "How far the makespan is above the lower bound: (makespan - bound) / bound.");
-    for (unsigned i = 0; i < sched->n_nodes; i++) {
-        const struct tool_sched_node *n = &sched->nodes[i];
-        fprintf(out, "vio4wd_scheduler_gap_ratio{numa=\"%d\"} %.6g\n", n->numa,
-                n->lower_bound > 0 ? (n->makespan - n->lower_bound) / n->lower_bound : 0.0);
-    }
+    sched_gauge(out, sched, "vio4wd_scheduler_makespan_cores",
+                "The busiest worker's load after the scheduler's last decision, per NUMA "
+                "node (-1: all nodes as one), in cores.", node_makespan);
+    sched_gauge(out, sched, "vio4wd_scheduler_lower_bound_cores",
+                "What no placement can beat at the last decision: max(total / workers, "
+                "largest direction), in cores.", node_bound);
+    sched_gauge(out, sched, "vio4wd_scheduler_gap_ratio",
+                "How far the makespan is above the lower bound: (makespan - bound) / bound.",
+                node_gap);
 }
 
 void tool_print_metrics(FILE *out, const struct tool_view *view,

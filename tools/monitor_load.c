@@ -246,12 +246,7 @@ int main(int argc, char **argv)
     int opt, rc = 0;
 
     tool_common_init(&tc, argv[0]);
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        int r = tool_common_option(&tc, opt, optarg);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
+    while ((opt = tool_getopt(&tc, argc, argv, "h", longopts, usage)) >= 0) {
         switch (opt) {
         case 'p':
             if (!tool_parse_seconds(optarg, 0.1, 60, &interval)) {
@@ -275,18 +270,12 @@ int main(int argc, char **argv)
         case 'a':
             g_inactive = true;
             break;
-        case 'h':
-            usage(stdout, tc.prog);
-            return 0;
-        default:
-            fprintf(stderr, "Try '%s --help'.\n", tc.prog);
-            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        tool_err(&tc, "unexpected argument '%s'", argv[optind]);
+    if (opt != -1)
+        return tool_getopt_status(opt);
+    if (tool_no_operands(&tc, argc, argv) != 0)
         return EXIT_USAGE;
-    }
     if (tool_common_finish(&tc) != 0)
         return EXIT_USAGE;
 

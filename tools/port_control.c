@@ -88,12 +88,7 @@ int main(int argc, char **argv)
     req.devices = devices;
     /* The original tool sent conditional=false unless told otherwise. */
     req.conditional = false;
-    while ((opt = getopt_long(argc, argv, "e:h", longopts, NULL)) != -1) {
-        int r = tool_common_option(&tc, opt, optarg);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
+    while ((opt = tool_getopt(&tc, argc, argv, "e:h", longopts, usage)) >= 0) {
         switch (opt) {
         case OPT_VIRTIO_ID:
             if (!tool_parse_uint(optarg, VIO4WD_MAX_RELAYS - 1, &u)) {
@@ -151,14 +146,10 @@ int main(int argc, char **argv)
         case 'e':
             tc.port_ep = optarg;
             break;
-        case 'h':
-            usage(stdout, tc.prog);
-            return 0;
-        default:
-            fprintf(stderr, "Try '%s --help'.\n", tc.prog);
-            return EXIT_USAGE;
         }
     }
+    if (opt != -1)
+        return tool_getopt_status(opt);
     if (optind >= argc) {
         tool_err(&tc, "no operation; expected one of add, remove, add_sock, remove_sock, query");
         return EXIT_USAGE;

@@ -126,12 +126,7 @@ int main(int argc, char **argv)
     int opt;
 
     tool_common_init(&tc, argv[0]);
-    while ((opt = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
-        int r = tool_common_option(&tc, opt, optarg);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
+    while ((opt = tool_getopt(&tc, argc, argv, "r:h", longopts, usage)) >= 0) {
         switch (opt) {
         case 'j':
             json = true;
@@ -182,18 +177,12 @@ int main(int argc, char **argv)
             }
             n_ids++;
             break;
-        case 'h':
-            usage(stdout, tc.prog);
-            return 0;
-        default:
-            fprintf(stderr, "Try '%s --help'.\n", tc.prog);
-            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        tool_err(&tc, "unexpected argument '%s'", argv[optind]);
+    if (opt != -1)
+        return tool_getopt_status(opt);
+    if (tool_no_operands(&tc, argc, argv) != 0)
         return EXIT_USAGE;
-    }
     if (json && prom) {
         tool_err(&tc, "--json and --prometheus: pick one");
         return EXIT_USAGE;
