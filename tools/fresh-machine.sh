@@ -41,7 +41,10 @@ if [ ! -x "$root/usr/bin/apt-get" ]; then
     rm -f "$root.debootstrap.log"
 fi
 # The host's archive list (point release and security updates) and resolver.
-if [ -d /etc/apt/sources.list.d ]; then cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null || true; fi
+if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+    cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/"
+    rm -f "$root/etc/apt/sources.list"     # debootstrap's, now a duplicate
+fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 rm -rf "$root/tmp/vio4wd"
