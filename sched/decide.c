@@ -138,17 +138,31 @@ static int job_numa(const struct sched_relay *r, int dir, const struct model_wor
     return w[0].numa;
 }
 
-static int check_relays(const struct sched_state *st, char *err, size_t errlen)
+/* A relay CPU that is not a worker is "not placed yet" (the relay may run
+ * a direction on a CPU the scheduler was not given), but one the topology
+ * lacks (999 on an 8-PU machine, an offline CPU) means the trace or the
+ * relay and --topology describe different machines, as for workers. */
+static int check_relays(const struct sched_state *st, const struct model_topology *topo,
+                        char *err, size_t errlen)
 {
     for (int i = 0; i < st->n_relays; i++) {
         const struct sched_relay *r = &st->relays[i];
         for (int k = 0; k < i; k++)
             if (st->relays[k].id == r->id)
                 return sched_fail(err, errlen, "relay %d is listed twice", r->id);
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+            struct model_cpu_info info;
             if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
                 return sched_fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
                             r->id, sched_dir_name(dir), r->load[dir]);
+            if (r->cpu[dir] >= 0 &&
+                model_topology_cpu(topo, r->cpu[dir], &info, NULL, 0) != MODEL_OK)
+                return sched_fail(err, errlen,
+                            "relay %d %s: cpu %d is not in the topology, which has %d PUs "
+                            "(is --topology the machine the relay runs on?)",
+                            r->id, sched_dir_name(dir), r->cpu[dir],
+                            model_topology_num_cpus(topo));
+        }
     }
     return 0;
 }
@@ -339,7 +353,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
     if (!isfinite(p->min_gain) || p->min_gain < 0.0)
         return sched_fail(err, errlen, "minimum gain %g must be >= 0 (cores)", p->min_gain);
-    if (check_relays(st, err, errlen) < 0)
+    if (check_relays(st, topo, err, errlen) < 0)
         return -1;
 
     workers = malloc(sizeof(*workers) * (size_t)nw);

@@ -83,6 +83,21 @@ sed 's/\[1, 2, 5, 6\]/[1, 2, 5, 9]/' "$T/trace.jsonl" >"$T/bad.jsonl"
 [ $? = 1 ] && grep -q "bad.jsonl:2: worker cpu 9 is not in the topology" "$T/err" ||
     fail "unknown CPU: $(cat "$T/err")"
 ok "a worker CPU outside the topology: $(cat "$T/err")"
+# a relay CPU the topology lacks, an empty trace, a trace of comments:
+# exit 1, naming the line
+sed '2s/"vm_to_vf": 6}/"vm_to_vf": 999}/' "$T/trace.jsonl" >"$T/badcpu.jsonl"
+"$S" --config /dev/null --topology "$TOPO" --replay "$T/badcpu.jsonl" >/dev/null 2>"$T/err"
+[ $? = 1 ] && grep -q "badcpu.jsonl:2: relay 2 vm_to_vf: cpu 999 is not in the topology" "$T/err" ||
+    fail "relay CPU outside the topology: $(cat "$T/err")"
+ok "a relay CPU outside the topology: $(cat "$T/err")"
+: >"$T/empty.jsonl"
+printf '# only a header\n\n' >"$T/comments.jsonl"
+for f in empty comments; do
+    "$S" --config /dev/null --topology "$TOPO" --replay "$T/$f.jsonl" >"$T/out" 2>"$T/err"
+    [ $? = 1 ] && [ ! -s "$T/out" ] && grep -q "$f.jsonl:[0-9]*: end of the trace, but no state line" "$T/err" ||
+        fail "$f trace: $(cat "$T/err")"
+    ok "$f trace -> exit 1: $(cat "$T/err")"
+done
 "$S" --config /dev/null --topology "$TOPO" --replay "$T/missing" 2>/dev/null
 [ $? = 1 ] || fail "a missing trace must exit 1"
 

@@ -15,6 +15,7 @@
 #include "decide.h"
 #include "model/topology.h"
 #include "options.h"
+#include "replay.h"
 #include "trace.h"
 #include "tracker.h"
 
@@ -193,6 +194,64 @@ static void decide_unknown_worker(void **state)
     assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "worker cpu 99 is not in the topology"));
     sched_state_free(&st);
+}
+
+/* A relay CPU the topology lacks is an error naming relay, direction and
+ * CPU; one that is merely not a worker is "not placed yet". */
+static void decide_unknown_relay_cpu(void **state)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 4, .numa = 0, .cpu = {0, 999}, .load = {0.1, 0.1}},
+    };
+    struct sched_state st = make_state(w, 2, r, 1);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "relay 4 vm_to_vf: cpu 999 is not in the topology"));
+    st.relays[0].cpu[SCHED_VM_TO_VF] = 5000;
+    st.relays[0].cpu[SCHED_VF_TO_VM] = 5000;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "relay 4 vf_to_vm: cpu 5000"));
+    st.relays[0].cpu[SCHED_VM_TO_VF] = 3;      /* in the topology, not a worker */
+    st.relays[0].cpu[SCHED_VF_TO_VM] = -1;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_int_equal(d.n_moves, 2);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+/* An empty trace, or one with only comments, is an error naming the line
+ * where a state was expected, not a silent success. */
+static void replay_empty_trace(void **state)
+{
+    static const struct {
+        const char *text, *needle;
+    } cases[] = {
+        {"", "t.jsonl:1: end of the trace, but no state line before it (the trace is empty)"},
+        {"# header\n\n# more\n", "t.jsonl:4: end of the trace, but no state line before it "
+                                  "(only blank lines and comments)"},
+    };
+    struct sched_params p = params();
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[256] = "";
+        /* fmemopen refuses a size of 0: the empty trace is /dev/null */
+        FILE *in = cases[i].text[0] == '\0'
+                       ? fopen("/dev/null", "r")
+                       : fmemopen((void *)cases[i].text, strlen(cases[i].text), "r");
+        assert_non_null(in);
+        assert_int_equal(replay_run(in, "t.jsonl", NULL, topo, &p, NULL, NULL, err,
+                                    sizeof(err)), -1);
+        if (strstr(err, cases[i].needle) == NULL)
+            fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].needle);
+        fclose(in);
+    }
 }
 
 static void decide_keeps_numa(void **state)
@@ -581,6 +640,8 @@ int main(void)
         cmocka_unit_test(trace_errors),
         cmocka_unit_test(trace_reader_names_the_line),
         cmocka_unit_test(decide_unknown_worker),
+        cmocka_unit_test(decide_unknown_relay_cpu),
+        cmocka_unit_test(replay_empty_trace),
         cmocka_unit_test(decide_keeps_numa),
         cmocka_unit_test(decide_hysteresis),
         cmocka_unit_test(decide_min_gain),
