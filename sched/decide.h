@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "locality.h"
 #include "state.h"
 
 struct model_topology;
@@ -28,9 +29,12 @@ struct sched_params {
 
 void sched_params_defaults(struct sched_params *p);
 
-/* What happened on one NUMA node (numa -1: all workers, global mode). */
+/* What happened on one locality class: the workers that share one set of
+ * local NUMA nodes (numa -1: all workers, global mode). */
 struct sched_node_result {
-    int numa;
+    int numa;                   /* lowest OS node of the set, -1 global */
+    struct sched_numa_set local;/* the class's local NUMA nodes (OS ids);
+                                 * empty in global mode */
     int n_workers;
     int n_jobs;
     double current_makespan;    /* of the mapping we were given */

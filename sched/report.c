@@ -31,6 +31,12 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object *n = json_object_new_object();
 
         json_object_object_add(n, "numa", json_object_new_int(r->numa));
+        if (r->local.n > 0) {
+            json_object *set = json_object_new_array();
+            for (int i = 0; i < r->local.n; i++)
+                json_object_array_add(set, json_object_new_int(r->local.numa[i]));
+            json_object_object_add(n, "numa_set", set);
+        }
         json_object_object_add(n, "workers", json_object_new_int(r->n_workers));
         json_object_object_add(n, "jobs", json_object_new_int(r->n_jobs));
         json_object_object_add(n, "current_makespan", num(r->current_makespan));

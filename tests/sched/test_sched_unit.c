@@ -432,12 +432,55 @@ static void decide_numa_without_workers(void **state)
     (void)state;
 
     assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
-    assert_non_null(strstr(d.notes, "relay 0: NUMA node 1 has no worker"));
+    assert_non_null(strstr(d.notes, "relay 0: NUMA node 1 is local to no worker, kept on the "
+                                    "workers of node(s) 0"));
     assert_true(d.act);
     assert_int_equal(d.n_moves, 1);
     assert_int_equal(d.moves[0].to, 2);
     sched_decision_free(&d);
     sched_state_free(&st);
+}
+
+/* KNL SNC-4: cluster 0 holds DRAM node 0 and MCDRAM node 7 (PUs 0-3,
+ * 16-19, ...), cluster 1 nodes 1 and 4 (PUs 4-7, ...). A relay whose
+ * memory is on MCDRAM node 7 may use every cluster-0 worker; one on node 4
+ * that runs in cluster 0 is brought home to cluster 1. */
+static void decide_numa_sets(void **state)
+{
+    struct model_topology *knl;
+    char path[512], err[256];
+    int w[] = {0, 1, 4, 5};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 7, .cpu = {0, 0}, .load = {0.5, 0.5}},
+        {.id = 1, .numa = 4, .cpu = {1, 1}, .load = {0.1, 0.1}},
+    };
+    struct sched_state st = make_state(w, 4, r, 2);
+    struct sched_params p = params();
+    struct sched_decision d;
+    (void)state;
+
+    snprintf(path, sizeof(path), "%s/64intel64-fakeKNL-SNC4-hybrid.xml",
+             getenv("VIO4WD_TOPOLOGIES"));
+    assert_int_equal(model_topology_load(path, 0, &knl, err, sizeof(err)), MODEL_OK);
+    assert_int_equal(sched_decide(&st, knl, &p, &d, err, sizeof(err)), 0);
+    assert_string_equal(d.notes, "");
+    assert_int_equal(d.n_nodes, 2);
+    assert_int_equal(d.nodes[0].numa, 0);
+    assert_int_equal(d.nodes[0].local.n, 2);
+    assert_int_equal(d.nodes[0].local.numa[1], 7);
+    assert_int_equal(d.nodes[1].numa, 1);
+    assert_int_equal(d.nodes[1].local.numa[1], 4);
+    assert_true(d.act);
+    for (int k = 0; k < d.n_moves; k++) {
+        if (d.moves[k].relay == 0)
+            assert_int_equal(d.moves[k].to, 1);     /* 1.0 on cpu 0 split in cluster 0 */
+        else
+            assert_true(d.moves[k].to == 4 || d.moves[k].to == 5);  /* home */
+    }
+    assert_int_equal(d.n_moves, 3);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+    model_topology_free(knl);
 }
 
 /* ---- tracker: smoothing in front of the decision ----------------------- */
@@ -648,6 +691,7 @@ int main(void)
         cmocka_unit_test(decide_places_and_spreads),
         cmocka_unit_test(decide_overload_floor),
         cmocka_unit_test(decide_numa_without_workers),
+        cmocka_unit_test(decide_numa_sets),
         cmocka_unit_test(tracker_noise_and_shift),
         cmocka_unit_test(options_bad_values),
         cmocka_unit_test(options_file_then_command_line),
