@@ -21,6 +21,8 @@ void model_assign_defaults(struct model_assign_params *params)
         .migration_slack = 0.01,
         .global_numa = false,
         .keep_current = true,
+        .use_ilp = true,
+        .max_ilp_columns = 0,
     };
 }
 
@@ -148,6 +150,7 @@ struct node {
     int *greedy;    /* upstream greedy, local cores */
     double makespan, bound, greedy_makespan;
     int ilp_runs;
+    bool ilp_skipped;   /* an ILP would have run but was not allowed */
 };
 
 static void node_free(struct node *nd)
@@ -209,6 +212,14 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
 /* Share of a stage's time limit that GLPK may plan to use. */
 #define STAGE_TIME_MARGIN 0.9
 
+/* Whether the node may go to GLPK at all. */
+static bool ilp_allowed(const struct node *nd,
+                        const struct model_assign_params *p)
+{
+    return p->use_ilp && (p->max_ilp_columns <= 0 ||
+                          (long)nd->n * nd->m <= p->max_ilp_columns);
+}
+
 /* Stage 1: the best makespan we can find and prove in the time limit. */
 static int solve_makespan(struct node *nd, const int *order,
                           const struct model_assign_params *p, int *best)
@@ -248,6 +259,10 @@ static int solve_makespan(struct node *nd, const int *order,
     if (nd->makespan <= nd->bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS ||
         m < 2)
         return MODEL_OK;
+    if (!ilp_allowed(nd, p)) {
+        nd->ilp_skipped = true;
+        return MODEL_OK;
+    }
 
     int *ilp = malloc(sizeof(*ilp) * (size_t)n);
     struct ilp_outcome out;
@@ -357,16 +372,21 @@ static int solve_moves(struct node *nd, const int *fresh,
      * relabelled one always fits (its makespan is the stage-1 one). */
     memcpy(nd->asg, fresh, sizeof(*nd->asg) * (size_t)n);
     ls_relabel_towards(n, m, nd->home, nd->asg);
+    /* Without the ILP the restarts get the whole stage. */
+    bool ilp = m >= 2 && ilp_allowed(nd, p);
     repaired_moves = best_repair(nd, cap, moves_lb,
-                                 budget * REPAIR_TIME_SHARE, repaired,
-                                 scratch, from);
+                                 budget * (ilp ? REPAIR_TIME_SHARE
+                                               : STAGE_TIME_MARGIN),
+                                 repaired, scratch, from);
     if (repaired_moves >= 0 &&
         repaired_moves <= model_count_moves(nd->asg, nd->home, n))
         memcpy(nd->asg, repaired, sizeof(*nd->asg) * (size_t)n);
 
     start = scratch;
     memcpy(start, nd->asg, sizeof(*start) * (size_t)n);
-    if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
+    if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2 && !ilp) {
+        nd->ilp_skipped = true;     /* the repair's answer stands */
+    } else if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
         struct ilp_outcome out;
         double left = budget * STAGE_TIME_MARGIN - (model_now() - t0);
         ret = ilp_min_moves(nd->load, n, m, nd->home, cap, start, moves_lb,
@@ -610,6 +630,7 @@ static int assign(const struct model_problem *pb,
             }
             if (nd.bound > sol->lower_bound) sol->lower_bound = nd.bound;
             sol->ilp_runs += nd.ilp_runs;
+            sol->ilp_skipped |= nd.ilp_skipped;
         }
         node_free(&nd);
     }

@@ -58,6 +58,12 @@ struct model_assign_params {
     bool global_numa;           /* ignore NUMA: any job on any worker */
     bool keep_current;          /* minimise migrations from jobs[].current
                                  * (stage 2); true */
+    bool use_ilp;               /* false: greedy, local search and repair
+                                 * only (a caller out of time); true */
+    long max_ilp_columns;       /* a node with more jobs x workers than
+                                 * this keeps the heuristic answer: GLPK's
+                                 * model grows with the product (600 MB at
+                                 * 8,192 jobs); 0: no limit; 0 */
 };
 
 struct model_solution {
@@ -71,6 +77,8 @@ struct model_solution {
     int greedy_migrations;  /* the same count for the greedy answer */
     bool proven;            /* makespan within mip_gap of lower_bound */
     int ilp_runs;           /* ILPs solved; 0 when the fast path sufficed */
+    bool ilp_skipped;       /* some node needed an ILP but use_ilp or
+                             * max_ilp_columns kept it to the heuristics */
 };
 
 /* Defaults listed next to each field above. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/assign.h"
 #include "model/plan.h"
@@ -28,6 +29,21 @@
 #define SCHED_OVERLOAD 1.0
 #define SCHED_OVERLOAD_MIN_GAIN 0.15
 
+/* Of the deadline, the share the classes' solvers may plan to use: the
+ * rest covers greedy, the plan and the bookkeeping around them. */
+#define SCHED_DEADLINE_MARGIN 0.8
+
+/* Below this stage-1 budget GLPK spends it building its model and finds
+ * nothing: the heuristics' answer is as good and costs less. */
+#define SCHED_MIN_ILP_S 0.002
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 void sched_params_defaults(struct sched_params *p)
 {
     struct model_plan_params plan;
@@ -37,6 +53,7 @@ void sched_params_defaults(struct sched_params *p)
         .sensitivity = 0.25,
         .min_gain = plan.min_gain,
         .time_limit_s = 0.1,
+        .deadline_s = SCHED_DEADLINE_SHARE * 5.0,
         .global_numa = false,
     };
 }
@@ -195,7 +212,7 @@ static double mapping_makespan(const struct model_job *jobs, int nj, const int *
  * records the new worker of each job in next[]. */
 static int solve_node(const struct sched_state *st, const struct model_job *jobs, int nj,
                       const struct model_worker *workers, int nw, int cls,
-                      const struct sched_numa_set *set,
+                      const struct sched_numa_set *set, double budget_s,
                       const struct sched_params *p, struct sched_node_result *res,
                       struct sched_decision *d, int *next, char *err, size_t errlen)
 {
@@ -297,10 +314,15 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     model_solution_free(&sol);
 
     model_assign_defaults(&ap);
-    ap.time_limit_s = p->time_limit_s;
     /* Stage 2 (fewest migrations) gets twice the stage-1 budget, as the
-     * model's defaults do (0.1 s / 0.2 s). */
-    ap.moves_time_limit_s = 2.0 * p->time_limit_s;
+     * model's defaults do (0.1 s / 0.2 s): a class's share of the deadline
+     * is three stage-1 limits. */
+    ap.time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
+    ap.use_ilp = ap.time_limit_s >= SCHED_MIN_ILP_S;
+    if (ap.time_limit_s < 1e-3)
+        ap.time_limit_s = 1e-3;
+    ap.moves_time_limit_s = 2.0 * ap.time_limit_s;
+    ap.max_ilp_columns = SCHED_MAX_ILP_COLUMNS;
     ap.global_numa = cls < 0;
     if (model_assign(&pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK) {
         sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
@@ -311,6 +333,7 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
         goto out;
     }
     res->solved = true;
+    res->cut = sol.ilp_skipped || (ap.time_limit_s < p->time_limit_s && !sol.proven);
 
     res->makespan = sol.makespan;
     res->lower_bound = sol.lower_bound;
@@ -342,6 +365,28 @@ out:
     free(gj);
     free(lmap);
     return ret;
+}
+
+/* Class k's share of what is left of the deadline: in proportion to its
+ * directions among those of the classes not solved yet, so a class left
+ * alone (no plan could pay) or done early hands its time to the next.
+ * Infinite without a deadline. */
+static double class_budget(const struct model_job *jobs, int nj, int k, int n_classes,
+                           const struct sched_params *p, double t0)
+{
+    double left, mine = 0.0, rest = 0.0;
+
+    if (p->deadline_s <= 0.0)
+        return INFINITY;
+    for (int j = 0; j < nj; j++) {
+        int c = n_classes == 1 ? 0 : jobs[j].numa;
+        mine += c == k;
+        rest += c >= k;
+    }
+    left = p->deadline_s * SCHED_DEADLINE_MARGIN - (now_s() - t0);
+    if (left <= 0.0 || rest == 0.0)
+        return 0.0;
+    return left * mine / rest;
 }
 
 /* The classes of the workers (their .numa becomes the class, for the
@@ -388,6 +433,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     struct classes cls = {0};
     struct model_job *jobs = NULL;
     int *next = NULL, n_nodes;
+    double t0 = now_s();
 
     memset(out, 0, sizeof(*out));
     out->t = st->t;
@@ -397,6 +443,8 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
     if (!isfinite(p->min_gain) || p->min_gain < 0.0)
         return sched_fail(err, errlen, "minimum gain %g must be >= 0 (cores)", p->min_gain);
+    if (!isfinite(p->deadline_s) || p->deadline_s < 0.0)
+        return sched_fail(err, errlen, "deadline %g s must be >= 0 (0: none)", p->deadline_s);
     if (check_relays(st, topo, err, errlen) < 0)
         return -1;
 
@@ -431,12 +479,16 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         goto out;
     }
     out->n_nodes = n_nodes;
+    out->deadline_ms = p->deadline_s * 1e3;
     for (int k = 0; k < n_nodes; k++) {
+        double budget = class_budget(jobs, nj, k, n_nodes, p, t0);
         if (solve_node(st, jobs, nj, workers, nw, p->global_numa ? -1 : k,
-                       p->global_numa ? NULL : &cls.set[k], p, &out->nodes[k], out, next,
-                       err, errlen) < 0)
+                       p->global_numa ? NULL : &cls.set[k], budget, p, &out->nodes[k], out,
+                       next, err, errlen) < 0)
             goto out;
+        out->nodes[k].budget_ms = budget * 1e3;
         out->act |= out->nodes[k].act;
+        out->cut |= out->nodes[k].cut;
     }
 
     {
@@ -451,6 +503,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         out->makespan = mapping_makespan(jobs, nj, next, nw);
         free(cur);
     }
+    out->elapsed_ms = (now_s() - t0) * 1e3;
     ret = 0;
 out:
     if (ret < 0)

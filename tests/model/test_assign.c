@@ -130,6 +130,41 @@ static void test_ilp_needed(void **state)
     model_solution_free(&s);
 }
 
+/* The same instance without the ILP (a caller out of time, or a node too
+ * big for GLPK's memory): the heuristics' answer, never worse than greedy
+ * (solve() checks), no ILP run, and the skip is reported. */
+static void test_ilp_not_allowed(void **state)
+{
+    (void)state;
+    struct inst in;
+    struct model_assign_params p;
+
+    model_assign_defaults(&p);
+    assert_true(p.use_ilp);
+    assert_int_equal(p.max_ilp_columns, 0);
+    inst_init(&in, ilp_case, 12, 4);
+    p.use_ilp = false;
+    struct model_solution s = solve(&in, &p);
+    assert_int_equal(s.ilp_runs, 0);
+    assert_true(s.ilp_skipped);
+    model_solution_free(&s);
+
+    p.use_ilp = true;
+    p.max_ilp_columns = 47;     /* 12 jobs x 4 workers = 48 */
+    s = solve(&in, &p);
+    assert_int_equal(s.ilp_runs, 0);
+    assert_true(s.ilp_skipped);
+    model_solution_free(&s);
+
+    p.max_ilp_columns = 48;
+    p.time_limit_s = 20.0;
+    s = solve(&in, &p);
+    assert_true(s.ilp_runs >= 1);
+    assert_false(s.ilp_skipped);
+    assert_double_equal(s.makespan, 1.0, 1e-9);
+    model_solution_free(&s);
+}
+
 /* GLPK talks on stdout unless told not to; the library must stay silent
  * (the scheduler's stdout may be a JSON stream). */
 static void test_silent(void **state)
@@ -404,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_beats_greedy),
         cmocka_unit_test(test_pair_bound),
         cmocka_unit_test(test_ilp_needed),
+        cmocka_unit_test(test_ilp_not_allowed),
         cmocka_unit_test(test_silent),
         cmocka_unit_test(test_tiny_time_limit),
         cmocka_unit_test(test_trivial),

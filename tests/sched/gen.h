@@ -23,7 +23,7 @@ double rng_load(struct rng *r, int kind);        /* a job load; kind picks a sha
 #define RNG_LOAD_KINDS 4
 
 /* The PUs of each NUMA node, ascending. */
-#define GEN_MAX_NODES 8
+#define GEN_MAX_NODES 32
 #define GEN_MAX_PUS 512
 struct gen_topo {
     struct model_topology *topo;

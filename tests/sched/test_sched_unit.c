@@ -1,5 +1,6 @@
 /* Unit tests for sched/: the trace reader, the decision step, the load
  * tracker (smoothing) and the option parser. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -483,6 +484,45 @@ static void decide_numa_sets(void **state)
     model_topology_free(knl);
 }
 
+/* A deadline too short for any solver: every class keeps the heuristics'
+ * answer, never worse than greedy, and the decision says it was cut. */
+static void decide_deadline(void **state)
+{
+    int w[] = {0, 1, 2, 3};
+    /* LPT's bad case on 4 workers: greedy 1.02, optimum 1.0 needs the ILP */
+    static const double l[] = {0.43, 0.41, 0.4, 0.39, 0.31, 0.3, 0.3, 0.3, 0.27, 0.26,
+                               0.24, 0.23};
+    struct sched_relay r[6];
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    for (int i = 0; i < 6; i++)
+        r[i] = (struct sched_relay){.id = i, .numa = 0, .cpu = {-1, -1},
+                                    .load = {l[2 * i], l[2 * i + 1]}};
+    struct sched_state st = make_state(w, 4, r, 6);
+    assert_true(p.deadline_s == 0.75);
+    p.deadline_s = 1e-6;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act && d.cut && d.nodes[0].cut);
+    assert_true(d.nodes[0].budget_ms == 0.0);
+    assert_true(d.makespan <= d.nodes[0].greedy_makespan + 1e-9);
+    assert_true(d.deadline_ms == 1e-3);
+    sched_decision_free(&d);
+
+    p.deadline_s = 0.0;         /* none */
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_false(d.cut);
+    assert_true(d.elapsed_ms >= d.nodes[0].solve_ms);
+    sched_decision_free(&d);
+
+    p.deadline_s = -1.0;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "deadline -1 s must be >= 0"));
+    sched_state_free(&st);
+}
+
 /* ---- tracker: smoothing in front of the decision ----------------------- */
 
 struct fake {
@@ -609,6 +649,8 @@ static void options_bad_values(void **state)
         {"--min-gain", "-0.1", "--min-gain '-0.1': must be a number of cores from 0 to 64"},
         {"--min-gain", "x", "--min-gain 'x'"},
         {"--time-limit-ms", "0", "--time-limit-ms '0': must be a number of milliseconds from 1"},
+        {"--deadline-ms", "-5", "--deadline-ms '-5': must be a number of milliseconds from 0"},
+        {"--deadline-ms", "1e9", "to 600000"},
         {"--stats-ep", "nowhere", "--stats-ep 'nowhere': not a ZeroMQ endpoint"},
         {"--sched-ep", "http://x", "--sched-ep 'http://x'"},
     };
@@ -652,6 +694,7 @@ static void options_file_then_command_line(void **state)
     sched_options_params(&o, &p);
     assert_true(p.sensitivity == 0.1 && p.min_gain == 0.02 && p.global_numa);
     assert_true(p.time_limit_s == 0.25);
+    assert_true(fabs(p.deadline_s - 0.3) < 1e-12);    /* 15% of the file's 2 s */
     unlink(path);
 
     /* a --config that is not there is an error; so is a bad value in it */
@@ -672,6 +715,12 @@ static void options_file_then_command_line(void **state)
     assert_true(o.time_limit_ms == 100.0);
     assert_true(o.min_gain == 0.05);
     assert_string_equal(o.counters, SCHED_DEFAULT_COUNTERS);
+    sched_options_params(&o, &p);
+    assert_true(p.deadline_s == 0.75);
+    assert_int_equal(parse_args(&o, err, sizeof(err), "--deadline-ms", "200", NULL),
+                     SCHED_OPTIONS_OK);
+    sched_options_params(&o, &p);
+    assert_true(p.deadline_s == 0.2);
 }
 
 int main(void)
@@ -692,6 +741,7 @@ int main(void)
         cmocka_unit_test(decide_overload_floor),
         cmocka_unit_test(decide_numa_without_workers),
         cmocka_unit_test(decide_numa_sets),
+        cmocka_unit_test(decide_deadline),
         cmocka_unit_test(tracker_noise_and_shift),
         cmocka_unit_test(options_bad_values),
         cmocka_unit_test(options_file_then_command_line),
