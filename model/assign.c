@@ -524,6 +524,144 @@ static void spread_kept(const struct model_problem *pb, struct node *nd)
     free(count);
 }
 
+/* A direction above this load is heavy: the hyperthread it shares a
+ * physical core with slows it down in proportion to its own load. */
+#define HEAVY_JOB 0.5
+
+/* Siblings we track per worker (SMT8 at most). */
+#define MAX_MATES 8
+
+struct heavy_view {
+    int m;
+    double *bin;    /* load per local core */
+    bool *heavy;    /* the core's bin holds a heavy job */
+    int *n_mates;   /* per core: its siblings among the node's cores */
+    int *mates;     /* m x MAX_MATES */
+    double avg;     /* the node's average load per PU */
+};
+
+/* The weighted sibling term of one physical core (given by any of its
+ * cores c): for every heavy bin on it, what its siblings carry above the
+ * node's average.  Zero when a heavy job's sibling is as light as the
+ * node allows on average. */
+static double sibling_penalty(const struct heavy_view *v, int c)
+{
+    double pen = 0.0;
+    for (int i = -1; i < v->n_mates[c]; i++) {
+        int h = i < 0 ? c : v->mates[c * MAX_MATES + i];
+        if (!v->heavy[h]) continue;
+        for (int k = 0; k < v->n_mates[h]; k++) {
+            double over = v->bin[v->mates[h * MAX_MATES + k]] - v->avg;
+            if (over > MODEL_LOAD_EPS) pen += over;
+        }
+    }
+    return pen;
+}
+
+static bool same_core(const struct heavy_view *v, int a, int b)
+{
+    for (int k = 0; k < v->n_mates[a]; k++)
+        if (v->mates[a * MAX_MATES + k] == b) return true;
+    return a == b;
+}
+
+static void swap_bins(struct node *nd, struct heavy_view *v, int a, int b)
+{
+    double t = v->bin[a];
+    bool h = v->heavy[a];
+    v->bin[a] = v->bin[b];
+    v->bin[b] = t;
+    v->heavy[a] = v->heavy[b];
+    v->heavy[b] = h;
+    for (int j = 0; j < nd->n; j++) {
+        if (nd->asg[j] == a) nd->asg[j] = b;
+        else if (nd->asg[j] == b) nd->asg[j] = a;
+    }
+}
+
+/* Migrations that swapping bins a and b adds (negative: saves). */
+static int swap_moves(const struct node *nd, int a, int b)
+{
+    int delta = 0;
+    for (int j = 0; j < nd->n; j++) {
+        int to = nd->asg[j] == a ? b : nd->asg[j] == b ? a : -1;
+        if (to >= 0 && nd->has_home)
+            delta += (nd->home[j] != to) - (nd->home[j] != nd->asg[j]);
+    }
+    return delta;
+}
+
+/* Keep heavy directions' siblings light: trade whole bins (the makespan
+ * does not change) while that lowers the weighted sibling term, taking
+ * among equal gains the trade that adds the fewest migrations.  Runs in
+ * fresh placements and re-plans alike; a re-plan whose only change would
+ * be such a trade gains no makespan, so the hysteresis keeps the
+ * placement, and the trade rides along with plans that pay anyway. */
+static void spread_heavy(const struct model_problem *pb, struct node *nd)
+{
+    int m = nd->m;
+    struct heavy_view v = {.m = m};
+    double total = 0.0;
+
+    v.bin = calloc((size_t)m, sizeof(*v.bin));
+    v.heavy = calloc((size_t)m, sizeof(*v.heavy));
+    v.n_mates = calloc((size_t)m, sizeof(*v.n_mates));
+    v.mates = malloc(sizeof(*v.mates) * (size_t)m * MAX_MATES);
+    if (v.bin == NULL || v.heavy == NULL || v.n_mates == NULL || v.mates == NULL)
+        goto out;
+    model_core_loads(nd->load, nd->n, nd->asg, m, v.bin);
+    for (int j = 0; j < nd->n; j++)
+        if (nd->load[j] > HEAVY_JOB) v.heavy[nd->asg[j]] = true;
+    for (int c = 0; c < m; c++) {
+        total += v.bin[c];
+        for (int d = 0; d < m; d++)
+            if (siblings(pb, nd->cores[c], nd->cores[d]) &&
+                v.n_mates[c] < MAX_MATES)
+                v.mates[c * MAX_MATES + v.n_mates[c]++] = d;
+    }
+    v.avg = total / m;
+
+    for (int round = 0; round < m; round++) {
+        int best_b = -1, best_v = -1, best_moves = 0;
+        double best = -MODEL_LOAD_EPS;
+        for (int a = 0; a < m; a++) {
+            if (!v.heavy[a]) continue;
+            for (int k = 0; k < v.n_mates[a]; k++) {
+                int b = v.mates[a * MAX_MATES + k];
+                if (v.bin[b] <= v.avg + MODEL_LOAD_EPS) continue;
+                for (int c = 0; c < m; c++) {
+                    double before, after;
+                    int moves;
+                    if (same_core(&v, b, c)) continue;
+                    before = sibling_penalty(&v, b) + sibling_penalty(&v, c);
+                    swap_bins(nd, &v, b, c);
+                    after = sibling_penalty(&v, b) + sibling_penalty(&v, c);
+                    swap_bins(nd, &v, b, c);
+                    /* a trade must lower the term, not just save moves:
+                     * otherwise equal trades could cycle */
+                    if (after - before >= -MODEL_LOAD_EPS ||
+                        after - before > best + MODEL_LOAD_EPS) continue;
+                    moves = swap_moves(nd, b, c);
+                    if (after - before < best - MODEL_LOAD_EPS ||
+                        moves < best_moves) {
+                        best = after - before;
+                        best_b = b;
+                        best_v = c;
+                        best_moves = moves;
+                    }
+                }
+            }
+        }
+        if (best_b < 0) break;
+        swap_bins(nd, &v, best_b, best_v);
+    }
+out:
+    free(v.bin);
+    free(v.heavy);
+    free(v.n_mates);
+    free(v.mates);
+}
+
 /* ------------------------------------------------------------------ */
 /* Entry points                                                         */
 /* ------------------------------------------------------------------ */
@@ -615,6 +753,7 @@ static int assign(const struct model_problem *pb,
                 if (ret == MODEL_OK) {
                     if (nd.has_home) spread_kept(pb, &nd);
                     else spread_fresh(pb, &nd);
+                    spread_heavy(pb, &nd);
                 }
             }
             if (ret != MODEL_OK) {

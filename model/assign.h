@@ -7,7 +7,9 @@
  *   2. the migrations away from each job's current worker, among solutions
  *      within migration_slack of the best makespan found (and never worse
  *      than greedy);
- *   3. busy hyperthread siblings while a whole physical core is idle.
+ *   3. busy hyperthread siblings while a whole physical core is idle; and
+ *      a heavy job's (above 0.5 core) siblings above the node's average
+ *      load per PU, a weighted term that may cost migrations.
  * GLPK's MIP solver does the work under a time limit, warm-started from
  * upstream's greedy polished by local search.  The answer is never worse
  * than greedy, and comes with a proven lower bound on the makespan. */

@@ -339,6 +339,36 @@ static void test_hyperthreads(void **state)
     model_solution_free(&s);
 }
 
+/* A heavy direction (above 0.5 core) next to a sibling busier than the
+ * node's average (0.3 > 1.0 / 4) while a whole core is idle: the sibling's
+ * work trades places with the idle core, at the cost of a migration (the
+ * scheduler's hysteresis sends such a trade only with a plan that pays
+ * anyway); the makespan does not change. */
+static void test_heavy_sibling(void **state)
+{
+    (void)state;
+    const double l[] = { 0.7, 0.3 };
+    struct inst in;
+
+    inst_init(&in, l, 2, 4);
+    in.workers[0].core = in.workers[1].core = 0;
+    in.workers[2].core = in.workers[3].core = 1;
+    in.jobs[0].current = 0;
+    in.jobs[1].current = 1;
+    struct model_solution s = solve(&in, NULL);
+    assert_int_equal(s.worker[0], 0);
+    assert_int_equal(in.workers[s.worker[1]].core, 1);
+    assert_int_equal(s.migrations, 1);
+    assert_double_equal(s.makespan, 0.7, EPS);
+    model_solution_free(&s);
+
+    /* at 0.5 the direction is not heavy: migrations rank first */
+    in.jobs[0].load = 0.5;
+    s = solve(&in, NULL);
+    assert_int_equal(s.migrations, 0);
+    model_solution_free(&s);
+}
+
 /* Upstream greedy: largest first, least loaded worker, lowest index on
  * ties. */
 static void test_upstream_greedy(void **state)
@@ -446,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_numa),
         cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_hyperthreads),
+        cmocka_unit_test(test_heavy_sibling),
         cmocka_unit_test(test_upstream_greedy),
         cmocka_unit_test(test_bad_input),
     };

@@ -279,6 +279,7 @@ struct inst_stats {
     int judged_simple[RNG_LOAD_KINDS][2], within_simple[RNG_LOAD_KINDS][2];
     double worst_proven[RNG_LOAD_KINDS][2], worst_simple[RNG_LOAD_KINDS][2];
     int sibling_checked;
+    int heavy_checked, heavy_violations;
 };
 
 static const char *const kind_name[RNG_LOAD_KINDS] = {
@@ -319,6 +320,78 @@ static void check_siblings(const struct gen_topo *g, const struct sched_state *s
         CHECK(!shared, "%s node %d: loaded siblings while a physical core is idle", g->name,
               numa);
     }
+}
+
+/* Whether worker index a carries a direction above 0.5 core after d. */
+static bool carries_heavy(const struct sched_state *st, const struct sched_decision *d, int a)
+{
+    for (int i = 0; i < st->n_relays; i++)
+        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+            if (st->relays[i].load[dir] > 0.5 && cpu_after(d, &st->relays[i], dir) == st->workers[a])
+                return true;
+    return false;
+}
+
+static bool sibling_workers(const struct gen_topo *g, const struct sched_state *st, int a, int b)
+{
+    return a != b && gen_cpu_core(g, st->workers[a]) == gen_cpu_core(g, st->workers[b]);
+}
+
+/* Issue 11, item 4: after a plan, no direction above 0.5 core shares its
+ * physical core with more than the node's average load per PU, when a
+ * placement exists that avoids it: here, when some worker of the node at
+ * or under the average, on a core with no heavy direction, could trade
+ * places with the busy sibling and leave every heavy direction's siblings
+ * lighter than before (a single trade; the bar does not search further). */
+static void check_heavy_siblings(const struct gen_topo *g, const struct sched_state *st,
+                                 const struct sched_decision *d, const double *wl, int numa,
+                                 struct inst_stats *s)
+{
+    int nw = st->n_workers, m = 0;
+    size_t size = (size_t)(nw > 0 ? nw : 1);
+    double total = 0.0, avg;
+    bool *heavy = calloc(size, sizeof(bool)), *mine = calloc(size, sizeof(bool));
+
+    for (int a = 0; a < nw; a++) {
+        mine[a] = gen_cpu_numa(g, st->workers[a]) == numa;
+        if (!mine[a])
+            continue;
+        m++;
+        total += wl[a];
+        heavy[a] = carries_heavy(st, d, a);
+    }
+    avg = total / (m ? m : 1);
+    for (int a = 0; a < nw; a++) {
+        if (!mine[a] || !heavy[a])
+            continue;
+        for (int b = 0; b < nw; b++) {
+            bool avoidable = false;
+            if (!mine[b] || !sibling_workers(g, st, a, b))
+                continue;
+            s->heavy_checked++;
+            if (wl[b] <= avg + EPS)
+                continue;
+            for (int v = 0; v < nw && !avoidable; v++) {
+                bool free_core = mine[v] && !heavy[v] && v != b && !sibling_workers(g, st, a, v) &&
+                                 wl[v] <= avg + EPS;
+                /* ...and, when the busy sibling is heavy itself, whose
+                 * own siblings are light enough to sit next to it */
+                for (int x = 0; x < nw && free_core; x++)
+                    if (mine[x] && sibling_workers(g, st, v, x) &&
+                        (heavy[x] || (heavy[b] && wl[x] > avg + EPS)))
+                        free_core = false;
+                avoidable = free_core;
+            }
+            if (!avoidable)
+                continue;
+            s->heavy_violations++;
+            CHECK(false, "%s node %d: cpu %d (%.3f, a direction > 0.5) has sibling cpu %d at %.3f "
+                  "> the node's average %.3f, while a lighter core could take it", g->name, numa,
+                  st->workers[a], wl[a], st->workers[b], wl[b], avg);
+        }
+    }
+    free(heavy);
+    free(mine);
 }
 
 static void check_instance(const struct gen_topo *g, const struct sched_state *st,
@@ -379,6 +452,8 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
          * orders the objectives). */
         if (fresh)
             check_siblings(g, st, wl, nr->numa, s);
+        if (nr->act)
+            check_heavy_siblings(g, st, d, wl, nr->numa, s);
     }
     free(wl);
 }
@@ -460,6 +535,8 @@ static int test_instances(uint64_t seed, int per_topo)
            "proven bound\n", pct, fresh_nodes);
     printf("  hyperthread rule checked on %d fresh node placements with an idle core\n",
            s->sibling_checked);
+    printf("  heavy directions' siblings after a plan: %d checked, %d above the node's average "
+           "while a lighter core could take them\n", s->heavy_checked, s->heavy_violations);
     CHECK(pct >= 95.0, "only %.1f%% of fresh placements within 1%% of the proven bound (need 95%%)",
           pct);
     free(s);
