@@ -123,6 +123,17 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
     return SCHED_OPTIONS_BAD;
 }
 
+/* A whole, finite number in [min, max]. */
+static bool number_in(const char *arg, double min, double max, double *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtod(arg, &end);
+    return arg[0] != '\0' && *end == '\0' && errno == 0 && isfinite(*out) && *out >= min &&
+           *out <= max;
+}
+
 /* An option that is also a file variable goes through config_set, so both
  * are checked alike; its message ("VAR='v': must be ...") is reworded to
  * name the option the user typed. */
@@ -180,7 +191,6 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
         const char *name = NULL, *var = NULL;
-        char *end;
 
         switch (c) {
         case 'h':
@@ -211,28 +221,19 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
                 return SCHED_OPTIONS_BAD;
             break;
         case OPT_TIME_LIMIT:
-            errno = 0;
-            o->time_limit_ms = strtod(optarg, &end);
-            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->time_limit_ms) ||
-                o->time_limit_ms < 1.0 || o->time_limit_ms > 60000.0)
+            if (!number_in(optarg, 1.0, 60000.0, &o->time_limit_ms))
                 return bad(err, errlen,
                            "--time-limit-ms '%s': must be a number of milliseconds from 1 to "
                            "60000", optarg);
             break;
         case OPT_DEADLINE:
-            errno = 0;
-            o->deadline_ms = strtod(optarg, &end);
-            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->deadline_ms) ||
-                o->deadline_ms < 0.0 || o->deadline_ms > 600000.0)
+            if (!number_in(optarg, 0.0, 600000.0, &o->deadline_ms))
                 return bad(err, errlen,
                            "--deadline-ms '%s': must be a number of milliseconds from 0 (no "
                            "deadline) to 600000", optarg);
             break;
         case OPT_MIN_GAIN:
-            errno = 0;
-            o->min_gain = strtod(optarg, &end);
-            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->min_gain) ||
-                o->min_gain < 0.0 || o->min_gain > 64.0)
+            if (!number_in(optarg, 0.0, 64.0, &o->min_gain))
                 return bad(err, errlen, "--min-gain '%s': must be a number of cores from 0 to 64",
                            optarg);
             break;

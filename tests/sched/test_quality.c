@@ -240,6 +240,12 @@ static struct sched_state *state_alloc(void)
     return st;
 }
 
+static void state_release(struct sched_state *st)
+{
+    sched_state_free(st);
+    free(st);
+}
+
 /* Every topology must load: the exports ship in tests/data/topologies, so a
  * missing or unreadable one means a broken checkout, and a bar measured on
  * fewer machines than it claims would pass for the wrong reason. */
@@ -506,8 +512,7 @@ static int test_instances(uint64_t seed, int per_topo)
             sched_state_free(&st);
         }
         run_free(&run);
-        sched_state_free(gen);
-        free(gen);
+        state_release(gen);
         gen_topo_free(g);
     }
 
@@ -608,8 +613,7 @@ static int test_stability(uint64_t seed)
             runs++;
             run_free(&run);
             sched_state_free(&base);
-            sched_state_free(gen);
-            free(gen);
+            state_release(gen);
         }
         gen_topo_free(g);
     }
@@ -690,8 +694,7 @@ static int test_reaction(uint64_t seed)
             free(wl);
             run_free(&run);
             sched_state_free(&base);
-            sched_state_free(gen);
-            free(gen);
+            state_release(gen);
         }
         gen_topo_free(g);
     }
@@ -763,8 +766,7 @@ static int test_numa(uint64_t seed)
             sched_decision_free(&d);
             sched_state_free(&st);
             run_free(&run);
-            sched_state_free(gen);
-            free(gen);
+            state_release(gen);
         }
         gen_topo_free(g);
     }
@@ -856,8 +858,7 @@ static int test_economy(uint64_t seed)
         free(prev);
         free(cur);
         sched_state_free(&base);
-        sched_state_free(gen);
-        free(gen);
+        state_release(gen);
         gen_topo_free(g);
     }
     printf("economy: %d topologies x 39 steps of +-10%% load changes\n", nt);
