@@ -21,6 +21,8 @@ void model_assign_defaults(struct model_assign_params *params)
         .migration_slack = 0.01,
         .global_numa = false,
         .keep_current = true,
+        .use_ilp = true,
+        .max_ilp_columns = 0,
     };
 }
 
@@ -148,6 +150,7 @@ struct node {
     int *greedy;    /* upstream greedy, local cores */
     double makespan, bound, greedy_makespan;
     int ilp_runs;
+    bool ilp_skipped;   /* an ILP would have run but was not allowed */
 };
 
 static void node_free(struct node *nd)
@@ -209,6 +212,14 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
 /* Share of a stage's time limit that GLPK may plan to use. */
 #define STAGE_TIME_MARGIN 0.9
 
+/* Whether the node may go to GLPK at all. */
+static bool ilp_allowed(const struct node *nd,
+                        const struct model_assign_params *p)
+{
+    return p->use_ilp && (p->max_ilp_columns <= 0 ||
+                          (long)nd->n * nd->m <= p->max_ilp_columns);
+}
+
 /* Stage 1: the best makespan we can find and prove in the time limit. */
 static int solve_makespan(struct node *nd, const int *order,
                           const struct model_assign_params *p, int *best)
@@ -248,6 +259,10 @@ static int solve_makespan(struct node *nd, const int *order,
     if (nd->makespan <= nd->bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS ||
         m < 2)
         return MODEL_OK;
+    if (!ilp_allowed(nd, p)) {
+        nd->ilp_skipped = true;
+        return MODEL_OK;
+    }
 
     int *ilp = malloc(sizeof(*ilp) * (size_t)n);
     struct ilp_outcome out;
@@ -357,16 +372,21 @@ static int solve_moves(struct node *nd, const int *fresh,
      * relabelled one always fits (its makespan is the stage-1 one). */
     memcpy(nd->asg, fresh, sizeof(*nd->asg) * (size_t)n);
     ls_relabel_towards(n, m, nd->home, nd->asg);
+    /* Without the ILP the restarts get the whole stage. */
+    bool ilp = m >= 2 && ilp_allowed(nd, p);
     repaired_moves = best_repair(nd, cap, moves_lb,
-                                 budget * REPAIR_TIME_SHARE, repaired,
-                                 scratch, from);
+                                 budget * (ilp ? REPAIR_TIME_SHARE
+                                               : STAGE_TIME_MARGIN),
+                                 repaired, scratch, from);
     if (repaired_moves >= 0 &&
         repaired_moves <= model_count_moves(nd->asg, nd->home, n))
         memcpy(nd->asg, repaired, sizeof(*nd->asg) * (size_t)n);
 
     start = scratch;
     memcpy(start, nd->asg, sizeof(*start) * (size_t)n);
-    if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
+    if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2 && !ilp) {
+        nd->ilp_skipped = true;     /* the repair's answer stands */
+    } else if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
         struct ilp_outcome out;
         double left = budget * STAGE_TIME_MARGIN - (model_now() - t0);
         ret = ilp_min_moves(nd->load, n, m, nd->home, cap, start, moves_lb,
@@ -504,6 +524,144 @@ static void spread_kept(const struct model_problem *pb, struct node *nd)
     free(count);
 }
 
+/* A direction above this load is heavy: the hyperthread it shares a
+ * physical core with slows it down in proportion to its own load. */
+#define HEAVY_JOB 0.5
+
+/* Siblings we track per worker (SMT8 at most). */
+#define MAX_MATES 8
+
+struct heavy_view {
+    int m;
+    double *bin;    /* load per local core */
+    bool *heavy;    /* the core's bin holds a heavy job */
+    int *n_mates;   /* per core: its siblings among the node's cores */
+    int *mates;     /* m x MAX_MATES */
+    double avg;     /* the node's average load per PU */
+};
+
+/* The weighted sibling term of one physical core (given by any of its
+ * cores c): for every heavy bin on it, what its siblings carry above the
+ * node's average.  Zero when a heavy job's sibling is as light as the
+ * node allows on average. */
+static double sibling_penalty(const struct heavy_view *v, int c)
+{
+    double pen = 0.0;
+    for (int i = -1; i < v->n_mates[c]; i++) {
+        int h = i < 0 ? c : v->mates[c * MAX_MATES + i];
+        if (!v->heavy[h]) continue;
+        for (int k = 0; k < v->n_mates[h]; k++) {
+            double over = v->bin[v->mates[h * MAX_MATES + k]] - v->avg;
+            if (over > MODEL_LOAD_EPS) pen += over;
+        }
+    }
+    return pen;
+}
+
+static bool same_core(const struct heavy_view *v, int a, int b)
+{
+    for (int k = 0; k < v->n_mates[a]; k++)
+        if (v->mates[a * MAX_MATES + k] == b) return true;
+    return a == b;
+}
+
+static void swap_bins(struct node *nd, struct heavy_view *v, int a, int b)
+{
+    double t = v->bin[a];
+    bool h = v->heavy[a];
+    v->bin[a] = v->bin[b];
+    v->bin[b] = t;
+    v->heavy[a] = v->heavy[b];
+    v->heavy[b] = h;
+    for (int j = 0; j < nd->n; j++) {
+        if (nd->asg[j] == a) nd->asg[j] = b;
+        else if (nd->asg[j] == b) nd->asg[j] = a;
+    }
+}
+
+/* Migrations that swapping bins a and b adds (negative: saves). */
+static int swap_moves(const struct node *nd, int a, int b)
+{
+    int delta = 0;
+    for (int j = 0; j < nd->n; j++) {
+        int to = nd->asg[j] == a ? b : nd->asg[j] == b ? a : -1;
+        if (to >= 0 && nd->has_home)
+            delta += (nd->home[j] != to) - (nd->home[j] != nd->asg[j]);
+    }
+    return delta;
+}
+
+/* Keep heavy directions' siblings light: trade whole bins (the makespan
+ * does not change) while that lowers the weighted sibling term, taking
+ * among equal gains the trade that adds the fewest migrations.  Runs in
+ * fresh placements and re-plans alike; a re-plan whose only change would
+ * be such a trade gains no makespan, so the hysteresis keeps the
+ * placement, and the trade rides along with plans that pay anyway. */
+static void spread_heavy(const struct model_problem *pb, struct node *nd)
+{
+    int m = nd->m;
+    struct heavy_view v = {.m = m};
+    double total = 0.0;
+
+    v.bin = calloc((size_t)m, sizeof(*v.bin));
+    v.heavy = calloc((size_t)m, sizeof(*v.heavy));
+    v.n_mates = calloc((size_t)m, sizeof(*v.n_mates));
+    v.mates = malloc(sizeof(*v.mates) * (size_t)m * MAX_MATES);
+    if (v.bin == NULL || v.heavy == NULL || v.n_mates == NULL || v.mates == NULL)
+        goto out;
+    model_core_loads(nd->load, nd->n, nd->asg, m, v.bin);
+    for (int j = 0; j < nd->n; j++)
+        if (nd->load[j] > HEAVY_JOB) v.heavy[nd->asg[j]] = true;
+    for (int c = 0; c < m; c++) {
+        total += v.bin[c];
+        for (int d = 0; d < m; d++)
+            if (siblings(pb, nd->cores[c], nd->cores[d]) &&
+                v.n_mates[c] < MAX_MATES)
+                v.mates[c * MAX_MATES + v.n_mates[c]++] = d;
+    }
+    v.avg = total / m;
+
+    for (int round = 0; round < m; round++) {
+        int best_b = -1, best_v = -1, best_moves = 0;
+        double best = -MODEL_LOAD_EPS;
+        for (int a = 0; a < m; a++) {
+            if (!v.heavy[a]) continue;
+            for (int k = 0; k < v.n_mates[a]; k++) {
+                int b = v.mates[a * MAX_MATES + k];
+                if (v.bin[b] <= v.avg + MODEL_LOAD_EPS) continue;
+                for (int c = 0; c < m; c++) {
+                    double before, after;
+                    int moves;
+                    if (same_core(&v, b, c)) continue;
+                    before = sibling_penalty(&v, b) + sibling_penalty(&v, c);
+                    swap_bins(nd, &v, b, c);
+                    after = sibling_penalty(&v, b) + sibling_penalty(&v, c);
+                    swap_bins(nd, &v, b, c);
+                    /* a trade must lower the term, not just save moves:
+                     * otherwise equal trades could cycle */
+                    if (after - before >= -MODEL_LOAD_EPS ||
+                        after - before > best + MODEL_LOAD_EPS) continue;
+                    moves = swap_moves(nd, b, c);
+                    if (after - before < best - MODEL_LOAD_EPS ||
+                        moves < best_moves) {
+                        best = after - before;
+                        best_b = b;
+                        best_v = c;
+                        best_moves = moves;
+                    }
+                }
+            }
+        }
+        if (best_b < 0) break;
+        swap_bins(nd, &v, best_b, best_v);
+    }
+out:
+    free(v.bin);
+    free(v.heavy);
+    free(v.n_mates);
+    free(v.mates);
+}
+
 /* ------------------------------------------------------------------ */
 /* Entry points                                                         */
 /* ------------------------------------------------------------------ */
@@ -595,6 +753,7 @@ static int assign(const struct model_problem *pb,
                 if (ret == MODEL_OK) {
                     if (nd.has_home) spread_kept(pb, &nd);
                     else spread_fresh(pb, &nd);
+                    spread_heavy(pb, &nd);
                 }
             }
             if (ret != MODEL_OK) {
@@ -610,6 +769,7 @@ static int assign(const struct model_problem *pb,
             }
             if (nd.bound > sol->lower_bound) sol->lower_bound = nd.bound;
             sol->ilp_runs += nd.ilp_runs;
+            sol->ilp_skipped |= nd.ilp_skipped;
         }
         node_free(&nd);
     }

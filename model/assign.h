@@ -7,7 +7,9 @@
  *   2. the migrations away from each job's current worker, among solutions
  *      within migration_slack of the best makespan found (and never worse
  *      than greedy);
- *   3. busy hyperthread siblings while a whole physical core is idle.
+ *   3. busy hyperthread siblings while a whole physical core is idle; and
+ *      a heavy job's (above 0.5 core) siblings above the node's average
+ *      load per PU, a weighted term that may cost migrations.
  * GLPK's MIP solver does the work under a time limit, warm-started from
  * upstream's greedy polished by local search.  The answer is never worse
  * than greedy, and comes with a proven lower bound on the makespan. */
@@ -58,6 +60,12 @@ struct model_assign_params {
     bool global_numa;           /* ignore NUMA: any job on any worker */
     bool keep_current;          /* minimise migrations from jobs[].current
                                  * (stage 2); true */
+    bool use_ilp;               /* false: greedy, local search and repair
+                                 * only (a caller out of time); true */
+    long max_ilp_columns;       /* a node with more jobs x workers than
+                                 * this keeps the heuristic answer: GLPK's
+                                 * model grows with the product (600 MB at
+                                 * 8,192 jobs); 0: no limit; 0 */
 };
 
 struct model_solution {
@@ -71,6 +79,8 @@ struct model_solution {
     int greedy_migrations;  /* the same count for the greedy answer */
     bool proven;            /* makespan within mip_gap of lower_bound */
     int ilp_runs;           /* ILPs solved; 0 when the fast path sufficed */
+    bool ilp_skipped;       /* some node needed an ILP but use_ilp or
+                             * max_ilp_columns kept it to the heuristics */
 };
 
 /* Defaults listed next to each field above. */

@@ -200,6 +200,27 @@ static int local_numa(hwloc_topology_t hw, hwloc_obj_t obj)
     return -1;
 }
 
+/* The NUMA nodes whose cpuset holds the PU, ascending by OS index.  A
+ * node's cpuset is that of the object it is attached to, so this is the
+ * set of memories equally close to the PU, whatever level they hang at. */
+static int local_numa_set(hwloc_topology_t hw, hwloc_obj_t pu, int *set)
+{
+    int nn = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_NUMANODE), k = 0;
+
+    for (int i = 0; i < nn; i++) {
+        hwloc_obj_t node = hwloc_get_obj_by_type(hw, HWLOC_OBJ_NUMANODE, (unsigned)i);
+        int id = (int)node->os_index, at;
+        if (node->cpuset == NULL || !hwloc_bitmap_isset(node->cpuset, pu->os_index) ||
+            k == MODEL_TOPO_MAX_LOCAL_NUMA)
+            continue;
+        for (at = k; at > 0 && set[at - 1] > id; at--)
+            set[at] = set[at - 1];
+        set[at] = id;
+        k++;
+    }
+    return k;
+}
+
 static hwloc_obj_t find_pu(const struct model_topology *topo, int cpu)
 {
     if (cpu < 0) return NULL;
@@ -224,6 +245,7 @@ int model_topology_cpu(const struct model_topology *topo, int cpu,
     memset(info, 0, sizeof(*info));
     info->cpu = cpu;
     info->numa = local_numa(topo->hw, pu);
+    info->n_local_numa = local_numa_set(topo->hw, pu, info->local_numa);
     pkg = hwloc_get_ancestor_obj_by_type(topo->hw, HWLOC_OBJ_PACKAGE, pu);
     info->package = pkg != NULL ? (int)pkg->os_index : -1;
 

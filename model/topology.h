@@ -26,9 +26,21 @@ enum model_topology_flags {
 /* Most hyperthreads per core we report (SMT8 on POWER). */
 #define MODEL_TOPO_MAX_SMT 8
 
+/* Most NUMA nodes local to one CPU that we report: DRAM, HBM/MCDRAM and a
+ * few CXL or root-attached memory nodes fit several times over. */
+#define MODEL_TOPO_MAX_LOCAL_NUMA 16
+
 struct model_cpu_info {
     int cpu;        /* OS index */
-    int numa;       /* local NUMA node (OS index), -1 if none */
+    int numa;       /* the nearest local NUMA node (OS index; the lowest
+                     * of those attached at the same level), -1 if none */
+    /* Every NUMA node whose memory is local to the CPU (its cpuset holds
+     * the CPU), OS indexes ascending: on Sub-NUMA-Clustering or KNL
+     * exports a cluster's DRAM and MCDRAM nodes, plus any node attached
+     * at the machine's root.  A relay whose memory is on any of them runs
+     * locally on this CPU. */
+    int n_local_numa;
+    int local_numa[MODEL_TOPO_MAX_LOCAL_NUMA];
     int core;       /* physical core, unique machine-wide (not the Core's
                      * P#, which repeats per package); siblings share it */
     int package;    /* package OS index, -1 if none */

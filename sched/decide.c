@@ -1,10 +1,11 @@
 /* decide.c - loads + mapping + topology -> decision (see decide.h).
  *
- * Each NUMA node is its own problem: its relays may only run on its
- * workers, so solving the nodes apart loses nothing and gives a makespan,
- * a bound and a hysteresis verdict per node. One busy node must not stop
- * another from being rebalanced, which a single machine-wide makespan
- * would do.
+ * Each locality class (workers sharing one set of local NUMA nodes, see
+ * locality.h) is its own problem: its relays may only run on its
+ * workers, so solving the classes apart loses nothing and gives a
+ * makespan, a bound and a hysteresis verdict per class. One busy node
+ * must not stop another from being rebalanced, which a single
+ * machine-wide makespan would do.
  */
 #include "decide.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/assign.h"
 #include "model/plan.h"
@@ -27,6 +29,21 @@
 #define SCHED_OVERLOAD 1.0
 #define SCHED_OVERLOAD_MIN_GAIN 0.15
 
+/* Of the deadline, the share the classes' solvers may plan to use: the
+ * rest covers greedy, the plan and the bookkeeping around them. */
+#define SCHED_DEADLINE_MARGIN 0.8
+
+/* Below this stage-1 budget GLPK spends it building its model and finds
+ * nothing: the heuristics' answer is as good and costs less. */
+#define SCHED_MIN_ILP_S 0.002
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 void sched_params_defaults(struct sched_params *p)
 {
     struct model_plan_params plan;
@@ -36,6 +53,7 @@ void sched_params_defaults(struct sched_params *p)
         .sensitivity = 0.25,
         .min_gain = plan.min_gain,
         .time_limit_s = 0.1,
+        .deadline_s = SCHED_DEADLINE_SHARE * 5.0,
         .global_numa = false,
     };
 }
@@ -78,19 +96,13 @@ static int worker_index(const struct model_worker *w, int n, int cpu)
     return -1;
 }
 
-static bool node_has_worker(const struct model_worker *w, int n, int numa)
-{
-    for (int i = 0; i < n; i++)
-        if (w[i].numa == numa)
-            return true;
-    return false;
-}
-
-/* Workers from the topology, by OS index. A CPU the topology lacks means
- * the trace or the relay and --topology describe different machines:
- * planning on a guess would be worse than saying so. */
+/* Workers from the topology, by OS index, with the set of NUMA nodes
+ * local to each. A CPU the topology lacks means the trace or the relay
+ * and --topology describe different machines: planning on a guess would
+ * be worse than saying so. */
 static int build_workers(const struct sched_state *st, const struct model_topology *topo,
-                         struct model_worker *w, char *err, size_t errlen)
+                         struct model_worker *w, struct sched_numa_set *set, char *err,
+                         size_t errlen)
 {
     for (int i = 0; i < st->n_workers; i++) {
         struct model_cpu_info info;
@@ -106,49 +118,72 @@ static int build_workers(const struct sched_state *st, const struct model_topolo
                         "worker cpu %d is not in the topology, which has %d PUs (is "
                         "--topology the machine the relay runs on?)",
                         cpu, model_topology_num_cpus(topo));
-        w[i] = (struct model_worker){.cpu = cpu, .numa = info.numa, .core = info.core};
-        /* A machine without NUMA information is one node. */
-        if (w[i].numa < 0)
-            w[i].numa = 0;
+        locality_of_cpu(&info, &set[i]);
+        w[i] = (struct model_worker){.cpu = cpu, .numa = 0, .core = info.core};
     }
     return 0;
 }
 
-/* The node a relay's directions are planned on. Normally its memory's
- * node; if that node has no worker (or is unknown), the relay stays on the
- * node it runs on now, since the relay put it there; failing that, the
- * first worker's node. */
-static int job_numa(const struct sched_relay *r, int dir, const struct model_worker *w,
-                    int nw, struct sched_decision *d)
-{
-    int cur;
+/* Where the relays and workers stand before the decision: the class of
+ * each worker (its .numa, for the model) and each class's load per
+ * worker, which places a relay that several classes could take. */
+struct classes {
+    int n;
+    struct sched_numa_set *set;
+    double *load;               /* per worker of the class, current mapping */
+};
 
-    if (r->numa >= 0 && node_has_worker(w, nw, r->numa))
-        return r->numa;
-    cur = worker_index(w, nw, r->cpu[dir]);
-    if (cur >= 0) {
-        if (dir == SCHED_VF_TO_VM)
-            note(d, "relay %d: NUMA node %d has no worker, kept on node %d", r->id, r->numa,
-                 w[cur].numa);
+/* The class a relay's direction is planned in: one whose set holds the
+ * relay's node, preferring the one it runs in now (no move), else the
+ * least loaded. A relay whose node is local to no worker (or unknown)
+ * stays in the class it runs in, since the relay put it there; failing
+ * that, the first class. */
+static int job_class(const struct sched_relay *r, int dir, const struct model_worker *w,
+                     int nw, const struct classes *c, struct sched_decision *d)
+{
+    int cur = worker_index(w, nw, r->cpu[dir]), best = -1;
+    char where[64];
+
+    if (cur >= 0 && locality_has(&c->set[w[cur].numa], r->numa))
         return w[cur].numa;
-    }
+    for (int k = 0; k < c->n; k++)
+        if (locality_has(&c->set[k], r->numa) && (best < 0 || c->load[k] < c->load[best]))
+            best = k;
+    if (best >= 0)
+        return best;
+    best = cur >= 0 ? w[cur].numa : 0;
+    locality_format(&c->set[best], where, sizeof(where));
     if (dir == SCHED_VF_TO_VM)
-        note(d, "relay %d: NUMA node %d has no worker, placed on node %d", r->id, r->numa,
-             w[0].numa);
-    return w[0].numa;
+        note(d, "relay %d: NUMA node %d is local to no worker, %s on the workers of node(s) %s",
+             r->id, r->numa, cur >= 0 ? "kept" : "placed", where);
+    return best;
 }
 
-static int check_relays(const struct sched_state *st, char *err, size_t errlen)
+/* A relay CPU that is not a worker is "not placed yet" (the relay may run
+ * a direction on a CPU the scheduler was not given), but one the topology
+ * lacks (999 on an 8-PU machine, an offline CPU) means the trace or the
+ * relay and --topology describe different machines, as for workers. */
+static int check_relays(const struct sched_state *st, const struct model_topology *topo,
+                        char *err, size_t errlen)
 {
     for (int i = 0; i < st->n_relays; i++) {
         const struct sched_relay *r = &st->relays[i];
         for (int k = 0; k < i; k++)
             if (st->relays[k].id == r->id)
                 return sched_fail(err, errlen, "relay %d is listed twice", r->id);
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+            struct model_cpu_info info;
             if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
                 return sched_fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
                             r->id, sched_dir_name(dir), r->load[dir]);
+            if (r->cpu[dir] >= 0 &&
+                model_topology_cpu(topo, r->cpu[dir], &info, NULL, 0) != MODEL_OK)
+                return sched_fail(err, errlen,
+                            "relay %d %s: cpu %d is not in the topology, which has %d PUs "
+                            "(is --topology the machine the relay runs on?)",
+                            r->id, sched_dir_name(dir), r->cpu[dir],
+                            model_topology_num_cpus(topo));
+        }
     }
     return 0;
 }
@@ -171,11 +206,13 @@ static double mapping_makespan(const struct model_job *jobs, int nj, const int *
     return best;
 }
 
-/* Solve one node: jobs[] and workers[] are the whole problem; numa -1
- * takes everything. Appends accepted moves to d->moves and records the
- * new worker of each job in next[]. */
+/* Solve one class: jobs[] and workers[] are the whole problem, their
+ * .numa the class; cls -1 takes everything (global mode), set is the
+ * class's NUMA nodes (NULL then). Appends accepted moves to d->moves and
+ * records the new worker of each job in next[]. */
 static int solve_node(const struct sched_state *st, const struct model_job *jobs, int nj,
-                      const struct model_worker *workers, int nw, int numa,
+                      const struct model_worker *workers, int nw, int cls,
+                      const struct sched_numa_set *set, double budget_s,
                       const struct sched_params *p, struct sched_node_result *res,
                       struct sched_decision *d, int *next, char *err, size_t errlen)
 {
@@ -192,26 +229,28 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     int m = 0, n = 0, ret = -1;
 
     memset(res, 0, sizeof(*res));
-    res->numa = numa;
+    res->numa = set != NULL ? set->numa[0] : -1;
+    if (set != NULL)
+        res->local = *set;
     if (lw == NULL || lj == NULL || gw == NULL || gj == NULL || lmap == NULL) {
         sched_fail(err, errlen, "out of memory");
         goto out;
     }
     for (int i = 0; i < nw; i++) {
         lmap[i] = -1;
-        if (numa < 0 || workers[i].numa == numa) {
+        if (cls < 0 || workers[i].numa == cls) {
             lmap[i] = m;
             gw[m] = i;
             lw[m++] = workers[i];
         }
     }
     for (int j = 0; j < nj; j++) {
-        if (numa >= 0 && jobs[j].numa != numa)
+        if (cls >= 0 && jobs[j].numa != cls)
             continue;
         gj[n] = j;
         lj[n] = jobs[j];
-        /* A job that runs on another node's worker has no home here: the
-         * planner sees it as unplaced and brings it back. */
+        /* A job that runs on a worker outside its local set has no home
+         * here: the planner sees it as unplaced and brings it back. */
         lj[n].current = jobs[j].current >= 0 ? lmap[jobs[j].current] : -1;
         n++;
     }
@@ -232,8 +271,8 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
 
     /* Greedy first: it is cheap, it is the yardstick every record shows,
      * and its bound says whether any plan could pay at all. */
-    if (model_assign_greedy(&pb, numa < 0, &sol, merr, sizeof(merr)) != MODEL_OK) {
-        sched_fail(err, errlen, "greedy, NUMA node %d: %s", numa, merr);
+    if (model_assign_greedy(&pb, cls < 0, &sol, merr, sizeof(merr)) != MODEL_OK) {
+        sched_fail(err, errlen, "greedy, NUMA node %d: %s", res->numa, merr);
         goto out;
     }
     {
@@ -255,7 +294,7 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     pp.min_gain = p->min_gain;
     pp.overload = SCHED_OVERLOAD;
     pp.overload_gain = SCHED_OVERLOAD_MIN_GAIN;
-    pp.global_numa = numa < 0;
+    pp.global_numa = cls < 0;
     threshold = model_plan_required_gain(&pp, res->current_makespan);
 
     /* No plan beats the bound, so when the current mapping is already
@@ -275,20 +314,26 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     model_solution_free(&sol);
 
     model_assign_defaults(&ap);
-    ap.time_limit_s = p->time_limit_s;
     /* Stage 2 (fewest migrations) gets twice the stage-1 budget, as the
-     * model's defaults do (0.1 s / 0.2 s). */
-    ap.moves_time_limit_s = 2.0 * p->time_limit_s;
-    ap.global_numa = numa < 0;
+     * model's defaults do (0.1 s / 0.2 s): a class's share of the deadline
+     * is three stage-1 limits. */
+    ap.time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
+    ap.use_ilp = ap.time_limit_s >= SCHED_MIN_ILP_S;
+    if (ap.time_limit_s < 1e-3)
+        ap.time_limit_s = 1e-3;
+    ap.moves_time_limit_s = 2.0 * ap.time_limit_s;
+    ap.max_ilp_columns = SCHED_MAX_ILP_COLUMNS;
+    ap.global_numa = cls < 0;
     if (model_assign(&pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK) {
-        sched_fail(err, errlen, "solver, NUMA node %d: %s", numa, merr);
+        sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
         goto out;
     }
     if (model_plan_build(&pb, &sol, &pp, &plan, merr, sizeof(merr)) != MODEL_OK) {
-        sched_fail(err, errlen, "planner, NUMA node %d: %s", numa, merr);
+        sched_fail(err, errlen, "planner, NUMA node %d: %s", res->numa, merr);
         goto out;
     }
     res->solved = true;
+    res->cut = sol.ilp_skipped || (ap.time_limit_s < p->time_limit_s && !sol.proven);
 
     res->makespan = sol.makespan;
     res->lower_bound = sol.lower_bound;
@@ -322,14 +367,73 @@ out:
     return ret;
 }
 
+/* Class k's share of what is left of the deadline: in proportion to its
+ * directions among those of the classes not solved yet, so a class left
+ * alone (no plan could pay) or done early hands its time to the next.
+ * Infinite without a deadline. */
+static double class_budget(const struct model_job *jobs, int nj, int k, int n_classes,
+                           const struct sched_params *p, double t0)
+{
+    double left, mine = 0.0, rest = 0.0;
+
+    if (p->deadline_s <= 0.0)
+        return INFINITY;
+    for (int j = 0; j < nj; j++) {
+        int c = n_classes == 1 ? 0 : jobs[j].numa;
+        mine += c == k;
+        rest += c >= k;
+    }
+    left = p->deadline_s * SCHED_DEADLINE_MARGIN - (now_s() - t0);
+    if (left <= 0.0 || rest == 0.0)
+        return 0.0;
+    return left * mine / rest;
+}
+
+/* The classes of the workers (their .numa becomes the class, for the
+ * model) and each class's current load per worker. */
+static int build_classes(const struct sched_state *st, struct model_worker *w,
+                         const struct sched_numa_set *wset, struct classes *c, char *err,
+                         size_t errlen)
+{
+    int nw = st->n_workers, *class_of = malloc(sizeof(int) * (size_t)nw);
+    int *count = calloc((size_t)nw, sizeof(int));
+
+    c->set = malloc(sizeof(*c->set) * (size_t)nw);
+    c->load = calloc((size_t)nw, sizeof(*c->load));
+    if (class_of == NULL || count == NULL || c->set == NULL || c->load == NULL) {
+        free(class_of);
+        free(count);
+        return sched_fail(err, errlen, "out of memory");
+    }
+    c->n = locality_classes(wset, nw, class_of, c->set);
+    for (int i = 0; i < nw; i++) {
+        w[i].numa = class_of[i];
+        count[class_of[i]]++;
+    }
+    for (int i = 0; i < st->n_relays; i++)
+        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+            int cur = worker_index(w, nw, st->relays[i].cpu[dir]);
+            if (cur >= 0)
+                c->load[w[cur].numa] += st->relays[i].load[dir];
+        }
+    for (int k = 0; k < c->n; k++)
+        c->load[k] /= count[k];
+    free(class_of);
+    free(count);
+    return 0;
+}
+
 int sched_decide(const struct sched_state *st, const struct model_topology *topo,
                  const struct sched_params *p, struct sched_decision *out, char *err,
                  size_t errlen)
 {
     int nw = st->n_workers, nj = st->n_relays * SCHED_NDIRS, ret = -1;
     struct model_worker *workers = NULL;
+    struct sched_numa_set *wset = NULL;
+    struct classes cls = {0};
     struct model_job *jobs = NULL;
-    int *next = NULL, *nodes = NULL, n_nodes = 0;
+    int *next = NULL, n_nodes;
+    double t0 = now_s();
 
     memset(out, 0, sizeof(*out));
     out->t = st->t;
@@ -339,19 +443,22 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
     if (!isfinite(p->min_gain) || p->min_gain < 0.0)
         return sched_fail(err, errlen, "minimum gain %g must be >= 0 (cores)", p->min_gain);
-    if (check_relays(st, err, errlen) < 0)
+    if (!isfinite(p->deadline_s) || p->deadline_s < 0.0)
+        return sched_fail(err, errlen, "deadline %g s must be >= 0 (0: none)", p->deadline_s);
+    if (check_relays(st, topo, err, errlen) < 0)
         return -1;
 
     workers = malloc(sizeof(*workers) * (size_t)nw);
+    wset = malloc(sizeof(*wset) * (size_t)nw);
     jobs = malloc(sizeof(*jobs) * (size_t)(nj ? nj : 1));
     next = malloc(sizeof(*next) * (size_t)(nj ? nj : 1));
-    nodes = malloc(sizeof(*nodes) * (size_t)nw);
     out->moves = malloc(sizeof(*out->moves) * (size_t)(nj ? nj : 1));
-    if (workers == NULL || jobs == NULL || next == NULL || nodes == NULL || out->moves == NULL) {
+    if (workers == NULL || wset == NULL || jobs == NULL || next == NULL || out->moves == NULL) {
         sched_fail(err, errlen, "out of memory");
         goto out;
     }
-    if (build_workers(st, topo, workers, err, errlen) < 0)
+    if (build_workers(st, topo, workers, wset, err, errlen) < 0 ||
+        build_classes(st, workers, wset, &cls, err, errlen) < 0)
         goto out;
 
     for (int j = 0; j < nj; j++) {
@@ -359,42 +466,29 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         int dir = j % SCHED_NDIRS;
         jobs[j] = (struct model_job){
             .load = r->load[dir],
-            .numa = p->global_numa ? 0 : job_numa(r, dir, workers, nw, out),
+            .numa = p->global_numa ? 0 : job_class(r, dir, workers, nw, &cls, out),
             .current = worker_index(workers, nw, r->cpu[dir]),
         };
         next[j] = jobs[j].current;
     }
 
-    /* Nodes in ascending order, so output and logs are stable. */
-    if (p->global_numa) {
-        nodes[n_nodes++] = -1;
-    } else {
-        for (int i = 0; i < nw; i++) {
-            int k = n_nodes;
-            bool seen = false;
-            for (int q = 0; q < n_nodes; q++)
-                seen |= nodes[q] == workers[i].numa;
-            if (seen)
-                continue;
-            while (k > 0 && nodes[k - 1] > workers[i].numa) {
-                nodes[k] = nodes[k - 1];
-                k--;
-            }
-            nodes[k] = workers[i].numa;
-            n_nodes++;
-        }
-    }
+    n_nodes = p->global_numa ? 1 : cls.n;
     out->nodes = calloc((size_t)n_nodes, sizeof(*out->nodes));
     if (out->nodes == NULL) {
         sched_fail(err, errlen, "out of memory");
         goto out;
     }
     out->n_nodes = n_nodes;
+    out->deadline_ms = p->deadline_s * 1e3;
     for (int k = 0; k < n_nodes; k++) {
-        if (solve_node(st, jobs, nj, workers, nw, nodes[k], p, &out->nodes[k], out, next,
-                       err, errlen) < 0)
+        double budget = class_budget(jobs, nj, k, n_nodes, p, t0);
+        if (solve_node(st, jobs, nj, workers, nw, p->global_numa ? -1 : k,
+                       p->global_numa ? NULL : &cls.set[k], budget, p, &out->nodes[k], out,
+                       next, err, errlen) < 0)
             goto out;
+        out->nodes[k].budget_ms = budget * 1e3;
         out->act |= out->nodes[k].act;
+        out->cut |= out->nodes[k].cut;
     }
 
     {
@@ -409,14 +503,17 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         out->makespan = mapping_makespan(jobs, nj, next, nw);
         free(cur);
     }
+    out->elapsed_ms = (now_s() - t0) * 1e3;
     ret = 0;
 out:
     if (ret < 0)
         sched_decision_free(out);
     free(workers);
+    free(wset);
+    free(cls.set);
+    free(cls.load);
     free(jobs);
     free(next);
-    free(nodes);
     return ret;
 }
 

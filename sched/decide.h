@@ -15,22 +15,40 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "locality.h"
 #include "state.h"
 
 struct model_topology;
+
+/* The whole decision's deadline, by default, as a share of the poll
+ * interval: 0.15 x 5 s = 0.75 s, so a decision leaves the host alone for
+ * most of the interval and its p99 stays under 1 s at the defaults. */
+#define SCHED_DEADLINE_SHARE 0.15
+
+/* A class with more directions x workers than this is not handed to the
+ * ILP (greedy, local search and repair only): GLPK's model grows with the
+ * product, to 600 MB at 8,192 directions, and at that size its LP rarely
+ * improves on the heuristics within any deadline we could give it. */
+#define SCHED_MAX_ILP_COLUMNS 65536L
 
 struct sched_params {
     double sensitivity;         /* relative makespan gain needed to act */
     double min_gain;            /* ...and absolute gain, in cores */
     double time_limit_s;        /* solver stage-1 limit per NUMA node */
+    double deadline_s;          /* the whole decision; 0: none. Shared
+                                 * out over the classes by their number
+                                 * of directions */
     bool global_numa;           /* one problem over all workers */
 };
 
 void sched_params_defaults(struct sched_params *p);
 
-/* What happened on one NUMA node (numa -1: all workers, global mode). */
+/* What happened on one locality class: the workers that share one set of
+ * local NUMA nodes (numa -1: all workers, global mode). */
 struct sched_node_result {
-    int numa;
+    int numa;                   /* lowest OS node of the set, -1 global */
+    struct sched_numa_set local;/* the class's local NUMA nodes (OS ids);
+                                 * empty in global mode */
     int n_workers;
     int n_jobs;
     double current_makespan;    /* of the mapping we were given */
@@ -40,6 +58,12 @@ struct sched_node_result {
     double solve_ms;
     bool solved;                /* false: no plan could pay, solver skipped;
                                  * makespan is then the current one */
+    double budget_ms;           /* the class's share of the deadline
+                                 * (infinite without one) */
+    bool cut;                   /* the deadline or the memory bound stopped
+                                 * the solver short of its full run: the
+                                 * answer is the best found, never worse
+                                 * than greedy, but not proven optimal */
     int proposed;               /* moves in the solver's answer */
     int greedy_migrations;      /* what greedy from scratch would move */
     bool act;                   /* the hysteresis rule accepted the moves */
@@ -62,6 +86,9 @@ struct sched_decision {
     bool act;                   /* some node acts */
     double current_makespan;    /* maxima over the nodes */
     double makespan;            /* after the moves that act */
+    double deadline_ms;         /* 0: none */
+    double elapsed_ms;          /* wall time of the whole decision */
+    bool cut;                   /* some class was cut short */
     char notes[256];            /* relays placed by a fallback rule */
 };
 

@@ -266,6 +266,9 @@ static void log_decision(const struct sched_decision *d, bool applied, bool dry_
     }
     if (d->notes[0] != '\0')
         log_info("%s", d->notes);
+    if (d->cut)
+        log_info("the decision took %.0f ms of its %.0f ms deadline; a solver was cut short and "
+                 "kept its best answer", d->elapsed_ms, d->deadline_ms);
     for (int k = 0; k < d->n_moves && d->act; k++)
         log_info("%s relay %d %s: cpu %d -> %d", applied ? "moved" : dry_run ? "would move"
                  : "failed to move", d->moves[k].relay, sched_dir_name(d->moves[k].dir),

@@ -22,6 +22,7 @@ enum {
     OPT_CONFIG,
     OPT_TOPOLOGY,
     OPT_TIME_LIMIT,
+    OPT_DEADLINE,
     OPT_MIN_GAIN,
     OPT_DRY_RUN,
     OPT_ONCE,
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"time-limit-ms", required_argument, NULL, OPT_TIME_LIMIT},
+    {"deadline-ms", required_argument, NULL, OPT_DEADLINE},
     {"min-gain", required_argument, NULL, OPT_MIN_GAIN},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"once", no_argument, NULL, OPT_ONCE},
@@ -88,6 +90,11 @@ void sched_options_usage(FILE *fp, const char *prog)
 "                            default: this machine\n"
 "      --time-limit-ms MS    solver time limit per NUMA node, 1 to 60000\n"
 "                            (default 100; the migration stage gets twice that)\n"
+"      --deadline-ms MS      wall-time bound of one whole decision, 0 (none) to\n"
+"                            600000, shared out over the NUMA nodes by their\n"
+"                            number of directions; a node out of time keeps the\n"
+"                            best answer found, never worse than greedy\n"
+"                            (default: 15%% of --poll-interval, 750 at 5 s)\n"
 "      --dry-run             plan and log, but never move anything\n"
 "      --once                make one decision, then exit\n"
 "      --json                print one JSON line per decision on stdout\n"
@@ -114,6 +121,17 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return SCHED_OPTIONS_BAD;
+}
+
+/* A whole, finite number in [min, max]. */
+static bool number_in(const char *arg, double min, double max, double *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtod(arg, &end);
+    return arg[0] != '\0' && *end == '\0' && errno == 0 && isfinite(*out) && *out >= min &&
+           *out <= max;
 }
 
 /* An option that is also a file variable goes through config_set, so both
@@ -164,6 +182,7 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     snprintf(o->config_path, sizeof(o->config_path), "%s", VIO4WD_SYSCONF_DEFAULT);
     snprintf(o->counters, sizeof(o->counters), "%s", SCHED_DEFAULT_COUNTERS);
     o->time_limit_ms = SCHED_DEFAULT_TIME_LIMIT_MS;
+    o->deadline_ms = -1.0;
     sched_params_defaults(&defaults);
     o->min_gain = defaults.min_gain;
     config_init(&o->cfg);
@@ -172,7 +191,6 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
         const char *name = NULL, *var = NULL;
-        char *end;
 
         switch (c) {
         case 'h':
@@ -203,19 +221,19 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
                 return SCHED_OPTIONS_BAD;
             break;
         case OPT_TIME_LIMIT:
-            errno = 0;
-            o->time_limit_ms = strtod(optarg, &end);
-            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->time_limit_ms) ||
-                o->time_limit_ms < 1.0 || o->time_limit_ms > 60000.0)
+            if (!number_in(optarg, 1.0, 60000.0, &o->time_limit_ms))
                 return bad(err, errlen,
                            "--time-limit-ms '%s': must be a number of milliseconds from 1 to "
                            "60000", optarg);
             break;
+        case OPT_DEADLINE:
+            if (!number_in(optarg, 0.0, 600000.0, &o->deadline_ms))
+                return bad(err, errlen,
+                           "--deadline-ms '%s': must be a number of milliseconds from 0 (no "
+                           "deadline) to 600000", optarg);
+            break;
         case OPT_MIN_GAIN:
-            errno = 0;
-            o->min_gain = strtod(optarg, &end);
-            if (optarg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(o->min_gain) ||
-                o->min_gain < 0.0 || o->min_gain > 64.0)
+            if (!number_in(optarg, 0.0, 64.0, &o->min_gain))
                 return bad(err, errlen, "--min-gain '%s': must be a number of cores from 0 to 64",
                            optarg);
             break;
@@ -270,5 +288,8 @@ void sched_options_params(const struct sched_options *o, struct sched_params *p)
     p->sensitivity = o->cfg.core_sched_sensitivity;
     p->min_gain = o->min_gain;
     p->time_limit_s = o->time_limit_ms * 1e-3;
+    p->deadline_s = o->deadline_ms >= 0.0
+                        ? o->deadline_ms * 1e-3
+                        : SCHED_DEADLINE_SHARE * o->cfg.core_sched_poll_interval;
     p->global_numa = o->cfg.core_sched_global_numa_opt;
 }

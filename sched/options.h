@@ -28,6 +28,7 @@ struct sched_options {
     /* only on the command line */
     char topology[VIO4WD_PATH_MAX];     /* "" = this machine */
     double time_limit_ms;
+    double deadline_ms;                 /* < 0: a share of the poll interval */
     double min_gain;                    /* cores */
     bool dry_run;
     bool once;

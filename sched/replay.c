@@ -104,6 +104,15 @@ int replay_run(FILE *in, const char *name, FILE *out, const struct model_topolog
         sched_decision_free(&d);
         sched_state_free(&st);
     }
+    /* A trace with no state (an empty file, a recorder that only wrote
+     * its header) would otherwise "replay" into no output and exit 0,
+     * which a script cannot tell from success. */
+    if (ret == 0 && r.steps == 0)
+        ret = sched_fail(err, errlen,
+                         "%s:%lu: end of the trace, but no state line before it (%s)", name,
+                         tr.line_no + 1,
+                         tr.line_no == 0 ? "the trace is empty"
+                                         : "only blank lines and comments");
     trace_reader_free(&tr);
     replay_free(&r);
     return ret;

@@ -39,7 +39,9 @@ int replay_step(struct replay *r, struct sched_state *st, const struct model_top
                 size_t errlen);
 
 /* Reads the whole trace. out (may be NULL) receives the JSON lines; step
- * (may be NULL) sees each step. Returns 0, or -1 with err naming the line. */
+ * (may be NULL) sees each step. Returns 0, or -1 with err naming the line;
+ * a trace without a single state line (empty, or only blank lines and
+ * comments) is such an error, named at the line after the last. */
 int replay_run(FILE *in, const char *name, FILE *out, const struct model_topology *topo,
                const struct sched_params *p, replay_step_fn *step, void *opaque, char *err,
                size_t errlen);

@@ -31,6 +31,12 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object *n = json_object_new_object();
 
         json_object_object_add(n, "numa", json_object_new_int(r->numa));
+        if (r->local.n > 0) {
+            json_object *set = json_object_new_array();
+            for (int i = 0; i < r->local.n; i++)
+                json_object_array_add(set, json_object_new_int(r->local.numa[i]));
+            json_object_object_add(n, "numa_set", set);
+        }
         json_object_object_add(n, "workers", json_object_new_int(r->n_workers));
         json_object_object_add(n, "jobs", json_object_new_int(r->n_jobs));
         json_object_object_add(n, "current_makespan", num(r->current_makespan));
@@ -39,6 +45,9 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object_object_add(n, "greedy_makespan", num(r->greedy_makespan));
         json_object_object_add(n, "solve_ms", num(r->solve_ms));
         json_object_object_add(n, "solved", json_object_new_boolean(r->solved));
+        if (isfinite(r->budget_ms))
+            json_object_object_add(n, "budget_ms", num(r->budget_ms));
+        json_object_object_add(n, "cut", json_object_new_boolean(r->cut));
         json_object_object_add(n, "proposed", json_object_new_int(r->proposed));
         json_object_object_add(n, "greedy_migrations", json_object_new_int(r->greedy_migrations));
         json_object_object_add(n, "act", json_object_new_boolean(r->act));
@@ -68,6 +77,9 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
     json_object_object_add(root, "lower_bound", num(lb));
     json_object_object_add(root, "greedy_makespan", num(greedy));
     json_object_object_add(root, "solve_ms", num(solve_ms));
+    json_object_object_add(root, "elapsed_ms", num(d->elapsed_ms));
+    json_object_object_add(root, "deadline_ms", num(d->deadline_ms));
+    json_object_object_add(root, "cut", json_object_new_boolean(d->cut));
     json_object_object_add(root, "nodes", nodes);
     json_object_object_add(root, "migrations", moves);
     if (d->notes[0] != '\0')

@@ -130,6 +130,41 @@ static void test_ilp_needed(void **state)
     model_solution_free(&s);
 }
 
+/* The same instance without the ILP (a caller out of time, or a node too
+ * big for GLPK's memory): the heuristics' answer, never worse than greedy
+ * (solve() checks), no ILP run, and the skip is reported. */
+static void test_ilp_not_allowed(void **state)
+{
+    (void)state;
+    struct inst in;
+    struct model_assign_params p;
+
+    model_assign_defaults(&p);
+    assert_true(p.use_ilp);
+    assert_int_equal(p.max_ilp_columns, 0);
+    inst_init(&in, ilp_case, 12, 4);
+    p.use_ilp = false;
+    struct model_solution s = solve(&in, &p);
+    assert_int_equal(s.ilp_runs, 0);
+    assert_true(s.ilp_skipped);
+    model_solution_free(&s);
+
+    p.use_ilp = true;
+    p.max_ilp_columns = 47;     /* 12 jobs x 4 workers = 48 */
+    s = solve(&in, &p);
+    assert_int_equal(s.ilp_runs, 0);
+    assert_true(s.ilp_skipped);
+    model_solution_free(&s);
+
+    p.max_ilp_columns = 48;
+    p.time_limit_s = 20.0;
+    s = solve(&in, &p);
+    assert_true(s.ilp_runs >= 1);
+    assert_false(s.ilp_skipped);
+    assert_double_equal(s.makespan, 1.0, 1e-9);
+    model_solution_free(&s);
+}
+
 /* GLPK talks on stdout unless told not to; the library must stay silent
  * (the scheduler's stdout may be a JSON stream). */
 static void test_silent(void **state)
@@ -304,6 +339,36 @@ static void test_hyperthreads(void **state)
     model_solution_free(&s);
 }
 
+/* A heavy direction (above 0.5 core) next to a sibling busier than the
+ * node's average (0.3 > 1.0 / 4) while a whole core is idle: the sibling's
+ * work trades places with the idle core, at the cost of a migration (the
+ * scheduler's hysteresis sends such a trade only with a plan that pays
+ * anyway); the makespan does not change. */
+static void test_heavy_sibling(void **state)
+{
+    (void)state;
+    const double l[] = { 0.7, 0.3 };
+    struct inst in;
+
+    inst_init(&in, l, 2, 4);
+    in.workers[0].core = in.workers[1].core = 0;
+    in.workers[2].core = in.workers[3].core = 1;
+    in.jobs[0].current = 0;
+    in.jobs[1].current = 1;
+    struct model_solution s = solve(&in, NULL);
+    assert_int_equal(s.worker[0], 0);
+    assert_int_equal(in.workers[s.worker[1]].core, 1);
+    assert_int_equal(s.migrations, 1);
+    assert_double_equal(s.makespan, 0.7, EPS);
+    model_solution_free(&s);
+
+    /* at 0.5 the direction is not heavy: migrations rank first */
+    in.jobs[0].load = 0.5;
+    s = solve(&in, NULL);
+    assert_int_equal(s.migrations, 0);
+    model_solution_free(&s);
+}
+
 /* Upstream greedy: largest first, least loaded worker, lowest index on
  * ties. */
 static void test_upstream_greedy(void **state)
@@ -404,12 +469,14 @@ int main(void)
         cmocka_unit_test(test_beats_greedy),
         cmocka_unit_test(test_pair_bound),
         cmocka_unit_test(test_ilp_needed),
+        cmocka_unit_test(test_ilp_not_allowed),
         cmocka_unit_test(test_silent),
         cmocka_unit_test(test_tiny_time_limit),
         cmocka_unit_test(test_trivial),
         cmocka_unit_test(test_numa),
         cmocka_unit_test(test_migrations),
         cmocka_unit_test(test_hyperthreads),
+        cmocka_unit_test(test_heavy_sibling),
         cmocka_unit_test(test_upstream_greedy),
         cmocka_unit_test(test_bad_input),
     };

@@ -286,6 +286,67 @@ static void test_errors(void **state)
     model_topology_free(t);
 }
 
+static void assert_local(const struct model_topology *t, int c, int n, const int *set)
+{
+    struct model_cpu_info ci = cpu(t, c);
+    assert_int_equal(ci.n_local_numa, n);
+    for (int i = 0; i < n; i++) assert_int_equal(ci.local_numa[i], set[i]);
+}
+
+/* Fake KNL in SNC-4 hybrid mode: four clusters, each with a DRAM node and
+ * an MCDRAM node sharing its cpuset (P#0+7, 1+4, 2+5, 3+6).  The nearest
+ * node is the lowest; the local set holds both, with OS indexes. */
+static void test_knl_snc4(void **state)
+{
+    (void)state;
+    struct model_topology *t = load_shared("64intel64-fakeKNL-SNC4-hybrid.xml", 0);
+    static const int c0[] = {0, 7}, c1[] = {1, 4};
+    assert_int_equal(model_topology_num_cpus(t), 64);
+    assert_int_equal(model_topology_num_numa(t), 8);
+    assert_int_equal(cpu(t, 0).numa, 0);
+    assert_local(t, 0, 2, c0);
+    assert_local(t, 48, 2, c0);
+    assert_int_equal(cpu(t, 4).numa, 1);
+    assert_local(t, 4, 2, c1);
+    assert_local(t, 52, 2, c1);
+    model_topology_free(t);
+}
+
+/* NUMA nodes attached at the root (DRAM and MCDRAM): every PU has both. */
+static void test_root_attached_numa(void **state)
+{
+    (void)state;
+    struct model_topology *t =
+        load_shared("8intel64-fakeKNL-A2A-hybrid.rootattachednumas.xml", 0);
+    static const int both[] = {0, 1};
+    int cpus[8];
+    assert_int_equal(model_topology_cpus(t, cpus, 8), 8);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(cpu(t, cpus[i]).numa, 0);
+        assert_local(t, cpus[i], 2, both);
+    }
+    model_topology_free(t);
+}
+
+/* 16 CPUs of which 9 are offline: they are not in the topology at all. */
+static void test_offline_cpus(void **state)
+{
+    (void)state;
+    struct model_topology *t = load_shared("16em64t-4s2c2t-offlines.xml", 0);
+    static const int online[] = {0, 1, 3, 4, 6, 12, 15}, node0[] = {0};
+    struct model_cpu_info ci;
+    char err[MODEL_ERRMSG_LEN];
+    int cpus[16];
+    assert_int_equal(model_topology_cpus(t, cpus, 16), 7);
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(cpus[i], online[i]);
+        assert_local(t, cpus[i], 1, node0);
+    }
+    assert_int_equal(model_topology_cpu(t, 2, &ci, err, sizeof(err)), MODEL_ENOENT);
+    assert_non_null(strstr(err, "cpu 2 is not in the topology (7 CPUs)"));
+    model_topology_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +356,9 @@ int main(void)
         cmocka_unit_test(test_32em64t),
         cmocka_unit_test(test_64intel64_irregular),
         cmocka_unit_test(test_96em64t_groups),
+        cmocka_unit_test(test_knl_snc4),
+        cmocka_unit_test(test_root_attached_numa),
+        cmocka_unit_test(test_offline_cpus),
         cmocka_unit_test(test_synthetic_numa_per_package),
         cmocka_unit_test(test_live),
         cmocka_unit_test(test_errors),

@@ -95,6 +95,10 @@ bool gen_topo_load(struct gen_topo *g, const char *spec)
             if (k == GEN_MAX_NODES)
                 continue;
             g->node_id[g->n_nodes++] = info.numa;
+            g->n_local[k] = info.n_local_numa;
+            memcpy(g->local[k], info.local_numa, sizeof(int) * (size_t)info.n_local_numa);
+            if (g->n_local[k] == 0)
+                g->local[k][g->n_local[k]++] = info.numa;
         }
         if (g->n_pus[k] < GEN_MAX_PUS)
             g->pus[k][g->n_pus[k]++] = cpus[i];
@@ -113,6 +117,37 @@ int gen_cpu_numa(const struct gen_topo *g, int cpu)
     struct model_cpu_info info = {.numa = -1};
     model_topology_cpu(g->topo, cpu, &info, NULL, 0);
     return info.numa < 0 ? 0 : info.numa;
+}
+
+bool gen_cpu_local(const struct gen_topo *g, int cpu, int numa)
+{
+    struct model_cpu_info info = {.numa = -1};
+    if (model_topology_cpu(g->topo, cpu, &info, NULL, 0) != MODEL_OK)
+        return false;
+    if (info.n_local_numa == 0)
+        return numa == (info.numa < 0 ? 0 : info.numa);
+    for (int i = 0; i < info.n_local_numa; i++)
+        if (info.local_numa[i] == numa)
+            return true;
+    return false;
+}
+
+int gen_cpu_group(const struct gen_topo *g, int cpu)
+{
+    int numa = gen_cpu_numa(g, cpu);
+    for (int k = 0; k < g->n_nodes; k++)
+        if (g->node_id[k] == numa)
+            return k;
+    return -1;
+}
+
+int gen_numa_group(const struct gen_topo *g, int numa)
+{
+    for (int k = 0; k < g->n_nodes; k++)
+        for (int i = 0; i < g->n_local[k]; i++)
+            if (g->local[k][i] == numa)
+                return k;
+    return -1;
 }
 
 int gen_cpu_core(const struct gen_topo *g, int cpu)

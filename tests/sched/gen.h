@@ -23,13 +23,17 @@ double rng_load(struct rng *r, int kind);        /* a job load; kind picks a sha
 #define RNG_LOAD_KINDS 4
 
 /* The PUs of each NUMA node, ascending. */
-#define GEN_MAX_NODES 8
+#define GEN_MAX_NODES 32
 #define GEN_MAX_PUS 512
 struct gen_topo {
     struct model_topology *topo;
     char name[256];
-    int n_nodes;
+    int n_nodes;                /* groups of PUs by nearest NUMA node */
     int node_id[GEN_MAX_NODES];
+    /* the NUMA nodes local to each group's PUs (OS ids): a relay on any
+     * of them belongs to the group; two on KNL SNC-4 (DRAM + MCDRAM) */
+    int n_local[GEN_MAX_NODES];
+    int local[GEN_MAX_NODES][MODEL_TOPO_MAX_LOCAL_NUMA];
     int n_pus[GEN_MAX_NODES];
     int pus[GEN_MAX_NODES][GEN_MAX_PUS];
 };
@@ -43,6 +47,11 @@ const char *gen_topo_dir(void);
 
 /* Node (OS index) and physical core of a CPU. */
 int gen_cpu_numa(const struct gen_topo *g, int cpu);
+/* Whether NUMA node numa's memory is local to the CPU. */
+bool gen_cpu_local(const struct gen_topo *g, int cpu, int numa);
+/* The group of a CPU, and the first group local to a NUMA node (-1). */
+int gen_cpu_group(const struct gen_topo *g, int cpu);
+int gen_numa_group(const struct gen_topo *g, int numa);
 int gen_cpu_core(const struct gen_topo *g, int cpu);
 
 /* One trace line for st (workers, relays with numa, cpu, load). */

@@ -20,7 +20,7 @@ ok() { echo "ok: $*"; }
 # --help names every option
 "$S" --help >"$T/help" || fail "--help exit $?"
 for o in --stats-ep --sched-ep --poll-interval --loglevel --sensitivity --global-numa-opt \
-         --config --topology --time-limit-ms --dry-run --once --json --replay --counters \
+         --config --topology --time-limit-ms --deadline-ms --dry-run --once --json --replay --counters \
          --pid-file --help --version; do
     grep -q -- "$o" "$T/help" || fail "--help does not mention $o"
 done
@@ -37,6 +37,7 @@ bad "--sensitivity '-0.5': must be a number >= 0" --sensitivity -0.5
 bad "--poll-interval 'fast'" --poll-interval fast
 bad "--loglevel '8'" --loglevel 8
 bad "from 1 to 60000" --time-limit-ms 100000
+bad "--deadline-ms 'soon'" --deadline-ms soon
 bad "not a ZeroMQ endpoint" --sched-ep /tmp/x
 bad "unknown option" --frobnicate
 "$S" --config "$T/none" --once >/dev/null 2>"$T/err"
@@ -54,7 +55,9 @@ TOPO="pack:2 [numa] core:2 pu:2"
     fail "replay exit $?: $(cat "$T/err")"
 "$S" --config /dev/null --topology "$TOPO" --replay - <"$T/trace.jsonl" >"$T/out2" ||
     fail "replay from stdin"
-cmp -s <(sed 's/"solve_ms":[^,]*,//g' "$T/out") <(sed 's/"solve_ms":[^,]*,//g' "$T/out2") ||
+# wall times differ from run to run; nothing else may
+strip_times() { sed -E 's/"(solve|elapsed|budget)_ms":[^,]*,//g' "$1"; }
+cmp -s <(strip_times "$T/out") <(strip_times "$T/out2") ||
     fail "replay from a file and from stdin differ"
 python3 - "$T/out" <<'PY' || fail "replay output"
 import json, sys
@@ -63,11 +66,15 @@ assert len(lines) == 2, lines
 a, b = lines
 for d in lines:
     for k in ("t", "applied", "makespan", "lower_bound", "greedy_makespan", "solve_ms",
-              "nodes", "migrations"):
+              "nodes", "migrations", "elapsed_ms", "deadline_ms", "cut"):
         assert k in d, k
+    # the default deadline: 15% of the 5 s poll interval, never cut here
+    assert d["deadline_ms"] == 750 and not d["cut"] and d["elapsed_ms"] < 750, d
     for n in d["nodes"]:
-        for k in ("numa", "makespan", "lower_bound", "greedy_makespan", "solve_ms"):
+        for k in ("numa", "numa_set", "makespan", "lower_bound", "greedy_makespan", "solve_ms",
+                  "budget_ms", "cut"):
             assert k in n, k
+        assert n["numa_set"] == [n["numa"]], n
 # step 1: cpu 1 carries 1.4, half of it goes to cpu 2 (node 0 only)
 assert a["applied"] and a["current_makespan"] > 1.39 and a["makespan"] < 0.71, a
 assert a["migrations"] and all(m["to"] == 2 and m["from"] == 1 for m in a["migrations"]), a
@@ -83,6 +90,21 @@ sed 's/\[1, 2, 5, 6\]/[1, 2, 5, 9]/' "$T/trace.jsonl" >"$T/bad.jsonl"
 [ $? = 1 ] && grep -q "bad.jsonl:2: worker cpu 9 is not in the topology" "$T/err" ||
     fail "unknown CPU: $(cat "$T/err")"
 ok "a worker CPU outside the topology: $(cat "$T/err")"
+# a relay CPU the topology lacks, an empty trace, a trace of comments:
+# exit 1, naming the line
+sed '2s/"vm_to_vf": 6}/"vm_to_vf": 999}/' "$T/trace.jsonl" >"$T/badcpu.jsonl"
+"$S" --config /dev/null --topology "$TOPO" --replay "$T/badcpu.jsonl" >/dev/null 2>"$T/err"
+[ $? = 1 ] && grep -q "badcpu.jsonl:2: relay 2 vm_to_vf: cpu 999 is not in the topology" "$T/err" ||
+    fail "relay CPU outside the topology: $(cat "$T/err")"
+ok "a relay CPU outside the topology: $(cat "$T/err")"
+: >"$T/empty.jsonl"
+printf '# only a header\n\n' >"$T/comments.jsonl"
+for f in empty comments; do
+    "$S" --config /dev/null --topology "$TOPO" --replay "$T/$f.jsonl" >"$T/out" 2>"$T/err"
+    [ $? = 1 ] && [ ! -s "$T/out" ] && grep -q "$f.jsonl:[0-9]*: end of the trace, but no state line" "$T/err" ||
+        fail "$f trace: $(cat "$T/err")"
+    ok "$f trace -> exit 1: $(cat "$T/err")"
+done
 "$S" --config /dev/null --topology "$TOPO" --replay "$T/missing" 2>/dev/null
 [ $? = 1 ] || fail "a missing trace must exit 1"
 

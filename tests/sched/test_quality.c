@@ -6,6 +6,8 @@
  *   test_quality stability   +-5% noise for 200 steps: no migration
  *   test_quality reaction    one core doubled: planned away within 2 steps
  *   test_quality economy     +-10% changes: <= 1/3 of greedy's migrations
+ *   test_quality numa        remote relays brought home; no move leaves a
+ *                            relay's set of local NUMA nodes (every bar)
  *
  * Every step goes through the product's path: the generated state is
  * printed as a trace line, parsed by the trace reader and decided by
@@ -20,6 +22,7 @@
 
 #include "decide.h"
 #include "gen.h"
+#include "locality.h"
 #include "model/assign.h"
 #include "replay.h"
 #include "trace.h"
@@ -33,6 +36,11 @@ static const char *const xml_topos[] = {
     "32em64t-2n8c2t-pci-normalio.xml",
     "64intel64-3g2n+2n-irregulargroups+pci.xml",
     "96em64t-4n4d3ca2co-pci.xml",
+    /* issue 11: several NUMA nodes per cpuset (KNL SNC-4 with MCDRAM),
+     * nodes attached at the root, offline CPUs */
+    "64intel64-fakeKNL-SNC4-hybrid.xml",
+    "8intel64-fakeKNL-A2A-hybrid.rootattachednumas.xml",
+    "16em64t-4s2c2t-offlines.xml",
 };
 /* 32 workers on one node, with and without hyperthreads. */
 static const char *const synth_topos[] = {
@@ -55,6 +63,25 @@ static int failures;
             }                                                               \
         }                                                                   \
     } while (0)
+
+static int local_checked;
+
+/* NUMA, in every bar: no move ever takes a relay out of its local set
+ * (every relay here has workers local to it). */
+static void check_local_moves(const struct gen_topo *g, const struct sched_state *st,
+                              const struct sched_decision *d)
+{
+    for (int k = 0; k < d->n_moves; k++) {
+        int numa = -1;
+        for (int i = 0; i < st->n_relays; i++)
+            if (st->relays[i].id == d->moves[k].relay)
+                numa = st->relays[i].numa;
+        local_checked++;
+        CHECK(gen_cpu_local(g, d->moves[k].to, numa),
+              "%s: relay %d (NUMA node %d) moved to cpu %d, whose local nodes do not hold it",
+              g->name, d->moves[k].relay, numa, d->moves[k].to);
+    }
+}
 
 /* ---- a generated run, stepped through the trace reader -------------- */
 
@@ -121,18 +148,11 @@ static int run_step(struct run *run, const struct sched_state *gen, struct sched
         fprintf(stderr, "replay step failed: %s\n", err);
         exit(1);
     }
+    check_local_moves(run->g, st, d);
     return 0;
 }
 
 /* ---- helpers over states --------------------------------------------- */
-
-static const struct sched_relay *relay_by_id(const struct sched_state *st, int id)
-{
-    for (int i = 0; i < st->n_relays; i++)
-        if (st->relays[i].id == id)
-            return &st->relays[i];
-    return NULL;
-}
 
 static int cpu_after(const struct sched_decision *d, const struct sched_relay *r, int dir)
 {
@@ -187,7 +207,7 @@ static int random_worker_on(struct rng *rng, const struct gen_topo *g,
 {
     int cand[GEN_MAX_PUS * GEN_MAX_NODES], n = 0;
     for (int i = 0; i < st->n_workers; i++)
-        if (gen_cpu_numa(g, st->workers[i]) == numa)
+        if (gen_cpu_local(g, st->workers[i], numa))
             cand[n++] = st->workers[i];
     return n ? cand[rng_int(rng, 0, n - 1)] : -1;
 }
@@ -201,7 +221,10 @@ static void make_relays(struct rng *rng, const struct gen_topo *g, const int *n_
         for (int i = 0; i < n_relays[k]; i++) {
             struct sched_relay *r = &st->relays[st->n_relays++];
             r->id = id_base + st->n_relays - 1;
-            r->numa = g->node_id[k];
+            /* any node of the group's local set (the RNG is only drawn
+             * when there is a choice, so older figures stay comparable) */
+            r->numa = g->n_local[k] > 1 ? g->local[k][rng_int(rng, 0, g->n_local[k] - 1)]
+                                        : g->node_id[k];
             for (int dir = 0; dir < SCHED_NDIRS; dir++) {
                 r->load[dir] = rng_load(rng, kind);
                 r->cpu[dir] = placed ? random_worker_on(rng, g, st, r->numa) : -1;
@@ -215,6 +238,12 @@ static struct sched_state *state_alloc(void)
     st->workers = calloc(GEN_MAX_PUS * GEN_MAX_NODES, sizeof(int));
     st->relays = calloc(64 * GEN_MAX_NODES + 1, sizeof(struct sched_relay));
     return st;
+}
+
+static void state_release(struct sched_state *st)
+{
+    sched_state_free(st);
+    free(st);
 }
 
 /* Every topology must load: the exports ship in tests/data/topologies, so a
@@ -256,6 +285,7 @@ struct inst_stats {
     int judged_simple[RNG_LOAD_KINDS][2], within_simple[RNG_LOAD_KINDS][2];
     double worst_proven[RNG_LOAD_KINDS][2], worst_simple[RNG_LOAD_KINDS][2];
     int sibling_checked;
+    int heavy_checked, heavy_violations;
 };
 
 static const char *const kind_name[RNG_LOAD_KINDS] = {
@@ -298,6 +328,78 @@ static void check_siblings(const struct gen_topo *g, const struct sched_state *s
     }
 }
 
+/* Whether worker index a carries a direction above 0.5 core after d. */
+static bool carries_heavy(const struct sched_state *st, const struct sched_decision *d, int a)
+{
+    for (int i = 0; i < st->n_relays; i++)
+        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+            if (st->relays[i].load[dir] > 0.5 && cpu_after(d, &st->relays[i], dir) == st->workers[a])
+                return true;
+    return false;
+}
+
+static bool sibling_workers(const struct gen_topo *g, const struct sched_state *st, int a, int b)
+{
+    return a != b && gen_cpu_core(g, st->workers[a]) == gen_cpu_core(g, st->workers[b]);
+}
+
+/* Issue 11, item 4: after a plan, no direction above 0.5 core shares its
+ * physical core with more than the node's average load per PU, when a
+ * placement exists that avoids it: here, when some worker of the node at
+ * or under the average, on a core with no heavy direction, could trade
+ * places with the busy sibling and leave every heavy direction's siblings
+ * lighter than before (a single trade; the bar does not search further). */
+static void check_heavy_siblings(const struct gen_topo *g, const struct sched_state *st,
+                                 const struct sched_decision *d, const double *wl, int numa,
+                                 struct inst_stats *s)
+{
+    int nw = st->n_workers, m = 0;
+    size_t size = (size_t)(nw > 0 ? nw : 1);
+    double total = 0.0, avg;
+    bool *heavy = calloc(size, sizeof(bool)), *mine = calloc(size, sizeof(bool));
+
+    for (int a = 0; a < nw; a++) {
+        mine[a] = gen_cpu_numa(g, st->workers[a]) == numa;
+        if (!mine[a])
+            continue;
+        m++;
+        total += wl[a];
+        heavy[a] = carries_heavy(st, d, a);
+    }
+    avg = total / (m ? m : 1);
+    for (int a = 0; a < nw; a++) {
+        if (!mine[a] || !heavy[a])
+            continue;
+        for (int b = 0; b < nw; b++) {
+            bool avoidable = false;
+            if (!mine[b] || !sibling_workers(g, st, a, b))
+                continue;
+            s->heavy_checked++;
+            if (wl[b] <= avg + EPS)
+                continue;
+            for (int v = 0; v < nw && !avoidable; v++) {
+                bool free_core = mine[v] && !heavy[v] && v != b && !sibling_workers(g, st, a, v) &&
+                                 wl[v] <= avg + EPS;
+                /* ...and, when the busy sibling is heavy itself, whose
+                 * own siblings are light enough to sit next to it */
+                for (int x = 0; x < nw && free_core; x++)
+                    if (mine[x] && sibling_workers(g, st, v, x) &&
+                        (heavy[x] || (heavy[b] && wl[x] > avg + EPS)))
+                        free_core = false;
+                avoidable = free_core;
+            }
+            if (!avoidable)
+                continue;
+            s->heavy_violations++;
+            CHECK(false, "%s node %d: cpu %d (%.3f, a direction > 0.5) has sibling cpu %d at %.3f "
+                  "> the node's average %.3f, while a lighter core could take it", g->name, numa,
+                  st->workers[a], wl[a], st->workers[b], wl[b], avg);
+        }
+    }
+    free(heavy);
+    free(mine);
+}
+
 static void check_instance(const struct gen_topo *g, const struct sched_state *st,
                            const struct sched_decision *d, int kind, bool fresh,
                            struct inst_stats *s)
@@ -305,13 +407,7 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
     double *wl = calloc((size_t)st->n_workers, sizeof(double));
     int f = fresh ? 1 : 0;
 
-    /* NUMA: every move lands on a worker of the relay's node. */
-    for (int k = 0; k < d->n_moves; k++) {
-        const struct sched_relay *r = relay_by_id(st, d->moves[k].relay);
-        CHECK(r != NULL && gen_cpu_numa(g, d->moves[k].to) == r->numa,
-              "%s: relay %d (node %d) moved to cpu %d on node %d", g->name, d->moves[k].relay,
-              r ? r->numa : -1, d->moves[k].to, gen_cpu_numa(g, d->moves[k].to));
-    }
+    /* NUMA: every move stays in the relay's local set (run_step checks) */
     worker_loads(st, d, wl);
 
     for (int k = 0; k < d->n_nodes; k++) {
@@ -339,7 +435,7 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
         for (int w = 0; w < st->n_workers; w++)
             m += gen_cpu_numa(g, st->workers[w]) == nr->numa;
         for (int i = 0; i < st->n_relays; i++)
-            if (st->relays[i].numa == nr->numa)
+            if (locality_has(&nr->local, st->relays[i].numa))
                 for (int dir = 0; dir < SCHED_NDIRS; dir++) {
                     total += st->relays[i].load[dir];
                     big = fmax(big, st->relays[i].load[dir]);
@@ -362,6 +458,8 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
          * orders the objectives). */
         if (fresh)
             check_siblings(g, st, wl, nr->numa, s);
+        if (nr->act)
+            check_heavy_siblings(g, st, d, wl, nr->numa, s);
     }
     free(wl);
 }
@@ -414,8 +512,7 @@ static int test_instances(uint64_t seed, int per_topo)
             sched_state_free(&st);
         }
         run_free(&run);
-        sched_state_free(gen);
-        free(gen);
+        state_release(gen);
         gen_topo_free(g);
     }
 
@@ -443,6 +540,8 @@ static int test_instances(uint64_t seed, int per_topo)
            "proven bound\n", pct, fresh_nodes);
     printf("  hyperthread rule checked on %d fresh node placements with an idle core\n",
            s->sibling_checked);
+    printf("  heavy directions' siblings after a plan: %d checked, %d above the node's average "
+           "while a lighter core could take them\n", s->heavy_checked, s->heavy_violations);
     CHECK(pct >= 95.0, "only %.1f%% of fresh placements within 1%% of the proven bound (need 95%%)",
           pct);
     free(s);
@@ -514,8 +613,7 @@ static int test_stability(uint64_t seed)
             runs++;
             run_free(&run);
             sched_state_free(&base);
-            sched_state_free(gen);
-            free(gen);
+            state_release(gen);
         }
         gen_topo_free(g);
     }
@@ -596,13 +694,86 @@ static int test_reaction(uint64_t seed)
             free(wl);
             run_free(&run);
             sched_state_free(&base);
-            sched_state_free(gen);
-            free(gen);
+            state_release(gen);
         }
         gen_topo_free(g);
     }
     printf("reaction: %d runs: planned away at the 1st step in %d, at the 2nd in %d; "
            "worst makespan/bound after the plan %.4f\n", runs, in1, in2, worst_ratio);
+    printf("%s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
+/* ---- NUMA locality: remote relays come home --------------------------- */
+
+/* On every topology with more than one locality group: relays placed on a
+ * worker of another group (a relay started before its memory was known, a
+ * worker list that changed) while a local worker has room are moved home
+ * by the next decision, and no move leaves a relay's local set (checked
+ * in run_step). Light loads, so room is certain. */
+static int test_numa(uint64_t seed)
+{
+    struct gen_topo topos[N_XML + N_SYNTH];
+    struct rng rng;
+    int nt, multi = 0, remote = 0, home = 0, mcdram = 0;
+
+    if (!load_topos(topos, &nt))
+        return 1;
+    rng_seed(&rng, seed);
+    for (int t = 0; t < nt; t++) {
+        struct gen_topo *g = &topos[t];
+        if (g->n_nodes < 2) {
+            gen_topo_free(g);
+            continue;
+        }
+        multi++;
+        for (int rep = 0; rep < 10; rep++) {
+            struct sched_state *gen = state_alloc(), st;
+            struct sched_decision d;
+            int m_per_node[GEN_MAX_NODES], n_relays[GEN_MAX_NODES];
+            struct run run;
+
+            pick_workers(&rng, g, 2, 8, gen, m_per_node);
+            for (int k = 0; k < g->n_nodes; k++)
+                n_relays[k] = rng_int(&rng, 1, m_per_node[k]);
+            make_relays(&rng, g, n_relays, 0, 3, true, gen);
+            for (int i = 0; i < gen->n_relays; i++) {
+                struct sched_relay *r = &gen->relays[i];
+                int here = gen_numa_group(g, r->numa), there;
+                for (int dir = 0; dir < SCHED_NDIRS; dir++)
+                    r->load[dir] *= 0.3;
+                if (rng_unit(&rng) >= 0.3)
+                    continue;
+                there = (here + rng_int(&rng, 1, g->n_nodes - 1)) % g->n_nodes;
+                r->cpu[0] = r->cpu[1] = random_worker_on(&rng, g, gen, g->node_id[there]);
+                mcdram += r->numa != g->node_id[here];
+            }
+            gen->t = rep;
+            run_init(&run, g, 0.25, "numa");
+            run_step(&run, gen, &st, &d);
+            for (int i = 0; i < st.n_relays; i++)
+                for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+                    const struct sched_relay *r = &st.relays[i];
+                    int after = cpu_after(&d, r, dir);
+                    if (gen_cpu_local(g, r->cpu[dir], r->numa))
+                        continue;
+                    remote++;
+                    home += gen_cpu_local(g, after, r->numa);
+                    CHECK(d.act && gen_cpu_local(g, after, r->numa),
+                          "%s: relay %d (NUMA node %d) left on remote cpu %d (now %d)",
+                          g->name, r->id, r->numa, r->cpu[dir], after);
+                }
+            sched_decision_free(&d);
+            sched_state_free(&st);
+            run_free(&run);
+            state_release(gen);
+        }
+        gen_topo_free(g);
+    }
+    printf("numa: %d topologies with several locality groups: %d remote directions, %d brought "
+           "home in one decision; relays on a second local node (MCDRAM) placed remotely: %d; "
+           "%d moves checked to stay local\n", multi, remote, home, mcdram, local_checked);
+    CHECK(remote > 0, "no relay was placed remotely: the test shows nothing");
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
@@ -616,9 +787,14 @@ static void greedy_map(const struct gen_topo *g, const struct sched_state *st, i
     struct model_solution sol;
     char err[256];
 
+    /* upstream's greedy per NUMA node; a group's local nodes are one node
+     * (as the scheduler's classes are), so MCDRAM relays have workers */
     model_topology_workers(g->topo, st->workers, st->n_workers, w, err, sizeof(err));
+    for (int i = 0; i < st->n_workers; i++)
+        w[i].numa = gen_cpu_group(g, w[i].cpu);
     for (int j = 0; j < nj; j++)
-        jobs[j] = (struct model_job){st->relays[j / 2].load[j % 2], st->relays[j / 2].numa, -1};
+        jobs[j] = (struct model_job){st->relays[j / 2].load[j % 2],
+                                     gen_numa_group(g, st->relays[j / 2].numa), -1};
     struct model_problem pb = {jobs, nj, w, st->n_workers};
     if (model_assign_greedy(&pb, false, &sol, err, sizeof(err)) != MODEL_OK) {
         fprintf(stderr, "greedy: %s\n", err);
@@ -682,8 +858,7 @@ static int test_economy(uint64_t seed)
         free(prev);
         free(cur);
         sched_state_free(&base);
-        sched_state_free(gen);
-        free(gen);
+        state_release(gen);
         gen_topo_free(g);
     }
     printf("economy: %d topologies x 39 steps of +-10%% load changes\n", nt);
@@ -706,7 +881,8 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        fprintf(stderr, "usage: %s instances|stability|reaction|economy [SEED [N]]\n", argv[0]);
+        fprintf(stderr, "usage: %s instances|stability|reaction|economy|numa [SEED [N]]\n",
+                argv[0]);
         return 2;
     }
     if (strcmp(argv[1], "instances") == 0)
@@ -717,6 +893,8 @@ int main(int argc, char **argv)
         return test_reaction(seed);
     if (strcmp(argv[1], "economy") == 0)
         return test_economy(seed);
+    if (strcmp(argv[1], "numa") == 0)
+        return test_numa(seed);
     fprintf(stderr, "unknown test '%s'\n", argv[1]);
     return 2;
 }

@@ -1,5 +1,6 @@
 /* Unit tests for sched/: the trace reader, the decision step, the load
  * tracker (smoothing) and the option parser. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "decide.h"
 #include "model/topology.h"
 #include "options.h"
+#include "replay.h"
 #include "trace.h"
 #include "tracker.h"
 
@@ -195,6 +197,64 @@ static void decide_unknown_worker(void **state)
     sched_state_free(&st);
 }
 
+/* A relay CPU the topology lacks is an error naming relay, direction and
+ * CPU; one that is merely not a worker is "not placed yet". */
+static void decide_unknown_relay_cpu(void **state)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 4, .numa = 0, .cpu = {0, 999}, .load = {0.1, 0.1}},
+    };
+    struct sched_state st = make_state(w, 2, r, 1);
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "relay 4 vm_to_vf: cpu 999 is not in the topology"));
+    st.relays[0].cpu[SCHED_VM_TO_VF] = 5000;
+    st.relays[0].cpu[SCHED_VF_TO_VM] = 5000;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "relay 4 vf_to_vm: cpu 5000"));
+    st.relays[0].cpu[SCHED_VM_TO_VF] = 3;      /* in the topology, not a worker */
+    st.relays[0].cpu[SCHED_VF_TO_VM] = -1;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_int_equal(d.n_moves, 2);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+/* An empty trace, or one with only comments, is an error naming the line
+ * where a state was expected, not a silent success. */
+static void replay_empty_trace(void **state)
+{
+    static const struct {
+        const char *text, *needle;
+    } cases[] = {
+        {"", "t.jsonl:1: end of the trace, but no state line before it (the trace is empty)"},
+        {"# header\n\n# more\n", "t.jsonl:4: end of the trace, but no state line before it "
+                                  "(only blank lines and comments)"},
+    };
+    struct sched_params p = params();
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[256] = "";
+        /* fmemopen refuses a size of 0: the empty trace is /dev/null */
+        FILE *in = cases[i].text[0] == '\0'
+                       ? fopen("/dev/null", "r")
+                       : fmemopen((void *)cases[i].text, strlen(cases[i].text), "r");
+        assert_non_null(in);
+        assert_int_equal(replay_run(in, "t.jsonl", NULL, topo, &p, NULL, NULL, err,
+                                    sizeof(err)), -1);
+        if (strstr(err, cases[i].needle) == NULL)
+            fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].needle);
+        fclose(in);
+    }
+}
+
 static void decide_keeps_numa(void **state)
 {
     int w[] = {0, 2, 4, 6};
@@ -373,11 +433,93 @@ static void decide_numa_without_workers(void **state)
     (void)state;
 
     assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
-    assert_non_null(strstr(d.notes, "relay 0: NUMA node 1 has no worker"));
+    assert_non_null(strstr(d.notes, "relay 0: NUMA node 1 is local to no worker, kept on the "
+                                    "workers of node(s) 0"));
     assert_true(d.act);
     assert_int_equal(d.n_moves, 1);
     assert_int_equal(d.moves[0].to, 2);
     sched_decision_free(&d);
+    sched_state_free(&st);
+}
+
+/* KNL SNC-4: cluster 0 holds DRAM node 0 and MCDRAM node 7 (PUs 0-3,
+ * 16-19, ...), cluster 1 nodes 1 and 4 (PUs 4-7, ...). A relay whose
+ * memory is on MCDRAM node 7 may use every cluster-0 worker; one on node 4
+ * that runs in cluster 0 is brought home to cluster 1. */
+static void decide_numa_sets(void **state)
+{
+    struct model_topology *knl;
+    char path[512], err[256];
+    int w[] = {0, 1, 4, 5};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 7, .cpu = {0, 0}, .load = {0.5, 0.5}},
+        {.id = 1, .numa = 4, .cpu = {1, 1}, .load = {0.1, 0.1}},
+    };
+    struct sched_state st = make_state(w, 4, r, 2);
+    struct sched_params p = params();
+    struct sched_decision d;
+    (void)state;
+
+    snprintf(path, sizeof(path), "%s/64intel64-fakeKNL-SNC4-hybrid.xml",
+             getenv("VIO4WD_TOPOLOGIES"));
+    assert_int_equal(model_topology_load(path, 0, &knl, err, sizeof(err)), MODEL_OK);
+    assert_int_equal(sched_decide(&st, knl, &p, &d, err, sizeof(err)), 0);
+    assert_string_equal(d.notes, "");
+    assert_int_equal(d.n_nodes, 2);
+    assert_int_equal(d.nodes[0].numa, 0);
+    assert_int_equal(d.nodes[0].local.n, 2);
+    assert_int_equal(d.nodes[0].local.numa[1], 7);
+    assert_int_equal(d.nodes[1].numa, 1);
+    assert_int_equal(d.nodes[1].local.numa[1], 4);
+    assert_true(d.act);
+    for (int k = 0; k < d.n_moves; k++) {
+        if (d.moves[k].relay == 0)
+            assert_int_equal(d.moves[k].to, 1);     /* 1.0 on cpu 0 split in cluster 0 */
+        else
+            assert_true(d.moves[k].to == 4 || d.moves[k].to == 5);  /* home */
+    }
+    assert_int_equal(d.n_moves, 3);
+    sched_decision_free(&d);
+    sched_state_free(&st);
+    model_topology_free(knl);
+}
+
+/* A deadline too short for any solver: every class keeps the heuristics'
+ * answer, never worse than greedy, and the decision says it was cut. */
+static void decide_deadline(void **state)
+{
+    int w[] = {0, 1, 2, 3};
+    /* LPT's bad case on 4 workers: greedy 1.02, optimum 1.0 needs the ILP */
+    static const double l[] = {0.43, 0.41, 0.4, 0.39, 0.31, 0.3, 0.3, 0.3, 0.27, 0.26,
+                               0.24, 0.23};
+    struct sched_relay r[6];
+    struct sched_params p = params();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    for (int i = 0; i < 6; i++)
+        r[i] = (struct sched_relay){.id = i, .numa = 0, .cpu = {-1, -1},
+                                    .load = {l[2 * i], l[2 * i + 1]}};
+    struct sched_state st = make_state(w, 4, r, 6);
+    assert_true(p.deadline_s == 0.75);
+    p.deadline_s = 1e-6;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_true(d.act && d.cut && d.nodes[0].cut);
+    assert_true(d.nodes[0].budget_ms == 0.0);
+    assert_true(d.makespan <= d.nodes[0].greedy_makespan + 1e-9);
+    assert_true(d.deadline_ms == 1e-3);
+    sched_decision_free(&d);
+
+    p.deadline_s = 0.0;         /* none */
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_false(d.cut);
+    assert_true(d.elapsed_ms >= d.nodes[0].solve_ms);
+    sched_decision_free(&d);
+
+    p.deadline_s = -1.0;
+    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "deadline -1 s must be >= 0"));
     sched_state_free(&st);
 }
 
@@ -507,6 +649,8 @@ static void options_bad_values(void **state)
         {"--min-gain", "-0.1", "--min-gain '-0.1': must be a number of cores from 0 to 64"},
         {"--min-gain", "x", "--min-gain 'x'"},
         {"--time-limit-ms", "0", "--time-limit-ms '0': must be a number of milliseconds from 1"},
+        {"--deadline-ms", "-5", "--deadline-ms '-5': must be a number of milliseconds from 0"},
+        {"--deadline-ms", "1e9", "to 600000"},
         {"--stats-ep", "nowhere", "--stats-ep 'nowhere': not a ZeroMQ endpoint"},
         {"--sched-ep", "http://x", "--sched-ep 'http://x'"},
     };
@@ -550,6 +694,7 @@ static void options_file_then_command_line(void **state)
     sched_options_params(&o, &p);
     assert_true(p.sensitivity == 0.1 && p.min_gain == 0.02 && p.global_numa);
     assert_true(p.time_limit_s == 0.25);
+    assert_true(fabs(p.deadline_s - 0.3) < 1e-12);    /* 15% of the file's 2 s */
     unlink(path);
 
     /* a --config that is not there is an error; so is a bad value in it */
@@ -570,6 +715,12 @@ static void options_file_then_command_line(void **state)
     assert_true(o.time_limit_ms == 100.0);
     assert_true(o.min_gain == 0.05);
     assert_string_equal(o.counters, SCHED_DEFAULT_COUNTERS);
+    sched_options_params(&o, &p);
+    assert_true(p.deadline_s == 0.75);
+    assert_int_equal(parse_args(&o, err, sizeof(err), "--deadline-ms", "200", NULL),
+                     SCHED_OPTIONS_OK);
+    sched_options_params(&o, &p);
+    assert_true(p.deadline_s == 0.2);
 }
 
 int main(void)
@@ -581,12 +732,16 @@ int main(void)
         cmocka_unit_test(trace_errors),
         cmocka_unit_test(trace_reader_names_the_line),
         cmocka_unit_test(decide_unknown_worker),
+        cmocka_unit_test(decide_unknown_relay_cpu),
+        cmocka_unit_test(replay_empty_trace),
         cmocka_unit_test(decide_keeps_numa),
         cmocka_unit_test(decide_hysteresis),
         cmocka_unit_test(decide_min_gain),
         cmocka_unit_test(decide_places_and_spreads),
         cmocka_unit_test(decide_overload_floor),
         cmocka_unit_test(decide_numa_without_workers),
+        cmocka_unit_test(decide_numa_sets),
+        cmocka_unit_test(decide_deadline),
         cmocka_unit_test(tracker_noise_and_shift),
         cmocka_unit_test(options_bad_values),
         cmocka_unit_test(options_file_then_command_line),
