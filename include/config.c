@@ -435,11 +435,12 @@ static const struct variable variables[] = {
            "ipc:///var/run/virtio-forwarder/stats"),
     SCALAR("VIRTIOFWD_ZMQ_CORE_SCHED_EP", parse_endpoint, zmq_core_sched_ep,
            "ipc:///var/run/virtio-forwarder/core_sched"),
-    SCALAR("VIRTIOFWD_ZMQ_PORT_CONTROL_EP", parse_endpoint, zmq_port_control_ep,
-           "ipc:///var/run/virtio-forwarder/port_control"),
+    /* Set, it selects ZeroMQ port control (as upstream); blank by default. */
+    SCALAR("VIRTIOFWD_ZMQ_PORT_CONTROL_EP", parse_endpoint, zmq_port_control_ep, ""),
     SCALAR("VIRTIOFWD_ZMQ_CONFIG_EP", parse_endpoint, zmq_config_ep, ""),
     SCALAR("VIO4WD_ZMQ_ALLOW_TCP", parse_bool, zmq_allow_tcp, ""),
     SCALAR("VIRTIOFWD_IPC_PORT_CONTROL", parse_bool, ipc_port_control, ""),
+    SCALAR("VIO4WD_IPC_PORT_CONTROL_FILE", parse_path, ipc_port_control_file, "/tmp/vio_cmd"),
     SCALAR("VIRTIOFWD_OVSDB_SOCK_PATH", parse_path, ovsdb_sock_path, ""),
     SCALAR("VIRTIOFWD_PID_DIR", parse_path, pid_dir, "/var/run"),
     SCALAR("VIO4WD_CORE_SCHED_ENABLE", parse_bool, core_sched_enable, ""),
@@ -879,10 +880,14 @@ int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *ho
         if (check_pin(cfg, &cfg->cpu_pins[i], host_cpus, err, errlen) < 0)
             return -1;
 
-    if (cfg->ipc_port_control && cfg->ovsdb_sock_path[0])
+    /* One port-control mode runs (relay/port_mode.h); an OVSDB socket next
+     * to another mode would be silently ignored. */
+    if ((cfg->zmq_port_control_ep[0] || cfg->ipc_port_control) && cfg->ovsdb_sock_path[0])
         return reject(err, errlen, "VIRTIOFWD_OVSDB_SOCK_PATH", cfg->ovsdb_sock_path,
-                      "port control is either OVSDB or ZeroMQ (VIRTIOFWD_IPC_PORT_CONTROL), "
-                      "not both; clear one of them");
+                      "port control is either OVSDB or %s, not both; clear one of them",
+                      cfg->zmq_port_control_ep[0]
+                          ? "ZeroMQ (VIRTIOFWD_ZMQ_PORT_CONTROL_EP is set)"
+                          : "the IPC command file (VIRTIOFWD_IPC_PORT_CONTROL is set)");
 
     /* The endpoints have no authentication: nothing listens on the network
      * unless the operator said so. */

@@ -70,10 +70,11 @@ struct vio4wd_config {
     /* control plane */
     char zmq_stats_ep[VIO4WD_ENDPOINT_MAX];        /* VIRTIOFWD_ZMQ_STATS_EP */
     char zmq_core_sched_ep[VIO4WD_ENDPOINT_MAX];   /* VIRTIOFWD_ZMQ_CORE_SCHED_EP */
-    char zmq_port_control_ep[VIO4WD_ENDPOINT_MAX]; /* VIRTIOFWD_ZMQ_PORT_CONTROL_EP */
+    char zmq_port_control_ep[VIO4WD_ENDPOINT_MAX]; /* VIRTIOFWD_ZMQ_PORT_CONTROL_EP, "" = off */
     char zmq_config_ep[VIO4WD_ENDPOINT_MAX];       /* VIRTIOFWD_ZMQ_CONFIG_EP, "" = off */
     bool zmq_allow_tcp;                     /* VIO4WD_ZMQ_ALLOW_TCP: tcp:// endpoints */
-    bool ipc_port_control;                  /* VIRTIOFWD_IPC_PORT_CONTROL */
+    bool ipc_port_control;                  /* VIRTIOFWD_IPC_PORT_CONTROL: command file */
+    char ipc_port_control_file[VIO4WD_PATH_MAX]; /* VIO4WD_IPC_PORT_CONTROL_FILE */
     char ovsdb_sock_path[VIO4WD_PATH_MAX];  /* VIRTIOFWD_OVSDB_SOCK_PATH */
     char pid_dir[VIO4WD_PATH_MAX];          /* VIRTIOFWD_PID_DIR */
 

@@ -363,8 +363,8 @@ int ctl_port_control(struct ctl_client *client, const struct ctl_port_request *r
     req.op = request->op;
     req.pci_addrs = pci_ptrs;
     req.device = strings;
-    req.has_virtio_id = true;
-    req.virtio_id = request->virtio_id;
+    req.has_virtio_id = request->virtio_id >= 0;
+    req.virtio_id = request->virtio_id >= 0 ? (uint32_t)request->virtio_id : 0;
     req.has_conditional = true;
     req.conditional = request->conditional;
     req.name = (char *)request->bond_name;

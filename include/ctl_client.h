@@ -71,7 +71,7 @@ int ctl_get_config_map(struct ctl_client *client, struct ctl_relay_cpus *map, si
 
 struct ctl_port_request {
     Virtioforwarder__PortControlRequest__Op op;
-    unsigned virtio_id;
+    int virtio_id;              /* < 0: none (QUERY_PCI about all relays) */
     /* PCI addresses ("0000:05:08.1") or DPDK device strings; several make a
      * bond. PCI addresses travel in upstream's field, the rest in ours. */
     const char *const *devices;

@@ -28,6 +28,8 @@ struct ctl_endpoint {
 static void *g_ctx;
 static struct ctl_endpoint g_eps[CTL_MAX_ENDPOINTS];
 static unsigned g_n_eps;
+static struct ctl_watch g_watches[CTL_MAX_WATCHES];
+static unsigned g_n_watches;
 
 int ctl_init(void)
 {
@@ -86,6 +88,16 @@ int ctl_add_rep(const char *name, const char *endpoint, ctl_handler_fn *handler,
     return 0;
 }
 
+int ctl_add_watch(const struct ctl_watch *watch, char *err, size_t errlen)
+{
+    if (g_n_watches >= CTL_MAX_WATCHES) {
+        snprintf(err, errlen, "%s: too many watched descriptors", watch->name);
+        return -1;
+    }
+    g_watches[g_n_watches++] = *watch;
+    return 0;
+}
+
 static void close_socket(struct ctl_endpoint *ep)
 {
     if (!ep->sock)
@@ -138,34 +150,55 @@ static void serve(struct ctl_endpoint *ep)
 
 void ctl_run(volatile sig_atomic_t *stop)
 {
-    zmq_pollitem_t items[CTL_MAX_ENDPOINTS];
+    zmq_pollitem_t items[CTL_MAX_ENDPOINTS + CTL_MAX_WATCHES];
     struct ctl_endpoint *which[CTL_MAX_ENDPOINTS];
+    struct ctl_watch *watched[CTL_MAX_WATCHES];
 
     while (!*stop) {
-        int n_items = 0;
+        int n_eps = 0, n_items;
         relay_lock();
         relay_housekeeping();
         relay_unlock();
+        for (unsigned i = 0; i < g_n_watches; i++)
+            if (g_watches[i].tick)
+                g_watches[i].tick(g_watches[i].opaque);
         for (unsigned i = 0; i < g_n_eps; i++)
             if (g_eps[i].sock) {
-                which[n_items] = &g_eps[i];
-                items[n_items++] = (zmq_pollitem_t){.socket = g_eps[i].sock,
-                                                    .events = ZMQ_POLLIN};
+                which[n_eps] = &g_eps[i];
+                items[n_eps++] = (zmq_pollitem_t){.socket = g_eps[i].sock,
+                                                  .events = ZMQ_POLLIN};
             }
+        n_items = n_eps;
+        for (unsigned i = 0; i < g_n_watches; i++) {
+            int fd = g_watches[i].fd(g_watches[i].opaque);
+            if (fd < 0)
+                continue;
+            watched[n_items - n_eps] = &g_watches[i];
+            items[n_items++] = (zmq_pollitem_t){.fd = fd, .events = ZMQ_POLLIN};
+        }
         if (n_items == 0) {
             usleep(CTL_POLL_MS * 1000);
             continue;
         }
         if (zmq_poll(items, n_items, CTL_POLL_MS) <= 0)
             continue;           /* timeout or EINTR: re-check stop */
-        for (int i = 0; i < n_items && !*stop; i++)
-            if (items[i].revents & ZMQ_POLLIN)
+        for (int i = 0; i < n_items && !*stop; i++) {
+            if (!(items[i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
+                continue;
+            if (i < n_eps)
                 serve(which[i]);
+            else
+                watched[i - n_eps]->ready(watched[i - n_eps]->opaque);
+        }
     }
 }
 
 void ctl_shutdown(void)
 {
+    for (unsigned i = 0; i < g_n_watches; i++)
+        if (g_watches[i].stop)
+            g_watches[i].stop(g_watches[i].opaque);
+    g_n_watches = 0;
     for (unsigned i = 0; i < g_n_eps; i++)
         close_socket(&g_eps[i]);
     g_n_eps = 0;

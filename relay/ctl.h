@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define CTL_MAX_ENDPOINTS 8
+#define CTL_MAX_WATCHES   4
 #define CTL_MAX_MSG       (1 << 20)   /* larger requests are dropped */
 
 /* Handles one request. 'req' is NULL when the request was unusable (too
@@ -32,7 +33,24 @@ void *ctl_context(void);
 int ctl_add_rep(const char *name, const char *endpoint, ctl_handler_fn *handler, void *opaque,
                 char *err, size_t errlen);
 
-/* Polls the endpoints until *stop becomes non-zero. */
+/* A file descriptor the loop watches besides its endpoints (the OVSDB
+ * connection, the IPC command file's inotify). fd() is asked on every turn,
+ * since it may change (a reconnect) or be -1 (nothing to watch now);
+ * ready() runs when it is readable; tick() (may be NULL) runs on every turn,
+ * at least every 50 ms, for timers such as a reconnect backoff; stop() (may
+ * be NULL) runs at ctl_shutdown(). */
+struct ctl_watch {
+    const char *name;
+    int (*fd)(void *opaque);
+    void (*ready)(void *opaque);
+    void (*tick)(void *opaque);
+    void (*stop)(void *opaque);
+    void *opaque;
+};
+
+int ctl_add_watch(const struct ctl_watch *watch, char *err, size_t errlen);
+
+/* Polls the endpoints and watches until *stop becomes non-zero. */
 void ctl_run(volatile sig_atomic_t *stop);
 
 /* Closes every endpoint (removing ipc socket files) and the context. */

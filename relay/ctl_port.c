@@ -118,8 +118,18 @@ static void do_remove_socket(struct outcome *o, const struct port_op *op,
     from_call(o, relay_remove_socket(op->relay_id, err, sizeof(err)), err);
 }
 
-/* QUERY_PCI: with a relay id, that relay's VF device; without, one line
- * "<relay> <device>" per relay that has a VF. */
+/* Two device strings name the same device when their names (what precedes
+ * the arguments) agree: "net_tap0" is "net_tap0,iface=vf0". */
+static bool same_device(const char *a, const char *b)
+{
+    size_t na = strcspn(a, ","), nb = strcspn(b, ",");
+    return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* QUERY_PCI with only a relay id answers that relay's device, as upstream
+ * does. Otherwise it answers "<relay> <device>" lines: for the relay that
+ * uses the device asked about, or for every relay with a VF. Asking about
+ * something no relay has is ENOENT. */
 static void do_query(struct outcome *o, const struct port_op *op, const struct relay_info *all,
                      unsigned n)
 {
@@ -129,16 +139,21 @@ static void do_query(struct outcome *o, const struct port_op *op, const struct r
         return;
     }
     for (unsigned i = 0; i < n; i++) {
-        if (!all[i].has_vf)
+        if (!all[i].has_vf || (op->has_relay && all[i].id != op->relay_id) ||
+            (op->device[0] && !same_device(all[i].vf_dev, op->device)))
             continue;
-        if (!op->has_relay)
-            used += (size_t)snprintf(o->query + used, size - used, "%u %s\n", all[i].id,
-                                     all[i].vf_dev);
-        else if (all[i].id == op->relay_id)
-            snprintf(o->query, size, "%s", all[i].vf_dev);
+        if (op->has_relay && !op->device[0])
+            used += (size_t)snprintf(o->query, size, "%s", all[i].vf_dev);
+        else
+            used += (size_t)snprintf(o->query + used, size - used, "%s%u %s",
+                                     used ? "\n" : "", all[i].id, all[i].vf_dev);
     }
-    if (op->has_relay && !o->query[0])
+    if (used == 0 && op->has_relay && op->device[0])
+        fail(o, ENOENT, "relay %u does not use %s", op->relay_id, op->device);
+    else if (used == 0 && op->has_relay)
         fail(o, ENOENT, "relay %u has no VF", op->relay_id);
+    else if (used == 0 && op->device[0])
+        fail(o, ENOENT, "no relay uses %s", op->device);
 }
 
 static const struct relay_info *find_relay(const struct relay_info *all, unsigned n, unsigned id)
@@ -182,8 +197,6 @@ size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **r
 int ctl_port_init(const struct vio4wd_config *cfg, char *err, size_t errlen)
 {
     g_port_cfg = cfg;
-    if (!cfg->ipc_port_control)
-        return 0;
     return ctl_add_rep("port_control", cfg->zmq_port_control_ep, ctl_port_handle, NULL, err,
                        errlen);
 }

@@ -8,8 +8,7 @@
 
 #include "config.h"
 
-/* Binds cfg->zmq_port_control_ep when ZeroMQ port control is configured
- * (VIRTIOFWD_IPC_PORT_CONTROL); otherwise does nothing and returns 0. */
+/* Binds cfg->zmq_port_control_ep (ZeroMQ port control: see port_mode.h). */
 int ctl_port_init(const struct vio4wd_config *cfg, char *err, size_t errlen);
 
 size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **reply);

@@ -2,7 +2,7 @@
  *
  * Order: configuration (exit 2 when bad) -> instance lock and pid file ->
  * EAL -> counters file -> workers -> relays (static VFs, sockets) ->
- * control endpoints -> serve until SIGTERM/SIGINT. Shutdown undoes it in
+ * control endpoints and port control (ZeroMQ, IPC file or OVSDB) -> serve until SIGTERM/SIGINT. Shutdown undoes it in
  * reverse within 2 s; a watchdog removes our files and exits if anything
  * hangs.
  */
@@ -28,9 +28,12 @@
 #include "ctl_port.h"
 #include "ctl_stats.h"
 #include "eal.h"
+#include "ipc_monitor.h"
 #include "log.h"
 #include "options.h"
+#include "ovsdb_monitor.h"
 #include "pidfile.h"
+#include "port_mode.h"
 #include "relay.h"
 #include "telemetry.h"
 #include "vhost.h"
@@ -152,6 +155,30 @@ static int start_relays(const struct vio4wd_config *cfg)
     return 0;
 }
 
+static bool path_exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* One of upstream's port-control modes (port_mode.h), stated in one line. */
+static int start_port_control(const struct vio4wd_config *cfg, char *err, size_t errlen)
+{
+    struct port_mode_choice choice;
+    char line[1024];
+    port_mode_choose(cfg, path_exists, &choice);
+    port_mode_describe(cfg, &choice, line, sizeof(line));
+    log_notice("%s", line);
+    switch (choice.mode) {
+    case PORT_MODE_ZMQ:
+        return ctl_port_init(cfg, err, errlen);
+    case PORT_MODE_IPC:
+        return ipc_monitor_start(choice.where, err, errlen);
+    case PORT_MODE_OVSDB:
+        return ovsdb_monitor_start(choice.where, err, errlen);
+    }
+    return 0;
+}
+
 /* The control endpoints. The stats endpoint reads the counters file as every
  * other reader does, so it starts once the file exists. */
 static int start_endpoints(const struct vio4wd_config *cfg, char *err, size_t errlen)
@@ -159,8 +186,8 @@ static int start_endpoints(const struct vio4wd_config *cfg, char *err, size_t er
     ctl_bind_allow_tcp(cfg->zmq_allow_tcp);
     if (telemetry_register(err, errlen) != 0 ||
         ctl_stats_start(cfg->zmq_stats_ep, counters_path(), err, errlen) != 0 ||
-        ctl_core_sched_init(cfg, err, errlen) != 0 || ctl_port_init(cfg, err, errlen) != 0 ||
-        ctl_config_init(cfg, err, errlen) != 0)
+        ctl_core_sched_init(cfg, err, errlen) != 0 ||
+        start_port_control(cfg, err, errlen) != 0 || ctl_config_init(cfg, err, errlen) != 0)
         return -1;
     return 0;
 }

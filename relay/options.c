@@ -21,7 +21,7 @@ struct setting {
 
 enum {
     OPT_ZMQ_CONFIG = 256, OPT_ZMQ_PORT_CONTROL, OPT_ZMQ_STATS, OPT_ZMQ_CORE_SCHED, OPT_IPC,
-    OPT_VHOST_PATH, OPT_VHOST_SOCKET, OPT_MRGBUF, OPT_VHOST_CLIENT, OPT_TSO,
+    OPT_IPC_FILE, OPT_VHOST_PATH, OPT_VHOST_SOCKET, OPT_MRGBUF, OPT_VHOST_CLIENT, OPT_TSO,
     OPT_DYNAMIC_SOCKETS, OPT_NODAEMON, OPT_CONFIG, OPT_RUN_DIR, OPT_VERSION, OPT_SET,
     OPT_CORE_SCHED, OPT_ALLOW_TCP,
 };
@@ -38,6 +38,7 @@ static const struct option long_opts[] = {
     {"zmq-stats-ep", required_argument, NULL, OPT_ZMQ_STATS},
     {"zmq-core-sched-ep", required_argument, NULL, OPT_ZMQ_CORE_SCHED},
     {"ipc", no_argument, NULL, OPT_IPC},
+    {"ipc-file", required_argument, NULL, OPT_IPC_FILE},
     {"user", required_argument, NULL, 'u'},
     {"group", required_argument, NULL, 'g'},
     {"vhost-path", required_argument, NULL, OPT_VHOST_PATH},
@@ -75,7 +76,9 @@ static void usage(const char *prog)
 "  -p, --pid-dir DIR        pid file directory [VIRTIOFWD_PID_DIR]\n"
 "  -H, --hugetlbfs DIR      hugetlbfs mount point [VIRTIOFWD_HUGETLBFS_MOUNT_POINT]\n"
 "  -O, --ovsdb-sock PATH    OVSDB socket [VIRTIOFWD_OVSDB_SOCK_PATH]\n"
-"      --ipc                ZeroMQ port control [VIRTIOFWD_IPC_PORT_CONTROL]\n"
+"      --ipc                IPC command-file port control, when no ZeroMQ port\n"
+"                           control endpoint is set [VIRTIOFWD_IPC_PORT_CONTROL]\n"
+"      --ipc-file PATH      its command file [VIO4WD_IPC_PORT_CONTROL_FILE]\n"
 "      --zmq-stats-ep EP, --zmq-core-sched-ep EP, --zmq-port-control-ep EP,\n"
 "      --zmq-config-ep EP   ZeroMQ endpoints [VIRTIOFWD_ZMQ_*_EP]\n"
 "      --core-sched         serve the core_sched endpoint [VIO4WD_CORE_SCHED_ENABLE]\n"
@@ -145,6 +148,7 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
         case OPT_ZMQ_STATS: SET("VIRTIOFWD_ZMQ_STATS_EP", optarg); break;
         case OPT_ZMQ_CORE_SCHED: SET("VIRTIOFWD_ZMQ_CORE_SCHED_EP", optarg); break;
         case OPT_IPC: SET("VIRTIOFWD_IPC_PORT_CONTROL", "true"); break;
+        case OPT_IPC_FILE: SET("VIO4WD_IPC_PORT_CONTROL_FILE", optarg); break;
         case 'u': SET("VIRTIOFWD_SOCKET_OWNER", optarg); break;
         case 'g': SET("VIRTIOFWD_SOCKET_GROUP", optarg); break;
         case OPT_VHOST_PATH: SET("VIRTIOFWD_SOCKET_DIR", optarg); break;

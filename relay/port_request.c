@@ -113,6 +113,22 @@ static int parse_add(const request_t *req, struct port_op *op, int *error_code, 
     return build_bond(req, names, n, op, error_code, err, errlen);
 }
 
+/* QUERY_PCI may name one device: the answer is then the relay using it. */
+static int parse_query(const request_t *req, struct port_op *op, int *error_code, char *err,
+                       size_t errlen)
+{
+    static char names[VIO4WD_MAX_RELAYS][VIO4WD_DEVICE_MAX];
+    size_t n;
+    if (collect_devices(req, names, &n, error_code, err, errlen) < 0)
+        return -1;
+    if (n > 1)
+        return refuse(EINVAL, error_code, err, errlen,
+                      "QUERY_PCI takes at most one device; %zu given", n);
+    if (n == 1)
+        strcpy(op->device, names[0]);
+    return 0;
+}
+
 static int parse_socket_path(const request_t *req, struct port_op *op, int *error_code,
                              char *err, size_t errlen)
 {
@@ -159,8 +175,9 @@ int port_request_parse(const uint8_t *buf, size_t len, struct port_op *op, int *
         op->kind = PORT_REMOVE_SOCK;
         break;
     case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI:
-        op->kind = PORT_QUERY;
-        goto out;                   /* virtio_id optional: all relays */
+        op->kind = PORT_QUERY;      /* virtio_id optional: all relays */
+        rc = parse_query(req, op, error_code, err, errlen);
+        goto out;
     default:
         rc = refuse(EINVAL, error_code, err, errlen, "unknown operation %d", (int)req->op);
         goto out;

@@ -28,7 +28,8 @@ struct port_op {
     bool has_relay;
     unsigned relay_id;
     bool conditional;                   /* no-op requests answer OK */
-    char device[VIO4WD_DEVICE_MAX];     /* ADD: one VF, or the bond's devargs */
+    char device[VIO4WD_DEVICE_MAX];     /* ADD: one VF, or the bond's devargs;
+                                           QUERY: the device asked about, or "" */
     char vhost_path[VIO4WD_PATH_MAX];   /* ADD_SOCK: "" means the default name */
 };
 

@@ -1,6 +1,7 @@
 /* vf_port.c - VF ports through DPDK's ethdev and hot-plug APIs. */
 #include "vf_port.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,28 @@ static void device_name(const char *device, char *name, size_t len)
         n = len - 1;
     memcpy(name, device, n);
     name[n] = '\0';
+}
+
+/* Why rte_dev_probe() failed, in words. DPDK answers -EFAULT when no bus
+ * recognises the name, which for a vdev means no driver has that name;
+ * strerror's "Bad address" would send the user looking in the wrong place. */
+static void describe_probe_failure(const char *what, const char *device, int rc, char *err,
+                                   size_t errlen)
+{
+    if (rc != -EFAULT) {
+        snprintf(err, errlen, "cannot probe %s '%s': %s", what, device, rte_strerror(-rc));
+        return;
+    }
+    char driver[RTE_ETH_NAME_MAX_LEN];
+    device_name(device, driver, sizeof(driver));
+    size_t n = strlen(driver);
+    while (n > 0 && isdigit((unsigned char)driver[n - 1]))
+        driver[--n] = '\0';
+    snprintf(err, errlen, "cannot probe %s '%s': no DPDK driver is named '%s'; a device is a "
+             "PCI address (0000:05:08.1) or a virtual device, a driver name with an instance "
+             "number and optional arguments (net_null0, net_tap0,iface=vf0, "
+             "net_memif0,socket=/tmp/m.sock, net_bonding0,mode=1,slave=...)", what, device,
+             driver);
 }
 
 /* Bond slaves we probed ourselves (so we detach them with the bond);
@@ -71,7 +94,7 @@ static int probe_slave(const char *slave, char *err, size_t errlen)
     }
     rc = rte_dev_probe(slave);
     if (rc < 0 && rc != -EEXIST) {
-        snprintf(err, errlen, "cannot probe bond slave '%s': %s", slave, rte_strerror(-rc));
+        describe_probe_failure("bond slave", slave, rc, err, errlen);
         return rc;
     }
     snprintf(g_slaves[free_slot], sizeof(g_slaves[0]), "%s", slave);
@@ -122,7 +145,7 @@ int vf_port_probe(const char *device, uint16_t *port, char *err, size_t errlen)
     }
     rc = rte_dev_probe(device);
     if (rc < 0 && rc != -EEXIST) {
-        snprintf(err, errlen, "cannot probe device '%s': %s", device, rte_strerror(-rc));
+        describe_probe_failure("device", device, rc, err, errlen);
         goto fail;
     }
     if (rte_eth_dev_get_port_by_name(name, port) != 0) {

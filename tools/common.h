@@ -27,6 +27,9 @@
 #define EXIT_USAGE       2      /* bad option or value */
 
 #define TOOL_DEFAULT_RUN_DIR "/run/virtio-forwarder"
+/* Where upstream's file puts port_control, when the configuration leaves
+ * VIRTIOFWD_ZMQ_PORT_CONTROL_EP blank (the relay then runs another mode). */
+#define TOOL_DEFAULT_PORT_EP "ipc:///var/run/virtio-forwarder/port_control"
 #define TOOL_SCHED_NAME      "vio4wd_core_scheduler"
 
 /* ---- options ------------------------------------------------------------ */

@@ -27,7 +27,8 @@ static void usage(FILE *out, const char *prog)
         "  remove       detach the VF of relay --virtio-id\n"
         "  add_sock     create the vhost-user socket --vhost-path (dynamic sockets)\n"
         "  remove_sock  remove the vhost-user socket --vhost-path\n"
-        "  query        ask which relay uses a device (or what the relay reports)\n"
+        "  query        \"<relay> <device>\" for the relay using --device/--pci-addr, or\n"
+        "               for every relay with a VF; with --virtio-id N, N's device\n"
         "\n"
         "      --virtio-id N     relay (virtio instance) number, 0 to %d\n"
         "      --pci-addr ADDR   VF PCI address, 0000:05:08.1 or 05:08.1 (repeatable)\n"
@@ -85,6 +86,7 @@ int main(int argc, char **argv)
     tool_common_init(&tc, argv[0]);
     memset(&req, 0, sizeof(req));
     req.bond_mode = -1;
+    req.virtio_id = -1;         /* none unless --virtio-id: query asks all relays */
     req.devices = devices;
     /* The original tool sent conditional=false unless told otherwise. */
     req.conditional = false;
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
                          VIO4WD_MAX_RELAYS - 1);
                 return EXIT_USAGE;
             }
-            req.virtio_id = u;
+            req.virtio_id = (int)u;
             have_id = true;
             break;
         case OPT_PCI:
@@ -197,6 +199,10 @@ int main(int argc, char **argv)
     default:
         break;
     }
+    /* The original tool sent relay 0 when none was named; only query asks
+     * about every relay. */
+    if (!have_id && op->op != VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI)
+        req.virtio_id = 0;
     if (!req.bond_name)
         req.bond_mode = -1;
     if (tool_common_finish(&tc) != 0)

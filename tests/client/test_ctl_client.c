@@ -295,6 +295,7 @@ static void port_control_splits_pci_and_device_strings(void **state)
     assert_int_equal(req->pci_addrs[0]->function, 1);
     assert_int_equal(req->n_device, 1);
     assert_string_equal(req->device[0], "net_memif0,role=client,socket=/tmp/m.sock");
+    assert_true(req->has_virtio_id);
     assert_int_equal(req->virtio_id, 3);
     assert_false(req->conditional);
     assert_int_equal(req->mode, 1);

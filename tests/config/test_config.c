@@ -87,7 +87,9 @@ static void defaults_follow_upstream(void **state)
     assert_string_equal(r->cfg.hugetlbfs_mount_point, "/dev/hugepages");
     assert_string_equal(r->cfg.zmq_stats_ep, "ipc:///var/run/virtio-forwarder/stats");
     assert_string_equal(r->cfg.zmq_core_sched_ep, "ipc:///var/run/virtio-forwarder/core_sched");
-    assert_string_equal(r->cfg.zmq_port_control_ep, "ipc:///var/run/virtio-forwarder/port_control");
+    /* Blank: set, it would select ZeroMQ port control over the OVSDB monitor. */
+    assert_string_equal(r->cfg.zmq_port_control_ep, "");
+    assert_string_equal(r->cfg.ipc_port_control_file, "/tmp/vio_cmd");
     assert_string_equal(r->cfg.zmq_config_ep, "");
     assert_false(r->cfg.zmq_allow_tcp);
     assert_string_equal(r->cfg.pid_dir, "/var/run");
@@ -559,7 +561,15 @@ static void ovsdb_and_zmq_port_control_are_exclusive(void **state)
     struct result *r = load("VIRTIOFWD_IPC_PORT_CONTROL=y\nVIRTIOFWD_OVSDB_SOCK_PATH=/run/db.sock\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(check(r), -1);
-    assert_rejected(r, "VIRTIOFWD_OVSDB_SOCK_PATH", "not both");
+    assert_rejected(r, "VIRTIOFWD_OVSDB_SOCK_PATH", "IPC command file");
+    r = load("VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc:///run/pc\nVIRTIOFWD_OVSDB_SOCK_PATH=/run/db.sock\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(check(r), -1);
+    assert_rejected(r, "VIRTIOFWD_OVSDB_SOCK_PATH", "ZeroMQ");
+    /* Upstream's shipped file sets both of these: ZeroMQ wins, no error. */
+    r = load("VIRTIOFWD_IPC_PORT_CONTROL=y\nVIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc:///run/pc\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(check(r), 0);
 }
 
 /* ---- overrides ---------------------------------------------------------- */

@@ -297,6 +297,13 @@ check_port_control() {
     wait_for 5 sh -c "'$STATS' --config '$T/cfg' --counters '$T' --json --interval 0.05 --relay 2 | grep -q net_null2" ||
         fail "relay 2 did not get VF net_null2"
     expect 0 "$T/out" "$PORTCTL" "${C[@]}" query
+    contains "$T/out" "2 net_null2"
+    expect 0 "$T/out" "$PORTCTL" "${C[@]}" query --device net_null2
+    [ "$(cat "$T/out")" = "2 net_null2" ] || fail "query --device net_null2: $(cat "$T/out")"
+    expect 1 "$T/out" "$PORTCTL" "${C[@]}" query --device net_null5
+    contains "$T/out" "no relay uses net_null5"
+    expect 1 "$T/out" "$PORTCTL" "${C[@]}" add --virtio-id 3 --device net_bogus0
+    contains "$T/out" "no DPDK driver is named 'net_bogus'"
     expect 0 "$T/out" "$PORTCTL" "${C[@]}" remove --virtio-id 2 --device net_null2
     expect 1 "$T/out" "$PORTCTL" "${C[@]}" remove --virtio-id 2 --device net_null2
     expect 1 "$T/out" "$PORTCTL" "${C[@]}" --port-ep "ipc://$T/wrong" query
