@@ -186,3 +186,22 @@ int netdev_vf_resolve(const char *root, const char *ifname, struct netdev_vf *ou
         return -1;
     }
 }
+
+int netdev_vf_want(const char *root, const char *ifname, unsigned max_relays,
+                   struct port_want *want, char *err, size_t errlen)
+{
+    struct netdev_vf vf;
+    if (netdev_vf_resolve(root, ifname, &vf, err, errlen) < 0)
+        return -1;
+    if (vf.index >= max_relays) {
+        snprintf(err, errlen, "%s: VF %s is virtfn%u, and relays are numbered 0 to %u "
+                 "(a netdev's relay is its VF number, as upstream)", ifname, vf.pci, vf.index,
+                 max_relays - 1);
+        return -1;
+    }
+    want->relay_id = vf.index;
+    snprintf(want->device, sizeof(want->device), "%s", vf.pci);
+    snprintf(want->how, sizeof(want->how), "%s %s (virtfn%u)",
+             vf.representor ? "representor of VF" : "VF", vf.pci, vf.index);
+    return 0;
+}

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config.h"
+
 #define NETDEV_VF_PCI_MAX 64
 
 struct netdev_vf {
@@ -29,5 +31,18 @@ const char *netdev_vf_sysfs_root(void);
  * (unknown interface, no device link, not a VF, malformed phys_port_name). */
 int netdev_vf_resolve(const char *root, const char *ifname, struct netdev_vf *out, char *err,
                       size_t errlen);
+
+/* A port to attach: relay and DPDK device, and how it was found. */
+struct port_want {
+    unsigned relay_id;
+    char device[VIO4WD_DEVICE_MAX];
+    char how[128];                  /* "VF 0000:05:08.2 (virtfn2)" */
+};
+
+/* As upstream: a netdev's VF serves the relay numbered as the VF (the N of
+ * virtfnN). Returns 0, or -1 with err (not a VF, or N beyond the last
+ * relay, max_relays - 1). */
+int netdev_vf_want(const char *root, const char *ifname, unsigned max_relays,
+                   struct port_want *want, char *err, size_t errlen);
 
 #endif
