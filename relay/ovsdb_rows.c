@@ -98,7 +98,8 @@ static struct ovsdb_row *find_row(struct ovsdb_rows *rows, const char *uuid)
     return NULL;
 }
 
-static struct ovsdb_row *add_row(struct ovsdb_rows *rows, const char *uuid)
+/* A new row at the end; the caller fills it whole. */
+static struct ovsdb_row *add_row(struct ovsdb_rows *rows)
 {
     if (rows->n == rows->cap) {
         size_t cap = rows->cap ? rows->cap * 2 : 16;
@@ -108,10 +109,7 @@ static struct ovsdb_row *add_row(struct ovsdb_rows *rows, const char *uuid)
         rows->row = row;
         rows->cap = cap;
     }
-    struct ovsdb_row *r = &rows->row[rows->n++];
-    memset(r, 0, sizeof(*r));
-    snprintf(r->uuid, sizeof(r->uuid), "%s", uuid);
-    return r;
+    return &rows->row[rows->n++];
 }
 
 static void delete_row(struct ovsdb_rows *rows, struct ovsdb_row *r)
@@ -192,12 +190,13 @@ static int apply_row(struct ovsdb_rows *rows, const char *uuid, json_object *upd
         snprintf(err, errlen, "interface %s: external_ids is not a map of strings", next.name);
         return -1;
     }
-    if (!r && !(r = add_row(rows, uuid))) {
+    if (r)                      /* an existing row keeps its note */
+        snprintf(next.note, sizeof(next.note), "%s", r->note);
+    else if (!(r = add_row(rows))) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     snprintf(next.uuid, sizeof(next.uuid), "%s", uuid);
-    snprintf(next.note, sizeof(next.note), "%s", r->note);
     next.changed = next.seen = true;
     *r = next;
     return 0;
