@@ -13,8 +13,8 @@ ovsdb_start
 vsctl add-br br-virtio
 vsctl add-port br-virtio eth4 -- set interface eth4 \
     'external_ids:virtio_forwarder_device="net_null4,no-rx=1"'
-spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
-    --zmq-stats-ep "ipc://$T/stats" --ovsdb-sock "$DB_SOCK" -- $(eal_opts r)
+spawn relay "$RELAY" $(relay_portctl) -C 1 -M 0 --vhost-path "$T" \
+    --ovsdb-sock "$DB_SOCK" -- $(eal_opts r)
 wait_for 20 relay_running || fail "relay did not start"
 wait_for 10 grep -q "OVSDB: monitoring Interface" "$T/relay.log" || fail "no OVSDB monitor"
 "$FLIP" "$DB_SOCK" "$T/run" eth4 4 "$N" | tee "$T/flip.out" || fail "flips failed"

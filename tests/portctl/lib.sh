@@ -1,6 +1,12 @@
 # lib.sh - what the port-control tests share (sourced after
 # tests/relay/lib.sh).
 
+# relay_portctl: relay_isolated, with ZeroMQ port control turned off again
+# so that the test's own mode (OVSDB or the IPC file) is the one that runs.
+relay_portctl() {
+    echo "$(relay_isolated) --set VIRTIOFWD_ZMQ_PORT_CONTROL_EP="
+}
+
 # vf_of RELAY : the relay's VF device as the counters show it ("-": none).
 vf_of() {
     cnt "relay$1.vf_dev" 2>/dev/null || echo -

@@ -4,13 +4,9 @@
 
 SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 
-need_program() {    # need_program PROGRAM PACKAGE
-    command -v "$1" >/dev/null 2>&1 ||
-        fail "$1 not found: install the Debian package $2"
-}
-need_program ovsdb-server openvswitch-common
-need_program ovsdb-tool openvswitch-common
-need_program ovs-vsctl openvswitch-switch
+need ovsdb-server
+need ovsdb-tool
+need ovs-vsctl
 [ -f "$SCHEMA" ] || fail "$SCHEMA not found: install the Debian package openvswitch-switch"
 
 DB_SOCK="$T/db.sock"

@@ -29,8 +29,8 @@ send() {      # send TEXT [MODE [OWNER]]
 }
 logged() { grep -acF -- "$1" "$T/relay.log"; }
 
-VIO4WD_TEST_SYSFS_ROOT="$T/sys" spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 \
-    -M 0 --vhost-path "$T" --zmq-stats-ep "ipc://$T/stats" --ipc --ipc-file "$CMD" \
+VIO4WD_TEST_SYSFS_ROOT="$T/sys" spawn relay "$RELAY" $(relay_portctl) -C 1 \
+    -M 0 --vhost-path "$T" --ipc --ipc-file "$CMD" \
     -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"

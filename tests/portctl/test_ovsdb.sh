@@ -34,8 +34,8 @@ vsctl add-port br-virtio busy5 -- set interface busy5 external_ids:virtio_forwar
 fake_vf_netdev "$T/sys" vfnet6 6
 vsctl add-port br-virtio vfnet6 -- set interface vfnet6 external_ids:virtio_forwarder=1
 
-VIO4WD_TEST_SYSFS_ROOT="$T/sys" spawn relay "$RELAY" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 \
-    --vhost-path "$T" --zmq-stats-ep "ipc://$T/stats" --ovsdb-sock "$DB_SOCK" -P "net_null5,$NULL=5" -- $(eal_opts r)
+VIO4WD_TEST_SYSFS_ROOT="$T/sys" spawn relay "$RELAY" $(relay_portctl) -C 1 -M 0 \
+    --vhost-path "$T" --ovsdb-sock "$DB_SOCK" -P "net_null5,$NULL=5" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
 grep -q "port control: OVSDB monitor on $DB_SOCK" "$T/relay.log" ||
