@@ -2,10 +2,11 @@
 #include "ipc_line.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "port_text.h"
 
 #define SYNTAX "expected 'add_port <netdev> [relay=<0-63> device=<DPDK device>]' or " \
                "'del_port <netdev>'"
@@ -52,19 +53,6 @@ static bool is_ifname(const char *s)
     return true;
 }
 
-static bool parse_relay(const char *s, unsigned *id)
-{
-    char *end;
-    if (!isdigit((unsigned char)s[0]))
-        return false;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v >= VIO4WD_MAX_RELAYS)
-        return false;
-    *id = (unsigned)v;
-    return true;
-}
-
 /* relay=N and device=DEV, in either order, both or neither. */
 static int parse_options(char **words, int n, struct ipc_cmd *cmd, char *err, size_t errlen)
 {
@@ -72,7 +60,7 @@ static int parse_options(char **words, int n, struct ipc_cmd *cmd, char *err, si
     char shown[200];
     for (int i = 0; i < n; i++) {
         if (strncmp(words[i], "relay=", 6) == 0 && !has_relay) {
-            if (!parse_relay(words[i] + 6, &cmd->relay_id)) {
+            if (!port_text_relay_id(words[i] + 6, &cmd->relay_id)) {
                 snprintf(err, errlen, "'%s': the relay is a number, 0 to %d",
                          printable(words[i], shown, sizeof(shown)), VIO4WD_MAX_RELAYS - 1);
                 return -1;
@@ -80,7 +68,7 @@ static int parse_options(char **words, int n, struct ipc_cmd *cmd, char *err, si
             has_relay = true;
         } else if (strncmp(words[i], "device=", 7) == 0 && !cmd->has_device) {
             const char *d = words[i] + 7;
-            if (!isalnum((unsigned char)d[0]) || strlen(d) >= sizeof(cmd->device)) {
+            if (!port_text_is_device(d) || strlen(d) >= sizeof(cmd->device)) {
                 snprintf(err, errlen, "'%s': device= takes a DPDK device string (as in "
                          "net_null0 or 0000:05:08.1) of at most %d characters",
                          printable(words[i], shown, sizeof(shown)), VIO4WD_DEVICE_MAX - 1);

@@ -1,11 +1,11 @@
 /* ovsdb_rows.c - OVSDB JSON-RPC messages and the Interface rows. */
 #include "ovsdb_rows.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "port_text.h"
 
 static json_object *member(json_object *obj, const char *key)
 {
@@ -250,45 +250,20 @@ void ovsdb_rows_free(struct ovsdb_rows *rows)
 
 /* ---- what a row asks for ------------------------------------------------ */
 
-/* A DPDK device string as rte_dev_probe() takes it: printable, no spaces,
- * starting with a letter or a digit (a PCI address). */
-static bool is_device_string(const char *s)
-{
-    if (!isalnum((unsigned char)s[0]))
-        return false;
-    for (; *s; s++)
-        if (!isgraph((unsigned char)*s))
-            return false;
-    return true;
-}
-
-static bool parse_relay_id(const char *text, unsigned *id)
-{
-    char *end;
-    if (!isdigit((unsigned char)text[0]))
-        return false;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno || *end || v >= VIO4WD_MAX_RELAYS)
-        return false;
-    *id = (unsigned)v;
-    return true;
-}
-
 int ovsdb_row_want(const struct ovsdb_row *row, const char *sysfs_root, struct port_want *want,
                    char *err, size_t errlen)
 {
     unsigned id;
     if (!row->marked)
         return 0;
-    if (!parse_relay_id(row->mark, &id)) {
+    if (!port_text_relay_id(row->mark, &id)) {
         snprintf(err, errlen, "interface %s: bad relay id '%s' in external_ids:%s; expected "
                  "a number, 0 to %d", row->name, row->mark, row->mark_key,
                  VIO4WD_MAX_RELAYS - 1);
         return -1;
     }
     if (row->device[0]) {
-        if (row->device_too_long || !is_device_string(row->device)) {
+        if (row->device_too_long || !port_text_is_device(row->device)) {
             snprintf(err, errlen, "interface %s: external_ids:%s '%.64s' is not a DPDK device "
                      "string (as in net_null0 or 0000:05:08.1); at most %d characters, no "
                      "spaces", row->name, OVSDB_KEY_DEVICE,
