@@ -41,7 +41,8 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
     g_size = VIO4WD_CNT_FILE_SIZE;
     snprintf(g_path, sizeof(g_path), "%s/%s", run_dir, VIO4WD_CNT_FILE_NAME);
     snprintf(tmp, sizeof(tmp), "%s.%d", g_path, (int)getpid());
-    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* 0640: every guest's traffic counts, for root and the sockets' group. */
+    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create counters file %s: %s", tmp, strerror(errno));
         return -1;
