@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "counters_live.h"
 #include "ctl_client.h"
 #include "decide.h"
 #include "last_decision.h"
@@ -49,6 +50,7 @@ struct live {
     struct ctl_client *stats;
     struct ctl_client *sched;
     bool relay_missing_logged;
+    bool relay_dead_logged;         /* warned that the relay died; until it is back */
     uint64_t watchdog_usec;
     unsigned long decisions, pushes, moves;
     struct last_decision last;      /* published for vio4wd-exporter */
@@ -107,7 +109,7 @@ static void close_clients(struct live *l)
 }
 
 /* One state from the counters file. 1: decide on *st; 0: not yet; -1: the
- * file is not there. */
+ * file is not there; -2: it is there but its relay died. */
 static int sample_counters(struct live *l, struct sched_state *st)
 {
     char err[512];
@@ -123,11 +125,26 @@ static int sample_counters(struct live *l, struct sched_state *st)
                 log_info("%s", err);
             return -1;
         }
+    }
+    /* A relay killed with SIGKILL leaves its file, frozen: its loads decay
+     * to zero and any plan made on them is wrong. Say so once, and again
+     * when a live relay is back. */
+    if (vio4wd_counters_writer_gone(l->cnt, err, sizeof(err))) {
+        if (!l->relay_dead_logged)
+            log_warning("%s: no plans until a relay runs again (%s)", err, l->o->counters);
+        l->relay_dead_logged = true;
+        forget_relay(l, "the relay died");
+        return -2;      /* and its stats endpoint will not answer either */
+    }
+    if (l->src != SRC_COUNTERS) {
+        const struct vio4wd_cnt_header *h = vio4wd_counters_header(l->cnt);
         tracker_reset(&l->tracker);
         l->src = SRC_COUNTERS;
+        if (l->relay_dead_logged)
+            log_warning("a relay runs again (pid %u): planning resumes", h->pid);
+        l->relay_dead_logged = false;
         log_notice("reading the relay's counters at %s (relay pid %u, epoch %llu)",
-                   l->o->counters, vio4wd_counters_header(l->cnt)->pid,
-                   (unsigned long long)vio4wd_counters_header(l->cnt)->epoch);
+                   l->o->counters, h->pid, (unsigned long long)h->epoch);
     }
     if (vio4wd_counters_snapshot(l->cnt, l->snap) < 0) {
         log_warning("counters snapshot inconsistent (a writer stopped mid-update): skipped");
@@ -188,7 +205,8 @@ static bool same_relay(struct live *l, const struct sched_state *st)
 {
     if (l->src == SRC_COUNTERS) {
         return l->cnt != NULL && !vio4wd_counters_stale(l->cnt) &&
-               vio4wd_counters_header(l->cnt)->epoch == l->sample_epoch;
+               vio4wd_counters_header(l->cnt)->epoch == l->sample_epoch &&
+               !vio4wd_counters_writer_gone(l->cnt, NULL, 0);
     }
     unsigned cpus[VIO4WD_CNT_MAX_WORKERS];
     size_t n = 0;
@@ -315,10 +333,10 @@ static bool tick(struct live *l)
     struct sched_state st = {0};
     int got = sample_counters(l, &st);
 
-    if (got < 0)
+    if (got == -1)
         got = sample_stats(l, &st);
     if (got < 0) {
-        if (!l->relay_missing_logged)
+        if (!l->relay_missing_logged && got == -1)
             log_notice("relay not reachable (counters %s, stats %s): waiting for it",
                        l->o->counters, l->o->cfg.zmq_stats_ep);
         l->relay_missing_logged = true;
