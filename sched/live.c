@@ -442,7 +442,9 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
     if (load_topology(o->topology, &l->topo) < 0) {
         free(l->snap);
         free(l);
-        return 1;
+        /* --topology is an option: a bad one is exit 2, as --help says;
+         * failing to read this machine's own topology is a runtime error. */
+        return o->topology[0] ? 2 : 1;
     }
     tracker_init(&l->tracker, o->cfg.core_sched_poll_interval);
     if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)

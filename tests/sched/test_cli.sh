@@ -136,3 +136,44 @@ PID=
 [ $rc = 0 ] || fail "SIGTERM: exit $rc"
 [ ! -e "$T/s.pid" ] || fail "pid file left behind"
 ok "SIGTERM: exit 0 within 3 s, pid file removed"
+
+# A bad --topology is a bad option: exit 2 as --help promises (issue 18).
+for mode in "--once" "--replay /dev/null"; do
+    # shellcheck disable=SC2086
+    "$S" --config /dev/null $NO --topology bogus $mode >/dev/null 2>"$T/err"
+    rc=$?
+    [ $rc = 2 ] || fail "--topology bogus $mode: exit $rc, expected 2 ($(cat "$T/err"))"
+done
+ok "--topology bogus -> exit 2, live and replay"
+
+# Without --pid-file the daemon locks one next to the counters, so a second
+# scheduler on the same relay is refused (issue 18).
+RD="$T/rundir"
+"$S" --config "$T/conf" --counters "$RD" --stats-ep "ipc://$T/nostats" \
+    --sched-ep "ipc://$T/nosched" >/dev/null 2>"$T/first.log" &
+FIRST=$!
+for i in $(seq 50); do [ -s "$RD/vio4wd_core_scheduler.pid" ] && break; sleep 0.1; done
+[ "$(cat "$RD/vio4wd_core_scheduler.pid" 2>/dev/null)" = "$FIRST" ] ||
+    fail "no default pid file in $RD: $(ls -la "$RD" 2>&1)"
+[ "$(stat -c %a "$RD")" = 750 ] || fail "$RD created with mode $(stat -c %a "$RD")"
+"$S" --config "$T/conf" --counters "$RD" --stats-ep "ipc://$T/nostats" \
+    --sched-ep "ipc://$T/nosched" >/dev/null 2>"$T/second.log" &
+SECOND=$!
+for i in $(seq 50); do kill -0 $SECOND 2>/dev/null || break; sleep 0.1; done
+if kill -0 $SECOND 2>/dev/null; then
+    kill -TERM $SECOND $FIRST
+    fail "a second scheduler ran alongside the first"
+fi
+wait $SECOND
+rc=$?
+[ $rc = 1 ] || fail "second scheduler: exit $rc, expected 1"
+grep -q "another instance is running (pid $FIRST" "$T/second.log" ||
+    fail "second scheduler: $(cat "$T/second.log")"
+"$S" --config "$T/conf" --counters "$RD" --stats-ep "ipc://$T/nostats" \
+    --sched-ep "ipc://$T/nosched" --once --dry-run >/dev/null 2>"$T/once.log"
+grep -q "another instance" "$T/once.log" &&
+    fail "--once beside a running daemon was refused by its pid file"
+kill -TERM $FIRST
+wait $FIRST || fail "first scheduler: exit $? on SIGTERM"
+[ ! -e "$RD/vio4wd_core_scheduler.pid" ] || fail "pid file left behind"
+ok "default pid file in the run directory: second scheduler refused (exit 1), removed on exit"
