@@ -12,6 +12,7 @@
 
 #include "ctl_bind.h"
 #include "log.h"
+#include "log_limit.h"
 #include "relay.h"
 
 #define CTL_POLL_MS   50
@@ -127,7 +128,10 @@ static void serve(struct ctl_endpoint *ep)
     if (zmq_send(ep->sock, reply ? reply : (uint8_t *)"", rlen, 0) < 0) {
         /* REP state machine stuck (peer gone mid-exchange): start over */
         char err[256];
-        log_warning("%s: reply failed (%s); recreating the socket", ep->name,
+        char key[64];
+        snprintf(key, sizeof(key), "%s/reply", ep->name);
+        log_limited(LOG_WARNING, key, "failed replies (socket recreated)",
+                    "%s: reply failed (%s); recreating the socket", ep->name,
                     zmq_strerror(errno));
         close_socket(ep);
         if (open_socket(ep, err, sizeof(err)) != 0)
@@ -146,6 +150,7 @@ void ctl_run(volatile sig_atomic_t *stop)
         relay_lock();
         relay_housekeeping();
         relay_unlock();
+        log_limited_flush();    /* summaries of floods that have stopped */
         for (unsigned i = 0; i < g_n_eps; i++)
             if (g_eps[i].sock) {
                 which[n_items] = &g_eps[i];

@@ -9,7 +9,9 @@
 #  - a run directory it creates is 0750, its counters and lock 0640;
 #  - an endpoint in a missing directory fails with a message and creates
 #    nothing;
-#  - a master lcore inside the worker mask is warned about.
+#  - a master lcore inside the worker mask is warned about;
+#  - 2,005 bad control messages give a handful of warnings and a summary
+#    of the rest, not 2,005 lines.
 # usage: test_signals.sh RELAY CNT_DUMP
 RELAY=$1 CNT_DUMP=$2
 . "$(dirname "$0")/lib.sh"
@@ -102,3 +104,30 @@ grep -q "VIRTIOFWD_MASTER_LCORE=1 is also a worker CPU" "$T/shared.log" ||
     fail "no warning for a master lcore inside the mask"
 stop_pid "$RELAY_PID" 3 || fail "stop: exit $?"
 ok "master lcore in the mask: warned"
+
+# ---- a flood of bad control messages is rate-limited (bug 9) ---------------
+/usr/bin/python3 -c 'import zmq' 2>/dev/null ||
+    fail "needs Python's ZeroMQ binding (Debian package python3-zmq)"
+start_relay flood --ipc
+/usr/bin/python3 - "ipc://$T/run/port_control" <<'PY' || fail "could not send the flood"
+import sys, zmq
+s = zmq.Context().socket(zmq.REQ)
+s.setsockopt(zmq.LINGER, 0)
+s.setsockopt(zmq.RCVTIMEO, 5000)
+s.connect(sys.argv[1])
+for i in range(2005):
+    s.send(b"\xff\xfe not a PortControlRequest %d" % i)
+    s.recv()
+PY
+sent_at=$SECONDS
+wait_for 15 grep -q "more refused port_control requests in the last 10 s" "$T/flood.log" ||
+    fail "no summary of the suppressed warnings within 15 s"
+n=$(grep -c "port_control refused" "$T/flood.log")
+summary=$(grep -o "[0-9,]* more refused port_control requests in the last 10 s" "$T/flood.log")
+[ "$n" -le 10 ] || fail "$n warning lines for 2005 bad requests"
+total=$n
+for x in $(echo "$summary" | sed 's/ more.*//; s/,//g'); do total=$((total + x)); done
+[ "$total" = 2005 ] || fail "$n logged + summaries ($summary) = $total, not 2005"
+kill -0 "$RELAY_PID" || fail "the relay died under the flood"
+stop_pid "$RELAY_PID" 3 || fail "stop after the flood: exit $?"
+ok "2005 bad port_control requests: $n warning lines + '$summary' after $((SECONDS - sent_at)) s"
