@@ -51,6 +51,7 @@ struct live {
     struct ctl_client *sched;
     bool relay_missing_logged;
     bool relay_dead_logged;         /* warned that the relay died; until it is back */
+    bool sched_ep_failing, stats_ep_failing;    /* warned; repeats go to debug */
     uint64_t watchdog_usec;
     unsigned long decisions, pushes, moves;
     struct last_decision last;      /* published for vio4wd-exporter */
@@ -91,6 +92,22 @@ static void forget_relay(struct live *l, const char *why)
     }
     tracker_reset(&l->tracker);
     l->src = SRC_NONE;
+}
+
+/* An endpoint that stops answering is worth one warning, and one more when
+ * it answers again: the same failure on every poll would only bury the
+ * first one (repeats stay visible at debug level). */
+static void endpoint_failed(bool *failing, const char *err)
+{
+    log_msg(*failing ? LOG_DEBUG : LOG_WARNING, "%s", err);
+    *failing = true;
+}
+
+static void endpoint_answered(bool *failing, const char *name, const char *ep)
+{
+    if (*failing)
+        log_warning("%s endpoint %s answers again", name, ep);
+    *failing = false;
 }
 
 static struct ctl_client *client(struct ctl_client **c, const char *ep)
@@ -165,9 +182,10 @@ static int read_workers(struct live *l, unsigned *cpus, size_t *n)
     if (client(&l->sched, l->o->cfg.zmq_core_sched_ep) == NULL)
         return -1;
     if (ctl_get_worker_cpus(l->sched, cpus, VIO4WD_CNT_MAX_WORKERS, n, err, sizeof(err)) < 0) {
-        log_info("%s", err);
+        endpoint_failed(&l->sched_ep_failing, err);
         return -1;
     }
+    endpoint_answered(&l->sched_ep_failing, "core_sched", l->o->cfg.zmq_core_sched_ep);
     return 0;
 }
 
@@ -184,10 +202,11 @@ static int sample_stats(struct live *l, struct sched_state *st)
     if (client(&l->stats, l->o->cfg.zmq_stats_ep) == NULL || read_workers(l, cpus, &n) < 0)
         return -1;
     if (ctl_get_stats(l->stats, NULL, 0, true, 0, &resp, err, sizeof(err)) < 0) {
-        log_info("%s", err);
+        endpoint_failed(&l->stats_ep_failing, err);
         forget_relay(l, "the stats endpoint does not answer");
         return -1;
     }
+    endpoint_answered(&l->stats_ep_failing, "stats", l->o->cfg.zmq_stats_ep);
     if (l->src != SRC_STATS) {
         tracker_reset(&l->tracker);
         l->src = SRC_STATS;
@@ -407,14 +426,17 @@ static int wait_until(struct live *l, int sigfd, uint64_t deadline)
         uint64_t wait_ns;
         int r;
 
-        if (now >= deadline)
-            return 0;
-        wait_ns = deadline - now;
+        /* Past the deadline, still look at the signals once: a tick that
+         * takes longer than the interval (an endpoint that never answers)
+         * must not starve SIGTERM. */
+        wait_ns = now >= deadline ? 0 : deadline - now;
         if (l->watchdog_usec != 0 && wait_ns > l->watchdog_usec * 1000 / 2)
             wait_ns = l->watchdog_usec * 1000 / 2;
         r = poll(&pfd, 1, (int)((wait_ns + 999999) / 1000000));
         if (l->watchdog_usec != 0)
             sd_notify(0, "WATCHDOG=1");
+        if (r == 0 && wait_ns == 0)
+            return 0;
         if (r < 0 && errno != EINTR) {
             log_err("poll: %s", strerror(errno));
             return SIGTERM;

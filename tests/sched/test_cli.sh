@@ -177,3 +177,34 @@ kill -TERM $FIRST
 wait $FIRST || fail "first scheduler: exit $? on SIGTERM"
 [ ! -e "$RD/vio4wd_core_scheduler.pid" ] || fail "pid file left behind"
 ok "default pid file in the run directory: second scheduler refused (exit 1), removed on exit"
+
+# An endpoint that never answers (a hung or stopped relay): one warning for
+# the first failure, not one line per poll (issue 18).
+if /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+    /usr/bin/python3 - "ipc://$T/mute" <<'PY' &
+import sys, time, zmq
+s = zmq.Context().socket(zmq.ROUTER)     # takes requests, never answers
+s.bind(sys.argv[1])
+time.sleep(12)
+PY
+    MUTE=$!
+    for i in $(seq 50); do [ -S "$T/mute" ] && break; sleep 0.1; done
+    "$S" --config "$T/conf" --counters "$T/nothing" --stats-ep "ipc://$T/mute" \
+        --sched-ep "ipc://$T/mute" --poll-interval 0.1 --pid-file none >/dev/null \
+        2>"$T/quiet.log" &
+    QUIET=$!
+    sleep 7     # the client waits 2 s per request: three failed polls at least
+    kill -TERM $QUIET
+    # A poll that outlasts the interval must not starve SIGTERM: the
+    # request under way ends within 2 s, and then the daemon exits.
+    for i in $(seq 30); do kill -0 $QUIET 2>/dev/null || break; sleep 0.1; done
+    kill -0 $QUIET 2>/dev/null && { kill -KILL $QUIET; fail "SIGTERM ignored while polling a silent endpoint"; }
+    wait $QUIET || fail "exit $? on SIGTERM"
+    kill $MUTE 2>/dev/null
+    wait $MUTE 2>/dev/null
+    w=$(grep -c "warning: .*no answer within" "$T/quiet.log")
+    [ "$w" = 1 ] || fail "$w warnings about the silent endpoint, expected one: $(cat "$T/quiet.log")"
+    ok "silent endpoint for 7 s: $w warning, repeats not logged at info; SIGTERM honoured"
+else
+    fail "needs Python's ZeroMQ binding (Debian package python3-zmq)"
+fi
