@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vio4wd_build_config.h"
+
 #define LG_DEFAULT_RATE 100e3
 #define LG_DEFAULT_SIZE 64
 #define LG_MIN_SIZE 60            /* Ethernet minimum without FCS */
@@ -54,6 +56,7 @@ lg_usage(const char *prog, FILE *out)
 "  --expect-no-loss      exit 1 if any packet was lost, duplicated,\n"
 "                        reordered, misrouted or malformed\n"
 "  -h, --help            this text\n"
+"      --version         print the version\n"
 "\n"
 "SPEC is ID[,KEY=VALUE]... with ID the relay number 0..63 and keys:\n"
 "  rate=R         packets per second per direction, e.g. 64000, 500k, 2M\n"
@@ -390,6 +393,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
     enum {
         OPT_RELAY = 256, OPT_CONNECT_TIMEOUT, OPT_SOCKET_DIR, OPT_MEMIF_DIR,
         OPT_BURST, OPT_WINDOW_BITS, OPT_JSON, OPT_EXPECT_NO_LOSS, OPT_NO_PROBE,
+        OPT_VERSION,
     };
     static const struct option opts[] = {
         { "relay", required_argument, NULL, OPT_RELAY },
@@ -405,6 +409,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
         { "expect-no-loss", no_argument, NULL, OPT_EXPECT_NO_LOSS },
         { "no-probe", no_argument, NULL, OPT_NO_PROBE },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, OPT_VERSION },
         { NULL, 0, NULL, 0 },
     };
     const char *specs[LG_MAX_RELAYS];
@@ -482,6 +487,9 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
             break;
         case 'h':
             lg_usage(argv[0], stdout);
+            return 1;
+        case OPT_VERSION:
+            printf("vio4wd-loadgen (vio4wd) %s\n", VIO4WD_VERSION);
             return 1;
         case ':':
             return fail(err, errlen, "option %s needs a value; see --help",
