@@ -29,7 +29,7 @@ int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errl
         snprintf(err, errlen, "another instance is running (pid %s, lock %s)",
                  holder[0] ? holder : "unknown", path);
         close(fd);
-        return -1;
+        return -2;
     }
     char text[32];
     int len = snprintf(text, sizeof(text), "%ld\n", (long)getpid());

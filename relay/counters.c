@@ -47,6 +47,16 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
         snprintf(err, errlen, "cannot create counters file %s: %s", tmp, strerror(errno));
         return -1;
     }
+    /* Reserve the blocks now: on a full tmpfs a sparse file would take the
+     * relay down with SIGBUS at the first counter a worker writes. */
+    int fa = posix_fallocate(fd, 0, (off_t)g_size);
+    if (fa != 0) {
+        snprintf(err, errlen, "cannot create counters file %s (%zu bytes): %s; free space "
+                 "in the run directory", tmp, g_size, strerror(fa));
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
     if (ftruncate(fd, (off_t)g_size) < 0) {
         snprintf(err, errlen, "cannot size counters file %s: %s", tmp, strerror(errno));
         close(fd);

@@ -143,6 +143,9 @@ static void give_socket_group(const struct vio4wd_config *cfg, const char *path)
         log_warning("%s: cannot give it group %u: %s", path, (unsigned)gid, strerror(errno));
 }
 
+/* Returns 0; -1 when another relay holds the run directory; -2 when the
+ * run directory, lock or pid file cannot be created (exit 2: the
+ * environment, like the configuration, must be fixed first). */
 static int take_locks(const struct relay_options *o)
 {
     char path[VIO4WD_PATH_MAX + 32], pid_path[VIO4WD_PATH_MAX + 32], err[512];
@@ -150,12 +153,13 @@ static int take_locks(const struct relay_options *o)
 
     if (make_run_dir(o->run_dir) < 0) {
         log_err("cannot create run directory %s: %s", o->run_dir, strerror(errno));
-        return -1;
+        return -2;
     }
     snprintf(path, sizeof(path), "%s/virtio-forwarder.lock", o->run_dir);
-    if (pidfile_acquire(&g_lock, path, err, sizeof(err)) != 0) {
-        log_err("%s", err);
-        return -1;
+    int rc = pidfile_acquire(&g_lock, path, err, sizeof(err));
+    if (rc != 0) {
+        log_err("%s%s", err, rc == -1 ? " (is the run directory writable, with space left?)" : "");
+        return rc == -2 ? -1 : -2;  /* held by another relay : cannot be created */
     }
     add_emergency_path(path);
     give_socket_group(&o->cfg, o->run_dir);
@@ -164,9 +168,10 @@ static int take_locks(const struct relay_options *o)
         strcmp(real_run, real_pid) == 0)
         return 0;       /* the lock is the pid file */
     snprintf(pid_path, sizeof(pid_path), "%s/virtio-forwarder.pid", o->cfg.pid_dir);
-    if (pidfile_acquire(&g_pidfile, pid_path, err, sizeof(err)) != 0) {
+    rc = pidfile_acquire(&g_pidfile, pid_path, err, sizeof(err));
+    if (rc != 0) {
         log_err("%s", err);
-        return -1;
+        return rc == -2 ? -1 : -2;
     }
     add_emergency_path(pid_path);
     return 0;
@@ -254,8 +259,11 @@ int main(int argc, char **argv)
     install_signals();
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);     /* short waits stay short */
 
-    if (take_locks(o) != 0)
+    int locked = take_locks(o);
+    if (locked != 0) {
+        rc = locked == -2 ? EXIT_BAD_CONFIG : 1;
         goto out_locks;
+    }
     if (eal_start(cfg, argv[0], o->n_eal_args, o->eal_args, lay, err, sizeof(err)) != 0) {
         log_err("%s", err);
         goto out_locks;
@@ -263,7 +271,7 @@ int main(int argc, char **argv)
     if (counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err, sizeof(err)) != 0) {
         log_err("%s", err);
         shutdown_all(true);
-        return 1;
+        return EXIT_BAD_CONFIG;     /* a full or read-only run directory */
     }
     give_socket_group(cfg, counters_path());
     if (workers_init(lay->worker_cpus, lay->worker_lcores, lay->n_workers) != 0 ||
