@@ -78,6 +78,10 @@ lg_usage(const char *prog, FILE *out)
 "                 mode, VIRTIOFWD_VHOST_CLIENT) and carries on when the relay\n"
 "                 restarts and reconnects; default 0: it connects, once\n"
 "  qsize=N        virtio ring size, power of two 64..4096 (default 1024)\n"
+"  guest-stall=T1:T2  the guest stops draining its rings from T1 to T2\n"
+"                 (a guest that hangs: the relay must count VF->VM drops as\n"
+"                 queue-full); what it drops then counts as lost\n"
+"  vf-stall=T1:T2 the same for the VF-side peer (VM->VF)\n"
 "  queues=N       queue pairs on both ports, the guest and the VF-side peer,\n"
 "                 1..32 (default 1): bursts go round-robin over the queues,\n"
 "                 and every queue is a stream of its own (sequence numbers,\n"
@@ -214,7 +218,8 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
         "suffix (500k, 2M)";
     static const char valid_keys[] =
         "valid keys: rate size dir profile vm2vf-rate vm2vf-profile "
-        "vf2vm-rate vf2vm-profile socket server qsize queues memif vf";
+        "vf2vm-rate vf2vm-profile socket server qsize queues memif "
+        "guest-stall vf-stall vf";
     const char *p = spec, *comma;
     char tok[LG_DEV_MAX + 32];
     double rate = LG_DEFAULT_RATE, drate[LG_NDIR] = { -1, -1 };
@@ -325,6 +330,17 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
             else
                 return fail(err, errlen, "option --relay '%s': bad server '%s'; "
                             "valid: 0 or 1", spec, val);
+        } else if (strcmp(key, "guest-stall") == 0 || strcmp(key, "vf-stall") == 0) {
+            int sd = key[0] == 'g' ? LG_VF_TO_VM : LG_VM_TO_VF;
+            char *colon = strchr(val, ':');
+
+            if (colon != NULL)
+                *colon = '\0';
+            if (colon == NULL || lg_parse_seconds(val, &r->stall_from[sd]) < 0 ||
+                lg_parse_seconds(colon + 1, &r->stall_to[sd]) < 0 ||
+                r->stall_to[sd] <= r->stall_from[sd])
+                return fail(err, errlen, "option --relay '%s': bad %s; valid: "
+                            "T1:T2 with T1 < T2, as in 5s:8s", spec, key);
         } else if (strcmp(key, "qsize") == 0) {
             if (parse_uint(val, 64, 4096, &r->qsize) < 0 ||
                 (r->qsize & (r->qsize - 1)) != 0)
