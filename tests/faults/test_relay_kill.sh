@@ -28,7 +28,7 @@ start_guest() {   # start_guest NAME SERVER(0|1)
 start_relay() {   # start_relay NAME EXTRA-ARGS...
     local name=$1
     shift
-    spawn "$name" "$RELAY" --config /dev/null --run-dir "$T/run" -p "$T/run" $(relay_eps) \
+    spawn "$name" "$RELAY" $(relay_isolated) \
         -C 1 -M 0 --vhost-path "$T" --core-sched -P 'net_null0=0' "$@" -- $(eal_opts r)
     RELAY_PID=$SPAWNED
 }

@@ -26,7 +26,7 @@ relay_up() {
     [ "$(cnt header.pid 2>/dev/null)" = "$RELAY_PID" ] && relay_running
 }
 start_relay() {
-    spawn "relay$1" "$RELAY" --config /dev/null --run-dir "$T/run" -p "$T/run" $(relay_eps) \
+    spawn "relay$1" "$RELAY" $(relay_isolated) \
         -C 0,1 -M 0 --vhost-path "$T/vm" --vhostuser-client --core-sched --ipc \
         -P 'net_null0=0' -P 'net_null1=1' -- $(eal_opts r)
     RELAY_PID=$SPAWNED

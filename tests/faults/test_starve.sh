@@ -25,7 +25,7 @@ spawn lg "$LOADGEN" -d 16 -g 2s -q --json --socket-dir "$T" --memif-dir "$T" \
 LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
 memif() { echo "net_memif$1,role=client,id=0,socket=$T/vio4wd-memif$1.sock,socket-abstract=no"; }
-spawn relay "$RELAY" --config /dev/null --run-dir "$T/run" -p "$T/run" $(relay_eps) -C 1 -M 0 \
+spawn relay "$RELAY" $(relay_isolated) -C 1 -M 0 \
     --vhost-path "$T" -P "$(memif 0)=0" -P "$(memif 1)=1" -P "$(memif 2)=2" -- $(eal_opts r)
 RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay did not start"
