@@ -45,16 +45,24 @@ struct variable {
 static int reject(char *err, size_t errlen, const char *name, const char *value,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Appends the reason after a prefix of n characters already in err. */
+static int append_reason(char *err, size_t errlen, int n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static int append_reason(char *err, size_t errlen, int n, const char *fmt, va_list ap)
+{
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    return -1;
+}
+
 static int reject(char *err, size_t errlen, const char *name, const char *value,
                   const char *fmt, ...)
 {
-    int n = snprintf(err, errlen, "%s='%s': ", name, value);
-    if (n >= 0 && (size_t)n < errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    append_reason(err, errlen, snprintf(err, errlen, "%s='%s': ", name, value), fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -909,12 +917,10 @@ static int reject_from(char *err, size_t errlen, const char *name, const struct 
     else
         n = snprintf(err, errlen, "%s%s%s='%s': ", o->where, o->where[0] ? ": " : "", name,
                      o->text);
-    if (n >= 0 && (size_t)n < errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    append_reason(err, errlen, n, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
