@@ -17,7 +17,7 @@ RELAY=$1 CNT_DUMP=$2 SCHED=$3
 N=$(rounds 4 20)
 mkdir -p "$T/run"
 SOCK="$T/virtio-forwarder0.sock"
-command -v dpdk-testpmd >/dev/null || fail "needs dpdk-testpmd (Debian package dpdk-dev)"
+need dpdk-testpmd
 
 start_guest() {   # start_guest NAME SERVER(0|1)
     spawn "$1" dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts "$1") --single-file-segments \

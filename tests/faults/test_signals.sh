@@ -13,7 +13,7 @@ RELAY=$1 CNT_DUMP=$2 CLIENT=$3 PORTCTL=$4
 . "$(dirname "$0")/../relay/lib.sh"
 . "$(dirname "$0")/lib_faults.sh"
 N=$(rounds 2 10)
-command -v dpdk-testpmd >/dev/null || fail "needs dpdk-testpmd (Debian package dpdk-dev)"
+need dpdk-testpmd
 mkdir -p "$T/vm"
 EP="ipc://$T/run/core_sched"
 

@@ -9,7 +9,7 @@ RELAY=$1 CNT_DUMP=$2
 . "$(dirname "$0")/../relay/lib.sh"
 . "$(dirname "$0")/lib_faults.sh"
 
-command -v unshare >/dev/null || fail "needs unshare (Debian package util-linux)"
+need unshare
 [ "$(id -u)" = 0 ] && NS=(unshare -m) || NS=(unshare -rm)
 mkdir -p "$T/mnt"
 

@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
 command -v systemd-analyze >/dev/null ||
-    fail "needs systemd-analyze (Debian package systemd)"
+    fail "systemd-analyze is not installed (Debian package systemd)"
 "$MESON" install -C "$BUILD" --destdir "$T/root" --no-rebuild --quiet >"$T/install.log" 2>&1 ||
     fail "meson install: $(tail -5 "$T/install.log")"
 units=$(find "$T/root" -path '*/systemd/system/*.service' | sort)
