@@ -247,9 +247,13 @@ int main(int argc, char **argv)
     }
     switch (options_parse(argc, argv, o, err, sizeof(err))) {
     case OPTIONS_EXIT_OK:
+        free(o);
+        free(lay);
         return 0;
     case OPTIONS_BAD:
         log_err("bad configuration: %s", err);
+        free(o);
+        free(lay);
         return EXIT_BAD_CONFIG;
     case OPTIONS_RUN:
         break;
