@@ -45,16 +45,24 @@ struct variable {
 static int reject(char *err, size_t errlen, const char *name, const char *value,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Appends the reason after a prefix of n characters already in err. */
+static int append_reason(char *err, size_t errlen, int n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static int append_reason(char *err, size_t errlen, int n, const char *fmt, va_list ap)
+{
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    return -1;
+}
+
 static int reject(char *err, size_t errlen, const char *name, const char *value,
                   const char *fmt, ...)
 {
-    int n = snprintf(err, errlen, "%s='%s': ", name, value);
-    if (n >= 0 && (size_t)n < errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    append_reason(err, errlen, snprintf(err, errlen, "%s='%s': ", name, value), fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -491,6 +499,52 @@ static int set_items(struct vio4wd_config *cfg, const struct variable *var,
     return var->parse(cfg, var, items, n, err, errlen);
 }
 
+/* The item a rejection is about: every message starts "NAME='value': "
+ * (reject()), so the value names the array element, which may sit lines
+ * below the variable. 0 when it cannot be told. */
+static size_t failed_item(const char *why, const char *name, const char *const *items, size_t n)
+{
+    size_t len = strlen(name);
+    if (strncmp(why, name, len) != 0 || strncmp(why + len, "='", 2) != 0)
+        return 0;
+    const char *value = why + len + 2;
+    for (size_t i = 0; i < n; i++) {
+        size_t vlen = strlen(items[i]);
+        if (strncmp(value, items[i], vlen) == 0 && strncmp(value + vlen, "': ", 3) == 0)
+            return i;
+    }
+    return 0;
+}
+
+static void set_origin(struct vio4wd_origin *o, const char *text, const char *file, unsigned line)
+{
+    o->set = text[0] != '\0';      /* a blank value means the default */
+    snprintf(o->text, sizeof(o->text), "%s", text);
+    if (file)
+        snprintf(o->where, sizeof(o->where), "%s:%u", file, line);
+    else
+        o->where[0] = '\0';
+}
+
+/* Remembers where the variables that config_check() looks at were set, and
+ * how they were written. file NULL: the command line. */
+static void record_origin(struct vio4wd_config *cfg, const struct variable *var,
+                          const char *const *items, const unsigned *lines, size_t n,
+                          const char *file)
+{
+    const char *first = n ? items[0] : "";
+    if (strcmp(var->name, "VIRTIOFWD_CPU_MASK") == 0) {
+        set_origin(&cfg->cpu_mask_origin, first, file, lines ? lines[0] : 0);
+    } else if (strcmp(var->name, "VIRTIOFWD_MASTER_LCORE") == 0) {
+        set_origin(&cfg->master_lcore_origin, first, file, lines ? lines[0] : 0);
+    } else if (strcmp(var->name, "VIRTIOFWD_CPU_PINS") == 0) {
+        size_t k = 0;       /* as set_items: blank items do not count */
+        for (size_t i = 0; i < n && k < VIO4WD_MAX_RELAYS; i++)
+            if (items[i][0] != '\0')
+                set_origin(&cfg->cpu_pin_origin[k++], items[i], file, lines ? lines[i] : 0);
+    }
+}
+
 void config_init(struct vio4wd_config *cfg)
 {
     char err[256];
@@ -517,8 +571,12 @@ int config_set(struct vio4wd_config *cfg, const char *name, const char *value, c
     const struct variable *var = find_variable(name);
     if (!var)
         return 1;
-    if (!var->is_list)
-        return set_items(cfg, var, &value, 1, err, errlen);
+    if (!var->is_list) {
+        if (set_items(cfg, var, &value, 1, err, errlen) < 0)
+            return -1;
+        record_origin(cfg, var, &value, NULL, 1, NULL);
+        return 0;
+    }
 
     char copy[MAX_WORD * 4];
     if (strlen(value) >= sizeof(copy))
@@ -526,7 +584,10 @@ int config_set(struct vio4wd_config *cfg, const char *name, const char *value, c
     strcpy(copy, value);
     const char *items[MAX_ITEMS + 1];
     size_t n = split_words(copy, items, MAX_ITEMS + 1);
-    return set_items(cfg, var, items, n, err, errlen);
+    if (set_items(cfg, var, items, n, err, errlen) < 0)
+        return -1;
+    record_origin(cfg, var, items, NULL, n, NULL);
+    return 0;
 }
 
 /* ---- the file reader --------------------------------------------------- */
@@ -666,7 +727,8 @@ static int expect_line_end(struct reader *r, const char *name)
 }
 
 /* Reads "(a b c)" which may span lines and hold comments; *r->p is '('. */
-static int read_array(struct reader *r, const char *name, char (*words)[MAX_WORD], size_t *n)
+static int read_array(struct reader *r, const char *name, char (*words)[MAX_WORD],
+                      unsigned *lines, size_t *n)
 {
     unsigned start_line = r->line;
     r->p++;
@@ -691,6 +753,7 @@ static int read_array(struct reader *r, const char *name, char (*words)[MAX_WORD
         }
         if (*n == MAX_ITEMS)
             return syntax_error(r, "%s has more than %d entries", name, MAX_ITEMS);
+        lines[*n] = r->line;
         if (read_word(r, true, words[*n]) < 0)
             return -1;
         (*n)++;
@@ -705,6 +768,7 @@ static bool is_name_char(char c, bool first)
 struct assignment {
     char name[128];
     char words[MAX_ITEMS][MAX_WORD];
+    unsigned lines[MAX_ITEMS];  /* the line each word starts on */
     size_t n_words;
 };
 
@@ -731,9 +795,10 @@ static int read_assignment(struct reader *r, struct assignment *a)
     r->p++;
 
     if (!at_end(r) && *r->p == '(') {
-        if (read_array(r, a->name, a->words, &a->n_words) < 0)
+        if (read_array(r, a->name, a->words, a->lines, &a->n_words) < 0)
             return -1;
     } else {
+        a->lines[0] = r->line;
         if (read_word(r, false, a->words[0]) < 0)
             return -1;
         a->n_words = 1;
@@ -790,8 +855,11 @@ int config_load_buffer(struct vio4wd_config *cfg, const char *text, size_t len,
             } else {
                 char why[512];
                 if (set_items(cfg, var, items, a->n_words, why, sizeof(why)) < 0) {
+                    r.line = a->lines[failed_item(why, var->name, items, a->n_words)];
                     syntax_error(&r, "%s", why);
                     rc = -1;
+                } else {
+                    record_origin(cfg, var, items, a->lines, a->n_words, origin);
                 }
             }
             r.line = end_line;
@@ -831,31 +899,59 @@ int config_load_file(struct vio4wd_config *cfg, const char *path, config_warn_fn
 
 /* ---- cross-variable checks --------------------------------------------- */
 
-static int check_cpu_exists(const char *name, const char *value, unsigned cpu,
+/* A rejection by config_check(), which runs after the whole file and the
+ * command line: it names where the value was written and the value as
+ * written ("file:line: VAR='0x100000000': ..."), or says the value is the
+ * default and was never written at all. */
+static int reject_from(char *err, size_t errlen, const char *name, const struct vio4wd_origin *o,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int reject_from(char *err, size_t errlen, const char *name, const struct vio4wd_origin *o,
+                       const char *fmt, ...)
+{
+    const struct variable *var = find_variable(name);
+    int n;
+
+    if (!o->set)
+        n = snprintf(err, errlen, "%s is not set; its default '%s': ", name,
+                     var ? var->default_text : "");
+    else
+        n = snprintf(err, errlen, "%s%s%s='%s': ", o->where, o->where[0] ? ": " : "", name,
+                     o->text);
+    va_list ap;
+    va_start(ap, fmt);
+    append_reason(err, errlen, n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int check_cpu_exists(const char *name, const struct vio4wd_origin *origin, unsigned cpu,
                             const struct vio4wd_cpuset *host, char *err, size_t errlen)
 {
     if (cpuset_has(host, cpu))
         return 0;
     char online[256];
     cpuset_format(host, online, sizeof(online));
-    return reject(err, errlen, name, value, "CPU %u does not exist on this host (online CPUs: %s)",
-                  cpu, online);
+    return reject_from(err, errlen, name, origin,
+                       "CPU %u does not exist on this host (online CPUs: %s)%s", cpu, online,
+                       origin->set ? "" : "; set it to CPUs of this host");
 }
 
-static int check_pin(const struct vio4wd_config *cfg, const struct vio4wd_cpu_pin *pin,
+static int check_pin(const struct vio4wd_config *cfg, unsigned i,
                      const struct vio4wd_cpuset *host, char *err, size_t errlen)
 {
-    char text[64], mask[256];
-    snprintf(text, sizeof(text), "%u:%u,%u", pin->relay_id, pin->vf_to_vm_cpu, pin->vm_to_vf_cpu);
+    const struct vio4wd_cpu_pin *pin = &cfg->cpu_pins[i];
+    const struct vio4wd_origin *origin = &cfg->cpu_pin_origin[i];
+    char mask[256];
     cpuset_format(&cfg->cpu_mask, mask, sizeof(mask));
     unsigned cpus[2] = {pin->vf_to_vm_cpu, pin->vm_to_vf_cpu};
-    for (int i = 0; i < 2; i++) {
-        if (check_cpu_exists("VIRTIOFWD_CPU_PINS", text, cpus[i], host, err, errlen) < 0)
+    for (int k = 0; k < 2; k++) {
+        if (check_cpu_exists("VIRTIOFWD_CPU_PINS", origin, cpus[k], host, err, errlen) < 0)
             return -1;
-        if (!cpuset_has(&cfg->cpu_mask, cpus[i]))
-            return reject(err, errlen, "VIRTIOFWD_CPU_PINS", text,
-                          "CPU %u is not a worker; pins must use CPUs of VIRTIOFWD_CPU_MASK (%s)",
-                          cpus[i], mask);
+        if (!cpuset_has(&cfg->cpu_mask, cpus[k]))
+            return reject_from(err, errlen, "VIRTIOFWD_CPU_PINS", origin,
+                               "CPU %u is not a worker; pins must use CPUs of "
+                               "VIRTIOFWD_CPU_MASK (%s)", cpus[k], mask);
     }
     return 0;
 }
@@ -863,21 +959,18 @@ static int check_pin(const struct vio4wd_config *cfg, const struct vio4wd_cpu_pi
 int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *host_cpus,
                  char *err, size_t errlen)
 {
-    char mask[256];
-    cpuset_format(&cfg->cpu_mask, mask, sizeof(mask));
     for (int cpu = cpuset_next(&cfg->cpu_mask, 0); cpu >= 0;
          cpu = cpuset_next(&cfg->cpu_mask, (unsigned)cpu + 1))
-        if (check_cpu_exists("VIRTIOFWD_CPU_MASK", mask, (unsigned)cpu, host_cpus, err, errlen) < 0)
+        if (check_cpu_exists("VIRTIOFWD_CPU_MASK", &cfg->cpu_mask_origin, (unsigned)cpu,
+                             host_cpus, err, errlen) < 0)
             return -1;
 
-    char lcore[16];
-    snprintf(lcore, sizeof(lcore), "%d", cfg->master_lcore);
-    if (check_cpu_exists("VIRTIOFWD_MASTER_LCORE", lcore, (unsigned)cfg->master_lcore, host_cpus,
-                         err, errlen) < 0)
+    if (check_cpu_exists("VIRTIOFWD_MASTER_LCORE", &cfg->master_lcore_origin,
+                         (unsigned)cfg->master_lcore, host_cpus, err, errlen) < 0)
         return -1;
 
     for (unsigned i = 0; i < cfg->n_cpu_pins; i++)
-        if (check_pin(cfg, &cfg->cpu_pins[i], host_cpus, err, errlen) < 0)
+        if (check_pin(cfg, i, host_cpus, err, errlen) < 0)
             return -1;
 
     /* One port-control mode runs (relay/port_mode.h); an OVSDB socket next

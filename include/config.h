@@ -43,6 +43,14 @@ struct vio4wd_cpu_pin {
     unsigned vm_to_vf_cpu;
 };
 
+/* Where a value config_check() looks at came from, so its messages can say
+ * "file:line: VAR='value as written'", or that the value is the default. */
+struct vio4wd_origin {
+    bool set;                               /* false: the default */
+    char where[VIO4WD_PATH_MAX + 16];       /* "file:line"; "" = command line */
+    char text[VIO4WD_PATH_MAX];             /* the value as written */
+};
+
 struct vio4wd_config {
     /* relay: workers and logging */
     struct vio4wd_cpuset cpu_mask;          /* VIRTIOFWD_CPU_MASK */
@@ -84,6 +92,10 @@ struct vio4wd_config {
     int core_sched_log_level;               /* VIO4WD_CORE_SCHED_LOG_LEVEL, 0..7 */
     double core_sched_poll_interval;        /* VIO4WD_CORE_SCHED_POLL_INTERVAL, s, > 0 */
     bool core_sched_global_numa_opt;        /* VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT */
+
+    /* where the CPU variables came from, for config_check()'s messages */
+    struct vio4wd_origin cpu_mask_origin, master_lcore_origin;
+    struct vio4wd_origin cpu_pin_origin[VIO4WD_MAX_RELAYS];     /* per entry */
 };
 
 /* Receives one warning (for example an unknown variable); may be NULL. */

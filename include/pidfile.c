@@ -15,7 +15,8 @@ int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errl
         snprintf(err, errlen, "pid file path '%s' is too long", path);
         return -1;
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    /* 0640: the owner and its group; nobody else needs to signal us. */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open pid file %s: %s", path, strerror(errno));
         return -1;
@@ -28,7 +29,7 @@ int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errl
         snprintf(err, errlen, "another instance is running (pid %s, lock %s)",
                  holder[0] ? holder : "unknown", path);
         close(fd);
-        return -1;
+        return -2;
     }
     char text[32];
     int len = snprintf(text, sizeof(text), "%ld\n", (long)getpid());

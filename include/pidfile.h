@@ -14,9 +14,9 @@ struct pidfile {
     char path[4096];
 };
 
-/* Creates 'path' (not its directory), locks it and writes our pid. Returns 0,
- * or -1 with err saying why; when another live process holds it, err names
- * that process's pid. */
+/* Creates 'path' (not its directory), locks it and writes our pid. Returns 0;
+ * -2 when another live process holds it (err names that process's pid); -1
+ * when the file cannot be created or written (err says why). */
 int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errlen);
 
 /* Unlinks and closes; safe to call twice or after a failed acquire. */

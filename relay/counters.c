@@ -41,9 +41,20 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
     g_size = VIO4WD_CNT_FILE_SIZE;
     snprintf(g_path, sizeof(g_path), "%s/%s", run_dir, VIO4WD_CNT_FILE_NAME);
     snprintf(tmp, sizeof(tmp), "%s.%d", g_path, (int)getpid());
-    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* 0640: every guest's traffic counts, for root and the sockets' group. */
+    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create counters file %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    /* Reserve the blocks now: on a full tmpfs a sparse file would take the
+     * relay down with SIGBUS at the first counter a worker writes. */
+    int fa = posix_fallocate(fd, 0, (off_t)g_size);
+    if (fa != 0) {
+        snprintf(err, errlen, "cannot create counters file %s (%zu bytes): %s; free space "
+                 "in the run directory", tmp, g_size, strerror(fa));
+        close(fd);
+        unlink(tmp);
         return -1;
     }
     if (ftruncate(fd, (off_t)g_size) < 0) {

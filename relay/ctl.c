@@ -12,6 +12,7 @@
 
 #include "ctl_bind.h"
 #include "log.h"
+#include "log_limit.h"
 #include "relay.h"
 
 #define CTL_POLL_MS   50
@@ -139,7 +140,10 @@ static void serve(struct ctl_endpoint *ep)
     if (zmq_send(ep->sock, reply ? reply : (uint8_t *)"", rlen, 0) < 0) {
         /* REP state machine stuck (peer gone mid-exchange): start over */
         char err[256];
-        log_warning("%s: reply failed (%s); recreating the socket", ep->name,
+        char key[64];
+        snprintf(key, sizeof(key), "%s/reply", ep->name);
+        log_limited(LOG_WARNING, key, "failed replies (socket recreated)",
+                    "%s: reply failed (%s); recreating the socket", ep->name,
                     zmq_strerror(errno));
         close_socket(ep);
         if (open_socket(ep, err, sizeof(err)) != 0)
@@ -162,6 +166,7 @@ void ctl_run(volatile sig_atomic_t *stop)
         for (unsigned i = 0; i < g_n_watches; i++)
             if (g_watches[i].tick)
                 g_watches[i].tick(g_watches[i].opaque);
+        log_limited_flush();    /* summaries of floods that have stopped */
         for (unsigned i = 0; i < g_n_eps; i++)
             if (g_eps[i].sock) {
                 which[n_eps] = &g_eps[i];

@@ -23,29 +23,27 @@ static const char *ipc_path(const char *endpoint)
     return strncmp(endpoint, "ipc://", 6) == 0 ? endpoint + 6 : NULL;
 }
 
-/* mkdir -p of the directory holding 'path', new directories 0750. */
-static int make_parent_dirs(const char *path, char *err, size_t errlen)
+/* The directory of an ipc:// socket must exist already: the relay creates
+ * only its run directory (main.c), so a typo in an endpoint fails here
+ * instead of leaving a tree of directories behind. */
+static int check_parent_dir(const char *name, const char *endpoint, const char *path,
+                            char *err, size_t errlen)
 {
     char dir[512];
+    struct stat st;
+
     if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-        return snprintf(err, errlen, "path %s is too long", path), -1;
+        return snprintf(err, errlen, "%s: path %s is too long", name, path), -1;
     char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
+    if (!slash)
+        return 0;               /* relative: the working directory */
+    slash[slash == dir ? 1 : 0] = '\0';
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
         return 0;
-    *slash = '\0';
-    for (char *p = dir + 1; ; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char saved = *p;
-        *p = '\0';
-        if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create directory %s: %s", dir, strerror(errno));
-            return -1;
-        }
-        *p = saved;
-        if (saved == '\0')
-            return 0;
-    }
+    snprintf(err, errlen, "%s: cannot bind %s: directory %s %s; create it first or correct the "
+             "endpoint (only the run directory is created)", name, endpoint, dir,
+             stat(dir, &st) == 0 ? "is not a directory" : "does not exist");
+    return -1;
 }
 
 int ctl_bind(void *sock, const char *name, const char *endpoint, char *err, size_t errlen)
@@ -67,7 +65,7 @@ int ctl_bind(void *sock, const char *name, const char *endpoint, char *err, size
         return -1;
     }
     if (path) {
-        if (make_parent_dirs(path, err, errlen) < 0)
+        if (check_parent_dir(name, endpoint, path, err, errlen) < 0)
             return -1;
         unlink(path);       /* a stale socket of a relay that died */
     }

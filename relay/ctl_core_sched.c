@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "log_limit.h"
 #include "migrate.h"
 #include "virtioforwarder.pb-c.h"
 #include "worker.h"
@@ -34,7 +35,9 @@ static size_t error_reply(int err_no, const char *why, uint8_t **reply)
     resp.has_error_code = 1;
     resp.error_code = err_no;
     resp.error_code_source = (char *)why;
-    log_info("core_sched: refused: %s", why);
+    char key[64];
+    snprintf(key, sizeof(key), "core_sched/%d", err_no);
+    log_limited(LOG_INFO, key, "refused core_sched requests", "core_sched: refused: %s", why);
     return pack(&resp, reply);
 }
 

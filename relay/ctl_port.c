@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "log_limit.h"
 #include "port_request.h"
 #include "relay.h"
 
@@ -187,8 +188,13 @@ size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **r
         }
         relay_unlock();
     }
-    if (!o.ok)
-        log_warning("port_control refused: %s (errno %d)", o.source, o.error_code);
+    if (!o.ok) {
+        /* Any local peer can send these at will: bounded per reason. */
+        char key[64];
+        snprintf(key, sizeof(key), "port_control/%d", o.error_code);
+        log_limited(LOG_WARNING, key, "refused port_control requests",
+                    "port_control refused: %s (errno %d)", o.source, o.error_code);
+    }
     size_t n = port_reply(o.ok, o.error_code, o.ok ? NULL : o.source, o.query, reply);
     free(o.query);
     return n;

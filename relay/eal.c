@@ -33,6 +33,16 @@ int eal_start(const struct vio4wd_config *cfg, const char *prog, int n_extra, ch
     memset(out, 0, sizeof(*out));
     out->main_cpu = (unsigned)cfg->master_lcore;
     bool main_shared = cpuset_has(&cfg->cpu_mask, out->main_cpu);
+    if (main_shared) {
+        char mask[256];
+        cpuset_format(&cfg->cpu_mask, mask, sizeof(mask));
+        /* Allowed (a one-CPU test box has no other choice), never silent:
+         * the control thread then waits behind a busy-polling worker, and
+         * every control request and core move is slow. */
+        log_warning("VIRTIOFWD_MASTER_LCORE=%u is also a worker CPU of VIRTIOFWD_CPU_MASK (%s): "
+                    "the control thread shares a busy-polling core; pick a CPU outside the "
+                    "mask", out->main_cpu, mask);
+    }
     for (int c = cpuset_next(&cfg->cpu_mask, 0); c >= 0;
          c = cpuset_next(&cfg->cpu_mask, (unsigned)c + 1)) {
         if ((unsigned)c >= RTE_MAX_LCORE - 1) {

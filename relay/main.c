@@ -2,9 +2,17 @@
  *
  * Order: configuration (exit 2 when bad) -> instance lock and pid file ->
  * EAL -> counters file -> workers -> relays (static VFs, sockets) ->
- * control endpoints and port control (ZeroMQ, IPC file or OVSDB) -> serve until SIGTERM/SIGINT. Shutdown undoes it in
+ * control endpoints and port control (ZeroMQ, IPC file or OVSDB) -> serve until a signal
+ * ends it. Shutdown undoes it in
  * reverse within 2 s; a watchdog removes our files and exits if anything
  * hangs.
+ *
+ * Signals: SIGHUP re-reads the configuration (reload.c). Every other signal
+ * whose default action would end the process without a trace (SIGTERM,
+ * SIGINT, SIGQUIT, SIGUSR1/2, SIGXCPU, ...) shuts down in order, so no
+ * counters file, lock or socket is left behind. Crash signals (SIGSEGV,
+ * SIGBUS, SIGILL, SIGFPE, SIGABRT) keep their default action: after one the
+ * process state is not to be trusted, and the next start cleans up anyway.
  */
 #include <errno.h>
 #include <signal.h>
@@ -35,6 +43,7 @@
 #include "pidfile.h"
 #include "port_mode.h"
 #include "relay.h"
+#include "reload.h"
 #include "telemetry.h"
 #include "vhost.h"
 #include "vio4wd_build_config.h"
@@ -47,7 +56,9 @@
 #define EXIT_BAD_CONFIG 2
 #define SHUTDOWN_WATCHDOG_MS 1800
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_wake;      /* any signal: leave ctl_run() */
+static volatile sig_atomic_t g_stop_sig;  /* the signal that ends us, 0: none */
+static volatile sig_atomic_t g_reload;    /* SIGHUP seen */
 static struct pidfile g_lock, g_pidfile;
 
 /* Paths the watchdog removes if an orderly shutdown hangs. */
@@ -56,8 +67,11 @@ static volatile sig_atomic_t g_n_emergency;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    g_stop = 1;
+    if (sig == SIGHUP)
+        g_reload = 1;
+    else if (!g_stop_sig)
+        g_stop_sig = sig;
+    g_wake = 1;
 }
 
 static void on_watchdog(int sig)
@@ -82,53 +96,86 @@ static void add_emergency_path(const char *path)
 
 static void install_signals(void)
 {
+    /* Default action "terminate" (or "core" without a crash behind it). */
+    static const int ending[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2,
+                                 SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPWR, SIGSTKFLT};
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;      /* no SA_RESTART: poll returns EINTR */
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    sigfillset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+        sigaction(ending[i], &sa, NULL);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        sigaction(sig, &sa, NULL);
+    sigemptyset(&sa.sa_mask);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
     sa.sa_handler = on_watchdog;
     sigaction(SIGALRM, &sa, NULL);
 }
 
-static int mkdir_p(const char *dir, mode_t mode)
+/* Creates the run directory, and its missing parents as ordinary system
+ * directories (0755). The run directory itself is 0750: it holds every
+ * guest's traffic counters. An existing one keeps the mode its owner gave. */
+static int make_run_dir(const char *dir)
 {
     char buf[VIO4WD_PATH_MAX];
     snprintf(buf, sizeof(buf), "%s", dir);
     for (char *p = buf + 1; *p; p++)
         if (*p == '/') {
             *p = '\0';
-            if (mkdir(buf, mode) < 0 && errno != EEXIST)
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
                 return -1;
             *p = '/';
         }
-    return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+    if (mkdir(buf, 0750) == 0)
+        return chmod(buf, 0750);        /* whatever the umask */
+    return errno == EEXIST ? 0 : -1;
 }
 
+/* Gives 'path' the vhost sockets' group (VIRTIOFWD_SOCKET_GROUP), so the
+ * operators who may reach the sockets may also read the counters. */
+static void give_socket_group(const struct vio4wd_config *cfg, const char *path)
+{
+    uid_t uid;
+    gid_t gid;
+    char err[256];
+
+    if (vhost_socket_account(cfg, &uid, &gid, err, sizeof(err)) != 0 || gid == (gid_t)-1)
+        return;
+    if (chown(path, (uid_t)-1, gid) < 0)
+        log_warning("%s: cannot give it group %u: %s", path, (unsigned)gid, strerror(errno));
+}
+
+/* Returns 0; -1 when another relay holds the run directory; -2 when the
+ * run directory, lock or pid file cannot be created (exit 2: the
+ * environment, like the configuration, must be fixed first). */
 static int take_locks(const struct relay_options *o)
 {
     char path[VIO4WD_PATH_MAX + 32], pid_path[VIO4WD_PATH_MAX + 32], err[512];
     char real_run[4096], real_pid[4096];
 
-    if (mkdir_p(o->run_dir, 0755) < 0) {
+    if (make_run_dir(o->run_dir) < 0) {
         log_err("cannot create run directory %s: %s", o->run_dir, strerror(errno));
-        return -1;
+        return -2;
     }
     snprintf(path, sizeof(path), "%s/virtio-forwarder.lock", o->run_dir);
-    if (pidfile_acquire(&g_lock, path, err, sizeof(err)) != 0) {
-        log_err("%s", err);
-        return -1;
+    int rc = pidfile_acquire(&g_lock, path, err, sizeof(err));
+    if (rc != 0) {
+        log_err("%s%s", err, rc == -1 ? " (is the run directory writable, with space left?)" : "");
+        return rc == -2 ? -1 : -2;  /* held by another relay : cannot be created */
     }
     add_emergency_path(path);
+    give_socket_group(&o->cfg, o->run_dir);
+    give_socket_group(&o->cfg, path);
     if (realpath(o->run_dir, real_run) && realpath(o->cfg.pid_dir, real_pid) &&
         strcmp(real_run, real_pid) == 0)
         return 0;       /* the lock is the pid file */
     snprintf(pid_path, sizeof(pid_path), "%s/virtio-forwarder.pid", o->cfg.pid_dir);
-    if (pidfile_acquire(&g_pidfile, pid_path, err, sizeof(err)) != 0) {
+    rc = pidfile_acquire(&g_pidfile, pid_path, err, sizeof(err));
+    if (rc != 0) {
         log_err("%s", err);
-        return -1;
+        return rc == -2 ? -1 : -2;
     }
     add_emergency_path(pid_path);
     return 0;
@@ -228,9 +275,13 @@ int main(int argc, char **argv)
     }
     switch (options_parse(argc, argv, o, err, sizeof(err))) {
     case OPTIONS_EXIT_OK:
+        free(o);
+        free(lay);
         return 0;
     case OPTIONS_BAD:
         log_err("bad configuration: %s", err);
+        free(o);
+        free(lay);
         return EXIT_BAD_CONFIG;
     case OPTIONS_RUN:
         break;
@@ -240,8 +291,11 @@ int main(int argc, char **argv)
     install_signals();
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);     /* short waits stay short */
 
-    if (take_locks(o) != 0)
+    int locked = take_locks(o);
+    if (locked != 0) {
+        rc = locked == -2 ? EXIT_BAD_CONFIG : 1;
         goto out_locks;
+    }
     if (eal_start(cfg, argv[0], o->n_eal_args, o->eal_args, lay, err, sizeof(err)) != 0) {
         log_err("%s", err);
         goto out_locks;
@@ -249,8 +303,9 @@ int main(int argc, char **argv)
     if (counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err, sizeof(err)) != 0) {
         log_err("%s", err);
         shutdown_all(true);
-        return 1;
+        return EXIT_BAD_CONFIG;     /* a full or read-only run directory */
     }
+    give_socket_group(cfg, counters_path());
     if (workers_init(lay->worker_cpus, lay->worker_lcores, lay->n_workers) != 0 ||
         relay_table_init(cfg) != 0) {
         log_err("cannot set up %u workers", lay->n_workers);
@@ -272,9 +327,24 @@ int main(int argc, char **argv)
     sd_notify(0, "READY=1");
 #endif
 
-    ctl_run(&g_stop);
+    for (;;) {
+        ctl_run(&g_wake);
+        g_wake = 0;
+        if (g_stop_sig)
+            break;
+        if (g_reload) {
+            g_reload = 0;
+#if HAVE_LIBSYSTEMD
+            sd_notify(0, "RELOADING=1");
+#endif
+            reload_config(argc, argv, o);
+#if HAVE_LIBSYSTEMD
+            sd_notify(0, "READY=1");
+#endif
+        }
+    }
 
-    log_notice("shutting down");
+    log_notice("signal %d (%s): shutting down", (int)g_stop_sig, strsignal(g_stop_sig));
 #if HAVE_LIBSYSTEMD
     sd_notify(0, "STOPPING=1");
 #endif
@@ -282,7 +352,9 @@ int main(int argc, char **argv)
     log_notice("stopped");
     free(o);
     free(lay);
-    return 0;
+    /* SIGTERM and SIGINT are how a relay is meant to stop; any other signal
+     * was not, and a failure status lets systemd's Restart= bring it back. */
+    return g_stop_sig == SIGTERM || g_stop_sig == SIGINT ? 0 : 128 + g_stop_sig;
 
 out_locks:
     pidfile_release(&g_pidfile);

@@ -121,6 +121,7 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
                                   char *err, size_t errlen)
 {
     static char pins[8192], vfs[32768];
+    static char set_names[MAX_SETTINGS][128];
     struct setting set[MAX_SETTINGS];
     unsigned n_set = 0;
     bool config_explicit = false;
@@ -133,7 +134,7 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
     snprintf(o->run_dir, sizeof(o->run_dir), "%s", RELAY_DEFAULT_RUN_DIR);
 
 #define SET(n, v) do { if (n_set < MAX_SETTINGS) set[n_set++] = (struct setting){(n), (v)}; } while (0)
-    optind = 1;
+    optind = 0;         /* glibc: a full reset, so SIGHUP can parse again */
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+C:l:M:p:H:O:u:g:Jc:P:h", long_opts, NULL)) != -1) {
         switch (c) {
@@ -169,13 +170,15 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
             break;
         case OPT_RUN_DIR: snprintf(o->run_dir, sizeof(o->run_dir), "%s", optarg); break;
         case OPT_SET: {
-            char *eq = strchr(optarg, '=');
-            if (!eq) {
+            /* argv stays as it was: SIGHUP parses it again. */
+            const char *eq = strchr(optarg, '=');
+            if (!eq || n_set >= MAX_SETTINGS) {
                 snprintf(err, errlen, "--set %s: expected VAR=VALUE", optarg);
                 return OPTIONS_BAD;
             }
-            *eq = '\0';
-            SET(optarg, eq + 1);
+            snprintf(set_names[n_set], sizeof(set_names[n_set]), "%.*s", (int)(eq - optarg),
+                     optarg);
+            SET(set_names[n_set], eq + 1);
             break;
         }
         case 'h': usage(argv[0]); return OPTIONS_EXIT_OK;

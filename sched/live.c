@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "counters_live.h"
 #include "ctl_client.h"
 #include "decide.h"
 #include "last_decision.h"
@@ -49,6 +50,8 @@ struct live {
     struct ctl_client *stats;
     struct ctl_client *sched;
     bool relay_missing_logged;
+    bool relay_dead_logged;         /* warned that the relay died; until it is back */
+    bool sched_ep_failing, stats_ep_failing;    /* warned; repeats go to debug */
     uint64_t watchdog_usec;
     unsigned long decisions, pushes, moves;
     struct last_decision last;      /* published for vio4wd-exporter */
@@ -91,6 +94,22 @@ static void forget_relay(struct live *l, const char *why)
     l->src = SRC_NONE;
 }
 
+/* An endpoint that stops answering is worth one warning, and one more when
+ * it answers again: the same failure on every poll would only bury the
+ * first one (repeats stay visible at debug level). */
+static void endpoint_failed(bool *failing, const char *err)
+{
+    log_msg(*failing ? LOG_DEBUG : LOG_WARNING, "%s", err);
+    *failing = true;
+}
+
+static void endpoint_answered(bool *failing, const char *name, const char *ep)
+{
+    if (*failing)
+        log_warning("%s endpoint %s answers again", name, ep);
+    *failing = false;
+}
+
 static struct ctl_client *client(struct ctl_client **c, const char *ep)
 {
     char err[256];
@@ -107,7 +126,7 @@ static void close_clients(struct live *l)
 }
 
 /* One state from the counters file. 1: decide on *st; 0: not yet; -1: the
- * file is not there. */
+ * file is not there; -2: it is there but its relay died. */
 static int sample_counters(struct live *l, struct sched_state *st)
 {
     char err[512];
@@ -123,11 +142,26 @@ static int sample_counters(struct live *l, struct sched_state *st)
                 log_info("%s", err);
             return -1;
         }
+    }
+    /* A relay killed with SIGKILL leaves its file, frozen: its loads decay
+     * to zero and any plan made on them is wrong. Say so once, and again
+     * when a live relay is back. */
+    if (vio4wd_counters_writer_gone(l->cnt, err, sizeof(err))) {
+        if (!l->relay_dead_logged)
+            log_warning("%s: no plans until a relay runs again (%s)", err, l->o->counters);
+        l->relay_dead_logged = true;
+        forget_relay(l, "the relay died");
+        return -2;      /* and its stats endpoint will not answer either */
+    }
+    if (l->src != SRC_COUNTERS) {
+        const struct vio4wd_cnt_header *h = vio4wd_counters_header(l->cnt);
         tracker_reset(&l->tracker);
         l->src = SRC_COUNTERS;
+        if (l->relay_dead_logged)
+            log_warning("a relay runs again (pid %u): planning resumes", h->pid);
+        l->relay_dead_logged = false;
         log_notice("reading the relay's counters at %s (relay pid %u, epoch %llu)",
-                   l->o->counters, vio4wd_counters_header(l->cnt)->pid,
-                   (unsigned long long)vio4wd_counters_header(l->cnt)->epoch);
+                   l->o->counters, h->pid, (unsigned long long)h->epoch);
     }
     if (vio4wd_counters_snapshot(l->cnt, l->snap) < 0) {
         log_warning("counters snapshot inconsistent (a writer stopped mid-update): skipped");
@@ -148,9 +182,10 @@ static int read_workers(struct live *l, unsigned *cpus, size_t *n)
     if (client(&l->sched, l->o->cfg.zmq_core_sched_ep) == NULL)
         return -1;
     if (ctl_get_worker_cpus(l->sched, cpus, VIO4WD_CNT_MAX_WORKERS, n, err, sizeof(err)) < 0) {
-        log_info("%s", err);
+        endpoint_failed(&l->sched_ep_failing, err);
         return -1;
     }
+    endpoint_answered(&l->sched_ep_failing, "core_sched", l->o->cfg.zmq_core_sched_ep);
     return 0;
 }
 
@@ -167,10 +202,11 @@ static int sample_stats(struct live *l, struct sched_state *st)
     if (client(&l->stats, l->o->cfg.zmq_stats_ep) == NULL || read_workers(l, cpus, &n) < 0)
         return -1;
     if (ctl_get_stats(l->stats, NULL, 0, true, 0, &resp, err, sizeof(err)) < 0) {
-        log_info("%s", err);
+        endpoint_failed(&l->stats_ep_failing, err);
         forget_relay(l, "the stats endpoint does not answer");
         return -1;
     }
+    endpoint_answered(&l->stats_ep_failing, "stats", l->o->cfg.zmq_stats_ep);
     if (l->src != SRC_STATS) {
         tracker_reset(&l->tracker);
         l->src = SRC_STATS;
@@ -188,7 +224,8 @@ static bool same_relay(struct live *l, const struct sched_state *st)
 {
     if (l->src == SRC_COUNTERS) {
         return l->cnt != NULL && !vio4wd_counters_stale(l->cnt) &&
-               vio4wd_counters_header(l->cnt)->epoch == l->sample_epoch;
+               vio4wd_counters_header(l->cnt)->epoch == l->sample_epoch &&
+               !vio4wd_counters_writer_gone(l->cnt, NULL, 0);
     }
     unsigned cpus[VIO4WD_CNT_MAX_WORKERS];
     size_t n = 0;
@@ -315,10 +352,10 @@ static bool tick(struct live *l)
     struct sched_state st = {0};
     int got = sample_counters(l, &st);
 
-    if (got < 0)
+    if (got == -1)
         got = sample_stats(l, &st);
     if (got < 0) {
-        if (!l->relay_missing_logged)
+        if (!l->relay_missing_logged && got == -1)
             log_notice("relay not reachable (counters %s, stats %s): waiting for it",
                        l->o->counters, l->o->cfg.zmq_stats_ep);
         l->relay_missing_logged = true;
@@ -389,14 +426,17 @@ static int wait_until(struct live *l, int sigfd, uint64_t deadline)
         uint64_t wait_ns;
         int r;
 
-        if (now >= deadline)
-            return 0;
-        wait_ns = deadline - now;
+        /* Past the deadline, still look at the signals once: a tick that
+         * takes longer than the interval (an endpoint that never answers)
+         * must not starve SIGTERM. */
+        wait_ns = now >= deadline ? 0 : deadline - now;
         if (l->watchdog_usec != 0 && wait_ns > l->watchdog_usec * 1000 / 2)
             wait_ns = l->watchdog_usec * 1000 / 2;
         r = poll(&pfd, 1, (int)((wait_ns + 999999) / 1000000));
         if (l->watchdog_usec != 0)
             sd_notify(0, "WATCHDOG=1");
+        if (r == 0 && wait_ns == 0)
+            return 0;
         if (r < 0 && errno != EINTR) {
             log_err("poll: %s", strerror(errno));
             return SIGTERM;
@@ -424,7 +464,9 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
     if (load_topology(o->topology, &l->topo) < 0) {
         free(l->snap);
         free(l);
-        return 1;
+        /* --topology is an option: a bad one is exit 2, as --help says;
+         * failing to read this machine's own topology is a runtime error. */
+        return o->topology[0] ? 2 : 1;
     }
     tracker_init(&l->tracker, o->cfg.core_sched_poll_interval);
     if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "decide.h"
@@ -38,7 +39,7 @@ static int run_replay(const struct sched_options *o)
     if (model_topology_load(o->topology, 0, &topo, err, sizeof(err)) != 0) {
         fprintf(stderr, "vio4wd_core_scheduler: topology %s: %s\n",
                 o->topology[0] ? o->topology : "(this machine)", err);
-        return 1;
+        return o->topology[0] ? 2 : 1;      /* a bad --topology is a bad option */
     }
     if (strcmp(o->replay, "-") != 0 && (in = fopen(o->replay, "r")) == NULL) {
         fprintf(stderr, "vio4wd_core_scheduler: --replay %s: %s\n", o->replay, strerror(errno));
@@ -86,6 +87,16 @@ int main(int argc, char **argv)
         sinks |= LOG_SINK_STDERR;
     log_open("vio4wd_core_scheduler", opts.cfg.core_sched_log_level, sinks);
 
+    /* The default pid file sits in the relay's run directory, which the
+     * scheduler may find missing when it starts first: create that one
+     * directory (0750, as the relay does), nothing above it. */
+    if (opts.pid_file_default) {
+        char dir[sizeof(opts.pid_file)];
+        snprintf(dir, sizeof(dir), "%s", opts.pid_file);
+        *strrchr(dir, '/') = '\0';
+        if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+            log_warning("cannot create %s for the pid file: %s", dir, strerror(errno));
+    }
     if (opts.pid_file[0] != '\0' && pidfile_acquire(&pf, opts.pid_file, err, sizeof(err)) < 0) {
         log_err("%s", err);
         return 1;

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "counters.h"
 
 #include "vio4wd_build_config.h"
 
@@ -102,7 +105,10 @@ void sched_options_usage(FILE *fp, const char *prog)
 "                            and print one JSON line per step (see README.rst)\n"
 "      --counters PATH       the relay's counters file or run directory\n"
 "                            (default %s)\n"
-"      --pid-file PATH       write and lock a pid file (default: none)\n"
+"      --pid-file PATH       write and lock a pid file, so that a second\n"
+"                            scheduler is refused; 'none' for no pid file\n"
+"                            (default: " SCHED_PID_FILE_NAME " next to the\n"
+"                            counters; none with --once)\n"
 "  -h, --help                show this help and exit\n"
 "      --version             show the version and exit\n"
 "\n"
@@ -159,6 +165,47 @@ static int copy_path(char *dst, size_t size, const char *option, const char *val
         return bad(err, errlen, "--%s '%.40s...': too long (at most %zu characters)", option,
                    value, size - 1);
     strcpy(dst, value);
+    return 0;
+}
+
+/* The directory of the counters: --counters names the file or the run
+ * directory that holds it (a path that does not exist yet is a directory
+ * unless it ends in the file's name). */
+static void counters_dir(const char *counters, char *dir, size_t size)
+{
+    struct stat st;
+    const char *slash = strrchr(counters, '/');
+    const char *base = slash ? slash + 1 : counters;
+
+    if ((stat(counters, &st) == 0 && S_ISDIR(st.st_mode)) ||
+        (stat(counters, &st) != 0 && strcmp(base, VIO4WD_CNT_FILE_NAME) != 0))
+        snprintf(dir, size, "%s", counters);
+    else if (slash == counters)
+        snprintf(dir, size, "/");
+    else
+        snprintf(dir, size, "%.*s", slash ? (int)(slash - counters) : 1, slash ? counters : ".");
+}
+
+/* Without --pid-file the daemon still takes a pid file, in the relay's run
+ * directory, so a second scheduler (a stray manual start next to the unit)
+ * is refused instead of fighting the first over the same relay. --once and
+ * --replay leave it alone: they are tools run beside the daemon. */
+static int default_pid_file(struct sched_options *o, char *err, size_t errlen)
+{
+    char dir[VIO4WD_PATH_MAX];
+
+    if (strcmp(o->pid_file, "none") == 0) {
+        o->pid_file[0] = '\0';
+        return 0;
+    }
+    if (o->pid_file[0] != '\0' || o->once || o->replay[0] != '\0')
+        return 0;
+    counters_dir(o->counters, dir, sizeof(dir));
+    if (snprintf(o->pid_file, sizeof(o->pid_file), "%s/%s", dir, SCHED_PID_FILE_NAME) >=
+        (int)sizeof(o->pid_file))
+        return bad(err, errlen, "--counters '%.40s...': too long for a pid file path beside it",
+                   o->counters);
+    o->pid_file_default = true;
     return 0;
 }
 
@@ -268,6 +315,8 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     }
     if (optind < argc)
         return bad(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+    if (default_pid_file(o, err, errlen) < 0)
+        return SCHED_OPTIONS_BAD;
 
     /* The default file is optional (a fresh host has none); one named with
      * --config is not. */

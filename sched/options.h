@@ -37,7 +37,12 @@ struct sched_options {
     char counters[VIO4WD_PATH_MAX];
     bool counters_given;
     char pid_file[VIO4WD_PATH_MAX];     /* "" = none */
+    bool pid_file_default;              /* pid_file is the default, in the run dir */
 };
+
+/* The default pid file's name, in the directory of the counters file (the
+ * relay's run directory): one scheduler per relay. */
+#define SCHED_PID_FILE_NAME "vio4wd_core_scheduler.pid"
 
 enum sched_options_result {
     SCHED_OPTIONS_OK = 0,

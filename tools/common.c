@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters_live.h"
 #include "model/load.h"
 
 const char *const tool_dir_key[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
@@ -394,6 +395,13 @@ int tool_reader_next(struct tool_reader *r, struct tool_view *view, char *err, s
                      "directory (--counters)?", why, r->tc->counters);
             return -1;
         }
+    }
+    /* A relay killed with SIGKILL leaves its file behind, frozen: never
+     * show those counters as a live relay at 0% load. */
+    if (vio4wd_counters_writer_gone(r->c, why, sizeof(why))) {
+        snprintf(err, errlen, "%s; start virtio-forwarder again (%s)", why, r->tc->counters);
+        reader_drop(r);
+        return -1;
     }
     int next = r->cur ^ 1;
     if (vio4wd_counters_snapshot(r->c, &r->snap[next]) != 0) {

@@ -96,6 +96,13 @@ run_tests() {
     # is off for the processes that run the EAL; every other check stays on.
     ASAN_OPTIONS=detect_leaks=0 integration build-asan
 
+    # Fault injection (kill -9, signals, full disks) against both builds:
+    # reduced counts here, VIO4WD_FAULTS_FULL=1 for the full ones by hand.
+    echo "setup: fault-injection suite"
+    meson test -C build --print-errorlogs --num-processes 1 --suite faults
+    ASAN_OPTIONS=detect_leaks=0 \
+        meson test -C build-asan --print-errorlogs --num-processes 1 --suite faults
+
     echo "setup: the pure libraries under valgrind"
     meson test -C build --print-errorlogs --suite pure \
         --wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect'

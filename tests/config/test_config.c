@@ -452,8 +452,69 @@ static void pin_outside_the_mask_is_rejected(void **state)
     struct result *r = load("VIRTIOFWD_CPU_MASK=1,2\nVIRTIOFWD_CPU_PINS=(0:1,2 1:3)\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(check(r), -1);
-    assert_rejected(r, "VIRTIOFWD_CPU_PINS='1:3,3'", "CPU 3 is not a worker",
+    assert_rejected(r, "test.conf:2: VIRTIOFWD_CPU_PINS='1:3'", "CPU 3 is not a worker",
                     "VIRTIOFWD_CPU_MASK (1-2)");
+}
+
+/* ---- where config_check's errors point (issue 18) ----------------------- */
+
+/* The mask as written and its line, not the normalised set. */
+static void mask_error_names_line_and_value_as_written(void **state)
+{
+    (void)state;
+    struct result *r = load("# workers\nVIRTIOFWD_CPU_MASK=0x100000000\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(check(r), -1);
+    assert_rejected(r, "test.conf:2: VIRTIOFWD_CPU_MASK='0x100000000': CPU 32 does not exist");
+    r = load("VIRTIOFWD_MASTER_LCORE=\n\nVIRTIOFWD_MASTER_LCORE=9\n");
+    assert_int_equal(check(r), -1);
+    assert_rejected(r, "test.conf:3: VIRTIOFWD_MASTER_LCORE='9': CPU 9 does not exist");
+}
+
+/* A pin on line 3 of an array that starts on line 1 is reported at line 3. */
+static void pin_error_names_its_own_line(void **state)
+{
+    (void)state;
+    struct result *r = load("VIRTIOFWD_CPU_MASK=1\nVIRTIOFWD_CPU_PINS=(\n  0:1\n  1:9\n)\n");
+    assert_int_equal(check(r), -1);
+    assert_rejected(r, "test.conf:4: VIRTIOFWD_CPU_PINS='1:9': CPU 9 does not exist");
+}
+
+/* A bad array element on line 2 is reported at line 2 by the parser too. */
+static void bad_array_element_names_its_line(void **state)
+{
+    (void)state;
+    struct result *r = load("VIRTIOFWD_STATIC_VFS=(net_null0=0\n  net_null1=x)\n");
+    assert_rejected(r, "test.conf:2: VIRTIOFWD_STATIC_VFS='net_null1=x'");
+    r = load("VIRTIOFWD_CPU_PINS=(0:1\n# a comment\n  garbage)\n");
+    assert_rejected(r, "test.conf:3: VIRTIOFWD_CPU_PINS='garbage'");
+}
+
+/* An unset mask is not "what the user wrote": say it is the default. */
+static void unset_mask_is_called_the_default(void **state)
+{
+    (void)state;
+    struct result *r = load("VIRTIOFWD_LOG_LEVEL=6\n");
+    struct vio4wd_cpuset host;
+    cpuset_clear(&host);
+    cpuset_add(&host, 0);
+    cpuset_add(&host, 1);
+    assert_int_equal(config_check(&r->cfg, &host, r->err, sizeof(r->err)), -1);
+    assert_non_null(strstr(r->err, "VIRTIOFWD_CPU_MASK is not set; its default '1,2': "
+                                   "CPU 2 does not exist"));
+    assert_null(strstr(r->err, "VIRTIOFWD_CPU_MASK='"));
+}
+
+/* The command line has no line number, but the value is still as typed. */
+static void command_line_value_as_written(void **state)
+{
+    (void)state;
+    struct result *r = load("VIRTIOFWD_CPU_MASK=1\n");
+    assert_int_equal(config_set(&r->cfg, "VIRTIOFWD_CPU_MASK", "0x300", r->err,
+                                sizeof(r->err)), 0);
+    assert_int_equal(check(r), -1);
+    assert_rejected(r, "VIRTIOFWD_CPU_MASK='0x300': CPU 8 does not exist");
+    assert_null(strstr(r->err, "test.conf"));
 }
 
 static void pin_on_a_cpu_that_does_not_exist(void **state)
@@ -699,6 +760,11 @@ int main(void)
         cmocka_unit_test(socket_owner_and_group),
         cmocka_unit_test(ovsdb_and_zmq_port_control_are_exclusive),
         cmocka_unit_test(command_line_overrides_file),
+        cmocka_unit_test(mask_error_names_line_and_value_as_written),
+        cmocka_unit_test(pin_error_names_its_own_line),
+        cmocka_unit_test(bad_array_element_names_its_line),
+        cmocka_unit_test(unset_mask_is_called_the_default),
+        cmocka_unit_test(command_line_value_as_written),
         cmocka_unit_test(config_set_reports_unknown_and_bad),
         cmocka_unit_test(failed_list_leaves_previous_value),
         cmocka_unit_test(load_file_missing),

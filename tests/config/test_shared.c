@@ -92,7 +92,7 @@ static void pidfile_refuses_second_holder(void **state)
         int rc = pidfile_acquire(&second, path, err, sizeof(err));
         char expect[64];
         snprintf(expect, sizeof(expect), "pid %ld", (long)getppid());
-        _exit(rc == -1 && strstr(err, expect) ? 0 : 1);
+        _exit(rc == -2 && strstr(err, expect) ? 0 : 1);
     }
     int status;
     waitpid(child, &status, 0);

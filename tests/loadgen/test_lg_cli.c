@@ -149,6 +149,23 @@ test_vf_takes_the_rest(void **state)
     assert_true(lg_profile_rate(&r->prof[0], 0) == 1e3);
 }
 
+/* Fault injection: the receiving side of a direction stops draining. */
+static void
+test_stalls(void **state)
+{
+    const struct lg_relay_cfg *r;
+
+    (void)state;
+    assert_int_equal(parse("--relay", "0,guest-stall=4s:7s,vf-stall=500ms:2s", NULL), 0);
+    r = &cfg.relay[0];
+    assert_true(r->stall_from[LG_VF_TO_VM] == 4.0 && r->stall_to[LG_VF_TO_VM] == 7.0);
+    assert_true(r->stall_from[LG_VM_TO_VF] == 0.5 && r->stall_to[LG_VM_TO_VF] == 2.0);
+    assert_int_equal(parse("--relay", "1", NULL), 0);
+    assert_true(cfg.relay[0].stall_to[LG_VF_TO_VM] == 0.0);     /* never */
+    expect_bad("bad guest-stall", "T1 < T2", "--relay", "0,guest-stall=7s:4s", NULL);
+    expect_bad("bad vf-stall", "T1 < T2", "--relay", "0,vf-stall=3s", NULL);
+}
+
 static void
 test_bad_values(void **state)
 {
@@ -377,6 +394,7 @@ main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_four_relays),
         cmocka_unit_test(test_vf_takes_the_rest),
+        cmocka_unit_test(test_stalls),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_report),

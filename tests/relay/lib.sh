@@ -154,3 +154,19 @@ need_program_of() {
         esac
     done
 }
+
+# loadgen_clean LOG [MIN_SENT]: the loadgen's JSON report in LOG counts 0
+# lost, 0 duplicated and 0 reordered, over at least MIN_SENT packets
+# (default 100000).
+loadgen_clean() {
+    python3 - "$1" "${2:-100000}" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+rep = json.loads(text[text.index('{"version"'):].splitlines()[0])
+t = rep["totals"]
+print("loadgen totals:", t)
+bad = [k for k in ("lost", "duplicated", "reordered") if t[k] != 0]
+if bad or t["sent"] < int(sys.argv[2]):
+    sys.exit("loadgen counted %s (sent %d)" % (bad, t["sent"]))
+PY
+}

@@ -8,12 +8,18 @@
  *                                            of the relays to random worker
  *                                            CPUs; exit 1 on any ERROR
  *                                            (SCHED_PAUSE_US=N: pause
- *                                            between updates)
+ *                                            between updates;
+ *                                            SCHED_LOG=FILE: write each
+ *                                            map "R:C1,C2 ..." there just
+ *                                            before it is sent, so a test
+ *                                            that kills us knows the last
+ *                                            two maps the relay may hold)
  *   sched_client EP garbage N                N random messages; each must
  *                                            get an ERROR reply
  * C1 serves VF->VM (vf2virtio_cpu), C2 VM->VF (virtio2vf_cpu).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +132,20 @@ static int update(int n, char **specs)
     return rc;
 }
 
+/* One line per map, in a single write(): complete even if we are killed. */
+static void log_map(int fd, const RelayCPU *entries, int n)
+{
+    char line[64 * 32];
+    size_t len = 0;
+    for (int i = 0; i < n && i < 64; i++)
+        len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%d:%d,%d", i ? " " : "",
+                                entries[i].relay_number, entries[i].vf2virtio_cpu,
+                                entries[i].virtio2vf_cpu);
+    line[len++] = '\n';
+    if (write(fd, line, len) != (ssize_t)len)
+        perror("SCHED_LOG");
+}
+
 static int random_updates(long count, int n_relays, char **relays)
 {
     uint32_t cores[128];
@@ -135,6 +155,8 @@ static int random_updates(long count, int n_relays, char **relays)
     double worst = 0, total = 0;
 
     const char *pause_env = getenv("SCHED_PAUSE_US");
+    const char *log_path = getenv("SCHED_LOG");
+    int log_fd = log_path ? open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
     long pause_us = pause_env ? atol(pause_env) : 0;
 
     srand((unsigned)time(NULL));
@@ -153,6 +175,8 @@ static int random_updates(long count, int n_relays, char **relays)
         }
         req.n_relay_cpu_map = (size_t)n_relays;
         req.relay_cpu_map = ptrs;
+        if (log_fd >= 0)
+            log_map(log_fd, entries, n_relays);
         clock_gettime(CLOCK_MONOTONIC, &t0);
         Resp *r = roundtrip(&req);
         clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -136,3 +136,75 @@ PID=
 [ $rc = 0 ] || fail "SIGTERM: exit $rc"
 [ ! -e "$T/s.pid" ] || fail "pid file left behind"
 ok "SIGTERM: exit 0 within 3 s, pid file removed"
+
+# A bad --topology is a bad option: exit 2 as --help promises (issue 18).
+for mode in "--once" "--replay /dev/null"; do
+    # shellcheck disable=SC2086
+    "$S" --config /dev/null $NO --topology bogus $mode >/dev/null 2>"$T/err"
+    rc=$?
+    [ $rc = 2 ] || fail "--topology bogus $mode: exit $rc, expected 2 ($(cat "$T/err"))"
+done
+ok "--topology bogus -> exit 2, live and replay"
+
+# Without --pid-file the daemon locks one next to the counters, so a second
+# scheduler on the same relay is refused (issue 18).
+RD="$T/rundir"
+"$S" --config "$T/conf" --counters "$RD" --stats-ep "ipc://$T/nostats" \
+    --sched-ep "ipc://$T/nosched" >/dev/null 2>"$T/first.log" &
+FIRST=$!
+for i in $(seq 50); do [ -s "$RD/vio4wd_core_scheduler.pid" ] && break; sleep 0.1; done
+[ "$(cat "$RD/vio4wd_core_scheduler.pid" 2>/dev/null)" = "$FIRST" ] ||
+    fail "no default pid file in $RD: $(ls -la "$RD" 2>&1)"
+[ "$(stat -c %a "$RD")" = 750 ] || fail "$RD created with mode $(stat -c %a "$RD")"
+"$S" --config "$T/conf" --counters "$RD" --stats-ep "ipc://$T/nostats" \
+    --sched-ep "ipc://$T/nosched" >/dev/null 2>"$T/second.log" &
+SECOND=$!
+for i in $(seq 50); do kill -0 $SECOND 2>/dev/null || break; sleep 0.1; done
+if kill -0 $SECOND 2>/dev/null; then
+    kill -TERM $SECOND $FIRST
+    fail "a second scheduler ran alongside the first"
+fi
+wait $SECOND
+rc=$?
+[ $rc = 1 ] || fail "second scheduler: exit $rc, expected 1"
+grep -q "another instance is running (pid $FIRST" "$T/second.log" ||
+    fail "second scheduler: $(cat "$T/second.log")"
+"$S" --config "$T/conf" --counters "$RD" --stats-ep "ipc://$T/nostats" \
+    --sched-ep "ipc://$T/nosched" --once --dry-run >/dev/null 2>"$T/once.log"
+grep -q "another instance" "$T/once.log" &&
+    fail "--once beside a running daemon was refused by its pid file"
+kill -TERM $FIRST
+wait $FIRST || fail "first scheduler: exit $? on SIGTERM"
+[ ! -e "$RD/vio4wd_core_scheduler.pid" ] || fail "pid file left behind"
+ok "default pid file in the run directory: second scheduler refused (exit 1), removed on exit"
+
+# An endpoint that never answers (a hung or stopped relay): one warning for
+# the first failure, not one line per poll (issue 18).
+if /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+    /usr/bin/python3 - "ipc://$T/mute" <<'PY' &
+import sys, time, zmq
+s = zmq.Context().socket(zmq.ROUTER)     # takes requests, never answers
+s.bind(sys.argv[1])
+time.sleep(12)
+PY
+    MUTE=$!
+    for i in $(seq 50); do [ -S "$T/mute" ] && break; sleep 0.1; done
+    "$S" --config "$T/conf" --counters "$T/nothing" --stats-ep "ipc://$T/mute" \
+        --sched-ep "ipc://$T/mute" --poll-interval 0.1 --pid-file none >/dev/null \
+        2>"$T/quiet.log" &
+    QUIET=$!
+    sleep 7     # the client waits 2 s per request: three failed polls at least
+    kill -TERM $QUIET
+    # A poll that outlasts the interval must not starve SIGTERM: the
+    # request under way ends within 2 s, and then the daemon exits.
+    for i in $(seq 30); do kill -0 $QUIET 2>/dev/null || break; sleep 0.1; done
+    kill -0 $QUIET 2>/dev/null && { kill -KILL $QUIET; fail "SIGTERM ignored while polling a silent endpoint"; }
+    wait $QUIET || fail "exit $? on SIGTERM"
+    kill $MUTE 2>/dev/null
+    wait $MUTE 2>/dev/null
+    w=$(grep -c "warning: .*no answer within" "$T/quiet.log")
+    [ "$w" = 1 ] || fail "$w warnings about the silent endpoint, expected one: $(cat "$T/quiet.log")"
+    ok "silent endpoint for 7 s: $w warning, repeats not logged at info; SIGTERM honoured"
+else
+    fail "needs Python's ZeroMQ binding (Debian package python3-zmq)"
+fi

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vio4wd_build_config.h"
+
 #define LG_DEFAULT_RATE 100e3
 #define LG_DEFAULT_SIZE 64
 #define LG_MIN_SIZE 60            /* Ethernet minimum without FCS */
@@ -54,6 +56,7 @@ lg_usage(const char *prog, FILE *out)
 "  --expect-no-loss      exit 1 if any packet was lost, duplicated,\n"
 "                        reordered, misrouted or malformed\n"
 "  -h, --help            this text\n"
+"      --version         print the version\n"
 "\n"
 "SPEC is ID[,KEY=VALUE]... with ID the relay number 0..63 and keys:\n"
 "  rate=R         packets per second per direction, e.g. 64000, 500k, 2M\n"
@@ -75,6 +78,10 @@ lg_usage(const char *prog, FILE *out)
 "                 mode, VIRTIOFWD_VHOST_CLIENT) and carries on when the relay\n"
 "                 restarts and reconnects; default 0: it connects, once\n"
 "  qsize=N        virtio ring size, power of two 64..4096 (default 1024)\n"
+"  guest-stall=T1:T2  the guest stops draining its rings from T1 to T2\n"
+"                 (a guest that hangs: the relay must count VF->VM drops as\n"
+"                 queue-full); what it drops then counts as lost\n"
+"  vf-stall=T1:T2 the same for the VF-side peer (VM->VF)\n"
 "  queues=N       queue pairs on both ports, the guest and the VF-side peer,\n"
 "                 1..32 (default 1): bursts go round-robin over the queues,\n"
 "                 and every queue is a stream of its own (sequence numbers,\n"
@@ -211,7 +218,8 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
         "suffix (500k, 2M)";
     static const char valid_keys[] =
         "valid keys: rate size dir profile vm2vf-rate vm2vf-profile "
-        "vf2vm-rate vf2vm-profile socket server qsize queues memif vf";
+        "vf2vm-rate vf2vm-profile socket server qsize queues memif "
+        "guest-stall vf-stall vf";
     const char *p = spec, *comma;
     char tok[LG_DEV_MAX + 32];
     double rate = LG_DEFAULT_RATE, drate[LG_NDIR] = { -1, -1 };
@@ -322,6 +330,17 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
             else
                 return fail(err, errlen, "option --relay '%s': bad server '%s'; "
                             "valid: 0 or 1", spec, val);
+        } else if (strcmp(key, "guest-stall") == 0 || strcmp(key, "vf-stall") == 0) {
+            int sd = key[0] == 'g' ? LG_VF_TO_VM : LG_VM_TO_VF;
+            char *colon = strchr(val, ':');
+
+            if (colon != NULL)
+                *colon = '\0';
+            if (colon == NULL || lg_parse_seconds(val, &r->stall_from[sd]) < 0 ||
+                lg_parse_seconds(colon + 1, &r->stall_to[sd]) < 0 ||
+                r->stall_to[sd] <= r->stall_from[sd])
+                return fail(err, errlen, "option --relay '%s': bad %s; valid: "
+                            "T1:T2 with T1 < T2, as in 5s:8s", spec, key);
         } else if (strcmp(key, "qsize") == 0) {
             if (parse_uint(val, 64, 4096, &r->qsize) < 0 ||
                 (r->qsize & (r->qsize - 1)) != 0)
@@ -390,6 +409,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
     enum {
         OPT_RELAY = 256, OPT_CONNECT_TIMEOUT, OPT_SOCKET_DIR, OPT_MEMIF_DIR,
         OPT_BURST, OPT_WINDOW_BITS, OPT_JSON, OPT_EXPECT_NO_LOSS, OPT_NO_PROBE,
+        OPT_VERSION,
     };
     static const struct option opts[] = {
         { "relay", required_argument, NULL, OPT_RELAY },
@@ -405,6 +425,7 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
         { "expect-no-loss", no_argument, NULL, OPT_EXPECT_NO_LOSS },
         { "no-probe", no_argument, NULL, OPT_NO_PROBE },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, OPT_VERSION },
         { NULL, 0, NULL, 0 },
     };
     const char *specs[LG_MAX_RELAYS];
@@ -482,6 +503,9 @@ lg_cli_parse(struct lg_config *cfg, int argc, char **argv,
             break;
         case 'h':
             lg_usage(argv[0], stdout);
+            return 1;
+        case OPT_VERSION:
+            printf("vio4wd-loadgen (vio4wd) %s\n", VIO4WD_VERSION);
             return 1;
         case ':':
             return fail(err, errlen, "option %s needs a value; see --help",

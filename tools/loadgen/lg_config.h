@@ -36,6 +36,10 @@ struct lg_relay_cfg {
     unsigned size;                   /* frame size in bytes, without FCS */
     bool enabled[LG_NDIR];
     struct lg_profile prof[LG_NDIR];
+    /* Fault injection: the receiving side of direction d stops draining its
+     * rings from stall_from[d] to stall_to[d] (seconds of traffic; equal:
+     * never), as a guest or a VF that stops taking packets. */
+    double stall_from[LG_NDIR], stall_to[LG_NDIR];
 };
 
 struct lg_config {

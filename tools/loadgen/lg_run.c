@@ -207,15 +207,25 @@ queue_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
  * sending and empties the rings (up to a bound): the generator must never
  * be the reason a relay drops packets towards it, while its own sending
  * simply slows down when it is short of CPU. */
+/* True while the receiving side of direction d plays dead (t: seconds of
+ * traffic; negative when not sending any more: never stalled). */
+static int
+stalled(const struct lg_relay_rt *r, int d, double t)
+{
+    return t >= r->cfg->stall_from[d] && t < r->cfg->stall_to[d];
+}
+
 static unsigned
-relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining)
+relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining, double t)
 {
     unsigned total = 0;
     uint16_t q;
 
     for (q = 0; q < r->cfg->queues; q++) {
-        total += queue_rx(run, r, r->guest_port, q, LG_VF_TO_VM, draining);
-        total += queue_rx(run, r, r->vf_port, q, LG_VM_TO_VF, draining);
+        if (!stalled(r, LG_VF_TO_VM, t))
+            total += queue_rx(run, r, r->guest_port, q, LG_VF_TO_VM, draining);
+        if (!stalled(r, LG_VM_TO_VF, t))
+            total += queue_rx(run, r, r->vf_port, q, LG_VM_TO_VF, draining);
     }
     return total;
 }
@@ -396,7 +406,7 @@ lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
         for (i = 0; i < cfg->nrelays; i++) {
             struct lg_relay_rt *r = &run->relay[i];
 
-            relay_rx_all(run, r, 0);
+            relay_rx_all(run, r, 0, -1.0);
             for (d = 0; d < LG_NDIR; d++) {
                 uint64_t missing = probes_missing(r, d);
 
@@ -563,7 +573,7 @@ lcore_main(void *arg)
         for (i = 0; i < c->nrel; i++) {
             struct lg_relay_rt *r = c->rel[i];
 
-            work += relay_rx_all(run, r, 0);
+            work += relay_rx_all(run, r, 0, t);
             for (d = 0; d < LG_NDIR; d++) {
                 if (!r->s[d].enabled)
                     continue;
@@ -624,7 +634,7 @@ lcore_main(void *arg)
         for (i = 0; i < c->nrel; i++) {
             struct lg_relay_rt *r = c->rel[i];
 
-            work += relay_rx_all(run, r, 1);
+            work += relay_rx_all(run, r, 1, -1.0);
             if (!relay_complete(r))
                 complete = 0;
         }

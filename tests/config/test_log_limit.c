@@ -1,0 +1,66 @@
+/* test_log_limit.c - the counting behind rate-limited log messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "log_limit.h"
+
+#define S 1000000000ull
+
+/* 2,005 bad requests within a second: the burst is logged, the rest is
+ * one summary once the window has passed, and nothing before that. */
+static void test_flood_is_bounded(void **state)
+{
+    struct ratelimit rl = {0};
+    unsigned logged = 0;
+    (void)state;
+
+    for (unsigned i = 0; i < 2005; i++)
+        logged += ratelimit_allow(&rl, 100 * S + i * 400000ull);
+    assert_int_equal(logged, LOG_LIMIT_BURST);
+    assert_int_equal(ratelimit_take_summary(&rl, 105 * S), 0);     /* window still open */
+    assert_int_equal(ratelimit_take_summary(&rl, 110 * S), 2005 - LOG_LIMIT_BURST);
+    assert_int_equal(ratelimit_take_summary(&rl, 111 * S), 0);     /* reported once */
+}
+
+/* A new window logs its burst again; a quiet key reports nothing. */
+static void test_windows_restart(void **state)
+{
+    struct ratelimit rl = {0};
+    (void)state;
+
+    for (unsigned i = 0; i < LOG_LIMIT_BURST; i++)
+        assert_true(ratelimit_allow(&rl, 1 * S));
+    assert_false(ratelimit_allow(&rl, 2 * S));
+    assert_int_equal(ratelimit_take_summary(&rl, 12 * S), 1);
+    assert_true(ratelimit_allow(&rl, 12 * S));
+    assert_int_equal(ratelimit_take_summary(&rl, 30 * S), 0);
+}
+
+static void test_group_digits(void **state)
+{
+    char buf[32];
+    (void)state;
+
+    ratelimit_group_digits(1998, buf, sizeof(buf));
+    assert_string_equal(buf, "1,998");
+    ratelimit_group_digits(7, buf, sizeof(buf));
+    assert_string_equal(buf, "7");
+    ratelimit_group_digits(1234567, buf, sizeof(buf));
+    assert_string_equal(buf, "1,234,567");
+    ratelimit_group_digits(100000, buf, sizeof(buf));
+    assert_string_equal(buf, "100,000");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flood_is_bounded),
+        cmocka_unit_test(test_windows_restart),
+        cmocka_unit_test(test_group_digits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
