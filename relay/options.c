@@ -176,9 +176,10 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
                 snprintf(err, errlen, "--set %s: expected VAR=VALUE", optarg);
                 return OPTIONS_BAD;
             }
-            snprintf(set_names[n_set], sizeof(set_names[n_set]), "%.*s", (int)(eq - optarg),
-                     optarg);
-            SET(set_names[n_set], eq + 1);
+            /* the name's slot is taken before SET, which increments n_set */
+            char *name = set_names[n_set];
+            snprintf(name, sizeof(set_names[0]), "%.*s", (int)(eq - optarg), optarg);
+            SET(name, eq + 1);
             break;
         }
         case 'h': usage(argv[0]); return OPTIONS_EXIT_OK;

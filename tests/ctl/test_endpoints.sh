@@ -27,6 +27,9 @@ rc=$?
 grep -q 'allow-tcp-endpoints' "$T/tcp.out" || fail "tcp refusal does not say how: $(cat "$T/tcp.out")"
 ok "tcp:// endpoint refused with exit 2: $(head -c 160 "$T/tcp.out")"
 
+# The relay creates only its run directory (relay-signals checks it is
+# 0750); an endpoint directory elsewhere is the operator's to make.
+mkdir -m 0750 "$EPD"
 spawn relay "$RELAY" $(relay_isolated) -C 0,1 -M 0 --vhost-path "$T" \
     --core-sched --ipc $(endpoints) -P net_null0=0 -- $(eal_opts r)
 RELAY_PID=$SPAWNED
@@ -36,9 +39,7 @@ for e in stats core_sched port_control config; do
     mode=$(stat -c %a "$EPD/$e")
     [ "$mode" = 660 ] || fail "$e socket has mode $mode, expected 660"
 done
-mode=$(stat -c %a "$EPD")
-[ "$mode" = 750 ] || fail "endpoint directory has mode $mode, expected 750"
-ok "four endpoints listening, sockets 0660 in a directory the relay made 0750"
+ok "four endpoints listening, sockets 0660"
 
 spawn guest dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts g) --single-file-segments \
     --vdev "net_virtio_user0,path=$T/virtio-forwarder0.sock,queues=1" -- \
