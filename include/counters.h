@@ -125,7 +125,7 @@ struct vio4wd_cnt_relay {
     uint32_t id;
     int32_t numa_node;          /* NUMA node of the relay's memory, -1 unknown */
     uint32_t n_queues;          /* queue pairs in use */
-    uint32_t info_pad;
+    uint32_t vf_max_queues;     /* queue pairs the VF can serve, 0 = no VF */
     uint64_t info_update_tsc;
     char vf_dev[VIO4WD_CNT_STR_MAX];       /* "0000:05:08.1", "net_null0,..." */
     char vhost_path[VIO4WD_CNT_STR_MAX];   /* vhost-user socket path */
