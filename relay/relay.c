@@ -7,6 +7,7 @@
  * be delivered and counts it as "not connected".
  */
 #include "relay.h"
+#include "meter.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -759,4 +760,5 @@ void relay_table_shutdown(void)
         }
         relay_unlock();
     }
+    relay_free_meters();
 }

@@ -111,6 +111,8 @@ int tracker_feed_counters(struct tracker *t, const struct vio4wd_counters_snapsh
                 .bytes = cd->rx_bytes,
                 .drops_queue_full = cd->drop_full_pkts,
                 .drops_not_connected = cd->drop_nc_pkts,
+                .drops_rate_limited = cd->drop_rl_pkts,
+                .rate_limit_Bps = cd->rate_limit_Bps,
                 .busy_cycles = cd->busy_cycles,
                 .has_cycles = true,
                 .rx_bursts = cd->rx_bursts,
