@@ -77,6 +77,7 @@ int main(int argc, char **argv)
             F(drop_full_pkts); F(drop_full_bytes); F(drop_nc_pkts); F(drop_nc_bytes);
             F(busy_cycles); F(rx_bursts); F(rx_full_bursts); F(migrations);
             F(last_migration_tsc); F(update_tsc);
+            F(drop_rl_pkts); F(drop_rl_bytes); F(rate_limit_Bps); F(rate_burst_bytes);
 #undef F
         }
     }
