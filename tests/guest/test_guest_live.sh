@@ -13,19 +13,14 @@
 RELAY=$1 CNT_DUMP=$2 TOOL=$3
 . "$(dirname "$0")/../relay/lib.sh"
 
-command -v dpdk-testpmd >/dev/null || fail "dpdk-testpmd not found (Debian package dpdk-dev)"
-command -v python3 >/dev/null || fail "python3 not found (Debian package python3)"
+need dpdk-testpmd
+need python3
 
 mkdir -p "$T/run"
-cat >"$T/cfg" <<CFG
+cat "$T/relay.conf" - >"$T/cfg" <<CFG
 VIRTIOFWD_CPU_MASK=1
 VIRTIOFWD_MASTER_LCORE=0
 VIRTIOFWD_STATIC_VFS=(net_null0,no-rx=1=0 net_ring0=1)
-VIRTIOFWD_SOCKET_DIR=$T
-VIRTIOFWD_PID_DIR=$T/run
-VIRTIOFWD_ZMQ_STATS_EP=ipc://$T/stats
-VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc://$T/core_sched
-VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc://$T/port_control
 CFG
 G=(--config "$T/cfg" --counters "$T/run")
 

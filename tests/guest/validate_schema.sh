@@ -7,9 +7,8 @@
 TOOL=$1
 . "$(dirname "$0")/../relay/lib.sh"
 
-command -v virt-xml-validate >/dev/null ||
-    fail "virt-xml-validate not found (Debian package libvirt-clients)"
-command -v python3 >/dev/null || fail "python3 not found (Debian package python3)"
+need virt-xml-validate
+need python3
 
 # build_domain JSON OUT: a domain around the tool's --json parts.
 build_domain() {

@@ -17,20 +17,10 @@
 RELAY=$1 NOMETER=$2 CNT_DUMP=$3 PORTCTL=$4 SECS=${5:-5}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bench_lib.sh"
-command -v dpdk-testpmd >/dev/null || fail "dpdk-testpmd not found (Debian package dpdk-dev)"
+. "$(dirname "$0")/rate_lib.sh"
+need dpdk-testpmd
 mkdir -p "$T/run"
-
-cat >"$T/cfg" <<CFG
-VIRTIOFWD_CPU_MASK=1
-VIRTIOFWD_MASTER_LCORE=0
-VIRTIOFWD_STATIC_VFS=(net_null0,no-rx=1=0)
-VIRTIOFWD_SOCKET_DIR=$T
-VIRTIOFWD_PID_DIR=$T/run
-VIRTIOFWD_IPC_PORT_CONTROL=y
-VIRTIOFWD_ZMQ_STATS_EP=ipc://$T/stats
-VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc://$T/core_sched
-VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc://$T/port_control
-CFG
+rate_relay_conf "$T/cfg"
 
 # sample : "rx_bytes tx_bytes tsc" of relay 0 VM->VF, from one block copy.
 sample() {
@@ -93,8 +83,7 @@ echo "worst deviation where the limit held the rate: ${WORST}% (want <= 3%)"
 
 # ---- 2. cost of the meter code on an unlimited relay -------------------------
 run_unlimited() {   # run_unlimited BINARY TAG : sets PPS from the relay's counters
-    spawn "relay$2" "$1" --run-dir "$T/run" -p "$T/run" -C 1 -M 0 --vhost-path "$T" \
-        -P "net_null0,no-rx=1=0" -- $(eal_opts "r$2")
+    spawn "relay$2" "$1" --config "$T/cfg" --run-dir "$T/run" -- $(eal_opts "r$2")
     local rpid=$SPAWNED
     wait_for 20 relay_running || fail "relay $2 did not start"
     txguest "$2" 64

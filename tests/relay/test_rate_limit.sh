@@ -11,22 +11,12 @@
 # usage: test_rate_limit.sh RELAY CNT_DUMP PORT_CONTROL STATS
 RELAY=$1 CNT_DUMP=$2 PORTCTL=$3 STATS=$4
 . "$(dirname "$0")/lib.sh"
-
-command -v dpdk-testpmd >/dev/null || fail "dpdk-testpmd not found (Debian package dpdk-dev)"
+. "$(dirname "$0")/rate_lib.sh"
+need dpdk-testpmd
+need python3
 
 mkdir -p "$T/run"
-cat >"$T/cfg" <<CFG
-VIRTIOFWD_CPU_MASK=1
-VIRTIOFWD_MASTER_LCORE=0
-VIRTIOFWD_STATIC_VFS=(net_null0,no-rx=1=0)
-VIRTIOFWD_RATE_LIMITS=(0:-,100Mb/s@20ms)
-VIRTIOFWD_SOCKET_DIR=$T
-VIRTIOFWD_PID_DIR=$T/run
-VIRTIOFWD_IPC_PORT_CONTROL=y
-VIRTIOFWD_ZMQ_STATS_EP=ipc://$T/stats
-VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc://$T/core_sched
-VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc://$T/port_control
-CFG
+rate_relay_conf "$T/cfg" "0:-,100Mb/s@20ms"
 spawn relay "$RELAY" --config "$T/cfg" --run-dir "$T/run" -- $(eal_opts r)
 wait_for 20 relay_running || fail "relay did not start"
 [ "$(cnt relay0.vm_to_vf.rate_limit_Bps)" = 12500000 ] ||
