@@ -70,8 +70,8 @@ assert d["rate_limit_Bps"] == 12500000 and d["drop_rl_pkts"] > 0, d
 assert r["vf_to_vm"]["rate_limit_Bps"] == 0
 PY
 "$STATS" "${C[@]}" --interval 0.3 --openmetrics >"$T/om" 2>&1 || fail "--openmetrics failed"
-grep -q 'vio4wd_relay_dropped_packets_total{relay="0",dir="vm_to_vf",reason="rate_limited"} [1-9]' "$T/om" &&
-grep -q 'vio4wd_relay_rate_limit_bytes_per_second{relay="0",dir="vm_to_vf"} 12500000' "$T/om" ||
+grep -q 'vio4wd_relay_dropped_packets_total{relay="0",direction="vm_to_vf",reason="rate_limited"} [1-9]' "$T/om" &&
+grep -q 'vio4wd_relay_rate_limit_bytes_per_second{relay="0",direction="vm_to_vf"} 12500000' "$T/om" ||
     { grep rate "$T/om"; fail "OpenMetrics lacks the rate-limited drops or the limit"; }
 ok "vio4wd-stats table, JSON and OpenMetrics show the limit and the rate-limited drops"
 
