@@ -405,6 +405,53 @@ static int parse_cpu_pins(struct vio4wd_config *cfg, const struct variable *var,
     return 0;
 }
 
+/* "<relay>:<rate>[,<rate>]": the rates have no ',' in them (rate.h). */
+static int parse_rate_limit(const char *name, const char *item, struct vio4wd_rate_limit *out,
+                            char *err, size_t errlen)
+{
+    const char *colon = strchr(item, ':');
+    char rates[2][VIO4WD_RATE_TEXT_MAX + 1], why[400];
+
+    if (!colon || !parse_relay_id(item, (size_t)(colon - item), &out->relay_id))
+        return reject(err, errlen, name, item,
+                      "expected <relay>:<rate>[,<rate>] with relay 0-%d, as in 0:10Mb/s@20ms "
+                      "or 1:1Gb/s,500Mb/s (the first rate limits VF->VM, the second VM->VF; "
+                      "one rate limits both)", VIO4WD_MAX_RELAYS - 1);
+    const char *first = colon + 1, *comma = strchr(first, ',');
+    size_t len0 = comma ? (size_t)(comma - first) : strlen(first);
+    const char *second = comma ? comma + 1 : first;
+    if (len0 > VIO4WD_RATE_TEXT_MAX || strlen(second) > VIO4WD_RATE_TEXT_MAX)
+        return reject(err, errlen, name, item, "a rate is too long (at most %d characters)",
+                      VIO4WD_RATE_TEXT_MAX);
+    memcpy(rates[0], first, len0);
+    rates[0][len0] = '\0';
+    strcpy(rates[1], second);
+    for (int d = 0; d < 2; d++)
+        if (rate_parse(rates[d], &out->rate[d], why, sizeof(why)) < 0)
+            return reject(err, errlen, name, item, "%s", why);
+    return 0;
+}
+
+static int parse_rate_limits(struct vio4wd_config *cfg, const struct variable *var,
+                             const char *const *items, size_t n, char *err, size_t errlen)
+{
+    if (n > VIO4WD_MAX_RELAYS)
+        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays",
+                      n, VIO4WD_MAX_RELAYS);
+    struct vio4wd_rate_limit limits[VIO4WD_MAX_RELAYS];
+    for (size_t i = 0; i < n; i++) {
+        if (parse_rate_limit(var->name, items[i], &limits[i], err, errlen) < 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (limits[j].relay_id == limits[i].relay_id)
+                return reject(err, errlen, var->name, items[i], "relay %u is limited twice",
+                              limits[i].relay_id);
+    }
+    memcpy(cfg->rate_limits, limits, n * sizeof(limits[0]));
+    cfg->n_rate_limits = (unsigned)n;
+    return 0;
+}
+
 /* Upstream variables that vio4wd knows but does not act on. */
 static int parse_unsupported(struct vio4wd_config *cfg, const struct variable *var,
                              const char *const *items, size_t n, char *err, size_t errlen)
@@ -427,6 +474,7 @@ static const struct variable variables[] = {
     SCALAR("VIRTIOFWD_MASTER_LCORE", parse_lcore, master_lcore, "0"),
     LIST("VIRTIOFWD_STATIC_VFS", parse_static_vfs, ""),
     LIST("VIRTIOFWD_CPU_PINS", parse_cpu_pins, ""),
+    LIST("VIRTIOFWD_RATE_LIMITS", parse_rate_limits, ""),
     SCALAR("VIRTIOFWD_DYNAMIC_SOCKETS", parse_bool, dynamic_sockets, ""),
     SCALAR("VIRTIOFWD_VHOST_CLIENT", parse_bool, vhost_client, ""),
     SCALAR("VIRTIOFWD_SOCKET_DIR", parse_path, socket_dir, "/tmp"),

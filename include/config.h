@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "cpuset.h"
+#include "rate.h"
 
 #define VIO4WD_MAX_RELAYS   64
 #define VIO4WD_DEVICE_MAX   256     /* a DPDK device string or PCI address */
@@ -51,6 +52,14 @@ struct vio4wd_origin {
     char text[VIO4WD_PATH_MAX];             /* the value as written */
 };
 
+/* One VIRTIOFWD_RATE_LIMITS entry: "<relay>:<rate>[,<rate>]" (rate.h). With
+ * one rate both directions get it; the second, when given, limits VM->VF.
+ * rate[] is indexed like enum vio4wd_dir: 0 VF->VM, 1 VM->VF. */
+struct vio4wd_rate_limit {
+    unsigned relay_id;
+    struct vio4wd_rate rate[2];
+};
+
 struct vio4wd_config {
     /* relay: workers and logging */
     struct vio4wd_cpuset cpu_mask;          /* VIRTIOFWD_CPU_MASK */
@@ -62,6 +71,8 @@ struct vio4wd_config {
     unsigned n_static_vfs;                  /* VIRTIOFWD_STATIC_VFS */
     struct vio4wd_cpu_pin cpu_pins[VIO4WD_MAX_RELAYS];
     unsigned n_cpu_pins;                    /* VIRTIOFWD_CPU_PINS */
+    struct vio4wd_rate_limit rate_limits[VIO4WD_MAX_RELAYS];
+    unsigned n_rate_limits;                 /* VIRTIOFWD_RATE_LIMITS */
 
     /* relay: vhost-user */
     bool dynamic_sockets;                   /* VIRTIOFWD_DYNAMIC_SOCKETS */

@@ -42,7 +42,7 @@
 #include <stdint.h>
 
 #define VIO4WD_CNT_MAGIC      0x544e433457344f49ULL  /* "IO4W4CNT" */
-#define VIO4WD_CNT_VERSION    1
+#define VIO4WD_CNT_VERSION    2   /* 2: rate limits in the dir block */
 #define VIO4WD_CNT_MAX_RELAYS 64
 #define VIO4WD_CNT_MAX_WORKERS 128
 #define VIO4WD_CNT_STR_MAX    256
@@ -103,7 +103,10 @@ struct vio4wd_cnt_dir {
     uint64_t migrations;        /* moves to another worker */
     uint64_t last_migration_tsc;/* TSC of the last move, 0 = never */
     uint64_t update_tsc;        /* TSC of this write */
-    uint8_t pad[128 - 120];
+    uint64_t drop_rl_pkts, drop_rl_bytes;   /* over the direction's rate limit */
+    uint64_t rate_limit_Bps;    /* the limit in bytes/s, 0 = unlimited */
+    uint64_t rate_burst_bytes;  /* its burst (rate x interval) */
+    uint8_t pad[192 - 152];
 };
 
 struct vio4wd_cnt_worker {
@@ -125,7 +128,7 @@ struct vio4wd_cnt_relay {
     uint32_t id;
     int32_t numa_node;          /* NUMA node of the relay's memory, -1 unknown */
     uint32_t n_queues;          /* queue pairs in use */
-    uint32_t info_pad;
+    uint32_t vf_max_queues;     /* queue pairs the VF can serve, 0 = no VF */
     uint64_t info_update_tsc;
     char vf_dev[VIO4WD_CNT_STR_MAX];       /* "0000:05:08.1", "net_null0,..." */
     char vhost_path[VIO4WD_CNT_STR_MAX];   /* vhost-user socket path */

@@ -371,6 +371,8 @@ int ctl_port_control(struct ctl_client *client, const struct ctl_port_request *r
     req.has_mode = request->bond_mode >= 0;
     req.mode = request->bond_mode >= 0 ? (uint32_t)request->bond_mode : 0;
     req.vhost_path = (char *)request->vhost_path;
+    req.rate_vf_to_vm = (char *)request->rate[0];
+    req.rate_vm_to_vf = (char *)request->rate[1];
 
     if (ctl_call(client, &req.base, &virtioforwarder__port_control_response__descriptor, &reply,
                  err, errlen) < 0)

@@ -80,9 +80,11 @@ struct ctl_port_request {
     int bond_mode;              /* < 0: none */
     const char *vhost_path;     /* ADD_SOCK / REMOVE_SOCK */
     bool conditional;           /* a request that changes nothing is OK */
+    const char *rate[2];        /* RATE: VF->VM, VM->VF limits; NULL leaves it */
 };
 
-/* query (may be NULL) receives QUERY_PCI's answer; free it with free(). */
+/* query (may be NULL) receives QUERY_PCI's or RATE's answer; free it with
+ * free(). */
 int ctl_port_control(struct ctl_client *client, const struct ctl_port_request *request,
                      char **query, int *error_code, char *err, size_t errlen);
 

@@ -69,6 +69,24 @@ static bool advance(uint64_t prev, uint64_t cur, double limit, uint64_t *d)
     return (double)*d <= limit;
 }
 
+/* A rate-limited direction never forwards more than its limit, so its
+ * demand is at most the load of forwarding at the limit: the measured cost
+ * per received byte times the limit. What it measures is still real work
+ * (policing packets over the limit costs cycles), so the cap never goes
+ * below the measurement. */
+static void limit_demand(uint64_t limit_Bps, uint64_t bytes, double secs,
+                         struct model_load_sample *out)
+{
+    if (limit_Bps == 0 || bytes == 0 || secs <= 0.0)
+        return;
+    double at_limit = out->measured * (double)limit_Bps * secs / (double)bytes;
+    double cap = at_limit > out->measured ? at_limit : out->measured;
+    if (out->demand > cap) {
+        out->demand = cap;
+        out->reason = "rate limited: demand capped at the limit";
+    }
+}
+
 int model_load_sample(const struct model_counters *prev,
                       const struct model_counters *cur, enum model_dir dir,
                       const struct model_load_params *params,
@@ -76,7 +94,7 @@ int model_load_sample(const struct model_counters *prev,
                       char *errbuf, size_t errlen)
 {
     struct model_load_params def;
-    uint64_t dt, pk, by, qf, nc, busy, bursts, full;
+    uint64_t dt, pk, by, qf, nc, rl, busy, bursts, full;
     double secs, pk_lim, by_lim, busy_lim;
     int ret;
 
@@ -122,6 +140,7 @@ int model_load_sample(const struct model_counters *prev,
         !advance(prev->drops_queue_full, cur->drops_queue_full, pk_lim, &qf) ||
         !advance(prev->drops_not_connected, cur->drops_not_connected, pk_lim,
                  &nc) ||
+        !advance(prev->drops_rate_limited, cur->drops_rate_limited, pk_lim, &rl) ||
         !advance(prev->rx_bursts, cur->rx_bursts, pk_lim, &bursts) ||
         !advance(prev->rx_bursts_full, cur->rx_bursts_full, pk_lim, &full) ||
         ((prev->has_cycles && cur->has_cycles) &&
@@ -156,13 +175,14 @@ int model_load_sample(const struct model_counters *prev,
     }
     /* Full receive bursts: the ring holds more than the worker takes per
      * poll, so the input rate is unknown but higher than measured. */
-    if (bursts > 0 &&
+    if (bursts > 0 && rl == 0 &&
         (double)full / (double)bursts >= params->full_burst_ratio) {
         double d = out->measured * (1.0 + params->saturation_boost);
         out->saturated = true;
         out->reason = "saturated: receive bursts come back full";
         if (d > out->demand) out->demand = d;
     }
+    limit_demand(cur->rate_limit_Bps, by, secs, out);
     if (out->demand > params->max_demand) out->demand = params->max_demand;
     return MODEL_OK;
 }

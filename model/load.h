@@ -5,7 +5,10 @@
  * without cycles (an older relay) fall back to upstream's linear model,
  * a * Mpps + b * MB/s.  A saturated direction (drops because the peer queue
  * was full, or receive bursts that came back full) demands more than it
- * measures, so its demand is raised above the measurement.  An EWMA whose
+ * measures, so its demand is raised above the measurement.  A rate-limited
+ * direction demands at most what its limit lets through: the raise stops
+ * there, and drops over the limit (or the full bursts of a source sending
+ * above it) are not saturation.  An EWMA whose
  * time constant is in seconds, behind a one-sample outlier gate, turns the
  * samples into the estimate the solver uses.
  *
@@ -32,6 +35,8 @@ struct model_counters {
     uint64_t bytes;               /* bytes received */
     uint64_t drops_queue_full;    /* of those, dropped: peer queue full */
     uint64_t drops_not_connected; /* of those, dropped: peer not there */
+    uint64_t drops_rate_limited;  /* of those, dropped: over the rate limit */
+    uint64_t rate_limit_Bps;      /* the direction's rate limit, 0 = none */
     uint64_t busy_cycles;         /* TSC cycles spent servicing it */
     bool has_cycles;              /* busy_cycles is meaningful */
     uint64_t rx_bursts;           /* receive bursts that returned packets */

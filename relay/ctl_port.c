@@ -11,6 +11,8 @@
 #include "ctl.h"
 #include "log.h"
 #include "log_limit.h"
+
+#include "meter.h"
 #include "port_request.h"
 #include "relay.h"
 
@@ -18,7 +20,7 @@ struct outcome {
     bool ok;
     int error_code;
     char source[512];
-    char *query;                /* malloc()ed, QUERY_PCI only */
+    char *query;                /* malloc()ed, QUERY_PCI and RATE only */
 };
 
 static const struct vio4wd_config *g_port_cfg;
@@ -157,6 +159,35 @@ static void do_query(struct outcome *o, const struct port_op *op, const struct r
         fail(o, ENOENT, "no relay uses %s", op->device);
 }
 
+/* RATE: sets the directions the request names, then answers with the
+ * limits in force: "vf_to_vm=10Mb/s@20ms vm_to_vf=unlimited". */
+static void do_rate(struct outcome *o, const struct port_op *op)
+{
+    static const char *const keys[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
+    char err[512], text[VIO4WD_DIR_COUNT][64];
+
+    for (unsigned d = 0; d < VIO4WD_DIR_COUNT; d++) {
+        if (!op->has_rate[d])
+            continue;
+        int rc = relay_set_rate(op->relay_id, d, &op->rate[d], err, sizeof(err));
+        if (rc != 0) {
+            from_call(o, rc, err);
+            return;
+        }
+    }
+    for (unsigned d = 0; d < VIO4WD_DIR_COUNT; d++) {
+        struct vio4wd_rate now;
+        relay_get_rate(op->relay_id, d, &now);
+        rate_format(&now, text[d], sizeof(text[d]));
+    }
+    size_t size = sizeof(text) + 32;
+    if (!(o->query = malloc(size))) {
+        fail(o, ENOMEM, "out of memory");
+        return;
+    }
+    snprintf(o->query, size, "%s=%s %s=%s", keys[0], text[0], keys[1], text[1]);
+}
+
 static const struct relay_info *find_relay(const struct relay_info *all, unsigned n, unsigned id)
 {
     static const struct relay_info none;
@@ -185,6 +216,7 @@ size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **r
         case PORT_ADD_SOCK:    do_add_socket(&o, &op, r); break;
         case PORT_REMOVE_SOCK: do_remove_socket(&o, &op, r); break;
         case PORT_QUERY:       do_query(&o, &op, relays, n); break;
+        case PORT_RATE:        do_rate(&o, &op); break;
         }
         relay_unlock();
     }

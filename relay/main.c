@@ -45,6 +45,8 @@
 #include "relay.h"
 #include "reload.h"
 #include "telemetry.h"
+
+#include "meter.h"
 #include "vhost.h"
 #include "vio4wd_build_config.h"
 #include "worker.h"
@@ -309,6 +311,11 @@ int main(int argc, char **argv)
     if (workers_init(lay->worker_cpus, lay->worker_lcores, lay->n_workers) != 0 ||
         relay_table_init(cfg) != 0) {
         log_err("cannot set up %u workers", lay->n_workers);
+        shutdown_all(true);
+        return 1;
+    }
+    if (relay_apply_rate_limits(cfg, err, sizeof(err)) != 0) {
+        log_err("VIRTIOFWD_RATE_LIMITS: %s", err);
         shutdown_all(true);
         return 1;
     }

@@ -144,6 +144,26 @@ static int parse_socket_path(const request_t *req, struct port_op *op, int *erro
     return 0;
 }
 
+/* RATE: each rate field given is parsed with the configuration's syntax. */
+static int parse_rates(const request_t *req, struct port_op *op, int *error_code, char *err,
+                       size_t errlen)
+{
+    const char *text[2] = {req->rate_vf_to_vm, req->rate_vm_to_vf};
+    for (int d = 0; d < 2; d++) {
+        if (!text[d])
+            continue;
+        if (strlen(text[d]) > VIO4WD_RATE_TEXT_MAX)
+            return refuse(EINVAL, error_code, err, errlen, "rate '%.48s...' is too long",
+                          text[d]);
+        if (rate_parse(text[d], &op->rate[d], err, errlen) < 0) {
+            *error_code = EINVAL;
+            return -1;
+        }
+        op->has_rate[d] = true;
+    }
+    return 0;
+}
+
 int port_request_parse(const uint8_t *buf, size_t len, struct port_op *op, int *error_code,
                        char *err, size_t errlen)
 {
@@ -178,6 +198,9 @@ int port_request_parse(const uint8_t *buf, size_t len, struct port_op *op, int *
         op->kind = PORT_QUERY;      /* virtio_id optional: all relays */
         rc = parse_query(req, op, error_code, err, errlen);
         goto out;
+    case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE:
+        op->kind = PORT_RATE;
+        break;
     default:
         rc = refuse(EINVAL, error_code, err, errlen, "unknown operation %d", (int)req->op);
         goto out;
@@ -190,6 +213,8 @@ int port_request_parse(const uint8_t *buf, size_t len, struct port_op *op, int *
         rc = parse_add(req, op, error_code, err, errlen);
     else if (op->kind == PORT_ADD_SOCK)
         rc = parse_socket_path(req, op, error_code, err, errlen);
+    else if (op->kind == PORT_RATE)
+        rc = parse_rates(req, op, error_code, err, errlen);
 out:
     virtioforwarder__port_control_request__free_unpacked(req, NULL);
     return rc;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "rate.h"
 
 enum port_op_kind {
     PORT_ADD,
@@ -19,6 +20,7 @@ enum port_op_kind {
     PORT_ADD_SOCK,
     PORT_REMOVE_SOCK,
     PORT_QUERY,
+    PORT_RATE,
 };
 
 #define PORT_BOND_MAX_MODE 6    /* DPDK bonding modes 0 (round robin) .. 6 (ALB) */
@@ -31,6 +33,8 @@ struct port_op {
     char device[VIO4WD_DEVICE_MAX];     /* ADD: one VF, or the bond's devargs;
                                            QUERY: the device asked about, or "" */
     char vhost_path[VIO4WD_PATH_MAX];   /* ADD_SOCK: "" means the default name */
+    bool has_rate[2];                   /* RATE: this direction changes */
+    struct vio4wd_rate rate[2];         /* ... to this (enum vio4wd_dir order) */
 };
 
 /* Decodes and checks a request. Returns 0, or -1 with an errno value in

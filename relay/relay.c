@@ -7,6 +7,7 @@
  * be delivered and counts it as "not connected".
  */
 #include "relay.h"
+#include "meter.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -129,6 +130,8 @@ void relay_publish_info(struct relay *r)
     c->flags = flags;
     c->numa_node = r->numa_node;
     c->n_queues = r->n_queues;
+    /* What a guest may ask for (vio4wd-guest-config --check reads it). */
+    c->vf_max_queues = r->has_vf ? vf_port_max_queues(r->vf_port, RELAY_MAX_QUEUES) : 0;
     c->info_update_tsc = rte_rdtsc();
     snprintf(c->vf_dev, sizeof(c->vf_dev), "%s", r->vf_dev);
     snprintf(c->vhost_path, sizeof(c->vhost_path), "%s", r->vhost_path);
@@ -757,4 +760,5 @@ void relay_table_shutdown(void)
         }
         relay_unlock();
     }
+    relay_free_meters();
 }

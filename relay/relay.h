@@ -32,6 +32,7 @@
 #define RELAY_NO_WORKER   (-1)
 
 struct relay;
+struct relay_meter;
 
 /* Packets received but not yet accepted by the destination queue. They stay
  * with the direction (not the worker) so a handover loses none. */
@@ -50,6 +51,11 @@ struct relay_dir {
     uint16_t index;             /* relay id * 2 + dir: bit in worker masks */
     struct vio4wd_cnt_dir *cnt; /* counters block (shared memory) */
     int32_t last_owner;         /* worker that serviced it before, or -1 */
+    const struct relay_meter *published_meter;  /* whose limit the counters show */
+
+    /* Rate limit (meter.h): NULL = unlimited. Written by the control plane
+     * with release, read by the owner with acquire once per service. */
+    struct relay_meter *meter;
 
     /* Handover (see migrate.h). owner: written by workers with release;
      * target and pref_cpu: written by the control plane. */

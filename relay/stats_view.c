@@ -91,6 +91,22 @@ struct relay_block {
     Virtioforwarder__RelayState__VMtoVF down;
 };
 
+/* The rate-limit extension fields, the same in both directions' messages. */
+struct rate_fields {
+    protobuf_c_boolean *has[4];
+    uint64_t *val[4];
+};
+
+static void fill_rate(const struct rate_fields *f, const struct vio4wd_cnt_dir *now)
+{
+    const uint64_t v[4] = {now->drop_rl_pkts, now->drop_rl_bytes, now->rate_limit_Bps,
+                           now->rate_burst_bytes};
+    for (int i = 0; i < 4; i++) {
+        *f->has[i] = true;
+        *f->val[i] = v[i];
+    }
+}
+
 static void fill_vf_to_vm(Virtioforwarder__RelayState__VFtoVM *m, const struct window *w,
                           const struct dir_delta *d, const struct vio4wd_cnt_relay *r)
 {
@@ -122,6 +138,11 @@ static void fill_vf_to_vm(Virtioforwarder__RelayState__VFtoVM *m, const struct w
     m->has_pkts_dropped_vf_rx_missed = m->has_pkts_dropped_vf_rx_nombuf = true;
     m->pkts_dropped_vf_rx_missed = r->vf.imissed;
     m->pkts_dropped_vf_rx_nombuf = r->vf.rx_nombuf;
+    fill_rate(&(struct rate_fields){
+        {&m->has_pkts_dropped_rate_limited, &m->has_bytes_dropped_rate_limited,
+         &m->has_rate_limit_bytes_per_s, &m->has_rate_limit_burst_bytes},
+        {&m->pkts_dropped_rate_limited, &m->bytes_dropped_rate_limited,
+         &m->rate_limit_bytes_per_s, &m->rate_limit_burst_bytes}}, d->now);
 }
 
 static void fill_vm_to_vf(Virtioforwarder__RelayState__VMtoVF *m, const struct window *w,
@@ -154,6 +175,11 @@ static void fill_vm_to_vf(Virtioforwarder__RelayState__VMtoVF *m, const struct w
     m->migrations = d->now->migrations;
     m->has_pkts_dropped_vf_tx_error = true;
     m->pkts_dropped_vf_tx_error = r->vf.oerrors;
+    fill_rate(&(struct rate_fields){
+        {&m->has_pkts_dropped_rate_limited, &m->has_bytes_dropped_rate_limited,
+         &m->has_rate_limit_bytes_per_s, &m->has_rate_limit_burst_bytes},
+        {&m->pkts_dropped_rate_limited, &m->bytes_dropped_rate_limited,
+         &m->rate_limit_bytes_per_s, &m->rate_limit_burst_bytes}}, d->now);
 }
 
 static void fill_relay(struct relay_block *b, const struct window *w, unsigned id,

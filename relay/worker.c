@@ -27,6 +27,7 @@
 
 #include "cnt_writer.h"
 #include "log.h"
+#include "meter.h"
 #include "migrate.h"
 
 struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
@@ -38,6 +39,12 @@ unsigned g_n_workers;
 #define BACKOFF_MAX_US    32
 #define VIRTIO_RXQ_OF(q)  ((uint16_t)((q) * 2))      /* guest's receive ring */
 #define VIRTIO_TXQ_OF(q)  ((uint16_t)((q) * 2 + 1))  /* guest's transmit ring */
+
+/* The rate-limit meter is compiled in unless a build (the meter-cost
+ * benchmark's reference relay) says otherwise. */
+#ifndef VIO4WD_METER
+#define VIO4WD_METER 1
+#endif
 
 static uint64_t g_drop_tsc;
 
@@ -64,6 +71,7 @@ static uint64_t __rte_noinline spin_until(uint64_t end)
 struct dir_delta {
     uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
     uint64_t full_pkts, full_bytes, nc_pkts, nc_bytes;
+    uint64_t rl_pkts, rl_bytes;
     uint64_t rx_bursts, rx_full_bursts;
 };
 
@@ -164,11 +172,14 @@ static inline void keep_leftover(struct relay_leftover *lo, struct rte_mbuf **pk
 }
 
 static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16_t q,
-                                    int vid, uint64_t now, struct dir_delta *dd)
+                                    int vid, struct relay_meter *mt, uint64_t now,
+                                    struct dir_delta *dd)
 {
     struct relay_leftover *lo = &d->left[q];
     struct rte_mbuf *pkts[RELAY_BURST];
     uint16_t n, sent;
+
+    (void)mt;   /* unused when the meter is compiled out */
 
     if (lo->n && !flush_leftover(lo, r, d->dir, vid, true, q, now, dd))
         return;
@@ -176,6 +187,11 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
     if (!n)
         return;
     uint64_t bytes = count_received(dd, pkts, n);
+#if VIO4WD_METER
+    if (unlikely(mt != NULL) &&
+        !(n = meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, &bytes)))
+        return;
+#endif
     if (vid < 0) {
         dd->nc_pkts += n;
         dd->nc_bytes += bytes;
@@ -197,12 +213,14 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
 }
 
 static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16_t q,
-                                    int vid, bool vf_ready, uint64_t now,
-                                    struct dir_delta *dd)
+                                    int vid, bool vf_ready, struct relay_meter *mt,
+                                    uint64_t now, struct dir_delta *dd)
 {
     struct relay_leftover *lo = &d->left[q];
     struct rte_mbuf *pkts[RELAY_BURST];
     uint16_t n, sent;
+
+    (void)mt;   /* unused when the meter is compiled out */
 
     if (lo->n && !flush_leftover(lo, r, d->dir, vid, vf_ready, q, now, dd))
         return;
@@ -212,6 +230,11 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     if (!n)
         return;
     uint64_t bytes = count_received(dd, pkts, n);
+#if VIO4WD_METER
+    if (unlikely(mt != NULL) &&
+        !(n = meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, &bytes)))
+        return;
+#endif
     if (!vf_ready) {
         dd->nc_pkts += n;
         dd->nc_bytes += bytes;
@@ -230,8 +253,8 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     keep_leftover(lo, pkts, sent, n, now, dd);
 }
 
-static inline void commit(struct relay_dir *d, const struct dir_delta *dd, uint64_t busy,
-                          uint64_t now)
+static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
+                          const struct relay_meter *mt, uint64_t busy, uint64_t now)
 {
     struct vio4wd_cnt_dir *c = d->cnt;
 
@@ -246,9 +269,14 @@ static inline void commit(struct relay_dir *d, const struct dir_delta *dd, uint6
     c->drop_nc_bytes += dd->nc_bytes;
     c->rx_bursts += dd->rx_bursts;
     c->rx_full_bursts += dd->rx_full_bursts;
+    c->drop_rl_pkts += dd->rl_pkts;
+    c->drop_rl_bytes += dd->rl_bytes;
+    c->rate_limit_Bps = mt ? mt->rate.bytes_per_s : 0;
+    c->rate_burst_bytes = mt ? mt->rate.burst_bytes : 0;
     c->busy_cycles += busy;
     c->update_tsc = now;
     cnt_write_end(&c->seq);
+    d->published_meter = mt;
 }
 
 /* Services one direction on all its queues. Returns true when it moved or
@@ -260,6 +288,11 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
     int vid = __atomic_load_n(&r->vid, __ATOMIC_ACQUIRE);
     bool vf_ready = __atomic_load_n(&r->vf_ready, __ATOMIC_ACQUIRE);
     uint16_t nq = __atomic_load_n(&r->n_queues, __ATOMIC_ACQUIRE);
+#if VIO4WD_METER
+    struct relay_meter *mt = __atomic_load_n(&d->meter, __ATOMIC_ACQUIRE);
+#else
+    struct relay_meter *mt = NULL;
+#endif
 
     if (d->dir == VIO4WD_DIR_VF_TO_VM) {
         if (!vf_ready) {
@@ -272,21 +305,25 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
                 }
         } else {
             for (uint16_t q = 0; q < nq; q++)
-                service_vf_to_vm(d, r, q, vid, now, &dd);
+                service_vf_to_vm(d, r, q, vid, mt, now, &dd);
         }
     } else {
         for (uint16_t q = 0; q < nq; q++)
-            service_vm_to_vf(d, r, q, vid, vf_ready, now, &dd);
+            service_vm_to_vf(d, r, q, vid, vf_ready, mt, now, &dd);
     }
     uint64_t t = rte_rdtsc();
-    if (likely(!(dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts))) {
+    bool moved = dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts;
+    if (likely(!moved)) {
         *t_end = t;
+        /* A new limit shows in the counters even while nothing flows. */
+        if (unlikely(mt != d->published_meter))
+            commit(d, &dd, mt, 0, t);
         return false;
     }
     if (unlikely(g_test_cycles_per_pkt != 0))
         t = spin_until(t + dd.rx_pkts * g_test_cycles_per_pkt);
     *t_end = t;
-    commit(d, &dd, t - now, t);
+    commit(d, &dd, mt, t - now, t);
     return true;
 }
 
@@ -338,7 +375,7 @@ static void drain(struct worker *w)
                 } else if (!flush_leftover(lo, r, d->dir, vid, vf_ready, q, now, &dd))
                     pending = true;
             }
-            commit(d, &dd, 0, now);
+            commit(d, &dd, __atomic_load_n(&d->meter, __ATOMIC_ACQUIRE), 0, now);
         }
     }
     for (uint16_t i = 0; i < w->n_dirs; i++) {
@@ -349,7 +386,7 @@ static void drain(struct worker *w)
             drop(&lo->pkts[lo->off], lo->n, &dd.full_pkts, &dd.full_bytes);
             lo->n = 0;
         }
-        commit(d, &dd, 0, rte_rdtsc());
+        commit(d, &dd, __atomic_load_n(&d->meter, __ATOMIC_ACQUIRE), 0, rte_rdtsc());
     }
 }
 

@@ -111,6 +111,8 @@ int tracker_feed_counters(struct tracker *t, const struct vio4wd_counters_snapsh
                 .bytes = cd->rx_bytes,
                 .drops_queue_full = cd->drop_full_pkts,
                 .drops_not_connected = cd->drop_nc_pkts,
+                .drops_rate_limited = cd->drop_rl_pkts,
+                .rate_limit_Bps = cd->rate_limit_Bps,
                 .busy_cycles = cd->busy_cycles,
                 .has_cycles = true,
                 .rx_bursts = cd->rx_bursts,
@@ -142,6 +144,9 @@ static void stats_counters(struct tracker_dir *td, bool has_pkts, uint64_t pkts,
                            uint64_t drops_nc, bool has_busy, uint64_t busy, uint64_t tsc_hz,
                            uint64_t now_ns, struct model_counters *c)
 {
+    /* The caller sets the rate-limit fields in *c (an old relay: zero). */
+    uint64_t drops_rl = c->drops_rate_limited, limit = c->rate_limit_Bps;
+
     if (td->last_ns != 0 && now_ns > td->last_ns) {
         double secs = (double)(now_ns - td->last_ns) * 1e-9;
         td->synth_packets += (double)pkt_rate * secs;
@@ -153,6 +158,8 @@ static void stats_counters(struct tracker_dir *td, bool has_pkts, uint64_t pkts,
         .bytes = has_bytes ? bytes : (uint64_t)td->synth_bytes,
         .drops_queue_full = drops_full,
         .drops_not_connected = drops_nc,
+        .drops_rate_limited = drops_rl,
+        .rate_limit_Bps = limit,
         /* Cycles in ns, so that one clock (ours) measures the window. */
         .has_cycles = has_busy && tsc_hz != 0,
         .busy_cycles = has_busy && tsc_hz != 0
@@ -188,6 +195,8 @@ int tracker_feed_stats(struct tracker *t, const Virtioforwarder__StatsResponse *
             r.cpu[SCHED_VF_TO_VM] = rs->cpu->has_vf_to_vm ? rs->cpu->vf_to_vm : -1;
             r.cpu[SCHED_VM_TO_VF] = rs->cpu->has_vm_to_vf ? rs->cpu->vm_to_vf : -1;
         }
+        c = (struct model_counters){.drops_rate_limited = a->pkts_dropped_rate_limited,
+                                    .rate_limit_Bps = a->rate_limit_bytes_per_s};
         stats_counters(&t->dir[r.id][SCHED_VF_TO_VM], a->has_pkts_rx_from_vf,
                        a->pkts_rx_from_vf, a->has_bytes_rx_from_vf, a->bytes_rx_from_vf,
                        a->pkt_rate_rx_from_vf, a->byte_rate_rx_from_vf,
@@ -196,6 +205,8 @@ int tracker_feed_stats(struct tracker *t, const Virtioforwarder__StatsResponse *
         bool placed = r.cpu[0] >= 0 && r.cpu[1] >= 0;
         if (!feed(t, r.id, SCHED_VF_TO_VM, &c) && placed)
             ready = false;
+        c = (struct model_counters){.drops_rate_limited = b->pkts_dropped_rate_limited,
+                                    .rate_limit_Bps = b->rate_limit_bytes_per_s};
         stats_counters(&t->dir[r.id][SCHED_VM_TO_VF], b->has_pkts_rx_from_vm,
                        b->pkts_rx_from_vm, b->has_bytes_rx_from_vm, b->bytes_rx_from_vm,
                        b->pkt_rate_rx_from_vm, b->byte_rate_rx_from_vm,

@@ -239,6 +239,8 @@ static void to_model(const struct vio4wd_cnt_dir *d, const struct vio4wd_counter
     m->bytes = d->rx_bytes;
     m->drops_queue_full = d->drop_full_pkts;
     m->drops_not_connected = d->drop_nc_pkts;
+    m->drops_rate_limited = d->drop_rl_pkts;
+    m->rate_limit_Bps = d->rate_limit_Bps;
     m->busy_cycles = d->busy_cycles;
     m->has_cycles = true;
     m->rx_bursts = d->rx_bursts;
@@ -264,6 +266,10 @@ static void build_dir(const struct vio4wd_cnt_dir *p, const struct vio4wd_cnt_di
     row->drop_full_bytes = c->drop_full_bytes;
     row->drop_nc_pkts = c->drop_nc_pkts;
     row->drop_nc_bytes = c->drop_nc_bytes;
+    row->drop_rl_pkts = c->drop_rl_pkts;
+    row->drop_rl_bytes = c->drop_rl_bytes;
+    row->rate_limit_Bps = c->rate_limit_Bps;
+    row->rate_burst_bytes = c->rate_burst_bytes;
     row->busy_cycles = c->busy_cycles;
     row->migrations = c->migrations;
     if (!p || secs <= 0)
@@ -274,7 +280,8 @@ static void build_dir(const struct vio4wd_cnt_dir *p, const struct vio4wd_cnt_di
     row->tx_pps = per_s(c->tx_pkts - p->tx_pkts, secs);
     row->tx_Bps = per_s(c->tx_bytes - p->tx_bytes, secs);
     row->drop_pps = per_s((c->drop_full_pkts - p->drop_full_pkts) +
-                          (c->drop_nc_pkts - p->drop_nc_pkts), secs);
+                          (c->drop_nc_pkts - p->drop_nc_pkts) +
+                          (c->drop_rl_pkts - p->drop_rl_pkts), secs);
     row->new_migrations = c->migrations - p->migrations;
 
     /* The same load model as the scheduler, so the numbers agree. */
@@ -506,11 +513,12 @@ const char *tool_relay_state(uint32_t flags)
 
 void tool_print_table(FILE *out, const struct tool_view *view)
 {
-    char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], vfd[16], cpu[16];
+    char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], vfd[16], rl[16], lim[16];
+    char cpu[16];
 
-    fprintf(out, "%5s %4s %-8s %-6s %4s %6s %7s %7s %7s %7s %7s %7s %7s %5s  %s\n", "RELAY",
-            "NODE", "STATE", "DIR", "CPU", "LOAD", "RX/s", "RXbit/s", "TX/s", "TXbit/s", "FULL",
-            "NOCONN", "VFDROP", "MIGR", "VF / VHOST");
+    fprintf(out, "%5s %4s %-8s %-6s %4s %6s %7s %7s %7s %7s %7s %7s %7s %7s %7s %5s  %s\n",
+            "RELAY", "NODE", "STATE", "DIR", "CPU", "LOAD", "RX/s", "RXbit/s", "TX/s", "TXbit/s",
+            "FULL", "NOCONN", "VFDROP", "RATELIM", "LIMIT", "MIGR", "VF / VHOST");
     for (unsigned i = 0; i < view->n_relays; i++) {
         const struct tool_relay_row *r = &view->relays[i];
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
@@ -523,6 +531,11 @@ void tool_print_table(FILE *out, const struct tool_view *view)
             tool_si((double)x->drop_nc_pkts, nc, sizeof(nc));
             tool_si((double)(x->vf_rx_missed + x->vf_rx_nombuf + x->vf_tx_error), vfd,
                     sizeof(vfd));
+            tool_si((double)x->drop_rl_pkts, rl, sizeof(rl));
+            if (x->rate_limit_Bps)
+                tool_si((double)x->rate_limit_Bps * 8, lim, sizeof(lim));
+            else
+                snprintf(lim, sizeof(lim), "-");
             if (x->cpu >= 0)
                 snprintf(cpu, sizeof(cpu), "%d", x->cpu);
             else
@@ -532,9 +545,9 @@ void tool_print_table(FILE *out, const struct tool_view *view)
                 fprintf(out, "%5u %4d %-8s ", r->id, r->numa, tool_relay_state(r->flags));
             else
                 fprintf(out, "%5s %4s %-8s ", "", "", "");
-            fprintf(out, "%-6s %4s %5.1f%%%s%6s %7s %7s %7s %7s %7s %7s %5llu  %s\n",
+            fprintf(out, "%-6s %4s %5.1f%%%s%6s %7s %7s %7s %7s %7s %7s %7s %7s %5llu  %s\n",
                     tool_dir_arrow[d], cpu, x->load * 100, x->saturated ? "!" : " ", rxp, rxb,
-                    txp, txb, full, nc, vfd, (unsigned long long)x->migrations,
+                    txp, txb, full, nc, vfd, rl, lim, (unsigned long long)x->migrations,
                     dev[0] ? dev : "-");
         }
     }
@@ -546,10 +559,11 @@ void tool_print_table(FILE *out, const struct tool_view *view)
         fprintf(out, "%10u %4d %5.1f%% %4u\n", w->cpu, w->numa, w->load * 100, w->n_dirs);
     }
     fprintf(out, "\nRates and loads over %.2f s; LOAD is the share of one core (busy TSC "
-            "cycles), '!' marks a saturated direction. FULL and NOCONN are packets dropped "
-            "since the relay started (peer queue full, peer not connected); VFDROP are those the VF "
-            "dropped itself (VF->VM: rx ring full or no mbuf, the relay too slow; VM->VF: "
-            "transmit errors).\n",
+            "cycles), '!' marks a saturated direction. FULL, NOCONN and RATELIM are packets "
+            "dropped since the relay started (peer queue full, peer not connected, over the "
+            "rate limit); VFDROP are those the VF dropped itself (VF->VM: rx ring full or no "
+            "mbuf, the relay too slow; VM->VF: transmit errors); LIMIT is the rate limit in "
+            "bit/s.\n",
             view->interval_s);
 }
 
@@ -598,6 +612,10 @@ static struct json_object *dir_json(const struct tool_dir_row *x)
     json_object_object_add(o, "vf_rx_missed", juint(x->vf_rx_missed));
     json_object_object_add(o, "vf_rx_nombuf", juint(x->vf_rx_nombuf));
     json_object_object_add(o, "vf_tx_error", juint(x->vf_tx_error));
+    json_object_object_add(o, "drop_rl_pkts", juint(x->drop_rl_pkts));
+    json_object_object_add(o, "drop_rl_bytes", juint(x->drop_rl_bytes));
+    json_object_object_add(o, "rate_limit_Bps", juint(x->rate_limit_Bps));
+    json_object_object_add(o, "rate_burst_bytes", juint(x->rate_burst_bytes));
     json_object_object_add(o, "busy_cycles", juint(x->busy_cycles));
     json_object_object_add(o, "migrations", juint(x->migrations));
     json_object_object_add(o, "rx_pps", jnum_fmt(x->rx_pps, 1));

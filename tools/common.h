@@ -136,6 +136,9 @@ struct tool_dir_row {
     /* Dropped by the VF itself (rte_eth_stats), counted with the direction
      * they hurt: vf_rx_* on VF->VM, vf_tx_error on VM->VF; 0 elsewhere. */
     uint64_t vf_rx_missed, vf_rx_nombuf, vf_tx_error;
+    uint64_t drop_rl_pkts, drop_rl_bytes;   /* over the rate limit */
+    uint64_t rate_limit_Bps;    /* 0: unlimited */
+    uint64_t rate_burst_bytes;
     uint64_t busy_cycles;
     uint64_t migrations;        /* since relay start */
     uint64_t new_migrations;    /* within the window */

@@ -22,6 +22,9 @@ static const struct drop_reason drop_reasons[] = {
      offsetof(struct tool_dir_row, drop_full_bytes)},
     {"not_connected", BOTH_DIRS, offsetof(struct tool_dir_row, drop_nc_pkts),
      offsetof(struct tool_dir_row, drop_nc_bytes)},
+    /* over the direction's rate limit (VIRTIOFWD_RATE_LIMITS) */
+    {"rate_limited", BOTH_DIRS, offsetof(struct tool_dir_row, drop_rl_pkts),
+     offsetof(struct tool_dir_row, drop_rl_bytes)},
     /* the VF's own, before the relay saw them (rte_eth_stats) */
     {"vf_rx_missed", VIO4WD_DIR_VF_TO_VM, offsetof(struct tool_dir_row, vf_rx_missed), NO_FIELD},
     {"vf_rx_nombuf", VIO4WD_DIR_VF_TO_VM, offsetof(struct tool_dir_row, vf_rx_nombuf), NO_FIELD},
@@ -126,13 +129,22 @@ static void relay_metrics(FILE *out, const struct tool_view *view)
                 offsetof(struct tool_dir_row, tx_bytes));
     family(out, "vio4wd_relay_dropped_packets", "counter", NULL,
            "Packets lost per relay direction, by reason: queue_full (the destination "
-           "refused them), not_connected (no destination), vf_rx_missed and vf_rx_nombuf "
+           "refused them), not_connected (no destination), rate_limited (over the "
+           "direction's rate limit), vf_rx_missed and vf_rx_nombuf "
            "(the VF dropped them before the relay polled: the relay is too slow), "
            "vf_tx_error (the VF failed to send them).");
     drops(out, view, false);
     family(out, "vio4wd_relay_dropped_bytes", "counter", "bytes",
            "Bytes lost per relay direction, by reason (the reasons the relay counts bytes of).");
     drops(out, view, true);
+    family(out, "vio4wd_relay_rate_limit_bytes_per_second", "gauge", NULL,
+           "The rate limit of a relay direction in bytes per second; 0 when unlimited.");
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            dir_series(out, "vio4wd_relay_rate_limit_bytes_per_second", &view->relays[i], d,
+                       NULL, NULL);
+            fprintf(out, "%llu\n", (unsigned long long)view->relays[i].dir[d].rate_limit_Bps);
+        }
     family(out, "vio4wd_relay_migrations", "counter", NULL,
            "Moves of a relay direction to another worker CPU.");
     dir_counter(out, view, "vio4wd_relay_migrations_total", NULL, NULL,

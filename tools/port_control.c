@@ -13,6 +13,7 @@
 #include "common.h"
 #include "ctl_client.h"
 #include "pci.h"
+#include "rate.h"
 
 #define MAX_DEVICES 16
 
@@ -29,6 +30,7 @@ static void usage(FILE *out, const char *prog)
         "  remove_sock  remove the vhost-user socket --vhost-path\n"
         "  query        \"<relay> <device>\" for the relay using --device/--pci-addr, or\n"
         "               for every relay with a VF; with --virtio-id N, N's device\n"
+        "  rate         set or show the rate limits of relay --virtio-id\n"
         "\n"
         "      --virtio-id N     relay (virtio instance) number, 0 to %d\n"
         "      --pci-addr ADDR   VF PCI address, 0000:05:08.1 or 05:08.1 (repeatable)\n"
@@ -39,6 +41,11 @@ static void usage(FILE *out, const char *prog)
         "                        2 balance, 3 broadcast, 4 802.3ad, 5 TLB, 6 ALB\n"
         "      --vhost-path PATH vhost-user socket for add_sock / remove_sock\n"
         "      --conditional     a request that changes nothing is OK, not an error\n"
+        "      --rate RATE       rate: limit both directions (VIRTIOFWD_RATE_LIMITS syntax:\n"
+        "                        10Mb/s@20ms, 1GB/s, 500kB/s@50ms; unlimited removes it)\n"
+        "      --vf-to-vm RATE   rate: limit what the guest receives\n"
+        "      --vm-to-vf RATE   rate: limit what the guest sends\n"
+        "                        (rate without a limit shows the limits in force)\n"
         "  -e, --zmq_ep EP       the original's name for --port-ep\n"
         TOOL_COMMON_HELP
         "\n"
@@ -57,11 +64,13 @@ static const struct op_name ops[] = {
     {"add_sock", VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD_SOCK},
     {"remove_sock", VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE_SOCK},
     {"query", VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI},
+    {"rate", VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE},
 };
 
 int main(int argc, char **argv)
 {
-    enum { OPT_VIRTIO_ID = 1, OPT_PCI, OPT_DEVICE, OPT_NAME, OPT_MODE, OPT_VHOST, OPT_COND };
+    enum { OPT_VIRTIO_ID = 1, OPT_PCI, OPT_DEVICE, OPT_NAME, OPT_MODE, OPT_VHOST, OPT_COND,
+           OPT_RATE, OPT_RATE_UP, OPT_RATE_DOWN };
     static const struct option longopts[] = {
         {"virtio-id", required_argument, NULL, OPT_VIRTIO_ID},
         {"pci-addr", required_argument, NULL, OPT_PCI},
@@ -70,6 +79,9 @@ int main(int argc, char **argv)
         {"mode", required_argument, NULL, OPT_MODE},
         {"vhost-path", required_argument, NULL, OPT_VHOST},
         {"conditional", no_argument, NULL, OPT_COND},
+        {"rate", required_argument, NULL, OPT_RATE},
+        {"vf-to-vm", required_argument, NULL, OPT_RATE_UP},
+        {"vm-to-vf", required_argument, NULL, OPT_RATE_DOWN},
         {"zmq_ep", required_argument, NULL, 'e'},
         {"zmq-ep", required_argument, NULL, 'e'},
         TOOL_COMMON_LONGOPTS,
@@ -145,6 +157,22 @@ int main(int argc, char **argv)
         case OPT_COND:
             req.conditional = true;
             break;
+        case OPT_RATE:
+        case OPT_RATE_UP:
+        case OPT_RATE_DOWN: {
+            /* Checked here too, so a typo never reaches the relay. */
+            struct vio4wd_rate rate;
+            if (rate_parse(optarg, &rate, err, sizeof(err)) < 0) {
+                tool_err(&tc, "--%s: %s", opt == OPT_RATE ? "rate" :
+                         opt == OPT_RATE_UP ? "vf-to-vm" : "vm-to-vf", err);
+                return EXIT_USAGE;
+            }
+            if (opt != OPT_RATE_DOWN)
+                req.rate[0] = optarg;
+            if (opt != OPT_RATE_UP)
+                req.rate[1] = optarg;
+            break;
+        }
         case 'e':
             tc.port_ep = optarg;
             break;
@@ -153,7 +181,8 @@ int main(int argc, char **argv)
     if (opt != -1)
         return tool_getopt_status(opt);
     if (optind >= argc) {
-        tool_err(&tc, "no operation; expected one of add, remove, add_sock, remove_sock, query");
+        tool_err(&tc, "no operation; expected one of add, remove, add_sock, remove_sock, query, "
+                 "rate");
         return EXIT_USAGE;
     }
     if (optind + 1 < argc) {
@@ -166,7 +195,7 @@ int main(int argc, char **argv)
             op = &ops[i];
     if (!op) {
         tool_err(&tc, "unknown operation '%s'; expected one of add, remove, add_sock, "
-                 "remove_sock, query", argv[optind]);
+                 "remove_sock, query, rate", argv[optind]);
         return EXIT_USAGE;
     }
     req.op = op->op;
@@ -196,6 +225,12 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         break;
+    case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE:
+        if (!have_id) {
+            tool_err(&tc, "rate needs --virtio-id");
+            return EXIT_USAGE;
+        }
+        break;
     default:
         break;
     }
@@ -203,6 +238,10 @@ int main(int argc, char **argv)
      * about every relay. */
     if (!have_id && op->op != VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI)
         req.virtio_id = 0;
+    if ((req.rate[0] || req.rate[1]) && op->op != VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE) {
+        tool_err(&tc, "--rate, --vf-to-vm and --vm-to-vf belong to the rate operation");
+        return EXIT_USAGE;
+    }
     if (!req.bond_name)
         req.bond_mode = -1;
     if (tool_common_finish(&tc) != 0)

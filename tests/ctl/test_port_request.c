@@ -194,6 +194,45 @@ static void query_may_omit_the_relay(void **state)
     assert_false(p.op.has_relay);
 }
 
+/* RATE: each rate field given changes that direction; none shows the
+ * limits; bad syntax names the value and shows an example. */
+static void rate_limits(void **state)
+{
+    (void)state;
+    request_t req = request(VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE, 2);
+    req.rate_vf_to_vm = "10Mb/s@20ms";
+    struct parsed p = parse(&req);
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.op.kind, PORT_RATE);
+    assert_true(p.op.has_rate[0]);
+    assert_false(p.op.has_rate[1]);
+    assert_int_equal(p.op.rate[0].bytes_per_s, 1250000);
+    assert_int_equal(p.op.rate[0].burst_bytes, 25000);
+
+    req.rate_vm_to_vf = "unlimited";
+    p = parse(&req);
+    assert_int_equal(p.rc, 0);
+    assert_true(p.op.has_rate[1]);
+    assert_int_equal(p.op.rate[1].bytes_per_s, 0);
+
+    request_t show = request(VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE, 2);
+    p = parse(&show);
+    assert_int_equal(p.rc, 0);
+    assert_false(p.op.has_rate[0] || p.op.has_rate[1]);
+
+    req.rate_vm_to_vf = "10 Mbit";
+    p = parse(&req);
+    assert_int_equal(p.rc, -1);
+    assert_int_equal(p.code, EINVAL);
+    assert_non_null(strstr(p.err, "rate '10 Mbit'"));
+    assert_non_null(strstr(p.err, "10Mb/s@20ms"));
+
+    request_t norelay = request(VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE, -1);
+    p = parse(&norelay);
+    assert_int_equal(p.rc, -1);
+    assert_non_null(strstr(p.err, "needs virtio_id"));
+}
+
 static void garbage_is_refused(void **state)
 {
     (void)state;
@@ -235,6 +274,7 @@ int main(void)
         cmocka_unit_test(device_string_must_be_one),
         cmocka_unit_test(socket_paths),
         cmocka_unit_test(query_may_omit_the_relay),
+        cmocka_unit_test(rate_limits),
         cmocka_unit_test(garbage_is_refused),
         cmocka_unit_test(reply_round_trip),
     };

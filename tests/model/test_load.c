@@ -125,6 +125,47 @@ static void test_saturation(void **state)
     assert_double_equal(s.demand, 0.1, 1e-9);
 }
 
+/* A rate-limited direction demands at most what its limit lets through;
+ * dropping over the limit is not saturation. snap() moves 64 MB/s. */
+static void test_rate_limit(void **state)
+{
+    (void)state;
+    struct model_counters a = snap(1, 0.4, 1e6), b = snap(2, 0.4, 1e6);
+    struct model_load_sample s;
+
+    /* Policing: the source sends 64 MB/s, full bursts, a 16 MB/s limit drops
+     * the rest. Not saturated; demand stays at the measured cost. */
+    a.rate_limit_Bps = b.rate_limit_Bps = 16000000;
+    b.drops_rate_limited = a.drops_rate_limited + 750000;
+    b.rx_bursts_full = a.rx_bursts_full + (b.rx_bursts - a.rx_bursts) / 2;
+    assert_int_equal(model_load_sample(&a, &b, MODEL_DIR_VM_TO_VF, NULL, &s, NULL, 0),
+                     MODEL_OK);
+    assert_false(s.saturated);
+    assert_double_equal(s.demand, 0.4, 1e-9);
+
+    /* Peer queue full under a limit above the traffic: the raise (to 0.5
+     * unlimited) stops at the load of forwarding at the limit: 0.4 core at
+     * 64 MB/s, so 0.45 at 72 MB/s. */
+    a = snap(1, 0.4, 1e6);
+    b = snap(2, 0.4, 1e6);
+    a.rate_limit_Bps = b.rate_limit_Bps = 72000000;
+    b.drops_queue_full = a.drops_queue_full + 200000;
+    assert_int_equal(model_load_sample(&a, &b, MODEL_DIR_VM_TO_VF, NULL, &s, NULL, 0),
+                     MODEL_OK);
+    assert_true(s.saturated);
+    assert_double_equal(s.demand, 0.45, 1e-9);
+
+    /* The same with no limit: raised to 0.5. With a generous limit: 0.5. */
+    a.rate_limit_Bps = b.rate_limit_Bps = 0;
+    assert_int_equal(model_load_sample(&a, &b, MODEL_DIR_VM_TO_VF, NULL, &s, NULL, 0),
+                     MODEL_OK);
+    assert_double_equal(s.demand, 0.5, 1e-9);
+    a.rate_limit_Bps = b.rate_limit_Bps = 1000000000;
+    assert_int_equal(model_load_sample(&a, &b, MODEL_DIR_VM_TO_VF, NULL, &s, NULL, 0),
+                     MODEL_OK);
+    assert_double_equal(s.demand, 0.5, 1e-9);
+}
+
 /* Counters that pass 2^64 keep counting; counters that fall back to zero
  * mean a restart: no sample, new baseline, the estimate survives. */
 static void test_wrap_and_restart(void **state)
@@ -276,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_cycles),
         cmocka_unit_test(test_linear_fallback),
         cmocka_unit_test(test_saturation),
+        cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_wrap_and_restart),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_ewma_seconds),

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
         OUT("relay%u.flags %u", r, cr->flags);
         OUT("relay%u.numa_node %d", r, cr->numa_node);
         OUT("relay%u.n_queues %u", r, cr->n_queues);
+        OUT("relay%u.vf_max_queues %u", r, cr->vf_max_queues);
         OUT("relay%u.vf_dev %s", r, cr->vf_dev[0] ? cr->vf_dev : "-");
         OUT("relay%u.vhost_path %s", r, cr->vhost_path[0] ? cr->vhost_path : "-");
         OUT("relay%u.vf.imissed %llu", r, (unsigned long long)cr->vf.imissed);
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
             F(drop_full_pkts); F(drop_full_bytes); F(drop_nc_pkts); F(drop_nc_bytes);
             F(busy_cycles); F(rx_bursts); F(rx_full_bursts); F(migrations);
             F(last_migration_tsc); F(update_tsc);
+            F(drop_rl_pkts); F(drop_rl_bytes); F(rate_limit_Bps); F(rate_burst_bytes);
 #undef F
         }
     }

@@ -590,6 +590,40 @@ static int interval(struct tracker *t, struct fake *f, const double load[2][2])
     return act;
 }
 
+/* Two relays with the same load, both sending full bursts: relay 1 is
+ * saturated and demands more than it measures; relay 0 is held by its rate
+ * limit (its excess is counted as rate limited), which is not saturation,
+ * so the tracker's demand for it stays at the measurement. */
+static void tracker_rate_limited_not_saturated(void **state)
+{
+    static struct fake f;
+    static struct tracker t;
+    const double load[2][2] = {{0.4, 0.4}, {0.4, 0.4}};
+    struct sched_state st;
+    (void)state;
+
+    fake_init(&f, 1);
+    tracker_init(&t, 1.0);
+    f.snap.relay[0].dir[1].rate_limit_Bps = 1250000;
+    for (int i = 0; i < 6; i++) {
+        fake_step(&f, load);
+        for (int r = 0; r < 2; r++) {
+            f.snap.relay[r].dir[1].rx_full_bursts += 100;
+            f.snap.relay[r].dir[1].rx_bytes += 64000;
+        }
+        f.snap.relay[0].dir[1].drop_rl_pkts += 500;
+        tracker_feed_counters(&t, &f.snap, &st);
+        if (i < 5)
+            sched_state_free(&st);
+    }
+    assert_int_equal(st.n_relays, 2);
+    const struct sched_relay *limited = st.relays[0].id == 0 ? &st.relays[0] : &st.relays[1];
+    const struct sched_relay *open = st.relays[0].id == 0 ? &st.relays[1] : &st.relays[0];
+    assert_true(limited->load[1] > 0.39 && limited->load[1] < 0.41);
+    assert_true(open->load[1] > 0.45);
+    sched_state_free(&st);
+}
+
 static void tracker_noise_and_shift(void **state)
 {
     static struct fake f;
@@ -743,6 +777,7 @@ int main(void)
         cmocka_unit_test(decide_numa_sets),
         cmocka_unit_test(decide_deadline),
         cmocka_unit_test(tracker_noise_and_shift),
+        cmocka_unit_test(tracker_rate_limited_not_saturated),
         cmocka_unit_test(options_bad_values),
         cmocka_unit_test(options_file_then_command_line),
     };
