@@ -35,10 +35,12 @@ static pthread_mutex_t g_lock;
 
 #define POOL_CACHE 256
 /* After a guest has started, a change of its enabled queue pairs (ethtool
- * -L in the guest) is applied once its rings have been quiet this long: a
- * driver enables or disables pairs one by one, and every VF restart is a
- * link flap. */
-#define QUEUES_SETTLE_MS 1000
+ * -L in the guest) is applied once its ring states have been unchanged this
+ * long: a driver enables or disables pairs one by one, and every VF restart
+ * is a link flap. A DPDK guest enables its extra pairs only at port start,
+ * which on a busy 2-CPU host came more than 1 s after the device: the relay
+ * then shrank to one pair and grew back (two flaps), so wait 3 s. */
+#define QUEUES_SETTLE_MS 3000
 
 void relay_lock(void)
 {
@@ -401,7 +403,7 @@ static void apply_queues(struct relay *r, uint16_t want, bool restart_vf)
 }
 
 /* Schedules the queue pairs the guest asks for, if they differ from ours,
- * for when its rings have been quiet for QUEUES_SETTLE_MS. */
+ * for when its ring states have been unchanged for QUEUES_SETTLE_MS. */
 static void schedule_queues(struct relay *r)
 {
     if (queues_differ(r, wanted_queues(r)))

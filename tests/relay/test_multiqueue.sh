@@ -93,7 +93,7 @@ for c in "port stop all" "port config all rxq 2" "port config all txq 2" "port s
     echo "$c" >&8
 done
 wait_for 10 nq_is 2 || fail "relay n_queues $(cnt relay0.n_queues) after the guest went to 2 pairs"
-sleep 1.5       # a second change would come after the settling time
+sleep 3.5       # a second change would come after the 3 s settling time
 [ "$(reconfigs)" = $((before + 1)) ] ||
     fail "4 -> 2 pairs at run time: $(grep 'queue pairs (was' "$T/relay.log" | tail -n +$((before + 1)))"
 guest_up 0 || fail "the guest was disconnected by the change"
