@@ -66,14 +66,15 @@ build() {
     meson compile -C "$dir" >/dev/null || meson compile -C "$dir"
 }
 
-# integration BUILD-DIR [meson test options...]: the integration suite,
-# then proof that it left no process or file behind, even when it failed.
-integration() {
-    local dir=$1 snap rc=0
-    shift
+# process_suite BUILD-DIR SUITE [meson test options...]: a suite whose tests
+# start processes (integration, faults), one at a time, then proof that it
+# left no process or file behind, even when it failed.
+process_suite() {
+    local dir=$1 suite=$2 snap rc=0
+    shift 2
     snap=$(mktemp /tmp/vio4wd-setup-snap.XXXXXX)
     tools/leftovers.sh snapshot "$snap"
-    meson test -C "$dir" --print-errorlogs --num-processes 1 --suite integration "$@" || rc=$?
+    meson test -C "$dir" --print-errorlogs --num-processes 1 --suite "$suite" "$@" || rc=$?
     tools/leftovers.sh check "$snap" || rc=1
     rm -f "$snap"
     return "$rc"
@@ -85,7 +86,7 @@ run_tests() {
     build build
     echo "setup: tests"
     meson test -C build --print-errorlogs --num-processes 1 --suite unit
-    integration build
+    process_suite build integration
 
     echo "setup: tests under AddressSanitizer and UndefinedBehaviorSanitizer"
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false
@@ -94,14 +95,13 @@ run_tests() {
         meson test -C build-asan --print-errorlogs --num-processes 1 --suite unit
     # DPDK keeps its allocations until the process exits, so the leak check
     # is off for the processes that run the EAL; every other check stays on.
-    ASAN_OPTIONS=detect_leaks=0 integration build-asan
+    ASAN_OPTIONS=detect_leaks=0 process_suite build-asan integration
 
     # Fault injection (kill -9, signals, full disks) against both builds:
     # reduced counts here, VIO4WD_FAULTS_FULL=1 for the full ones by hand.
     echo "setup: fault-injection suite"
-    meson test -C build --print-errorlogs --num-processes 1 --suite faults
-    ASAN_OPTIONS=detect_leaks=0 \
-        meson test -C build-asan --print-errorlogs --num-processes 1 --suite faults
+    process_suite build faults
+    ASAN_OPTIONS=detect_leaks=0 process_suite build-asan faults
 
     echo "setup: the pure libraries under valgrind"
     meson test -C build --print-errorlogs --suite pure \
