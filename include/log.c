@@ -3,7 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static int threshold = LOG_INFO;
 static unsigned active_sinks = LOG_SINK_STDERR;
@@ -13,8 +16,26 @@ static const char *const level_names[] = {
     "emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
 };
 
+/* Under systemd, stderr is often already a journal stream: systemd says so
+ * in $JOURNAL_STREAM as "device:inode" of that stream. Writing a line to
+ * both syslog and such a stderr would put it in the journal twice. */
+static bool stderr_is_journal(void)
+{
+    const char *stream = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+
+    if (!stream || sscanf(stream, "%llu:%llu", &dev, &ino) != 2)
+        return false;
+    if (fstat(STDERR_FILENO, &st) != 0)
+        return false;
+    return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void log_open(const char *ident, int level, unsigned sinks)
 {
+    if ((sinks & LOG_SINK_SYSLOG) && stderr_is_journal())
+        sinks &= ~LOG_SINK_STDERR;
     program = ident;
     active_sinks = sinks;
     log_set_level(level);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,15 +132,24 @@ static void pidfile_in_missing_directory(void **state)
     pidfile_release(&pf);
 }
 
-/* Runs log calls with stderr sent to a temporary file; returns what was written. */
-static const char *logged(int threshold)
+/* Runs log calls with stderr sent to a temporary file, through the given
+ * sinks; returns what reached stderr. stderr_is_journal: pretend systemd
+ * connected that file to the journal, as $JOURNAL_STREAM says. */
+static const char *logged_to(int threshold, unsigned sinks, bool stderr_is_journal)
 {
     static char text[1024];
     FILE *capture = tmpfile();
     int saved = dup(2);
     dup2(fileno(capture), 2);
 
-    log_open("vio4wd-test", threshold, LOG_SINK_STDERR);
+    struct stat st;
+    char stream[64];
+    assert_int_equal(fstat(2, &st), 0);
+    snprintf(stream, sizeof(stream), "%llu:%llu", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino + (stderr_is_journal ? 0 : 1));
+    setenv("JOURNAL_STREAM", stream, 1);
+
+    log_open("vio4wd-test", threshold, sinks);
     log_err("disk %s", "gone");
     log_info("relay %d up", 3);
     log_debug("noise");
@@ -152,7 +162,13 @@ static const char *logged(int threshold)
     text[n] = '\0';
     fclose(capture);
     log_close();
+    unsetenv("JOURNAL_STREAM");
     return text;
+}
+
+static const char *logged(int threshold)
+{
+    return logged_to(threshold, LOG_SINK_STDERR, false);
 }
 
 static void log_filters_by_level(void **state)
@@ -170,6 +186,19 @@ static void log_filters_by_level(void **state)
     assert_int_equal(log_get_level(), LOG_EMERG);
 }
 
+/* Under systemd a line must reach the journal once: through syslog, not
+ * also through a stderr that is itself a journal stream. */
+static void journal_stderr_is_not_written_twice(void **state)
+{
+    (void)state;
+    const unsigned both = LOG_SINK_STDERR | LOG_SINK_SYSLOG;
+    assert_string_equal(logged_to(LOG_ERR, both, true), "");
+    assert_string_equal(logged_to(LOG_ERR, both, false), "vio4wd-test: error: disk gone\n");
+    /* Only stderr asked for: it stays, journal or not. */
+    assert_string_equal(logged_to(LOG_ERR, LOG_SINK_STDERR, true),
+                        "vio4wd-test: error: disk gone\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +211,7 @@ int main(void)
         cmocka_unit_test(stale_pidfile_does_not_block),
         cmocka_unit_test(pidfile_in_missing_directory),
         cmocka_unit_test(log_filters_by_level),
+        cmocka_unit_test(journal_stderr_is_not_written_twice),
     };
     return cmocka_run_group_tests_name("shared", tests, NULL, NULL);
 }
