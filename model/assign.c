@@ -11,6 +11,7 @@
 #include "ilp.h"
 #include "internal.h"
 #include "localsearch.h"
+#include "slice.h"
 
 void model_assign_defaults(struct model_assign_params *params)
 {
@@ -121,15 +122,14 @@ static int check_params(const struct model_assign_params *p, char *errbuf,
 double model_assignment_makespan(const struct model_problem *pb,
                                  const int *worker)
 {
-    double *wl = calloc((size_t)pb->n_workers, sizeof(*wl));
-    double best = 0.0;
+    double *load = malloc(sizeof(*load) *
+                          (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
+    double best;
 
-    if (wl == NULL) return NAN;
-    for (int j = 0; j < pb->n_jobs; j++)
-        if (worker[j] >= 0 && worker[j] < pb->n_workers)
-            wl[worker[j]] += pb->jobs[j].load;
-    best = model_max_load(wl, pb->n_workers);
-    free(wl);
+    if (load == NULL) return NAN;
+    for (int j = 0; j < pb->n_jobs; j++) load[j] = pb->jobs[j].load;
+    best = model_makespan(load, pb->n_jobs, worker, pb->n_workers);
+    free(load);
     return best;
 }
 
@@ -164,48 +164,41 @@ static void node_free(struct node *nd)
 }
 
 /* Collect the jobs and workers of NUMA node `numa` (all of them when
- * `all`).  Returns MODEL_ENOMEM or MODEL_OK. */
+ * `all`), through the one slicing the scheduler uses too.  Returns
+ * MODEL_ENOMEM or MODEL_OK. */
 static int node_build(const struct model_problem *pb, bool all, int numa,
                       bool keep_current, struct node *nd)
 {
-    int *local = malloc(sizeof(*local) * (size_t)pb->n_workers);
-    size_t nj = (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1);
+    struct model_slice s;
+    size_t nj;
 
     memset(nd, 0, sizeof(*nd));
-    nd->jobs = malloc(sizeof(*nd->jobs) * nj);
-    nd->cores = malloc(sizeof(*nd->cores) * (size_t)pb->n_workers);
+    if (model_slice_build(pb, all ? -1 : numa, keep_current, &s) != MODEL_OK)
+        return MODEL_ENOMEM;
+    nd->n = s.pb.n_jobs;
+    nd->m = s.pb.n_workers;
+    nd->jobs = s.job;
+    nd->cores = s.worker;
+    s.job = s.worker = NULL;
+    nj = (size_t)(nd->n > 0 ? nd->n : 1);
     nd->load = malloc(sizeof(*nd->load) * nj);
     nd->home = malloc(sizeof(*nd->home) * nj);
     nd->asg = malloc(sizeof(*nd->asg) * nj);
     nd->greedy = malloc(sizeof(*nd->greedy) * nj);
-    if (local == NULL || nd->jobs == NULL || nd->cores == NULL ||
-        nd->load == NULL || nd->home == NULL || nd->asg == NULL ||
+    if (nd->load == NULL || nd->home == NULL || nd->asg == NULL ||
         nd->greedy == NULL) {
-        free(local);
+        model_slice_free(&s);
         node_free(nd);
         return MODEL_ENOMEM;
     }
-
-    for (int w = 0; w < pb->n_workers; w++) {
-        local[w] = -1;
-        if (all || pb->workers[w].numa == numa) {
-            local[w] = nd->m;
-            nd->cores[nd->m++] = w;
-        }
-    }
-    for (int j = 0; j < pb->n_jobs; j++) {
-        const struct model_job *jb = &pb->jobs[j];
-        if (!all && jb->numa != numa) continue;
-        nd->jobs[nd->n] = j;
-        nd->load[nd->n] = jb->load;
+    for (int j = 0; j < nd->n; j++) {
+        nd->load[j] = s.jobs[j].load;
         /* A job currently on another node's worker (global optimisation
          * was just turned off) has no valid home here: it must move. */
-        nd->home[nd->n] = keep_current && jb->current >= 0
-                          ? local[jb->current] : -1;
-        if (nd->home[nd->n] >= 0) nd->has_home = true;
-        nd->n++;
+        nd->home[j] = s.jobs[j].current;
+        if (nd->home[j] >= 0) nd->has_home = true;
     }
-    free(local);
+    model_slice_free(&s);
     return MODEL_OK;
 }
 

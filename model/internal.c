@@ -85,7 +85,8 @@ void model_core_loads(const double *load, int n, const int *asg, int m,
                       double *core_load)
 {
     for (int c = 0; c < m; c++) core_load[c] = 0.0;
-    for (int j = 0; j < n; j++) core_load[asg[j]] += load[j];
+    for (int j = 0; j < n; j++)
+        if (asg[j] >= 0 && asg[j] < m) core_load[asg[j]] += load[j];
 }
 
 double model_max_load(const double *core_load, int m)

@@ -26,14 +26,17 @@ double model_now(void);
  * every result reproducible. */
 void model_sort_by_load_desc(const double *load, int n, int *order);
 
-/* Per-core loads of an assignment; core_load must hold m entries. */
+/* Per-core loads of an assignment; core_load must hold m entries.  Jobs
+ * with asg outside [0, m) (-1: not placed) add nothing. */
 void model_core_loads(const double *load, int n, const int *asg, int m,
                       double *core_load);
 
 /* Largest entry of core_load[0..m). */
 double model_max_load(const double *core_load, int m);
 
-/* Makespan of an assignment (allocates nothing; m is small). */
+/* Makespan of an assignment: the one computation of it in the project
+ * (model_assignment_makespan() adapts a problem to it).  Allocates nothing
+ * when m is small; unplaced jobs add nothing. */
 double model_makespan(const double *load, int n, const int *asg, int m);
 
 /* Jobs whose core differs from cur[] (cur < 0 counts as a move). */

@@ -18,6 +18,7 @@
 
 #include "model/assign.h"
 #include "model/plan.h"
+#include "model/slice.h"
 #include "model/topology.h"
 
 /* A worker above one core is dropping packets, so a plan that relieves it
@@ -188,153 +189,124 @@ static int check_relays(const struct sched_state *st, const struct model_topolog
     return 0;
 }
 
-/* Largest worker load of a mapping given as one worker index per job. */
-static double mapping_makespan(const struct model_job *jobs, int nj, const int *where, int nw)
-{
-    double *load = calloc((size_t)nw, sizeof(*load));
-    double best = 0.0;
+/* What every class's decision shares: the state, the whole problem (every
+ * direction and worker; a worker's .numa is its class), the parameters,
+ * the decision being filled and each job's worker after it. */
+struct decide_ctx {
+    const struct sched_state *st;
+    const struct model_problem *pb;
+    const struct sched_params *p;
+    struct sched_decision *d;
+    int *next;
+};
 
-    if (load == NULL)
-        return NAN;
-    for (int j = 0; j < nj; j++)
-        if (where[j] >= 0)
-            load[where[j]] += jobs[j].load;
-    for (int i = 0; i < nw; i++)
-        if (load[i] > best)
-            best = load[i];
-    free(load);
-    return best;
+/* The hysteresis rule's parameters for one class. */
+static void plan_params(const struct sched_params *p, bool global, struct model_plan_params *pp)
+{
+    model_plan_defaults(pp);
+    pp->sensitivity = p->sensitivity;
+    pp->min_gain = p->min_gain;
+    pp->overload = SCHED_OVERLOAD;
+    pp->overload_gain = SCHED_OVERLOAD_MIN_GAIN;
+    pp->global_numa = global;
 }
 
-/* Solve one class: jobs[] and workers[] are the whole problem, their
- * .numa the class; cls -1 takes everything (global mode), set is the
- * class's NUMA nodes (NULL then). Appends accepted moves to d->moves and
- * records the new worker of each job in next[]. */
-static int solve_node(const struct sched_state *st, const struct model_job *jobs, int nj,
-                      const struct model_worker *workers, int nw, int cls,
-                      const struct sched_numa_set *set, double budget_s,
-                      const struct sched_params *p, struct sched_node_result *res,
-                      struct sched_decision *d, int *next, char *err, size_t errlen)
+/* Greedy first: it is cheap, it is the yardstick every record shows, and
+ * its bound says whether any plan could pay at all. No plan beats the
+ * bound, so when the current mapping is already within the threshold of
+ * it (and every job has a worker) the solver is skipped: in steady state
+ * that is every interval, and the daemon costs the host next to nothing.
+ * Returns 1 to keep the placement, 0 to solve, -1 on error. */
+static int screen_node(const struct model_problem *pb, const struct model_plan_params *pp,
+                       struct sched_node_result *res, char *err, size_t errlen)
 {
-    struct model_worker *lw = malloc(sizeof(*lw) * (size_t)nw);
-    struct model_job *lj = malloc(sizeof(*lj) * (size_t)(nj ? nj : 1));
-    int *gw = malloc(sizeof(*gw) * (size_t)nw);     /* local -> global worker */
-    int *gj = malloc(sizeof(*gj) * (size_t)(nj ? nj : 1));
-    int *lmap = malloc(sizeof(*lmap) * (size_t)nw);  /* global -> local worker */
-    struct model_solution sol = {0};
-    struct model_plan plan = {0};
-    struct model_assign_params ap;
-    struct model_plan_params pp;
+    struct model_solution sol;
     char merr[MODEL_ERRMSG_LEN];
-    int m = 0, n = 0, ret = -1;
-
-    memset(res, 0, sizeof(*res));
-    res->numa = set != NULL ? set->numa[0] : -1;
-    if (set != NULL)
-        res->local = *set;
-    if (lw == NULL || lj == NULL || gw == NULL || gj == NULL || lmap == NULL) {
-        sched_fail(err, errlen, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < nw; i++) {
-        lmap[i] = -1;
-        if (cls < 0 || workers[i].numa == cls) {
-            lmap[i] = m;
-            gw[m] = i;
-            lw[m++] = workers[i];
-        }
-    }
-    for (int j = 0; j < nj; j++) {
-        if (cls >= 0 && jobs[j].numa != cls)
-            continue;
-        gj[n] = j;
-        lj[n] = jobs[j];
-        /* A job that runs on a worker outside its local set has no home
-         * here: the planner sees it as unplaced and brings it back. */
-        lj[n].current = jobs[j].current >= 0 ? lmap[jobs[j].current] : -1;
-        n++;
-    }
-    res->n_workers = m;
-    res->n_jobs = n;
-    if (n == 0) {
-        snprintf(res->reason, sizeof(res->reason), "no relays on this node");
-        ret = 0;
-        goto out;
-    }
-
-    struct model_problem pb = {.jobs = lj, .n_jobs = n, .workers = lw, .n_workers = m};
-    int unplaced = 0;
+    int *cur = malloc(sizeof(*cur) * (size_t)pb->n_jobs), unplaced = 0;
     double threshold;
 
-    for (int j = 0; j < n; j++)
-        unplaced += lj[j].current < 0;
-
-    /* Greedy first: it is cheap, it is the yardstick every record shows,
-     * and its bound says whether any plan could pay at all. */
-    if (model_assign_greedy(&pb, cls < 0, &sol, merr, sizeof(merr)) != MODEL_OK) {
-        sched_fail(err, errlen, "greedy, NUMA node %d: %s", res->numa, merr);
-        goto out;
-    }
-    {
-        int *cur = malloc(sizeof(*cur) * (size_t)n);
-        if (cur == NULL) {
-            sched_fail(err, errlen, "out of memory");
-            goto out;
-        }
-        for (int j = 0; j < n; j++)
-            cur[j] = lj[j].current;
-        res->current_makespan = model_assignment_makespan(&pb, cur);
+    if (cur == NULL)
+        return sched_fail(err, errlen, "out of memory");
+    if (model_assign_greedy(pb, pp->global_numa, &sol, merr, sizeof(merr)) != MODEL_OK) {
         free(cur);
+        return sched_fail(err, errlen, "greedy, NUMA node %d: %s", res->numa, merr);
     }
+    for (int j = 0; j < pb->n_jobs; j++) {
+        cur[j] = pb->jobs[j].current;
+        unplaced += cur[j] < 0;
+    }
+    res->current_makespan = model_assignment_makespan(pb, cur);
     res->lower_bound = sol.lower_bound;
     res->greedy_makespan = sol.greedy_makespan;
     res->greedy_migrations = sol.greedy_migrations;
-    model_plan_defaults(&pp);
-    pp.sensitivity = p->sensitivity;
-    pp.min_gain = p->min_gain;
-    pp.overload = SCHED_OVERLOAD;
-    pp.overload_gain = SCHED_OVERLOAD_MIN_GAIN;
-    pp.global_numa = cls < 0;
-    threshold = model_plan_required_gain(&pp, res->current_makespan);
-
-    /* No plan beats the bound, so when the current mapping is already
-     * within the threshold of it nothing can be gained: skip the solver.
-     * In steady state that is every interval, and the daemon costs the
-     * host next to nothing. */
-    if (unplaced == 0 &&
-        res->current_makespan - res->lower_bound <= threshold * res->current_makespan) {
-        res->makespan = res->current_makespan;
-        res->solve_ms = sol.solve_time_s * 1e3;
-        snprintf(res->reason, sizeof(res->reason),
-                 "makespan %.3f within %.1f%% of the lower bound %.3f: keep placement",
-                 res->current_makespan, threshold * 100.0, res->lower_bound);
-        ret = 0;
-        goto out;
-    }
+    res->solve_ms = sol.solve_time_s * 1e3;
     model_solution_free(&sol);
+    free(cur);
 
-    model_assign_defaults(&ap);
-    /* Stage 2 (fewest migrations) gets twice the stage-1 budget, as the
-     * model's defaults do (0.1 s / 0.2 s): a class's share of the deadline
-     * is three stage-1 limits. */
-    ap.time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
-    ap.use_ilp = ap.time_limit_s >= SCHED_MIN_ILP_S;
-    if (ap.time_limit_s < 1e-3)
-        ap.time_limit_s = 1e-3;
-    ap.moves_time_limit_s = 2.0 * ap.time_limit_s;
-    ap.max_ilp_columns = SCHED_MAX_ILP_COLUMNS;
-    ap.global_numa = cls < 0;
-    if (model_assign(&pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK) {
-        sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
-        goto out;
+    threshold = model_plan_required_gain(pp, res->current_makespan);
+    if (unplaced > 0 ||
+        res->current_makespan - res->lower_bound > threshold * res->current_makespan)
+        return 0;
+    res->makespan = res->current_makespan;
+    snprintf(res->reason, sizeof(res->reason),
+             "makespan %.3f within %.1f%% of the lower bound %.3f: keep placement",
+             res->current_makespan, threshold * 100.0, res->lower_bound);
+    return 1;
+}
+
+/* The solver's limits for a class with budget_s of the deadline. Stage 2
+ * (fewest migrations) gets twice the stage-1 budget, as the model's
+ * defaults do (0.1 s / 0.2 s): a class's share of the deadline is three
+ * stage-1 limits. */
+static void assign_params(const struct sched_params *p, double budget_s, bool global,
+                          struct model_assign_params *ap)
+{
+    model_assign_defaults(ap);
+    ap->time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
+    ap->use_ilp = ap->time_limit_s >= SCHED_MIN_ILP_S;
+    if (ap->time_limit_s < 1e-3)
+        ap->time_limit_s = 1e-3;
+    ap->moves_time_limit_s = 2.0 * ap->time_limit_s;
+    ap->max_ilp_columns = SCHED_MAX_ILP_COLUMNS;
+    ap->global_numa = global;
+}
+
+/* Moves of an accepted plan on slice s, appended to the decision. */
+static void emit_moves(const struct decide_ctx *c, const struct model_slice *s,
+                       const struct model_plan *plan)
+{
+    for (int k = 0; k < plan->n_moves; k++) {
+        int j = s->job[plan->moves[k].job];
+        int to = s->worker[plan->moves[k].to];
+        const struct sched_relay *r = &c->st->relays[j / SCHED_NDIRS];
+        int dir = j % SCHED_NDIRS;
+
+        c->d->moves[c->d->n_moves++] = (struct sched_move){
+            .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = c->pb->workers[to].cpu,
+        };
+        c->next[j] = to;
     }
-    if (model_plan_build(&pb, &sol, &pp, &plan, merr, sizeof(merr)) != MODEL_OK) {
-        sched_fail(err, errlen, "planner, NUMA node %d: %s", res->numa, merr);
-        goto out;
+}
+
+/* Solve a class's slice and apply the hysteresis rule to the answer. */
+static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
+                     const struct model_plan_params *pp, double budget_s,
+                     struct sched_node_result *res, char *err, size_t errlen)
+{
+    struct model_solution sol;
+    struct model_plan plan;
+    struct model_assign_params ap;
+    char merr[MODEL_ERRMSG_LEN];
+
+    assign_params(c->p, budget_s, pp->global_numa, &ap);
+    if (model_assign(&s->pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK)
+        return sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
+    if (model_plan_build(&s->pb, &sol, pp, &plan, merr, sizeof(merr)) != MODEL_OK) {
+        model_solution_free(&sol);
+        return sched_fail(err, errlen, "planner, NUMA node %d: %s", res->numa, merr);
     }
     res->solved = true;
-    res->cut = sol.ilp_skipped || (ap.time_limit_s < p->time_limit_s && !sol.proven);
-
+    res->cut = sol.ilp_skipped || (ap.time_limit_s < c->p->time_limit_s && !sol.proven);
     res->makespan = sol.makespan;
     res->lower_bound = sol.lower_bound;
     res->greedy_makespan = sol.greedy_makespan;
@@ -343,28 +315,40 @@ static int solve_node(const struct sched_state *st, const struct model_job *jobs
     res->greedy_migrations = sol.greedy_migrations;
     res->act = plan.act;
     snprintf(res->reason, sizeof(res->reason), "%s", plan.reason);
-
-    for (int k = 0; k < plan.n_moves; k++) {
-        int j = gj[plan.moves[k].job];
-        int to = gw[plan.moves[k].to];
-        const struct sched_relay *r = &st->relays[j / SCHED_NDIRS];
-        int dir = j % SCHED_NDIRS;
-
-        d->moves[d->n_moves++] = (struct sched_move){
-            .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = workers[to].cpu,
-        };
-        next[j] = to;
-    }
-    ret = 0;
-out:
+    emit_moves(c, s, &plan);
     model_plan_free(&plan);
     model_solution_free(&sol);
-    free(lw);
-    free(lj);
-    free(gw);
-    free(gj);
-    free(lmap);
-    return ret;
+    return 0;
+}
+
+/* Solve one class (cls -1: everything, global mode; set is then NULL):
+ * append its accepted moves to the decision and record each of its jobs'
+ * new worker in next[]. */
+static int solve_node(const struct decide_ctx *c, int cls, const struct sched_numa_set *set,
+                      double budget_s, struct sched_node_result *res, char *err, size_t errlen)
+{
+    struct model_plan_params pp;
+    struct model_slice s;
+    int ret = 0;
+
+    memset(res, 0, sizeof(*res));
+    res->numa = set != NULL ? set->numa[0] : -1;
+    if (set != NULL)
+        res->local = *set;
+    /* A job that runs on a worker outside its local set has no current
+     * worker in the slice: the planner sees it as unplaced and brings it
+     * back. */
+    if (model_slice_build(c->pb, cls, true, &s) != MODEL_OK)
+        return sched_fail(err, errlen, "out of memory");
+    res->n_workers = s.pb.n_workers;
+    res->n_jobs = s.pb.n_jobs;
+    plan_params(c->p, cls < 0, &pp);
+    if (s.pb.n_jobs == 0)
+        snprintf(res->reason, sizeof(res->reason), "no relays on this node");
+    else if ((ret = screen_node(&s.pb, &pp, res, err, errlen)) == 0)
+        ret = plan_node(c, &s, &pp, budget_s, res, err, errlen);
+    model_slice_free(&s);
+    return ret < 0 ? -1 : 0;
 }
 
 /* Class k's share of what is left of the deadline: in proportion to its
@@ -432,7 +416,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     struct sched_numa_set *wset = NULL;
     struct classes cls = {0};
     struct model_job *jobs = NULL;
-    int *next = NULL, n_nodes;
+    int *next = NULL, *cur = NULL, n_nodes;
     double t0 = now_s();
 
     memset(out, 0, sizeof(*out));
@@ -452,8 +436,10 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     wset = malloc(sizeof(*wset) * (size_t)nw);
     jobs = malloc(sizeof(*jobs) * (size_t)(nj ? nj : 1));
     next = malloc(sizeof(*next) * (size_t)(nj ? nj : 1));
+    cur = malloc(sizeof(*cur) * (size_t)(nj ? nj : 1));
     out->moves = malloc(sizeof(*out->moves) * (size_t)(nj ? nj : 1));
-    if (workers == NULL || wset == NULL || jobs == NULL || next == NULL || out->moves == NULL) {
+    if (workers == NULL || wset == NULL || jobs == NULL || next == NULL || cur == NULL ||
+        out->moves == NULL) {
         sched_fail(err, errlen, "out of memory");
         goto out;
     }
@@ -480,29 +466,22 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     }
     out->n_nodes = n_nodes;
     out->deadline_ms = p->deadline_s * 1e3;
+    struct model_problem pb = {.jobs = jobs, .n_jobs = nj, .workers = workers, .n_workers = nw};
+    struct decide_ctx ctx = {.st = st, .pb = &pb, .p = p, .d = out, .next = next};
+
     for (int k = 0; k < n_nodes; k++) {
         double budget = class_budget(jobs, nj, k, n_nodes, p, t0);
-        if (solve_node(st, jobs, nj, workers, nw, p->global_numa ? -1 : k,
-                       p->global_numa ? NULL : &cls.set[k], budget, p, &out->nodes[k], out,
-                       next, err, errlen) < 0)
+        if (solve_node(&ctx, p->global_numa ? -1 : k, p->global_numa ? NULL : &cls.set[k],
+                       budget, &out->nodes[k], err, errlen) < 0)
             goto out;
         out->nodes[k].budget_ms = budget * 1e3;
         out->act |= out->nodes[k].act;
         out->cut |= out->nodes[k].cut;
     }
-
-    {
-        int *cur = malloc(sizeof(*cur) * (size_t)(nj ? nj : 1));
-        if (cur == NULL) {
-            sched_fail(err, errlen, "out of memory");
-            goto out;
-        }
-        for (int j = 0; j < nj; j++)
-            cur[j] = jobs[j].current;
-        out->current_makespan = mapping_makespan(jobs, nj, cur, nw);
-        out->makespan = mapping_makespan(jobs, nj, next, nw);
-        free(cur);
-    }
+    for (int j = 0; j < nj; j++)
+        cur[j] = jobs[j].current;
+    out->current_makespan = model_assignment_makespan(&pb, cur);
+    out->makespan = model_assignment_makespan(&pb, next);
     out->elapsed_ms = (now_s() - t0) * 1e3;
     ret = 0;
 out:
@@ -514,6 +493,7 @@ out:
     free(cls.load);
     free(jobs);
     free(next);
+    free(cur);
     return ret;
 }
 

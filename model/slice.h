@@ -1,0 +1,33 @@
+/* One NUMA node's part of an assignment problem, renumbered.
+ *
+ * The solver works node by node (jobs never leave their node), and so
+ * does the scheduler, which wants a makespan, a bound and a verdict per
+ * node.  Both cut the problem the same way through this one function:
+ * the node's workers and jobs in local numbering, each job's current
+ * worker translated (a job that runs on another node's worker has no
+ * current worker here: it must move), and the way back to the whole
+ * problem's indexes. */
+#ifndef VIO4WD_MODEL_SLICE_H
+#define VIO4WD_MODEL_SLICE_H
+
+#include <stdbool.h>
+
+#include "assign.h"
+
+struct model_slice {
+    struct model_problem pb;    /* the node's part, local numbering */
+    int *job;                   /* local job -> job of the whole problem */
+    int *worker;                /* local worker -> worker of the whole */
+    struct model_job *jobs;     /* storage behind pb */
+    struct model_worker *workers;
+};
+
+/* The part of pb on NUMA node `numa` (the workers' and jobs' .numa), or
+ * all of it when numa < 0.  With keep_current false every job is
+ * "not placed yet".  Returns MODEL_OK or MODEL_ENOMEM (s is then empty). */
+int model_slice_build(const struct model_problem *pb, int numa,
+                      bool keep_current, struct model_slice *s);
+
+void model_slice_free(struct model_slice *s);
+
+#endif
