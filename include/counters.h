@@ -11,6 +11,8 @@
  *   struct vio4wd_cnt_header       at 0, one 4 KiB page
  *   struct vio4wd_cnt_worker[max_workers]  at header.worker_offset
  *   struct vio4wd_cnt_relay[max_relays]    at header.relay_offset
+ *   struct vio4wd_cnt_queues[max_relays][VIO4WD_DIR_COUNT]
+ *                                          at header.queue_offset
  *
  * Consistency: every block that changes carries a 32-bit sequence count with
  * a single writer. The writer makes it odd, writes the fields, then makes it
@@ -18,7 +20,9 @@
  * when the count was even and unchanged around the copy; otherwise it retries.
  *   - vio4wd_cnt_dir.seq: written by the worker lcore that currently owns the
  *     direction. Ownership moves with acquire/release ordering, so the count
- *     stays single-writer across migrations.
+ *     stays single-writer across migrations. The direction's per-queue block
+ *     (vio4wd_cnt_queues, in its own region) has no count of its own: it is
+ *     written under this one, so a copy of both agrees exactly.
  *   - vio4wd_cnt_worker.seq: written by that worker lcore.
  *   - vio4wd_cnt_relay.info_seq: the slow-changing part (flags, NUMA node,
  *     device strings, the VF's own drop counters), written by the relay's
@@ -42,10 +46,11 @@
 #include <stdint.h>
 
 #define VIO4WD_CNT_MAGIC      0x544e433457344f49ULL  /* "IO4W4CNT" */
-#define VIO4WD_CNT_VERSION    2   /* 2: rate limits in the dir block */
+#define VIO4WD_CNT_VERSION    3   /* 2: rate limits in the dir block; 3: per-queue region */
 #define VIO4WD_CNT_MAX_RELAYS 64
 #define VIO4WD_CNT_MAX_WORKERS 128
 #define VIO4WD_CNT_STR_MAX    256
+#define VIO4WD_CNT_MAX_QUEUES 32    /* queue pairs per relay with their own counts */
 #define VIO4WD_CNT_FILE_NAME  "counters"
 #define VIO4WD_VF_SAMPLE_MS   250   /* period of the VF drop counter samples */
 
@@ -86,7 +91,10 @@ struct vio4wd_cnt_header {
     uint32_t relay_offset, relay_size;
     uint32_t dir_size;          /* sizeof(struct vio4wd_cnt_dir) */
     uint32_t main_cpu;          /* CPU of the control (main lcore) thread */
-    uint8_t pad[4096 - 96];
+    uint32_t queue_offset, queue_size;    /* per-queue region, sizeof one block */
+    uint32_t max_queues;        /* queues in each block */
+    uint32_t reserved;
+    uint8_t pad[4096 - 112];
 };
 
 /* One direction of one relay. Written only by its current owner worker. */
@@ -147,10 +155,24 @@ struct vio4wd_cnt_relay {
     struct vio4wd_cnt_dir dir[VIO4WD_DIR_COUNT];
 };
 
+/* What one direction of one relay received on each of its queue pairs (the
+ * VF's rx queue q for VF->VM, the guest's transmit ring of pair q for
+ * VM->VF). Summed over the queues it equals the direction's rx_pkts and
+ * rx_bytes exactly. Written by the direction's owner under its
+ * vio4wd_cnt_dir.seq, once per burst, never per packet. */
+struct vio4wd_cnt_queue {
+    uint64_t rx_pkts, rx_bytes;
+};
+
+struct vio4wd_cnt_queues {
+    struct vio4wd_cnt_queue q[VIO4WD_CNT_MAX_QUEUES];
+};
+
 #define VIO4WD_CNT_FILE_SIZE                                           \
     (sizeof(struct vio4wd_cnt_header) +                                \
      VIO4WD_CNT_MAX_WORKERS * sizeof(struct vio4wd_cnt_worker) +       \
-     VIO4WD_CNT_MAX_RELAYS * sizeof(struct vio4wd_cnt_relay))
+     VIO4WD_CNT_MAX_RELAYS * sizeof(struct vio4wd_cnt_relay) +         \
+     VIO4WD_CNT_MAX_RELAYS * VIO4WD_DIR_COUNT * sizeof(struct vio4wd_cnt_queues))
 
 /* ---- reader API (include/counters_reader.c; no DPDK) -------------------- */
 
@@ -163,6 +185,8 @@ struct vio4wd_counters_snapshot {
     uint64_t read_tsc;                     /* reader's TSC after the copy */
     struct vio4wd_cnt_worker worker[VIO4WD_CNT_MAX_WORKERS];
     struct vio4wd_cnt_relay relay[VIO4WD_CNT_MAX_RELAYS];
+    /* each consistent with relay[r].dir[d] (copied under its count) */
+    struct vio4wd_cnt_queues queues[VIO4WD_CNT_MAX_RELAYS][VIO4WD_DIR_COUNT];
 };
 
 /* Opens 'path' (a counters file, or a run directory that holds one).
@@ -183,6 +207,13 @@ bool vio4wd_counters_stale(struct vio4wd_counters *c);
 const struct vio4wd_cnt_header *vio4wd_counters_header(const struct vio4wd_counters *c);
 
 void vio4wd_counters_close(struct vio4wd_counters *c);
+
+/* How many of relay r's queues in direction d (of a snapshot) are worth
+ * showing: the pairs in use now, and any higher one that counted packets
+ * before the guest reduced its pairs. Readers list queues 0..n-1 only, so
+ * a 1-queue relay shows one queue, not VIO4WD_CNT_MAX_QUEUES. */
+unsigned vio4wd_counters_queues_shown(const struct vio4wd_counters_snapshot *s, unsigned r,
+                                      unsigned d);
 
 /* The scheduler's last decision sits next to the counters file, so every
  * reader that finds the counters finds it too (see sched/last_decision.h). */

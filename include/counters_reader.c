@@ -18,6 +18,7 @@ _Static_assert(sizeof(struct vio4wd_cnt_worker) == 64, "worker is one cache line
 _Static_assert(sizeof(struct vio4wd_cnt_relay) % 64 == 0, "relay keeps dirs aligned");
 _Static_assert(offsetof(struct vio4wd_cnt_relay, dir) % 128 == 0, "dir aligned");
 _Static_assert(offsetof(struct vio4wd_cnt_relay, dir) == 640, "VF counters fit the spare bytes");
+_Static_assert(sizeof(struct vio4wd_cnt_queues) % 64 == 0, "queue blocks on their own lines");
 
 struct vio4wd_counters {
     int fd;
@@ -108,6 +109,10 @@ struct vio4wd_counters *vio4wd_counters_open(const char *path, char *err, size_t
         h->max_workers > VIO4WD_CNT_MAX_WORKERS || h->n_workers > h->max_workers ||
         h->worker_size != sizeof(struct vio4wd_cnt_worker) ||
         h->relay_size != sizeof(struct vio4wd_cnt_relay) ||
+        h->queue_size != sizeof(struct vio4wd_cnt_queues) ||
+        h->max_queues != VIO4WD_CNT_MAX_QUEUES ||
+        (uint64_t)h->queue_offset +
+                (uint64_t)h->max_relays * VIO4WD_DIR_COUNT * h->queue_size > c->size ||
         (uint64_t)h->worker_offset + (uint64_t)h->max_workers * h->worker_size > c->size ||
         (uint64_t)h->relay_offset + (uint64_t)h->max_relays * h->relay_size > c->size) {
         set_err(err, errlen, "%s: %s", c->path, "inconsistent counters header");
@@ -124,9 +129,11 @@ const struct vio4wd_cnt_header *vio4wd_counters_header(const struct vio4wd_count
     return (const void *)c->base;
 }
 
-/* Copies one seqcount-protected block. The block's first 4 bytes are its
- * sequence count (for relays, the info part up to 'len'). */
-static int read_block(void *dst, const void *src, size_t len)
+/* Copies one seqcount-protected block, and a second one written under the
+ * same count (NULL: none). The block's first 4 bytes are its sequence count
+ * (for relays, the info part up to 'len'). */
+static int read_blocks(void *dst, const void *src, size_t len,
+                       void *dst2, const void *src2, size_t len2)
 {
     const uint32_t *seqp = src;
 
@@ -138,12 +145,19 @@ static int read_block(void *dst, const void *src, size_t len)
             continue;
         }
         memcpy(dst, src, len);
+        if (dst2)
+            memcpy(dst2, src2, len2);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         uint32_t s2 = __atomic_load_n(seqp, __ATOMIC_RELAXED);
         if (s1 == s2)
             return 0;
     }
     return -1;
+}
+
+static int read_block(void *dst, const void *src, size_t len)
+{
+    return read_blocks(dst, src, len, NULL, NULL, 0);
 }
 
 int vio4wd_counters_snapshot(struct vio4wd_counters *c, struct vio4wd_counters_snapshot *out)
@@ -164,12 +178,29 @@ int vio4wd_counters_snapshot(struct vio4wd_counters *c, struct vio4wd_counters_s
         struct vio4wd_cnt_relay *dst = &out->relay[r];
         if (read_block(dst, src, offsetof(struct vio4wd_cnt_relay, pad)) < 0)
             rc = -1;
-        for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
-            if (read_block(&dst->dir[d], &src->dir[d], sizeof(dst->dir[d])) < 0)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            const void *q = c->base + h->queue_offset +
+                            ((size_t)r * VIO4WD_DIR_COUNT + (size_t)d) * h->queue_size;
+            if (read_blocks(&dst->dir[d], &src->dir[d], sizeof(dst->dir[d]),
+                            &out->queues[r][d], q, sizeof(out->queues[r][d])) < 0)
                 rc = -1;
+        }
     }
     out->read_tsc = vio4wd_counters_rdtsc();
     return rc;
+}
+
+unsigned vio4wd_counters_queues_shown(const struct vio4wd_counters_snapshot *s, unsigned r,
+                                      unsigned d)
+{
+    unsigned n = s->relay[r].n_queues;
+
+    if (n > VIO4WD_CNT_MAX_QUEUES)
+        n = VIO4WD_CNT_MAX_QUEUES;
+    for (unsigned q = n; q < VIO4WD_CNT_MAX_QUEUES; q++)
+        if (s->queues[r][d].q[q].rx_pkts)
+            n = q + 1;
+    return n;
 }
 
 bool vio4wd_counters_stale(struct vio4wd_counters *c)

@@ -16,6 +16,8 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
 struct vio4wd_cnt_header *counters_header(void);
 struct vio4wd_cnt_worker *counters_worker(unsigned w);
 struct vio4wd_cnt_relay *counters_relay(unsigned relay_id);
+/* The per-queue block of one direction of a relay (enum vio4wd_dir). */
+struct vio4wd_cnt_queues *counters_queues(unsigned relay_id, unsigned dir);
 void counters_set_state(enum vio4wd_cnt_state state);
 /* Marks STOPPED, unlinks and unmaps. Safe to call twice. */
 void counters_destroy(void);

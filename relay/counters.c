@@ -91,6 +91,9 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
     h->relay_size = sizeof(struct vio4wd_cnt_relay);
     h->dir_size = sizeof(struct vio4wd_cnt_dir);
     h->main_cpu = main_cpu;
+    h->queue_offset = h->relay_offset + VIO4WD_CNT_MAX_RELAYS * h->relay_size;
+    h->queue_size = sizeof(struct vio4wd_cnt_queues);
+    h->max_queues = VIO4WD_CNT_MAX_QUEUES;
     for (unsigned r = 0; r < VIO4WD_CNT_MAX_RELAYS; r++) {
         struct vio4wd_cnt_relay *cr = counters_relay(r);
         cr->id = r;
@@ -125,6 +128,13 @@ struct vio4wd_cnt_relay *counters_relay(unsigned relay_id)
 {
     struct vio4wd_cnt_header *h = (void *)g_base;
     return (void *)(g_base + h->relay_offset + (size_t)relay_id * h->relay_size);
+}
+
+struct vio4wd_cnt_queues *counters_queues(unsigned relay_id, unsigned dir)
+{
+    struct vio4wd_cnt_header *h = (void *)g_base;
+    return (void *)(g_base + h->queue_offset +
+                    ((size_t)relay_id * VIO4WD_DIR_COUNT + dir) * h->queue_size);
 }
 
 void counters_set_state(enum vio4wd_cnt_state state)

@@ -77,6 +77,7 @@ int relay_table_init(const struct vio4wd_config *cfg)
             rd->dir = (uint8_t)d;
             rd->index = (uint16_t)(i * VIO4WD_DIR_COUNT + d);
             rd->cnt = &r->cnt->dir[d];
+            rd->qcnt = counters_queues(i, (unsigned)d);
             rd->owner = rd->target = rd->last_owner = RELAY_NO_WORKER;
             rd->pref_cpu = -1;
         }

@@ -28,6 +28,7 @@
 
 #define RELAY_BURST       32
 #define RELAY_MAX_QUEUES  32        /* queue pairs per relay */
+_Static_assert(RELAY_MAX_QUEUES == VIO4WD_CNT_MAX_QUEUES, "every queue has its counters");
 #define RELAY_MAX_DIRS    (VIO4WD_MAX_RELAYS * VIO4WD_DIR_COUNT)
 #define RELAY_NO_WORKER   (-1)
 
@@ -50,6 +51,7 @@ struct relay_dir {
     uint8_t dir;                /* enum vio4wd_dir */
     uint16_t index;             /* relay id * 2 + dir: bit in worker masks */
     struct vio4wd_cnt_dir *cnt; /* counters block (shared memory) */
+    struct vio4wd_cnt_queues *qcnt; /* its per-queue block, written under cnt->seq */
     int32_t last_owner;         /* worker that serviced it before, or -1 */
     const struct relay_meter *published_meter;  /* whose limit the counters show */
 

@@ -89,7 +89,27 @@ struct relay_block {
     Virtioforwarder__RelayState__VF vf;
     Virtioforwarder__RelayState__VFtoVM up;
     Virtioforwarder__RelayState__VMtoVF down;
+    Virtioforwarder__RelayState__Queue queue[VIO4WD_DIR_COUNT][VIO4WD_CNT_MAX_QUEUES];
+    Virtioforwarder__RelayState__Queue *queue_ptr[VIO4WD_DIR_COUNT][VIO4WD_CNT_MAX_QUEUES];
 };
+
+/* The queue list of direction d into b; returns its length. */
+static size_t fill_queues(struct relay_block *b, const struct vio4wd_counters_snapshot *now,
+                          unsigned id, unsigned d)
+{
+    unsigned n = vio4wd_counters_queues_shown(now, id, d);
+
+    for (unsigned q = 0; q < n; q++) {
+        Virtioforwarder__RelayState__Queue *m = &b->queue[d][q];
+        virtioforwarder__relay_state__queue__init(m);
+        m->index = q;
+        m->has_pkts_rx = m->has_bytes_rx = true;
+        m->pkts_rx = now->queues[id][d].q[q].rx_pkts;
+        m->bytes_rx = now->queues[id][d].q[q].rx_bytes;
+        b->queue_ptr[d][q] = m;
+    }
+    return n;
+}
 
 /* The rate-limit extension fields, the same in both directions' messages. */
 struct rate_fields {
@@ -208,6 +228,10 @@ static void fill_relay(struct relay_block *b, const struct window *w, unsigned i
     }
     fill_vf_to_vm(&b->up, w, &up, r);
     fill_vm_to_vf(&b->down, w, &down, r);
+    b->up.n_queue = fill_queues(b, now, id, VIO4WD_DIR_VF_TO_VM);
+    b->up.queue = b->queue_ptr[VIO4WD_DIR_VF_TO_VM];
+    b->down.n_queue = fill_queues(b, now, id, VIO4WD_DIR_VM_TO_VF);
+    b->down.queue = b->queue_ptr[VIO4WD_DIR_VM_TO_VF];
     b->state.vf_to_vm = &b->up;
     b->state.vm_to_vf = &b->down;
     b->state.socket_id = r->numa_node >= 0 ? (uint32_t)r->numa_node : 0;

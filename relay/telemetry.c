@@ -83,6 +83,29 @@ static void add_dir(struct rte_tel_data *d, int dir, const struct vio4wd_cnt_dir
     add_dir_u64(d, dir, "migrations", c->migrations);
 }
 
+/* "vf_to_vm_queue_rx_pkts": [q0, q1, ...], one list per field, for the
+ * queues in use (and any that counted before the guest reduced them). */
+static void add_queues(struct rte_tel_data *d, const struct vio4wd_counters_snapshot *s,
+                       unsigned id, int dir)
+{
+    unsigned n = vio4wd_counters_queues_shown(s, id, (unsigned)dir);
+
+    for (int bytes = 0; bytes < 2; bytes++) {
+        struct rte_tel_data *a = rte_tel_data_alloc();
+        char key[64];
+        if (!a)
+            return;
+        rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+        for (unsigned q = 0; q < n; q++) {
+            const struct vio4wd_cnt_queue *c = &s->queues[id][dir].q[q];
+            rte_tel_data_add_array_u64(a, bytes ? c->rx_bytes : c->rx_pkts);
+        }
+        snprintf(key, sizeof(key), "%s_queue_%s", dir_key[dir], bytes ? "rx_bytes" : "rx_pkts");
+        if (rte_tel_data_add_dict_container(d, key, a, 0) != 0)
+            rte_tel_data_free(a);
+    }
+}
+
 /* Parses the <id> of /vio4wd/relay,<id>: a whole decimal number of a relay. */
 static int parse_relay_id(const char *params, unsigned *id)
 {
@@ -133,8 +156,10 @@ static int cmd_relay(const char *cmd, const char *params, struct rte_tel_data *d
     /* Strings longer than RTE_TEL_MAX_STRING_LEN arrive truncated. */
     rte_tel_data_add_dict_string(d, "vf", r->vf_dev[0] ? r->vf_dev : "-");
     rte_tel_data_add_dict_string(d, "vhost", r->vhost_path[0] ? r->vhost_path : "-");
-    for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
+    for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
         add_dir(d, k, &c->dir[k]);
+        add_queues(d, s, id, k);
+    }
     rte_tel_data_add_dict_u64(d, "vf_imissed", c->vf.imissed);
     rte_tel_data_add_dict_u64(d, "vf_rx_nombuf", c->vf.rx_nombuf);
     rte_tel_data_add_dict_u64(d, "vf_oerrors", c->vf.oerrors);
@@ -202,7 +227,8 @@ int telemetry_register(char *err, size_t errlen)
         {"/vio4wd/version", cmd_version, "Returns the vio4wd, DPDK and counters layout versions."},
         {"/vio4wd/relays", cmd_relays, "Returns the ids of the relays in use."},
         {"/vio4wd/relay", cmd_relay,
-         "Returns one relay's state, guest features, VF, CPUs and counters. "
+         "Returns one relay's state, guest features, VF, CPUs and counters, with what "
+         "each queue pair received. "
          "Parameters: int relay_id"},
         {"/vio4wd/workers", cmd_workers,
          "Returns the workers: cpu, numa_node, directions, busy/idle cycles and loops, "

@@ -17,7 +17,9 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 #include <rte_cycles.h>
@@ -67,13 +69,21 @@ static uint64_t __rte_noinline spin_until(uint64_t end)
 }
 
 /* What one service of a direction changed; committed to the counters in one
- * seqcount write. */
+ * seqcount write. Each queue receives at most one burst per service, so the
+ * per-queue part is that burst, valid for the queues in qmask only: the
+ * arrays are not cleared per service (DIR_DELTA_CLEAR), which keeps an idle
+ * poll as cheap as before. */
 struct dir_delta {
     uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
     uint64_t full_pkts, full_bytes, nc_pkts, nc_bytes;
     uint64_t rl_pkts, rl_bytes;
     uint64_t rx_bursts, rx_full_bursts;
+    uint32_t qmask;             /* queues that received a burst */
+    uint16_t q_pkts[RELAY_MAX_QUEUES];
+    uint64_t q_bytes[RELAY_MAX_QUEUES];
 };
+_Static_assert(RELAY_MAX_QUEUES <= 32, "qmask has a bit per queue");
+#define DIR_DELTA_CLEAR(dd) memset((dd), 0, offsetof(struct dir_delta, q_pkts))
 
 static inline uint64_t bytes_of(struct rte_mbuf **pkts, uint16_t n)
 {
@@ -83,10 +93,14 @@ static inline uint64_t bytes_of(struct rte_mbuf **pkts, uint16_t n)
     return b;
 }
 
-/* A receive burst of n packets: counts it, returns its bytes. */
-static inline uint64_t count_received(struct dir_delta *dd, struct rte_mbuf **pkts, uint16_t n)
+/* A receive burst of n packets on queue q: counts it, returns its bytes. */
+static inline uint64_t count_received(struct dir_delta *dd, uint16_t q, struct rte_mbuf **pkts,
+                                      uint16_t n)
 {
     uint64_t bytes = bytes_of(pkts, n);
+    dd->qmask |= 1u << q;
+    dd->q_pkts[q] = n;
+    dd->q_bytes[q] = bytes;
     dd->rx_pkts += n;
     dd->rx_bursts++;
     dd->rx_full_bursts += (n == RELAY_BURST);
@@ -186,7 +200,7 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
     n = rte_eth_rx_burst(r->vf_port, q, pkts, RELAY_BURST);
     if (!n)
         return;
-    uint64_t bytes = count_received(dd, pkts, n);
+    uint64_t bytes = count_received(dd, q, pkts, n);
 #if VIO4WD_METER
     if (unlikely(mt != NULL) &&
         !(n = meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, &bytes)))
@@ -229,7 +243,7 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     n = rte_vhost_dequeue_burst(vid, VIRTIO_TXQ_OF(q), r->pool, pkts, RELAY_BURST);
     if (!n)
         return;
-    uint64_t bytes = count_received(dd, pkts, n);
+    uint64_t bytes = count_received(dd, q, pkts, n);
 #if VIO4WD_METER
     if (unlikely(mt != NULL) &&
         !(n = meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, &bytes)))
@@ -275,6 +289,11 @@ static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
     c->rate_burst_bytes = mt ? mt->rate.burst_bytes : 0;
     c->busy_cycles += busy;
     c->update_tsc = now;
+    for (uint32_t m = dd->qmask; m; m &= m - 1) {
+        unsigned q = (unsigned)__builtin_ctz(m);
+        d->qcnt->q[q].rx_pkts += dd->q_pkts[q];
+        d->qcnt->q[q].rx_bytes += dd->q_bytes[q];
+    }
     cnt_write_end(&c->seq);
     d->published_meter = mt;
 }
@@ -284,7 +303,7 @@ static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
 static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
 {
     struct relay *r = d->relay;
-    struct dir_delta dd = {0};
+    struct dir_delta dd;
     int vid = __atomic_load_n(&r->vid, __ATOMIC_ACQUIRE);
     bool vf_ready = __atomic_load_n(&r->vf_ready, __ATOMIC_ACQUIRE);
     uint16_t nq = __atomic_load_n(&r->n_queues, __ATOMIC_ACQUIRE);
@@ -294,6 +313,7 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
     struct relay_meter *mt = NULL;
 #endif
 
+    DIR_DELTA_CLEAR(&dd);
     if (d->dir == VIO4WD_DIR_VF_TO_VM) {
         if (!vf_ready) {
             /* the VF is gone: nothing to receive; leftovers came from it */

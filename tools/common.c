@@ -299,6 +299,20 @@ static void build_dir(const struct vio4wd_cnt_dir *p, const struct vio4wd_cnt_di
     }
 }
 
+static void build_queues(const struct vio4wd_counters_snapshot *prev,
+                         const struct vio4wd_counters_snapshot *cur, unsigned r, unsigned d,
+                         double secs, struct tool_dir_row *row)
+{
+    row->n_queues = vio4wd_counters_queues_shown(cur, r, d);
+    for (unsigned q = 0; q < row->n_queues; q++) {
+        const struct vio4wd_cnt_queue *c = &cur->queues[r][d].q[q];
+        row->queue[q].rx_pkts = c->rx_pkts;
+        row->queue[q].rx_bytes = c->rx_bytes;
+        if (prev && secs > 0)
+            row->queue[q].rx_pps = per_s(c->rx_pkts - prev->queues[r][d].q[q].rx_pkts, secs);
+    }
+}
+
 static int cmp_worker(const void *a, const void *b)
 {
     const struct tool_worker_row *x = a, *y = b;
@@ -357,9 +371,11 @@ void tool_view_build(const struct vio4wd_counters_snapshot *prev,
         memcpy(row->vhost_path, r->vhost_path, sizeof(row->vhost_path));
         row->vhost_path[sizeof(row->vhost_path) - 1] = '\0';
         const struct vio4wd_cnt_relay *pr = prev ? &prev->relay[i] : NULL;
-        for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             build_dir(pr ? &pr->dir[d] : NULL, &r->dir[d], (enum vio4wd_dir)d, prev, cur, secs,
                       &row->dir[d]);
+            build_queues(prev, cur, i, (unsigned)d, secs, &row->dir[d]);
+        }
         row->dir[VIO4WD_DIR_VF_TO_VM].vf_rx_missed = r->vf.imissed;
         row->dir[VIO4WD_DIR_VF_TO_VM].vf_rx_nombuf = r->vf.rx_nombuf;
         row->dir[VIO4WD_DIR_VM_TO_VF].vf_tx_error = r->vf.oerrors;
@@ -511,6 +527,30 @@ const char *tool_relay_state(uint32_t flags)
     return "idle";
 }
 
+/* The queues of the directions that have more than one: received packets
+ * and rate per queue pair, to see how the guest or the VF spread traffic. */
+static void print_queues(FILE *out, const struct tool_view *view)
+{
+    bool header = false;
+    char pk[16], pps[16];
+
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            const struct tool_dir_row *x = &view->relays[i].dir[d];
+            if (x->n_queues < 2)
+                continue;
+            if (!header)
+                fprintf(out, "\n%5s %-6s %5s %7s %7s\n", "RELAY", "DIR", "QUEUE", "RX", "RX/s");
+            header = true;
+            for (unsigned q = 0; q < x->n_queues; q++) {
+                tool_si((double)x->queue[q].rx_pkts, pk, sizeof(pk));
+                tool_si(x->queue[q].rx_pps, pps, sizeof(pps));
+                fprintf(out, "%5u %-6s %5u %7s %7s\n", view->relays[i].id, tool_dir_arrow[d], q,
+                        pk, pps);
+            }
+        }
+}
+
 void tool_print_table(FILE *out, const struct tool_view *view)
 {
     char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], vfd[16], rl[16], lim[16];
@@ -553,6 +593,7 @@ void tool_print_table(FILE *out, const struct tool_view *view)
     }
     if (view->n_relays == 0)
         fprintf(out, "(no relay has a VF or a vhost-user socket)\n");
+    print_queues(out, view);
     fprintf(out, "\n%10s %4s %6s %4s\n", "WORKER CPU", "NODE", "LOAD", "DIRS");
     for (unsigned i = 0; i < view->n_workers; i++) {
         const struct tool_worker_row *w = &view->workers[i];
@@ -563,7 +604,8 @@ void tool_print_table(FILE *out, const struct tool_view *view)
             "dropped since the relay started (peer queue full, peer not connected, over the "
             "rate limit); VFDROP are those the VF dropped itself (VF->VM: rx ring full or no "
             "mbuf, the relay too slow; VM->VF: transmit errors); LIMIT is the rate limit in "
-            "bit/s.\n",
+            "bit/s. The QUEUE table shows what each queue pair received, for directions "
+            "with more than one.\n",
             view->interval_s);
 }
 
@@ -625,6 +667,16 @@ static struct json_object *dir_json(const struct tool_dir_row *x)
     json_object_object_add(o, "drop_pps", jnum_fmt(x->drop_pps, 1));
     json_object_object_add(o, "demand", jnum(x->demand));
     json_object_object_add(o, "saturated", json_object_new_boolean(x->saturated));
+    struct json_object *queues = json_object_new_array();
+    for (unsigned q = 0; q < x->n_queues; q++) {
+        struct json_object *qo = json_object_new_object();
+        json_object_object_add(qo, "queue", json_object_new_int64(q));
+        json_object_object_add(qo, "rx_pkts", juint(x->queue[q].rx_pkts));
+        json_object_object_add(qo, "rx_bytes", juint(x->queue[q].rx_bytes));
+        json_object_object_add(qo, "rx_pps", jnum_fmt(x->queue[q].rx_pps, 1));
+        json_object_array_add(queues, qo);
+    }
+    json_object_object_add(o, "queues", queues);
     return o;
 }
 

@@ -129,6 +129,12 @@ int tool_parse_pin(const char *text, struct vio4wd_cpu_pin *pins, size_t *n, siz
 
 /* ---- counters to rows --------------------------------------------------- */
 
+/* What one queue pair of a direction received (counters.h). */
+struct tool_queue_row {
+    uint64_t rx_pkts, rx_bytes;
+    double rx_pps;
+};
+
 struct tool_dir_row {
     int cpu;                    /* worker CPU, -1: none */
     uint64_t rx_pkts, rx_bytes, tx_pkts, tx_bytes;
@@ -146,6 +152,10 @@ struct tool_dir_row {
     double load;                /* fraction of one core, measured */
     double demand;              /* load raised when saturated (model/load.h) */
     bool saturated;
+    /* Queues 0..n_queues-1: those in use, and any that counted before
+     * (vio4wd_counters_queues_shown); their rx adds up to rx_pkts. */
+    unsigned n_queues;
+    struct tool_queue_row queue[VIO4WD_CNT_MAX_QUEUES];
 };
 
 struct tool_relay_row {

@@ -79,6 +79,23 @@ static void dir_counter(FILE *out, const struct tool_view *view, const char *nam
         }
 }
 
+/* What each queue pair received: name{relay,direction,queue}. Only the
+ * queues a relay uses (tool_dir_row.n_queues), so a 1-queue relay adds two
+ * series, not two per possible queue. */
+static void queue_counter(FILE *out, const struct tool_view *view, const char *name, bool bytes)
+{
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            const struct tool_dir_row *x = &view->relays[i].dir[d];
+            for (unsigned q = 0; q < x->n_queues; q++) {
+                fprintf(out, "%s{relay=\"%u\",direction=\"%s\",queue=\"%u\"} %llu\n", name,
+                        view->relays[i].id, tool_dir_key[d], q,
+                        (unsigned long long)(bytes ? x->queue[q].rx_bytes
+                                                   : x->queue[q].rx_pkts));
+            }
+        }
+}
+
 static void drops(FILE *out, const struct tool_view *view, bool bytes)
 {
     const char *name = bytes ? "vio4wd_relay_dropped_bytes_total"
@@ -127,6 +144,13 @@ static void relay_metrics(FILE *out, const struct tool_view *view)
                 offsetof(struct tool_dir_row, rx_bytes));
     dir_counter(out, view, "vio4wd_relay_bytes_total", "stage", "tx",
                 offsetof(struct tool_dir_row, tx_bytes));
+    family(out, "vio4wd_relay_queue_packets", "counter", NULL,
+           "Packets a relay direction received per queue pair (the VF's rx queue, or the "
+           "guest's transmit ring); summed over queue they equal stage rx.");
+    queue_counter(out, view, "vio4wd_relay_queue_packets_total", false);
+    family(out, "vio4wd_relay_queue_bytes", "counter", "bytes",
+           "Bytes a relay direction received per queue pair.");
+    queue_counter(out, view, "vio4wd_relay_queue_bytes_total", true);
     family(out, "vio4wd_relay_dropped_packets", "counter", NULL,
            "Packets lost per relay direction, by reason: queue_full (the destination "
            "refused them), not_connected (no destination), rate_limited (over the "

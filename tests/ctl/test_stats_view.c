@@ -188,6 +188,36 @@ static void workers_report_their_load(void **state)
     free(now);
 }
 
+/* The queue extension: one entry per queue pair in use, counts as in the
+ * counters file, adding up to the direction's totals there. */
+static void queues_per_direction(void **state)
+{
+    (void)state;
+    struct vio4wd_counters_snapshot *now = new_snapshot(TSC_HZ);
+    Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
+
+    add_relay(now, 2, ALL, 1);
+    now->relay[2].n_queues = 3;
+    for (unsigned q = 0; q < 3; q++) {
+        now->queues[2][VIO4WD_DIR_VM_TO_VF].q[q].rx_pkts = 100 + q;
+        now->queues[2][VIO4WD_DIR_VM_TO_VF].q[q].rx_bytes = 6400 + q;
+    }
+    Virtioforwarder__StatsResponse *resp = ask(&req, NULL, now);
+    assert_int_equal(resp->n_relay, 1);
+    const Virtioforwarder__RelayState__VMtoVF *down = resp->relay[0]->vm_to_vf;
+    assert_int_equal(down->n_queue, 3);
+    for (unsigned q = 0; q < 3; q++) {
+        assert_int_equal(down->queue[q]->index, q);
+        assert_true(down->queue[q]->has_pkts_rx && down->queue[q]->has_bytes_rx);
+        assert_int_equal(down->queue[q]->pkts_rx, 100 + q);
+        assert_int_equal(down->queue[q]->bytes_rx, 6400 + q);
+    }
+    assert_int_equal(resp->relay[0]->vf_to_vm->n_queue, 3);
+    assert_int_equal(resp->relay[0]->vf_to_vm->queue[2]->pkts_rx, 0);
+    virtioforwarder__stats_response__free_unpacked(resp, NULL);
+    free(now);
+}
+
 static void request_checks(void **state)
 {
     (void)state;
@@ -223,6 +253,7 @@ int main(void)
         cmocka_unit_test(without_a_previous_snapshot_rates_run_from_start),
         cmocka_unit_test(relay_filter_and_inactive),
         cmocka_unit_test(workers_report_their_load),
+        cmocka_unit_test(queues_per_direction),
         cmocka_unit_test(request_checks),
         cmocka_unit_test(error_reply_decodes),
     };

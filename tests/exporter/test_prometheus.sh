@@ -5,7 +5,9 @@
 # rate; the relay forwards; the exporter serves /metrics; Prometheus scrapes
 # it every second. Afterwards Prometheus's HTTP API must answer
 # rate(vio4wd_relay_packets_total[8s]) within 5% of the rate the load
-# generator measured for each direction. Then the relay is killed with
+# generator measured for each direction. The load generator spreads its
+# traffic over 2 queue pairs: the per-queue series carry a queue label for
+# those 2 only, and add up to the direction's rx. Then the relay is killed with
 # SIGKILL (its counters file stays behind, state RUNNING): the exporter
 # must answer vio4wd_relay_up 0 and no old numbers.
 #
@@ -44,7 +46,7 @@ scrape_configs:
 YML
 
 spawn lg "$LOADGEN" -d "$DURATION" -g 1s -q --json --socket-dir "$T" --memif-dir "$T" \
-    --relay 0,rate=$RATE -- -l 1 --no-huge -m 512 --no-pci --single-file-segments \
+    --relay 0,rate=$RATE,queues=2 -- -l 1 --no-huge -m 512 --no-pci --single-file-segments \
     --file-prefix=${PREFIX}lg
 LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
@@ -100,6 +102,37 @@ for d in ("vm_to_vf", "vf_to_vm"):
 sys.exit(1 if bad else 0)
 PY
 ok "Prometheus's rate agrees with the load generator's within 5%"
+
+# Per queue: the two queue pairs the load generator uses, each carrying
+# traffic, and no series for the other 30 the relay could have.
+Q='rate(vio4wd_relay_queue_packets_total{relay="0"}[8s])'
+promq "$Q" "$AT" >"$T/qq.json" || fail "prometheus query failed: $Q"
+python3 - "$T/qq.json" <<'PY' || { cat "$T/qq.json"; fail "per-queue series"; }
+import json, sys
+res = json.load(open(sys.argv[1]))["data"]["result"]
+got = {(r["metric"]["direction"], r["metric"]["queue"]): float(r["value"][1]) for r in res}
+for k, v in sorted(got.items()):
+    print('rate(vio4wd_relay_queue_packets_total{relay="0",direction="%s",queue="%s"}[8s]) = %.0f pps'
+          % (k[0], k[1], v))
+want = {(d, q) for d in ("vf_to_vm", "vm_to_vf") for q in ("0", "1")}
+if set(got) != want:
+    sys.exit("FAIL: queue series %s, want %s" % (sorted(got), sorted(want)))
+if min(got.values()) <= 0:
+    sys.exit("FAIL: a queue carried nothing")
+PY
+curl -sf "http://127.0.0.1:$EXP_PORT/metrics" >"$T/mq" || fail "exporter does not answer"
+python3 - "$T/mq" <<'PY' || fail "per-queue packets do not add up to the direction's rx"
+import re, sys
+text = open(sys.argv[1]).read()
+def val(pat):
+    return sum(int(m) for m in re.findall(pat + r" (\d+)$", text, re.M))
+for d in ("vf_to_vm", "vm_to_vf"):
+    q = val(r'vio4wd_relay_queue_packets_total\{relay="0",direction="%s",queue="\d+"\}' % d)
+    rx = val(r'vio4wd_relay_packets_total\{relay="0",direction="%s",stage="rx"\}' % d)
+    if q != rx or rx == 0:
+        sys.exit("FAIL: %s: queues sum to %d, stage rx is %d" % (d, q, rx))
+PY
+ok "the queue label: 2 queue pairs per direction, each carrying traffic, summing to rx"
 
 promq 'vio4wd_relay_up' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
     fail "Prometheus does not see vio4wd_relay_up 1"

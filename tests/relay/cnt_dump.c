@@ -79,6 +79,14 @@ int main(int argc, char **argv)
             F(last_migration_tsc); F(update_tsc);
             F(drop_rl_pkts); F(drop_rl_bytes); F(rate_limit_Bps); F(rate_burst_bytes);
 #undef F
+            /* relay0.vm_to_vf.q1.rx_pkts: the queues shown, or any asked for */
+            unsigned nq = key ? VIO4WD_CNT_MAX_QUEUES : vio4wd_counters_queues_shown(&s, r, (unsigned)d);
+            OUT("relay%u.%s.queues_shown %u", r, dn, vio4wd_counters_queues_shown(&s, r, (unsigned)d));
+            for (unsigned q = 0; q < nq; q++) {
+                const struct vio4wd_cnt_queue *cq = &s.queues[r][d].q[q];
+                OUT("relay%u.%s.q%u.rx_pkts %llu", r, dn, q, (unsigned long long)cq->rx_pkts);
+                OUT("relay%u.%s.q%u.rx_bytes %llu", r, dn, q, (unsigned long long)cq->rx_bytes);
+            }
         }
     }
     vio4wd_counters_close(c);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # vio4wd's commands on DPDK's telemetry socket, asked with Debian's own
 # dpdk-telemetry.py against a running relay with a guest and a VF
-# (vio4wd-loadgen plays both, at a low rate): /vio4wd/version, /relays,
+# (vio4wd-loadgen plays both, at a low rate, on 2 queue pairs): /vio4wd/version, /relays,
 # /relay,<id> (state, guest features, CPUs, counters) and /workers answer,
 # agree with the counters file, and bad ids get null, not a crash; DPDK's
 # own /ethdev/list still lists the VF.
@@ -12,7 +12,7 @@ RELAY=$1 CNT_DUMP=$2 LOADGEN=$3
 need dpdk-telemetry.py
 
 spawn lg "$LOADGEN" -d 0 -g 1s -q --socket-dir "$T" --memif-dir "$T" \
-    --relay 0,rate=10k -- -l 1 --no-huge -m 512 --no-pci --single-file-segments \
+    --relay 0,rate=10k,queues=2 -- -l 1 --no-huge -m 512 --no-pci --single-file-segments \
     --file-prefix=${PREFIX}lg
 LG_PID=$SPAWNED
 wait_for 20 grep -q "memif sockets ready" "$T/lg.log" || fail "loadgen not ready"
@@ -62,6 +62,10 @@ for d in ("vf_to_vm", "vm_to_vf"):
     check(x[d + "_cpu"] in (0, 1), d + " cpu")
     # asked before the counters file was dumped: never more than it says
     check(1000 < x[d + "_tx_pkts"] <= int(cnt["relay0.%s.tx_pkts" % d]), d + " tx_pkts")
+    # per queue pair (the load generator uses 2), from the same snapshot
+    for f in ("rx_pkts", "rx_bytes"):
+        q = x["%s_queue_%s" % (d, f)]
+        check(len(q) == 2 and min(q) > 0 and sum(q) == x[d + "_" + f], "%s queues %s" % (d, q))
 for k in ("imissed", "rx_nombuf", "oerrors"):
     check(x["vf_" + k] == int(cnt["relay0.vf." + k]), "vf_" + k)
 w = r["/vio4wd/workers"]

@@ -136,11 +136,13 @@ static struct vio4wd_counters_snapshot *new_snapshot(void)
     s->relay[0].vf.oerrors = 9;
     s->relay[0].dir[0].cpu = 1;
     s->relay[0].dir[1].cpu = 1;
+    s->relay[0].n_queues = 2;
     /* relay 5: only a listening socket (inactive), on CPU 3 */
     s->relay[5].flags = VIO4WD_RELAY_IN_USE | VIO4WD_RELAY_VHOST_SOCK;
     s->relay[5].numa_node = 1;
     s->relay[5].dir[0].cpu = 3;
     s->relay[5].dir[1].cpu = 3;
+    s->relay[5].n_queues = 1;
     s->read_tsc = 2 * HZ;
     return s;
 }
@@ -161,6 +163,13 @@ static void advance_one_second(const struct vio4wd_counters_snapshot *prev,
     a->busy_cycles += HZ * 4 / 10;
     a->rx_bursts += 1000;
     a->migrations += 1;
+    /* its VF spreads 6 and 4 Mpps over two queue pairs */
+    cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[0].rx_pkts += 6000000;
+    cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[0].rx_bytes += 384000000;
+    cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[1].rx_pkts += 4000000;
+    cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[1].rx_bytes += 256000000;
+    cur->queues[0][VIO4WD_DIR_VM_TO_VF].q[0].rx_pkts += 1000000;
+    cur->queues[0][VIO4WD_DIR_VM_TO_VF].q[0].rx_bytes += 64000000;
     struct vio4wd_cnt_dir *b = &cur->relay[0].dir[VIO4WD_DIR_VM_TO_VF];
     b->rx_pkts += 1000000;
     b->rx_bytes += 64000000;
@@ -220,6 +229,41 @@ static void test_view_rates_and_loads(void **state)
     assert_true(r->dir[VIO4WD_DIR_VM_TO_VF].load > 0.099 &&
                 r->dir[VIO4WD_DIR_VM_TO_VF].load < 0.101);
     assert_true(v->t > 2.99 && v->t < 3.01);
+}
+
+static void test_view_queues(void **state)
+{
+    struct fixture *f = *state;
+    const struct tool_dir_row *a = &f->view.relays[0].dir[VIO4WD_DIR_VF_TO_VM];
+    const struct tool_dir_row *b = &f->view.relays[0].dir[VIO4WD_DIR_VM_TO_VF];
+
+    /* The relay's 2 queue pairs, each with its counts and rate. */
+    assert_int_equal(a->n_queues, 2);
+    assert_int_equal(a->queue[0].rx_pkts, 6000000);
+    assert_int_equal(a->queue[1].rx_bytes, 256000000);
+    assert_true(a->queue[1].rx_pps > 3.99e6 && a->queue[1].rx_pps < 4.01e6);
+    assert_int_equal(b->n_queues, 2);
+    assert_int_equal(b->queue[1].rx_pkts, 0);
+    assert_int_equal(f->view.relays[1].dir[0].n_queues, 1);   /* relay 5 */
+}
+
+/* A guest that went from 4 pairs to 1 keeps its higher queues' counts on
+ * show (counters do not vanish), and no queue above them is listed. */
+static void test_queues_shown_after_reduction(void **state)
+{
+    (void)state;
+    struct vio4wd_counters_snapshot *s = new_snapshot();
+
+    assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VF_TO_VM), 2);
+    s->relay[0].n_queues = 1;
+    assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VF_TO_VM), 1);
+    s->queues[0][VIO4WD_DIR_VF_TO_VM].q[3].rx_pkts = 5;
+    assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VF_TO_VM), 4);
+    assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VM_TO_VF), 1);
+    s->relay[0].n_queues = 1000;        /* never past the file's queues */
+    assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VM_TO_VF),
+                     VIO4WD_CNT_MAX_QUEUES);
+    free(s);
 }
 
 static void test_view_other_epoch_has_no_window(void **state)
@@ -301,6 +345,9 @@ static void test_table(void **state)
     assert_non_null(strstr(t, "10.0M"));        /* its rx rate */
     assert_non_null(strstr(t, "net_null0"));
     assert_non_null(strstr(t, "60.0%"));        /* worker CPU 1 */
+    /* the per-queue table: relay 0 VF->VM queue 1, 4M packets at 4M/s */
+    assert_non_null(strstr(t, "QUEUE"));
+    assert_non_null(strstr(t, "    0 VF->VM     1   4.00M   4.00M\n"));
     free(t);
 }
 
@@ -339,6 +386,12 @@ static void test_json_is_a_trace_line(void **state)
     assert_true(l > 0.099 && l < 0.101);
     /* Counts stay exact 64-bit integers. */
     assert_int_equal(json_object_get_int64(get(get(r0, "vf_to_vm"), "rx_pkts")), 10000000);
+    struct json_object *qs = get(get(r0, "vf_to_vm"), "queues");
+    assert_int_equal(json_object_array_length(qs), 2);
+    struct json_object *q1 = json_object_array_get_idx(qs, 1);
+    assert_int_equal(json_object_get_int(get(q1, "queue")), 1);
+    assert_int_equal(json_object_get_int64(get(q1, "rx_pkts")), 4000000);
+    assert_int_equal(json_object_get_int64(get(q1, "rx_bytes")), 256000000);
     /* Short numbers, not 17 digits; times keep millisecond precision
      * however long the relay has run, and a whole number is still a float. */
     assert_null(strstr(text, "0.40000000"));
@@ -383,6 +436,16 @@ static void test_openmetrics(void **state)
     assert_null(strstr(t, "direction=\"vm_to_vf\",reason=\"vf_rx_missed\""));
     assert_null(strstr(t, "vio4wd_relay_dropped_bytes_total{relay=\"0\",direction="
                           "\"vf_to_vm\",reason=\"vf_rx_missed\"}"));
+    /* Per queue: the queues in use only (no label explosion). */
+    assert_non_null(strstr(t, "# TYPE vio4wd_relay_queue_packets counter\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_queue_packets_total{relay=\"0\",direction="
+                              "\"vf_to_vm\",queue=\"1\"} 4000000\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_queue_bytes_total{relay=\"0\",direction="
+                              "\"vf_to_vm\",queue=\"0\"} 384000000\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_queue_packets_total{relay=\"5\",direction="
+                              "\"vm_to_vf\",queue=\"0\"} 0\n"));
+    assert_null(strstr(t, "queue=\"2\""));
+    assert_null(strstr(t, "relay=\"5\",direction=\"vm_to_vf\",queue=\"1\""));
     /* A quote in a label value is escaped. */
     assert_non_null(strstr(t, "vhost=\"/tmp/v\\\"0.sock\""));
 
@@ -602,6 +665,8 @@ int main(void)
         cmocka_unit_test(test_pin_rejects_duplicate_relay),
         cmocka_unit_test(test_parse_numbers),
         cmocka_unit_test_setup_teardown(test_view_rates_and_loads, setup_view, teardown_view),
+        cmocka_unit_test_setup_teardown(test_view_queues, setup_view, teardown_view),
+        cmocka_unit_test(test_queues_shown_after_reduction),
         cmocka_unit_test(test_view_other_epoch_has_no_window),
         cmocka_unit_test_setup_teardown(test_view_filter, setup_view, teardown_view),
         cmocka_unit_test(test_si),
