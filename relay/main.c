@@ -28,7 +28,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "ctl.h"
 #include "ctl_bind.h"
 #include "ctl_config.h"

@@ -8,7 +8,7 @@
 #include <rte_cycles.h>
 #include <rte_pause.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "log.h"
 #include "worker.h"
 

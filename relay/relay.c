@@ -21,7 +21,7 @@
 #include <rte_mbuf.h>
 #include <rte_vhost.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "log.h"
 #include "migrate.h"
 #include "numa_place.h"

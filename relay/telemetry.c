@@ -10,7 +10,7 @@
 #include <rte_telemetry.h>
 #include <rte_version.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "counters.h"
 #include "relay.h"
 #include "vio4wd_build_config.h"

@@ -5,7 +5,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "relay.h"
 
 static void publish(struct relay *r, uint64_t now)

@@ -1,6 +1,6 @@
 /* vf_drops.h - the VF's own drop counters (imissed, rx_nombuf, oerrors),
  * sampled from rte_eth_stats by the control thread into the relay's
- * counters block (include/counters.h, vio4wd_cnt_relay.vf).
+ * counters block (lib/counters/counters.h, vio4wd_cnt_relay.vf).
  *
  * They tell "the relay is too slow" (the VF's rx ring overflowed: imissed)
  * from "the guest is too slow" (the relay's queue_full drops towards the

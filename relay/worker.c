@@ -27,7 +27,7 @@
 #include <rte_lcore.h>
 #include <rte_vhost.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "log.h"
 #include "meter.h"
 #include "migrate.h"

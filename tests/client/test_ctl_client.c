@@ -1,4 +1,4 @@
-/* Unit tests for include/ctl_client.c against a real ZeroMQ REP socket served
+/* Unit tests for lib/ctl/ctl_client.c against a real ZeroMQ REP socket served
  * by a thread of this process, which plays the relay. */
 #include <pthread.h>
 #include <setjmp.h>

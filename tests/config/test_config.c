@@ -1,4 +1,4 @@
-/* Unit tests for include/config.c: the /etc/default/virtioforwarder parser. */
+/* Unit tests for lib/config/config.c: the /etc/default/virtioforwarder parser. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_rate.c - Xen-style rate limits (include/rate.h) and
+/* test_rate.c - Xen-style rate limits (lib/rate/rate.h) and
  * VIRTIOFWD_RATE_LIMITS. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -16,7 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 
-#include "cnt_writer.h"
+#include "counters_writer.h"
 #include "eal.h"
 #include "log.h"
 #include "relay.h"

@@ -323,7 +323,7 @@ check_replay() {
 
 # ---- port-control: the wire format against a stand-in endpoint -----------
 # Independently of the relay's own decoder, this checks what the tool sends,
-# byte for byte, with the field numbers of include/virtioforwarder.proto
+# byte for byte, with the field numbers of lib/ctl/virtioforwarder.proto
 # (docs/ARCHITECTURE.md, "6. Wire protocol and endpoints"); a REP socket in Python
 # answers each request with the next scripted reply.
 case_port_control() {

@@ -1,8 +1,8 @@
-/* cnt_writer.h - the writer side of the counters file (include/counters.h).
- * Implementation in counters.c; the seqcount helpers are inline because the
+/* counters_writer.h - the writer side of the counters file (counters.h).
+ * Implementation in counters_writer.c; the seqcount helpers are inline because the
  * workers call them on every burst. */
-#ifndef VIO4WD_CNT_WRITER_H
-#define VIO4WD_CNT_WRITER_H
+#ifndef VIO4WD_COUNTERS_WRITER_H
+#define VIO4WD_COUNTERS_WRITER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,7 @@
-/* counters.c - creates and owns the counters file (writer side). */
-#include "cnt_writer.h"
+/* counters_writer.c - creates and owns the counters file (writer side):
+ * the relay is its only writer. No DPDK: the start time is the same TSC
+ * that the reader uses (vio4wd_counters_rdtsc). */
+#include "counters_writer.h"
 #include "config.h"
 
 #include <errno.h>
@@ -11,8 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <rte_cycles.h>
 
 static uint8_t *g_base;
 static char g_path[VIO4WD_PATH_MAX + 32];
@@ -79,7 +79,7 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
     h->file_size = g_size;
     h->epoch = new_epoch();
     h->tsc_hz = tsc_hz;
-    h->start_tsc = rte_rdtsc();
+    h->start_tsc = vio4wd_counters_rdtsc();
     h->start_realtime_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
     h->pid = (uint32_t)getpid();
     h->max_relays = VIO4WD_CNT_MAX_RELAYS;

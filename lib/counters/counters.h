@@ -174,7 +174,7 @@ struct vio4wd_cnt_queues {
      VIO4WD_CNT_MAX_RELAYS * sizeof(struct vio4wd_cnt_relay) +         \
      VIO4WD_CNT_MAX_RELAYS * VIO4WD_DIR_COUNT * sizeof(struct vio4wd_cnt_queues))
 
-/* ---- reader API (include/counters_reader.c; no DPDK) -------------------- */
+/* ---- reader API (counters_reader.c; no DPDK) -------------------- */
 
 struct vio4wd_counters;     /* an open, read-only mapping */
 
