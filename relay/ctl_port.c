@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "direction.h"
 #include "ctl.h"
 #include "log.h"
 #include "log_limit.h"
@@ -163,7 +164,6 @@ static void do_query(struct outcome *o, const struct port_op *op, const struct r
  * limits in force: "vf_to_vm=10Mb/s@20ms vm_to_vf=unlimited". */
 static void do_rate(struct outcome *o, const struct port_op *op)
 {
-    static const char *const keys[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
     char err[512], text[VIO4WD_DIR_COUNT][64];
 
     for (unsigned d = 0; d < VIO4WD_DIR_COUNT; d++) {
@@ -185,7 +185,8 @@ static void do_rate(struct outcome *o, const struct port_op *op)
         fail(o, ENOMEM, "out of memory");
         return;
     }
-    snprintf(o->query, size, "%s=%s %s=%s", keys[0], text[0], keys[1], text[1]);
+    snprintf(o->query, size, "%s=%s %s=%s", vio4wd_dir_name(0), text[0], vio4wd_dir_name(1),
+             text[1]);
 }
 
 static const struct relay_info *find_relay(const struct relay_info *all, unsigned n, unsigned id)

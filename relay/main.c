@@ -234,7 +234,7 @@ static int start_endpoints(const struct vio4wd_config *cfg, char *err, size_t er
 {
     ctl_bind_allow_tcp(cfg->zmq_allow_tcp);
     if (telemetry_register(err, errlen) != 0 ||
-        ctl_stats_start(cfg->zmq_stats_ep, counters_path(), err, errlen) != 0 ||
+        ctl_stats_start(cfg->zmq_stats_ep, vio4wd_counters_path(), err, errlen) != 0 ||
         ctl_core_sched_init(cfg, err, errlen) != 0 ||
         start_port_control(cfg, err, errlen) != 0 || ctl_config_init(cfg, err, errlen) != 0)
         return -1;
@@ -246,16 +246,16 @@ static void shutdown_all(bool eal_up)
     struct itimerval it = {.it_value = {.tv_sec = SHUTDOWN_WATCHDOG_MS / 1000,
                                         .tv_usec = (SHUTDOWN_WATCHDOG_MS % 1000) * 1000}};
     setitimer(ITIMER_REAL, &it, NULL);
-    add_emergency_path(counters_path());
+    add_emergency_path(vio4wd_counters_path());
 
-    counters_set_state(VIO4WD_CNT_STOPPED);
+    vio4wd_counters_set_state(VIO4WD_CNT_STOPPED);
     ctl_stats_stop();
     ctl_shutdown();
     if (eal_up) {
         workers_stop();
         relay_table_shutdown();
     }
-    counters_destroy();
+    vio4wd_counters_destroy();
     if (eal_up)
         rte_eal_cleanup();
     pidfile_release(&g_pidfile);
@@ -302,12 +302,13 @@ int main(int argc, char **argv)
         log_err("%s", err);
         goto out_locks;
     }
-    if (counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err, sizeof(err)) != 0) {
+    if (vio4wd_counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err,
+                               sizeof(err)) != 0) {
         log_err("%s", err);
         shutdown_all(true);
         return EXIT_BAD_CONFIG;     /* a full or read-only run directory */
     }
-    give_socket_group(cfg, counters_path());
+    give_socket_group(cfg, vio4wd_counters_path());
     if (workers_init(lay->worker_cpus, lay->worker_lcores, lay->n_workers) != 0 ||
         relay_table_init(cfg) != 0) {
         log_err("cannot set up %u workers", lay->n_workers);
@@ -327,9 +328,9 @@ int main(int argc, char **argv)
         shutdown_all(true);
         return 1;
     }
-    counters_set_state(VIO4WD_CNT_RUNNING);
+    vio4wd_counters_set_state(VIO4WD_CNT_RUNNING);
     log_notice("virtio-forwarder %s running: %u workers, main lcore on CPU %u, counters in %s",
-               VIO4WD_VERSION, lay->n_workers, lay->main_cpu, counters_path());
+               VIO4WD_VERSION, lay->n_workers, lay->main_cpu, vio4wd_counters_path());
 #if HAVE_LIBSYSTEMD
     sd_notify(0, "READY=1");
 #endif

@@ -7,6 +7,7 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 
+#include "direction.h"
 #include "log.h"
 #include "relay.h"
 #include "worker.h"
@@ -51,7 +52,7 @@ int relay_set_rate(unsigned relay_id, unsigned dir, const struct vio4wd_rate *ra
     }
     rate_format(rate, text, sizeof(text));
     log_info("relay %u %s: rate limit %s", relay_id,
-             dir == VIO4WD_DIR_VF_TO_VM ? "VF->VM" : "VM->VF", text);
+             vio4wd_dir_arrow(dir), text);
     return 0;
 }
 

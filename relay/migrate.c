@@ -8,6 +8,7 @@
 #include <rte_cycles.h>
 #include <rte_pause.h>
 
+#include "direction.h"
 #include "counters_writer.h"
 #include "log.h"
 #include "worker.h"
@@ -41,13 +42,13 @@ static void worker_adopt_dir(struct worker *w, struct relay_dir *d)
     struct vio4wd_cnt_dir *c = d->cnt;
 
     w->dirs[w->n_dirs++] = d;
-    cnt_write_begin(&c->seq);
+    vio4wd_counters_write_begin(&c->seq);
     c->cpu = (int32_t)w->cpu;
     if (d->last_owner >= 0 && d->last_owner != (int32_t)w->index) {
         c->migrations++;
         c->last_migration_tsc = rte_rdtsc();
     }
-    cnt_write_end(&c->seq);
+    vio4wd_counters_write_end(&c->seq);
     __atomic_store_n(&d->owner, (int32_t)w->index, __ATOMIC_RELEASE);
 }
 
@@ -68,9 +69,9 @@ void migrate_worker_poll(struct worker *w)
             worker_drop_dir(w, d);
             if (t < 0) {
                 struct vio4wd_cnt_dir *c = d->cnt;
-                cnt_write_begin(&c->seq);
+                vio4wd_counters_write_begin(&c->seq);
                 c->cpu = -1;
-                cnt_write_end(&c->seq);
+                vio4wd_counters_write_end(&c->seq);
                 d->last_owner = -1;
                 __atomic_store_n(&d->owner, -1, __ATOMIC_RELEASE);
             } else {
@@ -167,11 +168,6 @@ static int move_start(struct relay_dir *d, int w)
     return 0;
 }
 
-static const char *dir_name(enum vio4wd_dir dir)
-{
-    return dir == VIO4WD_DIR_VF_TO_VM ? "vf2virtio" : "virtio2vf";
-}
-
 /* "1,2,9,10": the CPUs a move may name. */
 static void format_worker_cpus(char *buf, size_t len)
 {
@@ -200,7 +196,7 @@ int migrate_validate(const struct migrate_move *moves, unsigned n, bool allow_cr
             char workers[256];
             format_worker_cpus(workers, sizeof(workers));
             snprintf(err, errlen, "relay %u %s: CPU %d is not a worker (workers: %s)",
-                     m->relay_id, dir_name(m->dir), m->cpu, workers);
+                     m->relay_id, vio4wd_dir_name(m->dir), m->cpu, workers);
             return -EINVAL;
         }
         struct relay *r = &g_relays[m->relay_id];
@@ -208,12 +204,14 @@ int migrate_validate(const struct migrate_move *moves, unsigned n, bool allow_cr
             g_workers[w].numa_node != r->numa_node) {
             snprintf(err, errlen,
                      "relay %u %s: CPU %d is on NUMA node %d but the relay's memory is on node %d",
-                     m->relay_id, dir_name(m->dir), m->cpu, g_workers[w].numa_node, r->numa_node);
+                     m->relay_id, vio4wd_dir_name(m->dir), m->cpu, g_workers[w].numa_node,
+                     r->numa_node);
             return -EXDEV;
         }
         for (unsigned j = 0; j < i; j++)
             if (moves[j].relay_id == m->relay_id && moves[j].dir == m->dir) {
-                snprintf(err, errlen, "relay %u %s is named twice", m->relay_id, dir_name(m->dir));
+                snprintf(err, errlen, "relay %u %s is named twice", m->relay_id,
+                         vio4wd_dir_name(m->dir));
                 return -EINVAL;
             }
     }
@@ -240,13 +238,13 @@ int migrate_apply(const struct migrate_move *moves, unsigned n, bool allow_cross
         rc = move_start(d, worker_of_cpu(moves[i].cpu));
         if (rc)
             snprintf(err, errlen, "relay %u %s: a previous move is still in progress",
-                     r->id, dir_name(moves[i].dir));
+                     r->id, vio4wd_dir_name(moves[i].dir));
     }
     for (unsigned i = 0; i < n; i++) {
         struct relay *r = &g_relays[moves[i].relay_id];
         if (r->assigned && !migrate_wait(&r->dir[moves[i].dir], timeout_us) && !rc) {
             snprintf(err, errlen, "relay %u %s: move to CPU %d did not complete in %u us",
-                     r->id, dir_name(moves[i].dir), moves[i].cpu, timeout_us);
+                     r->id, vio4wd_dir_name(moves[i].dir), moves[i].cpu, timeout_us);
             rc = -ETIMEDOUT;
         }
     }

@@ -70,14 +70,14 @@ int relay_table_init(const struct vio4wd_config *cfg)
         r->n_queues = 1;
         r->numa_node = -1;
         r->pool_node = -1;
-        r->cnt = counters_relay(i);
+        r->cnt = vio4wd_counters_relay(i);
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct relay_dir *rd = &r->dir[d];
             rd->relay = r;
             rd->dir = (uint8_t)d;
             rd->index = (uint16_t)(i * VIO4WD_DIR_COUNT + d);
             rd->cnt = &r->cnt->dir[d];
-            rd->qcnt = counters_queues(i, (unsigned)d);
+            rd->qcnt = vio4wd_counters_queues(i, (unsigned)d);
             rd->owner = rd->target = rd->last_owner = RELAY_NO_WORKER;
             rd->pref_cpu = -1;
         }
@@ -129,7 +129,7 @@ void relay_publish_info(struct relay *r)
         flags |= VIO4WD_RELAY_VHOST_SOCK;
     if (r->vid >= 0)
         flags |= VIO4WD_RELAY_GUEST_UP;
-    cnt_write_begin(&c->info_seq);
+    vio4wd_counters_write_begin(&c->info_seq);
     c->flags = flags;
     c->numa_node = r->numa_node;
     c->n_queues = r->n_queues;
@@ -138,7 +138,7 @@ void relay_publish_info(struct relay *r)
     c->info_update_tsc = rte_rdtsc();
     snprintf(c->vf_dev, sizeof(c->vf_dev), "%s", r->vf_dev);
     snprintf(c->vhost_path, sizeof(c->vhost_path), "%s", r->vhost_path);
-    cnt_write_end(&c->info_seq);
+    vio4wd_counters_write_end(&c->info_seq);
 }
 
 static unsigned g_pool_gen;      /* pool names must be unique */
@@ -332,10 +332,10 @@ static void drop_leftovers_from(struct relay_dir *d, uint16_t first)
     }
     if (!pk)
         return;
-    cnt_write_begin(&d->cnt->seq);
+    vio4wd_counters_write_begin(&d->cnt->seq);
     d->cnt->drop_nc_pkts += pk;
     d->cnt->drop_nc_bytes += by;
-    cnt_write_end(&d->cnt->seq);
+    vio4wd_counters_write_end(&d->cnt->seq);
 }
 
 /* Queue pairs the guest has fully enabled, counting from pair 0 (a guest

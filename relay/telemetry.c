@@ -10,12 +10,12 @@
 #include <rte_telemetry.h>
 #include <rte_version.h>
 
+#include "direction.h"
 #include "counters_writer.h"
 #include "counters.h"
 #include "relay.h"
 #include "vio4wd_build_config.h"
 
-static const char *const dir_key[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
 
 /* A consistent copy of the counters, as any reader takes it; NULL when
  * they cannot be read (the relay is starting or stopping). The caller frees. */
@@ -23,7 +23,7 @@ static struct vio4wd_counters_snapshot *read_counters(void)
 {
     struct vio4wd_counters_snapshot *s = malloc(sizeof(*s));
     char err[256];
-    struct vio4wd_counters *c = vio4wd_counters_open(counters_path(), err, sizeof(err));
+    struct vio4wd_counters *c = vio4wd_counters_open(vio4wd_counters_path(), err, sizeof(err));
 
     if (!s || !c || vio4wd_counters_snapshot(c, s) != 0) {
         free(s);
@@ -64,14 +64,14 @@ static int cmd_relays(const char *cmd, const char *params, struct rte_tel_data *
 static void add_dir_u64(struct rte_tel_data *d, int dir, const char *name, uint64_t v)
 {
     char key[64];
-    snprintf(key, sizeof(key), "%s_%s", dir_key[dir], name);
+    snprintf(key, sizeof(key), "%s_%s", vio4wd_dir_name(dir), name);
     rte_tel_data_add_dict_u64(d, key, v);
 }
 
 static void add_dir(struct rte_tel_data *d, int dir, const struct vio4wd_cnt_dir *c)
 {
     char key[64];
-    snprintf(key, sizeof(key), "%s_cpu", dir_key[dir]);
+    snprintf(key, sizeof(key), "%s_cpu", vio4wd_dir_name(dir));
     rte_tel_data_add_dict_int(d, key, c->cpu);
     add_dir_u64(d, dir, "rx_pkts", c->rx_pkts);
     add_dir_u64(d, dir, "rx_bytes", c->rx_bytes);
@@ -100,7 +100,8 @@ static void add_queues(struct rte_tel_data *d, const struct vio4wd_counters_snap
             const struct vio4wd_cnt_queue *c = &s->queues[id][dir].q[q];
             rte_tel_data_add_array_u64(a, bytes ? c->rx_bytes : c->rx_pkts);
         }
-        snprintf(key, sizeof(key), "%s_queue_%s", dir_key[dir], bytes ? "rx_bytes" : "rx_pkts");
+        snprintf(key, sizeof(key), "%s_queue_%s", vio4wd_dir_name(dir),
+                 bytes ? "rx_bytes" : "rx_pkts");
         if (rte_tel_data_add_dict_container(d, key, a, 0) != 0)
             rte_tel_data_free(a);
     }

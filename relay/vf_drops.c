@@ -12,12 +12,12 @@ static void publish(struct relay *r, uint64_t now)
 {
     struct vio4wd_cnt_relay *c = r->cnt;
 
-    cnt_write_begin(&c->info_seq);
+    vio4wd_counters_write_begin(&c->info_seq);
     c->vf.imissed = r->vf_drops.total[0];
     c->vf.rx_nombuf = r->vf_drops.total[1];
     c->vf.oerrors = r->vf_drops.total[2];
     c->vf.update_tsc = now;
-    cnt_write_end(&c->info_seq);
+    vio4wd_counters_write_end(&c->info_seq);
 }
 
 static void sample_now(struct relay *r, uint64_t now)

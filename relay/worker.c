@@ -272,7 +272,7 @@ static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
 {
     struct vio4wd_cnt_dir *c = d->cnt;
 
-    cnt_write_begin(&c->seq);
+    vio4wd_counters_write_begin(&c->seq);
     c->rx_pkts += dd->rx_pkts;
     c->rx_bytes += dd->rx_bytes;
     c->tx_pkts += dd->tx_pkts;
@@ -294,7 +294,7 @@ static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
         d->qcnt->q[q].rx_pkts += dd->q_pkts[q];
         d->qcnt->q[q].rx_bytes += dd->q_bytes[q];
     }
-    cnt_write_end(&c->seq);
+    vio4wd_counters_write_end(&c->seq);
     d->published_meter = mt;
 }
 
@@ -352,13 +352,13 @@ static void worker_publish(struct worker *w, uint64_t busy, uint64_t idle, uint6
 {
     struct vio4wd_cnt_worker *c = w->cnt;
 
-    cnt_write_begin(&c->seq);
+    vio4wd_counters_write_begin(&c->seq);
     c->busy_cycles += busy;
     c->idle_cycles += idle;
     c->loops += loops;
     c->n_dirs = w->n_dirs;
     c->update_tsc = now;
-    cnt_write_end(&c->seq);
+    vio4wd_counters_write_end(&c->seq);
 }
 
 static bool masks_pending(const struct worker *w)
@@ -498,11 +498,11 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
         w->cpu = cpus[i];
         w->lcore_id = lcores[i];
         w->numa_node = (int)rte_lcore_to_socket_id(lcores[i]);
-        w->cnt = counters_worker(i);
+        w->cnt = vio4wd_counters_worker(i);
         w->cnt->cpu = cpus[i];
         w->cnt->numa_node = w->numa_node;
     }
-    counters_header()->n_workers = n;
+    vio4wd_counters_own_header()->n_workers = n;
     return 0;
 }
 

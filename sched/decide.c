@@ -154,7 +154,7 @@ static int job_class(const struct sched_relay *r, int dir, const struct model_wo
         return best;
     best = cur >= 0 ? w[cur].numa : 0;
     locality_format(&c->set[best], where, sizeof(where));
-    if (dir == SCHED_VF_TO_VM)
+    if (dir == VIO4WD_DIR_VF_TO_VM)
         note(d, "relay %d: NUMA node %d is local to no worker, %s on the workers of node(s) %s",
              r->id, r->numa, cur >= 0 ? "kept" : "placed", where);
     return best;
@@ -172,17 +172,17 @@ static int check_relays(const struct sched_state *st, const struct model_topolog
         for (int k = 0; k < i; k++)
             if (st->relays[k].id == r->id)
                 return sched_fail(err, errlen, "relay %d is listed twice", r->id);
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             struct model_cpu_info info;
             if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
                 return sched_fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
-                            r->id, sched_dir_name(dir), r->load[dir]);
+                            r->id, vio4wd_dir_name(dir), r->load[dir]);
             if (r->cpu[dir] >= 0 &&
                 model_topology_cpu(topo, r->cpu[dir], &info, NULL, 0) != MODEL_OK)
                 return sched_fail(err, errlen,
                             "relay %d %s: cpu %d is not in the topology, which has %d PUs "
                             "(is --topology the machine the relay runs on?)",
-                            r->id, sched_dir_name(dir), r->cpu[dir],
+                            r->id, vio4wd_dir_name(dir), r->cpu[dir],
                             model_topology_num_cpus(topo));
         }
     }
@@ -278,8 +278,8 @@ static void emit_moves(const struct decide_ctx *c, const struct model_slice *s,
     for (int k = 0; k < plan->n_moves; k++) {
         int j = s->job[plan->moves[k].job];
         int to = s->worker[plan->moves[k].to];
-        const struct sched_relay *r = &c->st->relays[j / SCHED_NDIRS];
-        int dir = j % SCHED_NDIRS;
+        const struct sched_relay *r = &c->st->relays[j / VIO4WD_DIR_COUNT];
+        int dir = j % VIO4WD_DIR_COUNT;
 
         c->d->moves[c->d->n_moves++] = (struct sched_move){
             .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = c->pb->workers[to].cpu,
@@ -395,7 +395,7 @@ static int build_classes(const struct sched_state *st, struct model_worker *w,
         count[class_of[i]]++;
     }
     for (int i = 0; i < st->n_relays; i++)
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             int cur = worker_index(w, nw, st->relays[i].cpu[dir]);
             if (cur >= 0)
                 c->load[w[cur].numa] += st->relays[i].load[dir];
@@ -411,7 +411,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
                  const struct sched_params *p, struct sched_decision *out, char *err,
                  size_t errlen)
 {
-    int nw = st->n_workers, nj = st->n_relays * SCHED_NDIRS, ret = -1;
+    int nw = st->n_workers, nj = st->n_relays * VIO4WD_DIR_COUNT, ret = -1;
     struct model_worker *workers = NULL;
     struct sched_numa_set *wset = NULL;
     struct classes cls = {0};
@@ -448,8 +448,8 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         goto out;
 
     for (int j = 0; j < nj; j++) {
-        const struct sched_relay *r = &st->relays[j / SCHED_NDIRS];
-        int dir = j % SCHED_NDIRS;
+        const struct sched_relay *r = &st->relays[j / VIO4WD_DIR_COUNT];
+        int dir = j % VIO4WD_DIR_COUNT;
         jobs[j] = (struct model_job){
             .load = r->load[dir],
             .numa = p->global_numa ? 0 : job_class(r, dir, workers, nw, &cls, out),

@@ -72,7 +72,7 @@ struct sched_node_result {
 
 struct sched_move {
     int relay;                  /* relay id */
-    int dir;                    /* enum sched_dir */
+    int dir;                    /* enum vio4wd_dir */
     int from;                   /* CPU, -1 if it had none */
     int to;                     /* CPU */
 };

@@ -265,10 +265,10 @@ static int push(struct live *l, const struct sched_state *st, const struct sched
         for (i = 0; i < n && map[i].relay != r->id; i++)
             ;
         if (i == n) {
-            map[n++] = (struct ctl_relay_cpus){r->id, r->cpu[SCHED_VF_TO_VM],
-                                               r->cpu[SCHED_VM_TO_VF]};
+            map[n++] = (struct ctl_relay_cpus){r->id, r->cpu[VIO4WD_DIR_VF_TO_VM],
+                                               r->cpu[VIO4WD_DIR_VM_TO_VF]};
         }
-        if (d->moves[k].dir == SCHED_VF_TO_VM)
+        if (d->moves[k].dir == VIO4WD_DIR_VF_TO_VM)
             map[i].vf_to_vm_cpu = d->moves[k].to;
         else
             map[i].vm_to_vf_cpu = d->moves[k].to;
@@ -308,7 +308,7 @@ static void log_decision(const struct sched_decision *d, bool applied, bool dry_
                  "kept its best answer", d->elapsed_ms, d->deadline_ms);
     for (int k = 0; k < d->n_moves && d->act; k++)
         log_info("%s relay %d %s: cpu %d -> %d", applied ? "moved" : dry_run ? "would move"
-                 : "failed to move", d->moves[k].relay, sched_dir_name(d->moves[k].dir),
+                 : "failed to move", d->moves[k].relay, vio4wd_dir_name(d->moves[k].dir),
                  d->moves[k].from, d->moves[k].to);
 }
 

@@ -45,7 +45,7 @@ int replay_step(struct replay *r, struct sched_state *st, const struct model_top
         const struct sched_relay *prev = find_relay(&r->mapping, rel->id);
         if (prev == NULL)
             continue;
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
             if (prev->cpu[dir] >= 0 && is_worker(st, prev->cpu[dir]))
                 rel->cpu[dir] = prev->cpu[dir];
     }

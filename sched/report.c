@@ -63,7 +63,7 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         const struct sched_move *m = &d->moves[k];
         json_object *o = json_object_new_object();
         json_object_object_add(o, "relay", json_object_new_int(m->relay));
-        json_object_object_add(o, "dir", json_object_new_string(sched_dir_name(m->dir)));
+        json_object_object_add(o, "dir", json_object_new_string(vio4wd_dir_name(m->dir)));
         json_object_object_add(o, "from", json_object_new_int(m->from));
         json_object_object_add(o, "to", json_object_new_int(m->to));
         json_object_array_add(moves, o);
@@ -112,7 +112,7 @@ static void list_dirs(const struct sched_state *st, const struct sched_decision 
     *total = 0.0;
     for (int i = 0; i < st->n_relays; i++) {
         const struct sched_relay *r = &st->relays[i];
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             int c = after ? cpu_after(d, r, dir) : r->cpu[dir];
             int n;
             if (c != cpu)
@@ -121,7 +121,7 @@ static void list_dirs(const struct sched_state *st, const struct sched_decision 
             if (len >= size)
                 continue;
             n = snprintf(buf + len, size - len, "%sr%d>%s %.2f", len ? " " : "", r->id,
-                         dir == SCHED_VF_TO_VM ? "vm" : "vf", r->load[dir]);
+                         dir == VIO4WD_DIR_VF_TO_VM ? "vm" : "vf", r->load[dir]);
             if (n > 0)
                 len += (size_t)n;
         }

@@ -6,11 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *sched_dir_name(int dir)
-{
-    return dir == SCHED_VF_TO_VM ? "vf_to_vm" : "vm_to_vf";
-}
-
 void sched_state_free(struct sched_state *st)
 {
     if (st == NULL)

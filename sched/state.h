@@ -7,14 +7,8 @@
 
 #include <stddef.h>
 
-/* Directions, in the order of the relay's counters (counters.h). */
-enum sched_dir {
-    SCHED_VF_TO_VM = 0,
-    SCHED_VM_TO_VF = 1,
-    SCHED_NDIRS = 2,
-};
-
-const char *sched_dir_name(int dir);     /* "vf_to_vm" / "vm_to_vf" */
+/* Directions (enum vio4wd_dir) and their names are the relay's. */
+#include "direction.h"
 
 /* The sched modules' error convention: writes the sentence into err (when
  * there is one) and returns -1. */
@@ -24,8 +18,8 @@ int sched_fail(char *err, size_t errlen, const char *fmt, ...)
 struct sched_relay {
     int id;
     int numa;                   /* NUMA node of its memory, -1 unknown */
-    int cpu[SCHED_NDIRS];       /* current CPU per direction, -1 none */
-    double load[SCHED_NDIRS];   /* demand, fraction of one core */
+    int cpu[VIO4WD_DIR_COUNT];       /* current CPU per direction, -1 none */
+    double load[VIO4WD_DIR_COUNT];   /* demand, fraction of one core */
 };
 
 /* The input: one moment of the relay. Arrays are owned by whoever filled

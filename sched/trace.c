@@ -122,8 +122,8 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
         return sched_fail(err, errlen, "relay %d: \"load\" must be an object {\"vf_to_vm\": F, "
                     "\"vm_to_vf\": F}", r->id);
 
-    for (int dir = 0; dir < SCHED_NDIRS; dir++) {
-        const char *key = sched_dir_name(dir);
+    for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
+        const char *key = vio4wd_dir_name(dir);
         if (cpu != NULL) {
             snprintf(what, sizeof(what), "relay %d: cpu.%s", r->id, key);
             if (get_cpu(cpu, key, what, &r->cpu[dir], err, errlen) < 0)

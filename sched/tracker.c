@@ -6,7 +6,7 @@
 
 static enum model_dir model_dir_of(int dir)
 {
-    return dir == SCHED_VF_TO_VM ? MODEL_DIR_VF_TO_VM : MODEL_DIR_VM_TO_VF;
+    return dir == VIO4WD_DIR_VF_TO_VM ? MODEL_DIR_VF_TO_VM : MODEL_DIR_VM_TO_VF;
 }
 
 void tracker_set_interval(struct tracker *t, double poll_interval_s)
@@ -18,7 +18,7 @@ void tracker_reset(struct tracker *t)
 {
     for (int r = 0; r < TRACKER_MAX_RELAYS; r++) {
         t->seen[r] = false;
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             memset(&t->dir[r][dir], 0, sizeof(t->dir[r][dir]));
             model_load_init(&t->dir[r][dir].est, model_dir_of(dir));
         }
@@ -54,7 +54,7 @@ static void forget_absent(struct tracker *t, const bool *present)
         if (!t->seen[r] || present[r])
             continue;
         t->seen[r] = false;
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             memset(&t->dir[r][dir], 0, sizeof(t->dir[r][dir]));
             model_load_init(&t->dir[r][dir].est, model_dir_of(dir));
         }
@@ -101,7 +101,7 @@ int tracker_feed_counters(struct tracker *t, const struct vio4wd_counters_snapsh
 
         if (!(cr->flags & VIO4WD_RELAY_IN_USE) || cr->id >= TRACKER_MAX_RELAYS)
             continue;
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             const struct vio4wd_cnt_dir *cd = &cr->dir[dir];
             /* Loads are measured to the time of our read, not of the last
              * write: an idle direction's block is not rewritten, and its
@@ -192,29 +192,29 @@ int tracker_feed_stats(struct tracker *t, const Virtioforwarder__StatsResponse *
         if (rs->id >= TRACKER_MAX_RELAYS || a == NULL || b == NULL)
             continue;
         if (rs->cpu != NULL) {
-            r.cpu[SCHED_VF_TO_VM] = rs->cpu->has_vf_to_vm ? rs->cpu->vf_to_vm : -1;
-            r.cpu[SCHED_VM_TO_VF] = rs->cpu->has_vm_to_vf ? rs->cpu->vm_to_vf : -1;
+            r.cpu[VIO4WD_DIR_VF_TO_VM] = rs->cpu->has_vf_to_vm ? rs->cpu->vf_to_vm : -1;
+            r.cpu[VIO4WD_DIR_VM_TO_VF] = rs->cpu->has_vm_to_vf ? rs->cpu->vm_to_vf : -1;
         }
         c = (struct model_counters){.drops_rate_limited = a->pkts_dropped_rate_limited,
                                     .rate_limit_Bps = a->rate_limit_bytes_per_s};
-        stats_counters(&t->dir[r.id][SCHED_VF_TO_VM], a->has_pkts_rx_from_vf,
+        stats_counters(&t->dir[r.id][VIO4WD_DIR_VF_TO_VM], a->has_pkts_rx_from_vf,
                        a->pkts_rx_from_vf, a->has_bytes_rx_from_vf, a->bytes_rx_from_vf,
                        a->pkt_rate_rx_from_vf, a->byte_rate_rx_from_vf,
                        a->pkts_dropped_vm_queue_full, a->pkts_dropped_vm_not_connected,
                        a->has_busy_cycles, a->busy_cycles, tsc_hz, now_ns, &c);
         bool placed = r.cpu[0] >= 0 && r.cpu[1] >= 0;
-        if (!feed(t, r.id, SCHED_VF_TO_VM, &c) && placed)
+        if (!feed(t, r.id, VIO4WD_DIR_VF_TO_VM, &c) && placed)
             ready = false;
         c = (struct model_counters){.drops_rate_limited = b->pkts_dropped_rate_limited,
                                     .rate_limit_Bps = b->rate_limit_bytes_per_s};
-        stats_counters(&t->dir[r.id][SCHED_VM_TO_VF], b->has_pkts_rx_from_vm,
+        stats_counters(&t->dir[r.id][VIO4WD_DIR_VM_TO_VF], b->has_pkts_rx_from_vm,
                        b->pkts_rx_from_vm, b->has_bytes_rx_from_vm, b->bytes_rx_from_vm,
                        b->pkt_rate_rx_from_vm, b->byte_rate_rx_from_vm,
                        b->pkts_dropped_vf_queue_full, b->pkts_dropped_vf_not_connected,
                        b->has_busy_cycles, b->busy_cycles, tsc_hz, now_ns, &c);
-        if (!feed(t, r.id, SCHED_VM_TO_VF, &c) && placed)
+        if (!feed(t, r.id, VIO4WD_DIR_VM_TO_VF, &c) && placed)
             ready = false;
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
             r.load[dir] = model_load_demand(&t->dir[r.id][dir].est);
         present[r.id] = true;
         if (placed)

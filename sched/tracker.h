@@ -36,7 +36,7 @@ struct tracker {
     uint64_t generation;        /* counters epoch the estimates belong to */
     bool have_generation;
     bool seen[TRACKER_MAX_RELAYS];
-    struct tracker_dir dir[TRACKER_MAX_RELAYS][SCHED_NDIRS];
+    struct tracker_dir dir[TRACKER_MAX_RELAYS][VIO4WD_DIR_COUNT];
 };
 
 /* poll_interval_s sets the EWMA time constant: one interval, so two

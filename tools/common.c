@@ -15,8 +15,6 @@
 #include "counters_live.h"
 #include "model/load.h"
 
-const char *const tool_dir_key[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
-const char *const tool_dir_arrow[VIO4WD_DIR_COUNT] = {"VF->VM", "VM->VF"};
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -545,7 +543,7 @@ static void print_queues(FILE *out, const struct tool_view *view)
             for (unsigned q = 0; q < x->n_queues; q++) {
                 tool_si((double)x->queue[q].rx_pkts, pk, sizeof(pk));
                 tool_si(x->queue[q].rx_pps, pps, sizeof(pps));
-                fprintf(out, "%5u %-6s %5u %7s %7s\n", view->relays[i].id, tool_dir_arrow[d], q,
+                fprintf(out, "%5u %-6s %5u %7s %7s\n", view->relays[i].id, vio4wd_dir_arrow(d), q,
                         pk, pps);
             }
         }
@@ -586,7 +584,7 @@ void tool_print_table(FILE *out, const struct tool_view *view)
             else
                 fprintf(out, "%5s %4s %-8s ", "", "", "");
             fprintf(out, "%-6s %4s %5.1f%%%s%6s %7s %7s %7s %7s %7s %7s %7s %7s %5llu  %s\n",
-                    tool_dir_arrow[d], cpu, x->load * 100, x->saturated ? "!" : " ", rxp, rxb,
+                    vio4wd_dir_arrow(d), cpu, x->load * 100, x->saturated ? "!" : " ", rxp, rxb,
                     txp, txb, full, nc, vfd, rl, lim, (unsigned long long)x->migrations,
                     dev[0] ? dev : "-");
         }
@@ -720,8 +718,8 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
         json_object_object_add(o, "cpu", cpu);
         json_object_object_add(o, "load", load);
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
-            json_object_object_add(cpu, tool_dir_key[d], json_object_new_int(r->dir[d].cpu));
-            json_object_object_add(load, tool_dir_key[d], jnum(r->dir[d].load));
+            json_object_object_add(cpu, vio4wd_dir_name(d), json_object_new_int(r->dir[d].cpu));
+            json_object_object_add(load, vio4wd_dir_name(d), jnum(r->dir[d].load));
         }
         json_object_object_add(o, "active", json_object_new_boolean(
             (r->flags & VIO4WD_RELAY_ACTIVE) == VIO4WD_RELAY_ACTIVE));
@@ -729,7 +727,7 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
         json_object_object_add(o, "vf", json_object_new_string(r->vf_dev));
         json_object_object_add(o, "vhost", json_object_new_string(r->vhost_path));
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
-            json_object_object_add(o, tool_dir_key[d], dir_json(&r->dir[d]));
+            json_object_object_add(o, vio4wd_dir_name(d), dir_json(&r->dir[d]));
         json_object_array_add(relays, o);
     }
     return root;

@@ -231,8 +231,6 @@ const struct tool_worker_row *tool_view_worker(const struct tool_view *view, uns
 
 /* ---- output forms ------------------------------------------------------- */
 
-extern const char *const tool_dir_key[VIO4WD_DIR_COUNT];    /* "vf_to_vm", "vm_to_vf" */
-extern const char *const tool_dir_arrow[VIO4WD_DIR_COUNT];  /* "VF->VM", "VM->VF" */
 
 /* "active", "no VF", "no guest" or "idle" from VIO4WD_RELAY_* flags. */
 const char *tool_relay_state(uint32_t flags);

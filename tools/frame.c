@@ -158,7 +158,7 @@ static void render_worker(const struct tool_view *v, const struct tool_worker_ro
         put(f, l, FA_PLAIN, "(no relay directions)");
     for (unsigned i = 0; i < n; i++)
         put(f, l, FA_PLAIN, "%s%u:%s %.1f%%", i ? "  " : "", segs[i].relay,
-            tool_dir_arrow[segs[i].dir], segs[i].load * 100);
+            vio4wd_dir_arrow(segs[i].dir), segs[i].load * 100);
 }
 
 static void fmt_uptime(double t, char *buf, size_t len)
@@ -246,7 +246,7 @@ void frame_render(const struct tool_view *v, unsigned width, double interval, st
                 l = new_line(f);
                 put(f, l, FA_BOLD, "not on a worker:");
             }
-            put(f, l, FA_PLAIN, " %u:%s", v->relays[i].id, tool_dir_arrow[d]);
+            put(f, l, FA_PLAIN, " %u:%s", v->relays[i].id, vio4wd_dir_arrow(d));
         }
 }
 

@@ -62,7 +62,7 @@ static void family(FILE *out, const char *name, const char *type, const char *un
 static void dir_series(FILE *out, const char *name, const struct tool_relay_row *r, int d,
                        const char *extra_name, const char *extra_value)
 {
-    fprintf(out, "%s{relay=\"%u\",direction=\"%s\"", name, r->id, tool_dir_key[d]);
+    fprintf(out, "%s{relay=\"%u\",direction=\"%s\"", name, r->id, vio4wd_dir_name(d));
     if (extra_name)
         fprintf(out, ",%s=\"%s\"", extra_name, extra_value);
     fputs("} ", out);
@@ -89,7 +89,7 @@ static void queue_counter(FILE *out, const struct tool_view *view, const char *n
             const struct tool_dir_row *x = &view->relays[i].dir[d];
             for (unsigned q = 0; q < x->n_queues; q++) {
                 fprintf(out, "%s{relay=\"%u\",direction=\"%s\",queue=\"%u\"} %llu\n", name,
-                        view->relays[i].id, tool_dir_key[d], q,
+                        view->relays[i].id, vio4wd_dir_name(d), q,
                         (unsigned long long)(bytes ? x->queue[q].rx_bytes
                                                    : x->queue[q].rx_pkts));
             }

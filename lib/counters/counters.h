@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "direction.h"    /* enum vio4wd_dir: index into vio4wd_cnt_relay.dir[] */
+
 #define VIO4WD_CNT_MAGIC      0x544e433457344f49ULL  /* "IO4W4CNT" */
 #define VIO4WD_CNT_VERSION    3   /* 2: rate limits in the dir block; 3: per-queue region */
 #define VIO4WD_CNT_MAX_RELAYS 64
@@ -53,13 +55,6 @@
 #define VIO4WD_CNT_MAX_QUEUES 32    /* queue pairs per relay with their own counts */
 #define VIO4WD_CNT_FILE_NAME  "counters"
 #define VIO4WD_VF_SAMPLE_MS   250   /* period of the VF drop counter samples */
-
-/* Directions of a relay; index into vio4wd_cnt_relay.dir[]. */
-enum vio4wd_dir {
-    VIO4WD_DIR_VF_TO_VM = 0,   /* VF rx -> vhost enqueue */
-    VIO4WD_DIR_VM_TO_VF = 1,   /* vhost dequeue -> VF tx */
-    VIO4WD_DIR_COUNT = 2,
-};
 
 enum vio4wd_cnt_state {
     VIO4WD_CNT_STARTING = 0,

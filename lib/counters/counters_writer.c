@@ -31,7 +31,7 @@ static uint64_t new_epoch(void)
     return e ? e : 1;
 }
 
-int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
+int vio4wd_counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
                     char *err, size_t errlen)
 {
     char tmp[sizeof(g_path) + 16];
@@ -95,7 +95,7 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
     h->queue_size = sizeof(struct vio4wd_cnt_queues);
     h->max_queues = VIO4WD_CNT_MAX_QUEUES;
     for (unsigned r = 0; r < VIO4WD_CNT_MAX_RELAYS; r++) {
-        struct vio4wd_cnt_relay *cr = counters_relay(r);
+        struct vio4wd_cnt_relay *cr = vio4wd_counters_relay(r);
         cr->id = r;
         cr->numa_node = -1;
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
@@ -113,46 +113,46 @@ int counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
     return 0;
 }
 
-struct vio4wd_cnt_header *counters_header(void)
+struct vio4wd_cnt_header *vio4wd_counters_own_header(void)
 {
     return (void *)g_base;
 }
 
-struct vio4wd_cnt_worker *counters_worker(unsigned w)
+struct vio4wd_cnt_worker *vio4wd_counters_worker(unsigned w)
 {
     struct vio4wd_cnt_header *h = (void *)g_base;
     return (void *)(g_base + h->worker_offset + (size_t)w * h->worker_size);
 }
 
-struct vio4wd_cnt_relay *counters_relay(unsigned relay_id)
+struct vio4wd_cnt_relay *vio4wd_counters_relay(unsigned relay_id)
 {
     struct vio4wd_cnt_header *h = (void *)g_base;
     return (void *)(g_base + h->relay_offset + (size_t)relay_id * h->relay_size);
 }
 
-struct vio4wd_cnt_queues *counters_queues(unsigned relay_id, unsigned dir)
+struct vio4wd_cnt_queues *vio4wd_counters_queues(unsigned relay_id, unsigned dir)
 {
     struct vio4wd_cnt_header *h = (void *)g_base;
     return (void *)(g_base + h->queue_offset +
                     ((size_t)relay_id * VIO4WD_DIR_COUNT + dir) * h->queue_size);
 }
 
-void counters_set_state(enum vio4wd_cnt_state state)
+void vio4wd_counters_set_state(enum vio4wd_cnt_state state)
 {
     if (g_base)
-        __atomic_store_n(&counters_header()->state, (uint32_t)state, __ATOMIC_RELEASE);
+        __atomic_store_n(&vio4wd_counters_own_header()->state, (uint32_t)state, __ATOMIC_RELEASE);
 }
 
-const char *counters_path(void)
+const char *vio4wd_counters_path(void)
 {
     return g_path;
 }
 
-void counters_destroy(void)
+void vio4wd_counters_destroy(void)
 {
     if (!g_base)
         return;
-    counters_set_state(VIO4WD_CNT_STOPPED);
+    vio4wd_counters_set_state(VIO4WD_CNT_STOPPED);
     unlink(g_path);
     munmap(g_base, g_size);
     g_base = NULL;

@@ -83,8 +83,8 @@ test_defaults(void **state)
     assert_int_equal(r->size, 64);
     assert_int_equal(r->qsize, 1024);
     assert_int_equal(r->queues, 1);
-    assert_true(r->enabled[LG_VM_TO_VF] && r->enabled[LG_VF_TO_VM]);
-    assert_true(lg_profile_rate(&r->prof[LG_VM_TO_VF], 5) == 100e3);
+    assert_true(r->enabled[VIO4WD_DIR_VM_TO_VF] && r->enabled[VIO4WD_DIR_VF_TO_VM]);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VM_TO_VF], 5) == 100e3);
 }
 
 static void
@@ -109,25 +109,25 @@ test_four_relays(void **state)
     assert_string_equal(cfg.eal_argv[2], "--no-huge");
 
     r = &cfg.relay[0];
-    assert_true(lg_profile_rate(&r->prof[LG_VF_TO_VM], 19) == 2e6);
-    assert_true(lg_profile_rate(&r->prof[LG_VF_TO_VM], 21) == 200e3);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VF_TO_VM], 19) == 2e6);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VF_TO_VM], 21) == 200e3);
     assert_string_equal(r->socket, "/run/x/virtio-forwarder0.sock");
     assert_string_equal(r->memif, "/run/m/vio4wd-memif0.sock");
 
     r = &cfg.relay[1];
     assert_int_equal(r->size, 128);
-    assert_true(lg_profile_rate(&r->prof[LG_VM_TO_VF], 15) == 1.1e6);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VM_TO_VF], 15) == 1.1e6);
 
     r = &cfg.relay[2];
-    assert_true(r->enabled[LG_VM_TO_VF] && !r->enabled[LG_VF_TO_VM]);
+    assert_true(r->enabled[VIO4WD_DIR_VM_TO_VF] && !r->enabled[VIO4WD_DIR_VF_TO_VM]);
     assert_true(r->server);
     assert_string_equal(r->socket, "/s/two.sock");
     assert_int_equal(r->queues, 4);
 
     r = &cfg.relay[3];
-    assert_true(lg_profile_rate(&r->prof[LG_VM_TO_VF], 0) == 1e6);
-    assert_true(lg_profile_rate(&r->prof[LG_VM_TO_VF], 41) == 1.5e6);
-    assert_true(lg_profile_rate(&r->prof[LG_VF_TO_VM], 41) == 100e3);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VM_TO_VF], 0) == 1e6);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VM_TO_VF], 41) == 1.5e6);
+    assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VF_TO_VM], 41) == 100e3);
     assert_int_equal(r->qsize, 256);
     assert_string_equal(r->vf_dev, "net_memif3,role=server,id=0,"
                         "socket=/m/3.sock,socket-abstract=no");
@@ -158,10 +158,12 @@ test_stalls(void **state)
     (void)state;
     assert_int_equal(parse("--relay", "0,guest-stall=4s:7s,vf-stall=500ms:2s", NULL), 0);
     r = &cfg.relay[0];
-    assert_true(r->stall_from[LG_VF_TO_VM] == 4.0 && r->stall_to[LG_VF_TO_VM] == 7.0);
-    assert_true(r->stall_from[LG_VM_TO_VF] == 0.5 && r->stall_to[LG_VM_TO_VF] == 2.0);
+    assert_true(r->stall_from[VIO4WD_DIR_VF_TO_VM] == 4.0);
+    assert_true(r->stall_to[VIO4WD_DIR_VF_TO_VM] == 7.0);
+    assert_true(r->stall_from[VIO4WD_DIR_VM_TO_VF] == 0.5);
+    assert_true(r->stall_to[VIO4WD_DIR_VM_TO_VF] == 2.0);
     assert_int_equal(parse("--relay", "1", NULL), 0);
-    assert_true(cfg.relay[0].stall_to[LG_VF_TO_VM] == 0.0);     /* never */
+    assert_true(cfg.relay[0].stall_to[VIO4WD_DIR_VF_TO_VM] == 0.0);     /* never */
     expect_bad("bad guest-stall", "T1 < T2", "--relay", "0,guest-stall=7s:4s", NULL);
     expect_bad("bad vf-stall", "T1 < T2", "--relay", "0,vf-stall=3s", NULL);
 }
@@ -300,20 +302,20 @@ test_report(void **state)
     memset(st, 0, sizeof(st));
     for (i = 0; i < 4; i++)
         stream_init(&st[i / 2].dir[i % 2], 1);
-    queue_sent(&st[0].dir[0], 0, 2000);
-    st[0].dir[0].target = 2000;
+    queue_sent(&st[0].dir[VIO4WD_DIR_VM_TO_VF], 0, 2000);
+    st[0].dir[VIO4WD_DIR_VM_TO_VF].target = 2000;
     for (i = 0; i < 2000; i++)
-        lg_seq_record(&st[0].dir[0].q[0].seq, i);
-    queue_sent(&st[0].dir[1], 0, 2000);
+        lg_seq_record(&st[0].dir[VIO4WD_DIR_VM_TO_VF].q[0].seq, i);
+    queue_sent(&st[0].dir[VIO4WD_DIR_VF_TO_VM], 0, 2000);
     for (i = 0; i < 2000; i++)
-        lg_seq_record(&st[0].dir[1].q[0].seq, i);
+        lg_seq_record(&st[0].dir[VIO4WD_DIR_VF_TO_VM].q[0].seq, i);
     assert_true(lg_report_clean(&cfg, st));
 
-    queue_sent(&st[1].dir[1], 0, 10);
+    queue_sent(&st[1].dir[VIO4WD_DIR_VF_TO_VM], 0, 10);
     for (i = 0; i < 10; i++)
         if (i != 4)
-            lg_seq_record(&st[1].dir[1].q[0].seq, i);
-    lg_seq_record(&st[1].dir[1].q[0].seq, 9);
+            lg_seq_record(&st[1].dir[VIO4WD_DIR_VF_TO_VM].q[0].seq, i);
+    lg_seq_record(&st[1].dir[VIO4WD_DIR_VF_TO_VM].q[0].seq, 9);
     assert_false(lg_report_clean(&cfg, st));
 
     report(1, st, buf, sizeof(buf));
@@ -344,7 +346,7 @@ static void
 test_report_queues(void **state)
 {
     static struct lg_relay_stats st[1];
-    struct lg_stream_stats *s = &st[0].dir[LG_VM_TO_VF];
+    struct lg_stream_stats *s = &st[0].dir[VIO4WD_DIR_VM_TO_VF];
     char buf[8192];
     uint64_t i;
 
@@ -352,7 +354,7 @@ test_report_queues(void **state)
     assert_int_equal(parse("--relay", "2,queues=3,dir=vm2vf", NULL), 0);
     memset(st, 0, sizeof(st));
     stream_init(s, 3);
-    stream_init(&st[0].dir[LG_VF_TO_VM], 3);
+    stream_init(&st[0].dir[VIO4WD_DIR_VF_TO_VM], 3);
     /* Queue 1 runs far ahead of queue 0, queue 2 lags: no reordering. */
     queue_sent(s, 0, 100);
     queue_sent(s, 1, 100);
@@ -384,7 +386,7 @@ test_report_queues(void **state)
         "{\"sent\":200,\"received\":199,\"lost\":1,\"duplicated\":0,"
         "\"reordered\":1}]"));
     stream_free(s);
-    stream_free(&st[0].dir[LG_VF_TO_VM]);
+    stream_free(&st[0].dir[VIO4WD_DIR_VF_TO_VM]);
 }
 
 int

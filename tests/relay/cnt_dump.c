@@ -10,7 +10,6 @@
 
 #include "counters.h"
 
-static const char *dir_names[VIO4WD_DIR_COUNT] = {"vf_to_vm", "vm_to_vf"};
 
 int main(int argc, char **argv)
 {
@@ -70,7 +69,7 @@ int main(int argc, char **argv)
         OUT("relay%u.vf.update_tsc %llu", r, (unsigned long long)cr->vf.update_tsc);
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const struct vio4wd_cnt_dir *cd = &cr->dir[d];
-            const char *dn = dir_names[d];
+            const char *dn = vio4wd_dir_name(d);
 #define F(name) OUT("relay%u.%s." #name " %llu", r, dn, (unsigned long long)cd->name)
             OUT("relay%u.%s.cpu %d", r, dn, cd->cpu);
             F(rx_pkts); F(rx_bytes); F(tx_pkts); F(tx_bytes);

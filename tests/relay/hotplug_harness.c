@@ -27,7 +27,7 @@ static struct vio4wd_config g_cfg;
 
 static uint64_t dir_cnt(unsigned relay, int dir, size_t field_off)
 {
-    const struct vio4wd_cnt_dir *d = &counters_relay(relay)->dir[dir];
+    const struct vio4wd_cnt_dir *d = &vio4wd_counters_relay(relay)->dir[dir];
     return __atomic_load_n((const uint64_t *)((const char *)d + field_off), __ATOMIC_RELAXED);
 }
 #define CNT(r, d, f) dir_cnt(r, d, offsetof(struct vio4wd_cnt_dir, f))
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (eal_start(&g_cfg, argv[0], argc - 5, argv + 5, &lay, err, sizeof(err)) ||
-        counters_create(argv[1], rte_get_tsc_hz(), lay.main_cpu, err, sizeof(err))) {
+        vio4wd_counters_create(argv[1], rte_get_tsc_hz(), lay.main_cpu, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 out:
     workers_stop();
     relay_table_shutdown();
-    counters_destroy();
+    vio4wd_counters_destroy();
     rte_eal_cleanup();
     return failed;
 }

@@ -66,7 +66,7 @@ static void make_state(struct gen_topo *g, int n_dirs, struct rng *rng, struct s
         r->numa = g->node_id[i % g->n_nodes];
         r->cpu[0] = r->cpu[1] = -1;
         /* about 0.6 of a core per worker on average */
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
             r->load[dir] = rng_load(rng, 3) * 1.2 * nw / n_dirs / 0.15;
     }
 }
@@ -75,7 +75,7 @@ static void drift(const struct sched_state *base, struct sched_state *st, struct
                   int step)
 {
     for (int i = 0; i < st->n_relays; i++)
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             double f = 1.0 + 0.2 * (2.0 * rng_unit(rng) - 1.0);
             if (step % 5 == 4 && i % 10 == step % 10)
                 f *= 3.0;

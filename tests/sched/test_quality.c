@@ -169,7 +169,7 @@ static void worker_loads(const struct sched_state *st, const struct sched_decisi
     for (int i = 0; i < st->n_workers; i++)
         wl[i] = 0.0;
     for (int i = 0; i < st->n_relays; i++)
-        for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
             int cpu = d ? cpu_after(d, &st->relays[i], dir) : st->relays[i].cpu[dir];
             for (int w = 0; w < st->n_workers; w++)
                 if (st->workers[w] == cpu)
@@ -225,7 +225,7 @@ static void make_relays(struct rng *rng, const struct gen_topo *g, const int *n_
              * when there is a choice, so older figures stay comparable) */
             r->numa = g->n_local[k] > 1 ? g->local[k][rng_int(rng, 0, g->n_local[k] - 1)]
                                         : g->node_id[k];
-            for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
                 r->load[dir] = rng_load(rng, kind);
                 r->cpu[dir] = placed ? random_worker_on(rng, g, st, r->numa) : -1;
             }
@@ -332,7 +332,7 @@ static void check_siblings(const struct gen_topo *g, const struct sched_state *s
 static bool carries_heavy(const struct sched_state *st, const struct sched_decision *d, int a)
 {
     for (int i = 0; i < st->n_relays; i++)
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
             if (st->relays[i].load[dir] > 0.5 && cpu_after(d, &st->relays[i], dir) == st->workers[a])
                 return true;
     return false;
@@ -436,7 +436,7 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
             m += gen_cpu_numa(g, st->workers[w]) == nr->numa;
         for (int i = 0; i < st->n_relays; i++)
             if (locality_has(&nr->local, st->relays[i].numa))
-                for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+                for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
                     total += st->relays[i].load[dir];
                     big = fmax(big, st->relays[i].load[dir]);
                     n++;
@@ -570,7 +570,7 @@ static void scale_loads(const struct sched_state *base, struct sched_state *gen,
                         struct rng *rng, double amplitude)
 {
     for (int i = 0; i < gen->n_relays; i++)
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
             gen->relays[i].load[dir] =
                 base->relays[i].load[dir] * (1.0 + amplitude * (2.0 * rng_unit(rng) - 1.0));
 }
@@ -661,7 +661,7 @@ static int test_reaction(uint64_t seed)
                             hot = run.rp.mapping.workers[w];
                         }
                     for (int i = 0; i < run.rp.mapping.n_relays; i++)
-                        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+                        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
                             if (run.rp.mapping.relays[i].cpu[dir] == hot)
                                 base.relays[i].load[dir] *= 2.0;
                 }
@@ -740,7 +740,7 @@ static int test_numa(uint64_t seed)
             for (int i = 0; i < gen->n_relays; i++) {
                 struct sched_relay *r = &gen->relays[i];
                 int here = gen_numa_group(g, r->numa), there;
-                for (int dir = 0; dir < SCHED_NDIRS; dir++)
+                for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
                     r->load[dir] *= 0.3;
                 if (rng_unit(&rng) >= 0.3)
                     continue;
@@ -752,7 +752,7 @@ static int test_numa(uint64_t seed)
             run_init(&run, g, 0.25, "numa");
             run_step(&run, gen, &st, &d);
             for (int i = 0; i < st.n_relays; i++)
-                for (int dir = 0; dir < SCHED_NDIRS; dir++) {
+                for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
                     const struct sched_relay *r = &st.relays[i];
                     int after = cpu_after(&d, r, dir);
                     if (gen_cpu_local(g, r->cpu[dir], r->numa))
@@ -781,7 +781,7 @@ static int test_numa(uint64_t seed)
 /* Upstream's greedy from scratch on the step's loads, as CPUs per job. */
 static void greedy_map(const struct gen_topo *g, const struct sched_state *st, int *cpu_of_job)
 {
-    int nj = st->n_relays * SCHED_NDIRS;
+    int nj = st->n_relays * VIO4WD_DIR_COUNT;
     struct model_worker *w = calloc((size_t)st->n_workers, sizeof(*w));
     struct model_job *jobs = calloc((size_t)nj, sizeof(*jobs));
     struct model_solution sol;

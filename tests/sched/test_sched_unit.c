@@ -62,10 +62,10 @@ static void trace_minimal(void **state)
     assert_int_equal(st.n_relays, 1);
     assert_int_equal(st.relays[0].id, 3);
     assert_int_equal(st.relays[0].numa, 0);
-    assert_int_equal(st.relays[0].cpu[SCHED_VF_TO_VM], 1);
-    assert_int_equal(st.relays[0].cpu[SCHED_VM_TO_VF], 2);
-    assert_true(st.relays[0].load[SCHED_VF_TO_VM] == 0.25);
-    assert_true(st.relays[0].load[SCHED_VM_TO_VF] == 0.5);
+    assert_int_equal(st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM], 1);
+    assert_int_equal(st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF], 2);
+    assert_true(st.relays[0].load[VIO4WD_DIR_VF_TO_VM] == 0.25);
+    assert_true(st.relays[0].load[VIO4WD_DIR_VM_TO_VF] == 0.5);
     sched_state_free(&st);
 }
 
@@ -88,9 +88,9 @@ static void trace_stats_output(void **state)
     assert_int_equal(st.n_workers, 2);
     assert_int_equal(st.workers[0], 4);
     assert_int_equal(st.relays[0].numa, -1);
-    assert_int_equal(st.relays[0].cpu[SCHED_VM_TO_VF], -1);
-    assert_true(st.relays[0].load[SCHED_VF_TO_VM] == 0.1);
-    assert_true(st.relays[0].load[SCHED_VM_TO_VF] == 0.75);    /* the demand */
+    assert_int_equal(st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF], -1);
+    assert_true(st.relays[0].load[VIO4WD_DIR_VF_TO_VM] == 0.1);
+    assert_true(st.relays[0].load[VIO4WD_DIR_VM_TO_VF] == 0.75);    /* the demand */
     sched_state_free(&st);
 }
 
@@ -213,12 +213,12 @@ static void decide_unknown_relay_cpu(void **state)
 
     assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "relay 4 vm_to_vf: cpu 999 is not in the topology"));
-    st.relays[0].cpu[SCHED_VM_TO_VF] = 5000;
-    st.relays[0].cpu[SCHED_VF_TO_VM] = 5000;
+    st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF] = 5000;
+    st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM] = 5000;
     assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "relay 4 vf_to_vm: cpu 5000"));
-    st.relays[0].cpu[SCHED_VM_TO_VF] = 3;      /* in the topology, not a worker */
-    st.relays[0].cpu[SCHED_VF_TO_VM] = -1;
+    st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF] = 3;      /* in the topology, not a worker */
+    st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM] = -1;
     assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
     assert_true(d.act);
     assert_int_equal(d.n_moves, 2);
@@ -377,13 +377,13 @@ static void decide_places_and_spreads(void **state)
     assert_int_equal(d.n_moves, 4);
     for (int k = 0; k < d.n_moves; k++) {
         assert_int_equal(d.moves[k].from, -1);
-        if (d.moves[k].dir == SCHED_VF_TO_VM)
+        if (d.moves[k].dir == VIO4WD_DIR_VF_TO_VM)
             *(d.moves[k].relay == 5 ? &cpu5 : &cpu6) = d.moves[k].to;
     }
     assert_true(cpu5 >= 0 && cpu6 >= 0);
     assert_int_not_equal(cpu5 / 2, cpu6 / 2);   /* cores {0,1} and {2,3} */
     sched_apply_moves(&st, &d);
-    assert_int_equal(st.relays[0].cpu[SCHED_VF_TO_VM], cpu5);
+    assert_int_equal(st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM], cpu5);
     sched_decision_free(&d);
     sched_state_free(&st);
 }

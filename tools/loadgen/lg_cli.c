@@ -18,7 +18,6 @@
 #define LG_MAX_SIZE 9000
 #define LG_DEFAULT_QSIZE 1024
 
-const char *const lg_dir_name[LG_NDIR] = { "vm_to_vf", "vf_to_vm" };
 
 void
 lg_usage(const char *prog, FILE *out)
@@ -176,18 +175,18 @@ parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned *out)
 }
 
 static int
-parse_dir(const char *s, bool en[LG_NDIR])
+parse_dir(const char *s, bool en[VIO4WD_DIR_COUNT])
 {
     if (strcmp(s, "both") == 0) {
-        en[LG_VM_TO_VF] = en[LG_VF_TO_VM] = true;
+        en[VIO4WD_DIR_VM_TO_VF] = en[VIO4WD_DIR_VF_TO_VM] = true;
     } else if (strcmp(s, "vm2vf") == 0 || strcmp(s, "vm-to-vf") == 0 ||
                strcmp(s, "vm_to_vf") == 0) {
-        en[LG_VM_TO_VF] = true;
-        en[LG_VF_TO_VM] = false;
+        en[VIO4WD_DIR_VM_TO_VF] = true;
+        en[VIO4WD_DIR_VF_TO_VM] = false;
     } else if (strcmp(s, "vf2vm") == 0 || strcmp(s, "vf-to-vm") == 0 ||
                strcmp(s, "vf_to_vm") == 0) {
-        en[LG_VM_TO_VF] = false;
-        en[LG_VF_TO_VM] = true;
+        en[VIO4WD_DIR_VM_TO_VF] = false;
+        en[VIO4WD_DIR_VF_TO_VM] = true;
     } else {
         return -1;
     }
@@ -222,8 +221,8 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
         "guest-stall vf-stall vf";
     const char *p = spec, *comma;
     char tok[LG_DEV_MAX + 32];
-    double rate = LG_DEFAULT_RATE, drate[LG_NDIR] = { -1, -1 };
-    const char *profile = NULL, *dprofile[LG_NDIR] = { NULL, NULL };
+    double rate = LG_DEFAULT_RATE, drate[VIO4WD_DIR_COUNT] = { -1, -1 };
+    const char *profile = NULL, *dprofile[VIO4WD_DIR_COUNT] = { NULL, NULL };
     char profbuf[3][1024];
     bool have_socket = false, have_memif = false;
     int d;
@@ -232,7 +231,7 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
     r->size = LG_DEFAULT_SIZE;
     r->qsize = LG_DEFAULT_QSIZE;
     r->queues = 1;
-    r->enabled[LG_VM_TO_VF] = r->enabled[LG_VF_TO_VM] = true;
+    r->enabled[VIO4WD_DIR_VM_TO_VF] = r->enabled[VIO4WD_DIR_VF_TO_VM] = true;
 
     /* ID */
     comma = strchr(p, ',');
@@ -295,12 +294,12 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
             if (key[0] == 'r')
                 rate = v;
             else
-                drate[key[1] == 'm' ? LG_VM_TO_VF : LG_VF_TO_VM] = v;
+                drate[key[1] == 'm' ? VIO4WD_DIR_VM_TO_VF : VIO4WD_DIR_VF_TO_VM] = v;
         } else if (strcmp(key, "profile") == 0 ||
                    strcmp(key, "vm2vf-profile") == 0 ||
                    strcmp(key, "vf2vm-profile") == 0) {
-            int slot = key[0] == 'p' ? 2 : key[1] == 'm' ? LG_VM_TO_VF
-                                                          : LG_VF_TO_VM;
+            int slot = key[0] == 'p' ? 2 : key[1] == 'm' ? VIO4WD_DIR_VM_TO_VF
+                                                          : VIO4WD_DIR_VF_TO_VM;
 
             snprintf(profbuf[slot], sizeof(profbuf[slot]), "%s", val);
             if (slot == 2)
@@ -331,7 +330,7 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
                 return fail(err, errlen, "option --relay '%s': bad server '%s'; "
                             "valid: 0 or 1", spec, val);
         } else if (strcmp(key, "guest-stall") == 0 || strcmp(key, "vf-stall") == 0) {
-            int sd = key[0] == 'g' ? LG_VF_TO_VM : LG_VM_TO_VF;
+            int sd = key[0] == 'g' ? VIO4WD_DIR_VF_TO_VM : VIO4WD_DIR_VM_TO_VF;
             char *colon = strchr(val, ':');
 
             if (colon != NULL)
@@ -357,14 +356,14 @@ lg_relay_parse(const struct lg_config *cfg, struct lg_relay_cfg *r,
         }
     }
 
-    for (d = 0; d < LG_NDIR; d++) {
+    for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
         double base = drate[d] >= 0 ? drate[d] : rate;
         const char *prof = dprofile[d] ? dprofile[d] : profile;
         char perr[400];
 
         if (lg_profile_parse(&r->prof[d], base, prof, perr, sizeof(perr)) < 0)
             return fail(err, errlen, "option --relay '%s': bad %sprofile '%s': %s",
-                        spec, dprofile[d] ? (d == LG_VM_TO_VF ? "vm2vf-" : "vf2vm-")
+                        spec, dprofile[d] ? (d == VIO4WD_DIR_VM_TO_VF ? "vm2vf-" : "vf2vm-")
                                           : "", prof, perr);
     }
 

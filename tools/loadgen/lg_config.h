@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "direction.h"
 #include "lg_profile.h"
 
 #define LG_MAX_RELAYS 64          /* the relay's own limit */
@@ -14,15 +15,10 @@
 #define LG_PATH_MAX 108           /* sun_path: vhost-user and memif sockets */
 #define LG_DEV_MAX 512
 
-/* Directions are named from the relay's point of view, as in
- * docs/ARCHITECTURE.md, "8. Directions: names and numbering". */
-enum lg_dir {
-    LG_VM_TO_VF = 0,      /* generator: virtio_user tx -> relay -> VF peer rx */
-    LG_VF_TO_VM = 1,      /* generator: VF peer tx -> relay -> virtio_user rx */
-    LG_NDIR
-};
-
-extern const char *const lg_dir_name[LG_NDIR];   /* "vm_to_vf", "vf_to_vm" */
+/* Directions are the relay's (enum vio4wd_dir, named by vio4wd_dir_name),
+ * as in docs/ARCHITECTURE.md, "8. Directions: names and numbering":
+ * VIO4WD_DIR_VM_TO_VF: generator virtio_user tx -> relay -> VF peer rx;
+ * VIO4WD_DIR_VF_TO_VM: generator VF peer tx -> relay -> virtio_user rx. */
 
 struct lg_relay_cfg {
     unsigned id;
@@ -34,12 +30,12 @@ struct lg_relay_cfg {
     bool vf_custom;                  /* vf= given: vf_dev is the user's */
     char vf_dev[LG_DEV_MAX];         /* full DPDK device string of the peer */
     unsigned size;                   /* frame size in bytes, without FCS */
-    bool enabled[LG_NDIR];
-    struct lg_profile prof[LG_NDIR];
+    bool enabled[VIO4WD_DIR_COUNT];
+    struct lg_profile prof[VIO4WD_DIR_COUNT];
     /* Fault injection: the receiving side of direction d stops draining its
      * rings from stall_from[d] to stall_to[d] (seconds of traffic; equal:
      * never), as a guest or a VF that stops taking packets. */
-    double stall_from[LG_NDIR], stall_to[LG_NDIR];
+    double stall_from[VIO4WD_DIR_COUNT], stall_to[VIO4WD_DIR_COUNT];
 };
 
 struct lg_config {

@@ -15,7 +15,7 @@ struct lg_stamp {
     uint32_t magic;
     uint8_t relay;                   /* 0..LG_MAX_RELAYS-1 */
     uint8_t queue;                   /* the queue it was sent on */
-    uint8_t dir;                     /* enum lg_dir, | LG_DIR_PROBE */
+    uint8_t dir;                     /* enum vio4wd_dir, | LG_DIR_PROBE */
     uint8_t version;
     uint64_t seq;                    /* per relay, direction and queue, from 0:
                                       * order only holds within a queue */

@@ -32,7 +32,7 @@ lg_report_clean(const struct lg_config *cfg, const struct lg_relay_stats *st)
     for (i = 0; i < cfg->nrelays; i++) {
         if (st[i].misrouted || st[i].invalid)
             return 0;
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_stream_sum sum;
 
             lg_stream_sum(&st[i].dir[d], &sum);
@@ -66,7 +66,7 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
             "relay", "dir", "rate/s", "target", "sent", "received", "lost",
             "dup", "reorder", "late", "missed", "latency us avg/max");
     for (i = 0; i < cfg->nrelays; i++) {
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const struct lg_stream_stats *s = &st[i].dir[d];
             struct lg_stream_sum sum;
             char rate[32], lat[40];
@@ -79,7 +79,7 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
             snprintf(lat, sizeof(lat), "%.1f/%.1f", lat_avg(s), s->lat_max_us);
             fprintf(out, "%5u %-8s %9s %12llu %12llu %12llu %10llu %8llu %8llu "
                     "%8llu %8llu %17s\n",
-                    cfg->relay[i].id, lg_dir_name[d], rate,
+                    cfg->relay[i].id, vio4wd_dir_name(d), rate,
                     (unsigned long long)s->target,
                     (unsigned long long)s->sent,
                     (unsigned long long)sum.received,
@@ -91,7 +91,7 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
             if (sum.out_of_window || s->bogus)
                 fprintf(out, "      %u %s: %llu beyond the reorder window, "
                         "%llu with a sequence never sent\n", cfg->relay[i].id,
-                        lg_dir_name[d],
+                        vio4wd_dir_name(d),
                         (unsigned long long)sum.out_of_window,
                         (unsigned long long)s->bogus);
             tsent += s->sent;
@@ -202,7 +202,7 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
     int d;
 
     for (i = 0; i < cfg->nrelays; i++)
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_stream_sum sum;
 
             lg_stream_sum(&st[i].dir[d], &sum);
@@ -235,8 +235,8 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
                 (unsigned long long)st[i].invalid,
                 (unsigned long long)st[i].misrouted,
                 (unsigned long long)st[i].reconnects);
-        for (d = 0; d < LG_NDIR; d++) {
-            fprintf(out, ",\"%s\":", lg_dir_name[d]);
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            fprintf(out, ",\"%s\":", vio4wd_dir_name(d));
             json_stream(out, r, d, &st[i].dir[d], info->send_s);
         }
         fputc('}', out);

@@ -73,7 +73,7 @@ lg_run_prepare(struct lg_run *run)
         struct lg_relay_rt *r = &run->relay[i];
 
         r->st = &run->stats[i];
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_stream_rt *s = &r->s[d];
             struct lg_stream_stats *ss = &r->st->dir[d];
             uint8_t *p;
@@ -87,7 +87,7 @@ lg_run_prepare(struct lg_run *run)
             s->next_q = 0;
             s->enabled = r->cfg->enabled[d];
             s->prof = &r->cfg->prof[d];
-            s->tx_port = d == LG_VM_TO_VF ? r->guest_port : r->vf_port;
+            s->tx_port = d == VIO4WD_DIR_VM_TO_VF ? r->guest_port : r->vf_port;
             s->size = (uint16_t)r->cfg->size;
             s->tmpl = calloc(1, s->size);
             if (s->tmpl == NULL)
@@ -113,7 +113,7 @@ lg_run_free(struct lg_run *run)
     int d;
 
     for (i = 0; i < run->cfg->nrelays; i++)
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             free(run->relay[i].s[d].tmpl);
             run->relay[i].s[d].tmpl = NULL;
             for (k = 0; k < LG_MAX_QUEUES; k++)
@@ -222,10 +222,10 @@ relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining, double t)
     uint16_t q;
 
     for (q = 0; q < r->cfg->queues; q++) {
-        if (!stalled(r, LG_VF_TO_VM, t))
-            total += queue_rx(run, r, r->guest_port, q, LG_VF_TO_VM, draining);
-        if (!stalled(r, LG_VM_TO_VF, t))
-            total += queue_rx(run, r, r->vf_port, q, LG_VM_TO_VF, draining);
+        if (!stalled(r, VIO4WD_DIR_VF_TO_VM, t))
+            total += queue_rx(run, r, r->guest_port, q, VIO4WD_DIR_VF_TO_VM, draining);
+        if (!stalled(r, VIO4WD_DIR_VM_TO_VF, t))
+            total += queue_rx(run, r, r->vf_port, q, VIO4WD_DIR_VM_TO_VF, draining);
     }
     return total;
 }
@@ -371,7 +371,7 @@ probes_report(const struct lg_run *run)
     for (i = 0; i < run->cfg->nrelays; i++) {
         const struct lg_relay_rt *r = &run->relay[i];
 
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             uint64_t missing = probes_missing(r, d);
             char list[160] = "";
             size_t off = 0;
@@ -384,7 +384,7 @@ probes_report(const struct lg_run *run)
                                             "%s%u", off ? "," : " on queue ", q);
             fprintf(stderr, "vio4wd-loadgen: relay %u: no %s probe came back%s: "
                     "the relay does not forward that direction%s\n",
-                    r->cfg->id, lg_dir_name[d], list,
+                    r->cfg->id, vio4wd_dir_name(d), list,
                     r->cfg->queues > 1 ? " on every queue" : "");
         }
     }
@@ -407,7 +407,7 @@ lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
             struct lg_relay_rt *r = &run->relay[i];
 
             relay_rx_all(run, r, 0, -1.0);
-            for (d = 0; d < LG_NDIR; d++) {
+            for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
                 uint64_t missing = probes_missing(r, d);
 
                 if (missing == 0)
@@ -466,7 +466,7 @@ progress(struct lg_lcore_ctx *c, double t)
 
         /* Other lcores' counters, read without a lock: a progress line
          * may be one burst off, the final report is exact. */
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const struct lg_stream_stats *ss = &st->dir[d];
             unsigned k;
 
@@ -532,7 +532,7 @@ relay_complete(const struct lg_relay_rt *r)
     unsigned k;
     int d;
 
-    for (d = 0; d < LG_NDIR; d++)
+    for (d = 0; d < VIO4WD_DIR_COUNT; d++)
         for (k = 0; k < r->st->dir[d].nq; k++)
             if (r->st->dir[d].q[k].seq.unique < r->st->dir[d].q[k].sent)
                 return 0;
@@ -574,7 +574,7 @@ lcore_main(void *arg)
             struct lg_relay_rt *r = c->rel[i];
 
             work += relay_rx_all(run, r, 0, t);
-            for (d = 0; d < LG_NDIR; d++) {
+            for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
                 if (!r->s[d].enabled)
                     continue;
                 work += stream_tx(run, r, d, t, now, &wait_s);
@@ -609,7 +609,7 @@ lcore_main(void *arg)
     /* Targets: what the profile asked for until sending stopped. */
     t = tsc_to_s(run, now - run->start_tsc);
     for (i = 0; i < c->nrel; i++)
-        for (d = 0; d < LG_NDIR; d++) {
+        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_relay_rt *r = c->rel[i];
 
             if (r->s[d].enabled)

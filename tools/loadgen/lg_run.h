@@ -26,10 +26,10 @@ struct lg_relay_rt {
     uint16_t vf_port;             /* the VF-side peer */
     int guest_open, vf_open;
     struct rte_mempool *pool;
-    struct lg_stream_rt s[LG_NDIR];
+    struct lg_stream_rt s[VIO4WD_DIR_COUNT];
     struct lg_relay_stats *st;
     unsigned lcore;               /* the lcore that owns both ports */
-    uint64_t probe_back[LG_NDIR]; /* bit q: a probe sent on queue q came
+    uint64_t probe_back[VIO4WD_DIR_COUNT]; /* bit q: a probe sent on queue q came
                                    * back, so that path forwards */
     int guest_down;               /* guest link seen down during the run */
     uint64_t probe_seq;

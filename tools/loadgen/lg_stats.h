@@ -41,7 +41,7 @@ struct lg_stream_sum {
 };
 
 struct lg_relay_stats {
-    struct lg_stream_stats dir[LG_NDIR];
+    struct lg_stream_stats dir[VIO4WD_DIR_COUNT];
     uint64_t invalid;       /* received packets that are not ours */
     uint64_t misrouted;     /* ours, but of another relay or direction,
                              * or of a queue this relay does not have */
