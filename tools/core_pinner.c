@@ -12,7 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "common.h"
+#include "pin_args.h"
+#include "sched_proc.h"
+#include "tool_options.h"
+#include "tool_render.h"
+#include "tool_view.h"
 #include "cpuset.h"
 #include "ctl_client.h"
 

@@ -21,7 +21,8 @@
 
 #include <microhttpd.h>
 
-#include "common.h"
+#include "tool_options.h"
+#include "tool_view.h"
 #include "listen_addr.h"
 #include "log.h"
 #include "metrics.h"

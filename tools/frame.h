@@ -15,7 +15,7 @@
 #ifndef VIO4WD_TOOLS_FRAME_H
 #define VIO4WD_TOOLS_FRAME_H
 
-#include "common.h"
+#include "tool_view.h"
 
 #define FRAME_MAX_COLS  512
 #define FRAME_MAX_LINES 600

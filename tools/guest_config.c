@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include <json-c/json.h>
+
+#include "counters.h"
+#include "tool_options.h"
 #include "guest.h"
 
 #define HUGEPAGES_SYSFS "/sys/kernel/mm/hugepages"

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tool_render.h"
+
 #define NO_FIELD SIZE_MAX
 #define BOTH_DIRS (-1)
 

@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "common.h"
+#include "tool_view.h"
 #include "sched_view.h"
 
 /* The Content-Type of what tool_print_metrics writes. */

@@ -20,7 +20,8 @@
 #include <curses.h>
 #endif
 
-#include "common.h"
+#include "tool_options.h"
+#include "tool_view.h"
 #include "frame.h"
 
 static volatile int g_stop;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "tool_options.h"
 #include "ctl_client.h"
 #include "pci.h"
 #include "rate.h"

@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "common.h"
+#include "sched_proc.h"
 #include "counters.h"
 
 static double num(struct json_object *o, const char *key)

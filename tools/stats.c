@@ -1,6 +1,6 @@
 /* vio4wd-stats - per-relay statistics with rates, from the relay's counters.
  *
- * Three forms of the same rows (tools/common.c): a table for people, JSON
+ * Three forms of the same rows (tool_view.c, tool_render.c): a table for people, JSON
  * whose lines are scheduler replay traces, and OpenMetrics text for a
  * node-exporter textfile collector. Rates and loads cover a window between
  * two snapshots of the counters; nothing is asked of the relay, so reading
@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "tool_options.h"
+#include "tool_render.h"
+#include "tool_view.h"
 #include "metrics.h"
 
 static volatile int g_stop;

@@ -10,7 +10,10 @@
 
 #include <cmocka.h>
 
-#include "common.h"
+#include "pin_args.h"
+#include "tool_options.h"
+#include "tool_render.h"
+#include "tool_view.h"
 #include "frame.h"
 #include "listen_addr.h"
 #include "metrics.h"
