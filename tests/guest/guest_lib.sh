@@ -121,13 +121,25 @@ guest_netns() {
     mkdir -p "$T/run"
 }
 
-# relay_start N [RELAY OPTIONS...]: the relay in NS with N net_tap VFs, one
-# per relay; sets RELAY_PID. The taps get their host addresses once made.
+# relay_start N [RELAY OPTIONS...]: the relay in NS with N VFs, one per
+# relay; sets RELAY_PID. The host's end of VF i is v4gtap<i>, which
+# tap_setup addresses. With GUEST_VF=veth the VF is net_pcap on one end of
+# a veth pair (made once) instead of a net_tap: DPDK 22.11's net_tap sends
+# no frame longer than 1,522 bytes, net_pcap does.
 relay_start() {
     local n=$1 i vfs=()
     shift
     for ((i = 0; i < n; i++)); do
-        vfs+=(-P "net_tap$i,iface=v4gtap$i,mac=02:00:00:00:99:0$i=$i")
+        if [ "${GUEST_VF:-tap}" = veth ]; then
+            ip netns exec "$NS" ip link show "v4gvf$i" >/dev/null 2>&1 || {
+                ip netns exec "$NS" ip link add "v4gvf$i" mtu 9000 type veth peer name "v4gtap$i" \
+                    mtu 9000 address "02:00:00:00:99:0$i" &&
+                ip netns exec "$NS" ip link set "v4gvf$i" up; } ||
+                fail "cannot create the veth pair v4gvf$i/v4gtap$i"
+            vfs+=(-P "net_pcap$i,rx_iface_in=v4gvf$i,tx_iface=v4gvf$i=$i")
+        else
+            vfs+=(-P "net_tap$i,iface=v4gtap$i,mac=02:00:00:00:99:0$i=$i")
+        fi
     done
     spawn relay ip netns exec "$NS" "$RELAY" $(relay_isolated) -C 1 -M 0 \
         --vhost-path "$T" "${vfs[@]}" "$@" -- $(eal_opts r)
@@ -152,7 +164,8 @@ tap_setup() {
 }
 
 # guest_boot NAME N CHARDEV_OPTS [QEMU OPTIONS...]: boots the guest with N
-# vhost-user NICs on $T/virtio-forwarder<i>.sock (CHARDEV_OPTS appended to
+# vhost-user NICs on $T/virtio-forwarder<i>.sock, i from GUEST_SOCK_FIRST
+# (default 0) on (CHARDEV_OPTS appended to
 # each socket chardev, e.g. ",reconnect=1") and waits for its shell; QEMU
 # options such as -incoming go last. Sets GUEST_PID; $NAME.qmp is its QMP
 # socket.
@@ -161,7 +174,7 @@ guest_boot() {
     shift 3
     [ -n "${INITRD:-}" ] || guest_initrd
     for ((i = 0; i < n; i++)); do
-        nics+=(-chardev "socket,id=c$i,path=$T/virtio-forwarder$i.sock$chr"
+        nics+=(-chardev "socket,id=c$i,path=$T/virtio-forwarder$((i + ${GUEST_SOCK_FIRST:-0})).sock$chr"
                -netdev "type=vhost-user,id=n$i,chardev=c$i${GUEST_QUEUES:+,queues=$GUEST_QUEUES}"
                -device "virtio-net-pci,netdev=n$i,mac=52:54:00:00:99:1$i,romfile=$VECTORS${GUEST_DEV_OPTS:-}")
     done

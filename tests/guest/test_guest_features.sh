@@ -11,6 +11,7 @@ RELAY=$1 CNT_DUMP=$2 CACHE=$3
 . "$(dirname "$0")/guest_lib.sh"
 
 N=2
+GUEST_VF=veth   # frames of 9,014 bytes (see relay_start)
 guest_initrd
 guest_netns
 relay_start $N --enable-mrgbuf --enable-tso --jumbo
