@@ -58,7 +58,7 @@ settled() {
 wait_for 5 settled || fail "relay counts (want 2 each): $(for i in 0 1; do
     echo -n "relay$i vm_to_vf $(cnt relay$i.vm_to_vf.tx_pkts) vf_to_vm $(cnt relay$i.vf_to_vm.tx_pkts); "; done)"
 for i in 0 1; do
-    [ "$(cnt relay$i.vm_to_vf.tx_bytes)" = $((2 * 9014)) ] ||
-        fail "relay$i vm_to_vf bytes $(cnt relay$i.vm_to_vf.tx_bytes), want 2 frames of 9014"
+    [ "$(cnt relay$i.vm_to_vf.tx_bytes)" = $((2 * 9014)) ] && [ "$(cnt relay$i.vf_to_vm.tx_bytes)" = $((2 * 9014)) ] ||
+        fail "relay$i bytes vm_to_vf $(cnt relay$i.vm_to_vf.tx_bytes), vf_to_vm $(cnt relay$i.vf_to_vm.tx_bytes); want 2 frames of 9014 each"
 done
 ok "8,972-byte pings both ways on both NICs; each relay counted exactly 2 frames of 9,014 bytes each way"
