@@ -70,5 +70,7 @@ echo "migration: total $total ms, downtime $downtime ms (QEMU's figures); pings:
 guest_up 1 || fail "the destination guest is not up on relay 1"
 [ "$(cnt relay1.vm_to_vf.tx_pkts)" -gt 0 ] || fail "no replies from the destination through relay 1"
 [ $((lost * INTERVAL_MS)) -lt 100 ] || fail "$((lost * INTERVAL_MS)) ms of pings lost, limit 100 ms"
+grep -q 'dirty-page logging on' "$T/relay.log" ||
+    fail "the relay never saw dirty-page logging turned on (VHOST_F_LOG_ALL)"
 out=$(gsh d "ping -c 1 -W 3 10.99.0.1") || fail "the migrated guest cannot ping the host: $out"
 ok "migrated in $total ms (downtime $downtime ms); $lost pings lost ($((lost * INTERVAL_MS)) ms < 100 ms); the guest answers through relay 1"

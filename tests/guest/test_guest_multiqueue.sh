@@ -68,4 +68,4 @@ for d in vf_to_vm vm_to_vf; do
         fail "$d per-queue sum $sum differs from its total $(cnt relay0.$d.rx_pkts)"
     echo "$d per queue:$per"
 done
-ok "$FLOWS flows each way: traffic on all $Q queues in both directions; exactly $want packets each way, per-queue sums equal the totals"
+ok "$FLOWS ping flows: traffic on all $Q queues in both directions; exactly $want packets each way, per-queue sums equal the totals"
