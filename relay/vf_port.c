@@ -216,7 +216,16 @@ int vf_port_start(uint16_t port, struct rte_mempool *pool, uint16_t n_queues,
         conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
     }
     if (cfg->jumbo) {
-        conf.rxmode.mtu = RTE_MIN(9000u, info.max_mtu);
+        /* Drivers that leave max_mtu at ethdev's UINT16_MAX still bound the
+         * frame by max_rx_pktlen (net_tap: 1522), and configure refuses an
+         * MTU beyond it. Such a driver may still receive longer frames
+         * (net_tap with scatter does): the MTU only bounds its buffers. */
+        uint32_t overhead = info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu ?
+            info.max_rx_pktlen - info.max_mtu : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+        uint32_t frame_mtu = info.max_rx_pktlen > overhead ?
+            info.max_rx_pktlen - overhead : RTE_ETHER_MTU;
+        uint32_t mtu = RTE_MIN(9000u, info.max_mtu);
+        conf.rxmode.mtu = RTE_MIN(mtu, frame_mtu);
         if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
             conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
         if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
