@@ -23,7 +23,6 @@
 
 #include "counters_writer.h"
 #include "log.h"
-#include "migrate.h"
 #include "numa_place.h"
 #include "vf_port.h"
 #include "vhost.h"
@@ -75,10 +74,9 @@ int relay_table_init(const struct vio4wd_config *cfg)
             struct relay_dir *rd = &r->dir[d];
             rd->relay = r;
             rd->dir = (uint8_t)d;
-            rd->index = (uint16_t)(i * VIO4WD_DIR_COUNT + d);
-            rd->cnt = &r->cnt->dir[d];
             rd->qcnt = vio4wd_counters_queues(i, (unsigned)d);
-            rd->owner = rd->target = rd->last_owner = RELAY_NO_WORKER;
+            handover_add_dir(&g_handover, &rd->ho, (uint16_t)(i * VIO4WD_DIR_COUNT + d),
+                             &r->cnt->dir[d]);
             rd->pref_cpu = -1;
         }
     }
@@ -232,7 +230,7 @@ static int choose_worker(struct relay *r, struct relay_dir *d)
     }
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
-            int t = g_relays[i].dir[k].target;
+            int t = handover_target(&g_relays[i].dir[k].ho);
             if (t >= 0)
                 count[t]++;
         }
@@ -246,6 +244,15 @@ static int choose_worker(struct relay *r, struct relay_dir *d)
                 best = (int)w;
         }
     return best;
+}
+
+/* Takes d from its worker (handover_unassign), saying so when the worker
+ * did not let go. */
+static void take_back(struct relay_dir *d)
+{
+    if (!handover_unassign(&g_handover, &d->ho))
+        log_err("relay %u: direction %u was not released by worker %d", d->relay->id, d->dir,
+                handover_owner(&d->ho));
 }
 
 /* Frees what an unowned direction still holds. */
@@ -267,15 +274,15 @@ void relay_update_assignment(struct relay *r)
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
             int w = choose_worker(r, &r->dir[k]);
             if (w >= 0)
-                migrate_assign(&r->dir[k], w);
+                handover_assign(&g_handover, &r->dir[k].ho, w);
         }
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
-            if (!migrate_wait(&r->dir[k], 100000))
+            if (!handover_wait(&g_handover, &r->dir[k].ho, HANDOVER_SETTLE_US))
                 log_warning("relay %u: direction %d not yet picked up by its worker", r->id, k);
         r->assigned = true;
     } else if (!need && r->assigned) {
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
-            migrate_unassign(&r->dir[k]);
+            take_back(&r->dir[k]);
             free_leftovers(&r->dir[k]);
         }
         r->assigned = false;
@@ -293,9 +300,9 @@ static void pause_dirs(struct relay *r, int32_t saved[VIO4WD_DIR_COUNT])
         saved[k] = RELAY_NO_WORKER;
         if (!r->assigned)
             continue;
-        migrate_wait(d, 100000);
-        saved[k] = __atomic_load_n(&d->owner, __ATOMIC_ACQUIRE);
-        migrate_unassign(d);
+        handover_wait(&g_handover, &d->ho, HANDOVER_SETTLE_US);
+        saved[k] = handover_owner(&d->ho);
+        take_back(d);
     }
 }
 
@@ -307,10 +314,10 @@ static void resume_dirs(struct relay *r, const int32_t saved[VIO4WD_DIR_COUNT])
     for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
         int w = saved[k] >= 0 ? saved[k] : choose_worker(r, &r->dir[k]);
         if (w >= 0)
-            migrate_assign(&r->dir[k], w);
+            handover_assign(&g_handover, &r->dir[k].ho, w);
     }
     for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
-        if (!migrate_wait(&r->dir[k], 100000))
+        if (!handover_wait(&g_handover, &r->dir[k].ho, HANDOVER_SETTLE_US))
             log_warning("relay %u: direction %d not yet picked up again", r->id, k);
 }
 
@@ -332,10 +339,10 @@ static void drop_leftovers_from(struct relay_dir *d, uint16_t first)
     }
     if (!pk)
         return;
-    vio4wd_counters_write_begin(&d->cnt->seq);
-    d->cnt->drop_nc_pkts += pk;
-    d->cnt->drop_nc_bytes += by;
-    vio4wd_counters_write_end(&d->cnt->seq);
+    vio4wd_counters_write_begin(&d->ho.cnt->seq);
+    d->ho.cnt->drop_nc_pkts += pk;
+    d->ho.cnt->drop_nc_bytes += by;
+    vio4wd_counters_write_end(&d->ho.cnt->seq);
 }
 
 /* Queue pairs the guest has fully enabled, counting from pair 0 (a guest
@@ -718,8 +725,8 @@ unsigned relay_snapshot(struct relay_info *out, unsigned max, bool all)
         ri->numa_node = r->numa_node;
         ri->n_queues = r->n_queues;
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
-            int o = __atomic_load_n(&r->dir[k].owner, __ATOMIC_ACQUIRE);
-            ri->cpu[k] = o >= 0 ? (int)g_workers[o].cpu : -1;
+            int o = handover_owner(&r->dir[k].ho);
+            ri->cpu[k] = o >= 0 ? (int)g_workers[o].ho.cpu : -1;
         }
         snprintf(ri->vf_dev, sizeof(ri->vf_dev), "%s", r->vf_dev);
         snprintf(ri->vhost_path, sizeof(ri->vhost_path), "%s", r->vhost_path);

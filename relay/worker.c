@@ -30,10 +30,10 @@
 #include "counters_writer.h"
 #include "log.h"
 #include "meter.h"
-#include "migrate.h"
 
 struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 unsigned g_n_workers;
+struct handover g_handover;
 
 #define LEFTOVER_DROP_US  20000 /* refused this long: drop as queue full */
 #define IDLE_LOOPS_BEFORE_SLEEP 256
@@ -270,7 +270,7 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
 static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
                           const struct relay_meter *mt, uint64_t busy, uint64_t now)
 {
-    struct vio4wd_cnt_dir *c = d->cnt;
+    struct vio4wd_cnt_dir *c = d->ho.cnt;
 
     vio4wd_counters_write_begin(&c->seq);
     c->rx_pkts += dd->rx_pkts;
@@ -356,18 +356,9 @@ static void worker_publish(struct worker *w, uint64_t busy, uint64_t idle, uint6
     c->busy_cycles += busy;
     c->idle_cycles += idle;
     c->loops += loops;
-    c->n_dirs = w->n_dirs;
+    c->n_dirs = w->ho.n_dirs;
     c->update_tsc = now;
     vio4wd_counters_write_end(&c->seq);
-}
-
-static bool masks_pending(const struct worker *w)
-{
-    uint64_t any = 0;
-    for (unsigned i = 0; i < WORKER_MASK_WORDS; i++)
-        any |= __atomic_load_n(&w->release[i], __ATOMIC_RELAXED) |
-               __atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED);
-    return any != 0;
 }
 
 /* At stop: give leftovers a last chance (about 1 ms), then free them. */
@@ -378,8 +369,8 @@ static void drain(struct worker *w)
 
     while (pending && rte_rdtsc() < deadline) {
         pending = false;
-        for (uint16_t i = 0; i < w->n_dirs; i++) {
-            struct relay_dir *d = w->dirs[i];
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
+            struct relay_dir *d = relay_dir_of(w->ho.dirs[i]);
             struct relay *r = d->relay;
             int vid = __atomic_load_n(&r->vid, __ATOMIC_ACQUIRE);
             bool vf_ready = __atomic_load_n(&r->vf_ready, __ATOMIC_ACQUIRE);
@@ -398,8 +389,8 @@ static void drain(struct worker *w)
             commit(d, &dd, __atomic_load_n(&d->meter, __ATOMIC_ACQUIRE), 0, now);
         }
     }
-    for (uint16_t i = 0; i < w->n_dirs; i++) {
-        struct relay_dir *d = w->dirs[i];
+    for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
+        struct relay_dir *d = relay_dir_of(w->ho.dirs[i]);
         struct dir_delta dd = {0};
         for (uint16_t q = 0; q < RELAY_MAX_QUEUES; q++) {
             struct relay_leftover *lo = &d->left[q];
@@ -419,18 +410,18 @@ int worker_main(void *arg)
 
     /* Short back-off sleeps must be short: no 50 us default timer slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-    __atomic_store_n(&w->running, true, __ATOMIC_RELEASE);
-    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->index, w->lcore_id,
-             w->cpu, w->numa_node);
+    handover_set_running(&w->ho, true);
+    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->ho.index, w->lcore_id,
+             w->ho.cpu, w->numa_node);
 
     while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
         bool moved = false;
         uint64_t t = t0;
 
-        if (unlikely(masks_pending(w)))
-            migrate_worker_poll(w);
-        for (uint16_t i = 0; i < w->n_dirs; i++)
-            moved |= service(w->dirs[i], t, &t);
+        if (unlikely(handover_pending(&w->ho)))
+            handover_poll(&g_handover, &w->ho);
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++)
+            moved |= service(relay_dir_of(w->ho.dirs[i]), t, &t);
         __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
 
         loops++;
@@ -440,7 +431,7 @@ int worker_main(void *arg)
             backoff_us = BACKOFF_MIN_US;
         } else {
             idle += t - t0;
-            if (++idle_loops >= IDLE_LOOPS_BEFORE_SLEEP && !masks_pending(w)) {
+            if (++idle_loops >= IDLE_LOOPS_BEFORE_SLEEP && !handover_pending(&w->ho)) {
                 rte_delay_us_sleep(backoff_us);
                 if (backoff_us < BACKOFF_MAX_US)
                     backoff_us *= 2;
@@ -459,9 +450,9 @@ int worker_main(void *arg)
     }
     drain(w);
     worker_publish(w, busy, idle, loops, rte_rdtsc());
-    __atomic_store_n(&w->running, false, __ATOMIC_RELEASE);
+    handover_set_running(&w->ho, false);
     __atomic_fetch_add(&w->quiescent, 1, __ATOMIC_RELEASE);
-    log_info("worker %u stopped", w->index);
+    log_info("worker %u stopped", w->ho.index);
     return 0;
 }
 
@@ -494,8 +485,7 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
     g_n_workers = n;
     for (unsigned i = 0; i < n; i++) {
         struct worker *w = &g_workers[i];
-        w->index = i;
-        w->cpu = cpus[i];
+        handover_add_worker(&g_handover, &w->ho, i, cpus[i]);
         w->lcore_id = lcores[i];
         w->numa_node = (int)rte_lcore_to_socket_id(lcores[i]);
         w->cnt = vio4wd_counters_worker(i);
@@ -518,7 +508,7 @@ int workers_launch(void)
     }
     /* Wait until all run, so quiesce and handover see them. */
     for (unsigned i = 0; i < g_n_workers; i++)
-        while (!__atomic_load_n(&g_workers[i].running, __ATOMIC_ACQUIRE) &&
+        while (!__atomic_load_n(&g_workers[i].ho.running, __ATOMIC_ACQUIRE) &&
                rte_eal_get_lcore_state(g_workers[i].lcore_id) != WAIT)
             rte_delay_us_sleep(100);
     return 0;
@@ -535,7 +525,7 @@ void workers_stop(void)
 int worker_of_cpu(int cpu)
 {
     for (unsigned i = 0; i < g_n_workers; i++)
-        if ((int)g_workers[i].cpu == cpu)
+        if ((int)g_workers[i].ho.cpu == cpu)
             return (int)i;
     return -1;
 }
@@ -550,7 +540,7 @@ void workers_quiesce(void)
         seen[i] = __atomic_load_n(&g_workers[i].quiescent, __ATOMIC_ACQUIRE);
     for (unsigned i = 0; i < g_n_workers; i++) {
         struct worker *w = &g_workers[i];
-        while (__atomic_load_n(&w->running, __ATOMIC_ACQUIRE) &&
+        while (__atomic_load_n(&w->ho.running, __ATOMIC_ACQUIRE) &&
                __atomic_load_n(&w->quiescent, __ATOMIC_ACQUIRE) == seen[i]) {
             if (rte_rdtsc() > deadline) {
                 log_err("worker %u did not pass a quiescent point within 500 ms", i);
