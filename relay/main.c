@@ -46,7 +46,7 @@
 #include "reload.h"
 #include "telemetry.h"
 
-#include "meter.h"
+#include "rate_limit.h"
 #include "vhost.h"
 #include "vio4wd_build_config.h"
 #include "worker.h"
@@ -254,6 +254,7 @@ static void shutdown_all(bool eal_up)
     if (eal_up) {
         workers_stop();
         relay_table_shutdown();
+        relay_free_meters();
     }
     vio4wd_counters_destroy();
     if (eal_up)

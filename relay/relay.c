@@ -7,7 +7,6 @@
  * be delivered and counts it as "not connected".
  */
 #include "relay.h"
-#include "meter.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -25,9 +24,27 @@
 #include "log.h"
 #include "numa_place.h"
 #include "vf_port.h"
+#include "vf_sample.h"
 #include "vhost.h"
 #include "worker.h"
 
+/* Guest events (vhost.h) land here, under the lock: the relay by socket
+ * path or vhost device, and what a guest coming, going or changing its rings
+ * does to it. */
+static struct relay *relay_find_by_path(const char *vhost_path);
+static struct relay *relay_find_by_vid(int vid);
+
+static void relay_guest_up(struct relay *r, int vid);
+static void relay_guest_down(struct relay *r);
+/* A guest enabled or disabled one of its vrings: the relay follows the
+ * number of queue pairs it has enabled (capped by the VF and by
+ * RELAY_MAX_QUEUES), reconfiguring the VF when that number changes. A guest
+ * enables its pairs one after the other, so the change is applied once the
+ * rings have been quiet for a moment (relay_housekeeping), not per ring:
+ * a VF restart is a link flap. */
+static void relay_vring_state(struct relay *r, uint16_t ring, bool enable);
+
+static const struct vhost_events g_vhost_events;
 struct relay g_relays[VIO4WD_MAX_RELAYS];
 static const struct vio4wd_config *g_cfg;
 static pthread_mutex_t g_lock;
@@ -60,6 +77,7 @@ int relay_table_init(const struct vio4wd_config *cfg)
     pthread_mutex_init(&g_lock, &a);
     pthread_mutexattr_destroy(&a);
     g_cfg = cfg;
+    vhost_set_events(&g_vhost_events);
 
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++) {
         struct relay *r = &g_relays[i];
@@ -98,7 +116,7 @@ struct relay *relay_get(unsigned relay_id)
     return (r->has_vf || r->has_socket) ? r : NULL;
 }
 
-struct relay *relay_find_by_path(const char *vhost_path)
+static struct relay *relay_find_by_path(const char *vhost_path)
 {
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         if (g_relays[i].vhost_path[0] && strcmp(g_relays[i].vhost_path, vhost_path) == 0)
@@ -106,7 +124,7 @@ struct relay *relay_find_by_path(const char *vhost_path)
     return NULL;
 }
 
-struct relay *relay_find_by_vid(int vid)
+static struct relay *relay_find_by_vid(int vid)
 {
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         if (g_relays[i].vid == vid)
@@ -420,7 +438,7 @@ static void schedule_queues(struct relay *r)
         r->queues_due_tsc = 0;
 }
 
-void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
+static void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
 {
     if (ring >= 64)
         return;
@@ -662,7 +680,7 @@ static int guest_numa_node(int vid)
     return rte_vhost_get_numa_node(vid);
 }
 
-void relay_guest_up(struct relay *r, int vid)
+static void relay_guest_up(struct relay *r, int vid)
 {
     char err[256];
     int node = guest_numa_node(vid);
@@ -691,7 +709,7 @@ void relay_guest_up(struct relay *r, int vid)
     log_info("relay %u: guest connected on %s (vhost device %d)", r->id, r->vhost_path, vid);
 }
 
-void relay_guest_down(struct relay *r)
+static void relay_guest_down(struct relay *r)
 {
     __atomic_store_n(&r->vid, -1, __ATOMIC_SEQ_CST);
     r->guest_rings = 0;
@@ -770,5 +788,50 @@ void relay_table_shutdown(void)
         }
         relay_unlock();
     }
-    relay_free_meters();
 }
+
+/* ---- guest events (vhost.h), on rte_vhost's thread ---------------------- */
+
+static int on_guest_up(const char *path, int vid)
+{
+    relay_lock();
+    struct relay *r = relay_find_by_path(path);
+    if (!r) {
+        relay_unlock();
+        log_warning("vhost device %d on %s belongs to no relay", vid, path);
+        return -1;
+    }
+    if (r->vid >= 0) {
+        relay_unlock();
+        log_warning("relay %u: second guest on %s refused", r->id, path);
+        return -1;
+    }
+    vhost_guest_setup(vid);
+    relay_guest_up(r, vid);
+    relay_unlock();
+    return 0;
+}
+
+static void on_guest_down(int vid)
+{
+    relay_lock();
+    struct relay *r = relay_find_by_vid(vid);
+    if (r)
+        relay_guest_down(r);
+    relay_unlock();
+}
+
+static void on_vring_state(const char *path, int vid, uint16_t ring, bool enable)
+{
+    relay_lock();
+    struct relay *r = relay_find_by_path(path);
+    if (r && (r->vid < 0 || r->vid == vid))
+        relay_vring_state(r, ring, enable);
+    relay_unlock();
+}
+
+static const struct vhost_events g_vhost_events = {
+    .guest_up = on_guest_up,
+    .guest_down = on_guest_down,
+    .vring_state = on_vring_state,
+};

@@ -63,21 +63,6 @@ unsigned relay_snapshot(struct relay_info *out, unsigned max, bool all);
 /* Relay id of an in-use relay, else NULL. */
 struct relay *relay_get(unsigned relay_id);
 
-/* Lookups for the vhost callbacks (under the lock). */
-struct relay *relay_find_by_path(const char *vhost_path);
-struct relay *relay_find_by_vid(int vid);
-
-/* Called by the vhost callbacks (under the lock). */
-void relay_guest_up(struct relay *r, int vid);
-void relay_guest_down(struct relay *r);
-/* A guest enabled or disabled one of its vrings: the relay follows the
- * number of queue pairs it has enabled (capped by the VF and by
- * RELAY_MAX_QUEUES), reconfiguring the VF when that number changes. A guest
- * enables its pairs one after the other, so the change is applied once the
- * rings have been quiet for a moment (relay_housekeeping), not per ring:
- * a VF restart is a link flap. */
-void relay_vring_state(struct relay *r, uint16_t ring, bool enable);
-
 /* The control loop's periodic work, under the lock: applies settled queue
  * pair changes and frees replaced mbuf pools whose mbufs have all come
  * back. Cheap; call it every few tens of milliseconds. */
@@ -90,8 +75,8 @@ void relay_update_assignment(struct relay *r);
 /* Refreshes the slow part of the relay's counters block. */
 void relay_publish_info(struct relay *r);
 
-/* Stops everything at shutdown: sockets, VFs, pools. Workers must already
- * have stopped. */
+/* Stops everything at shutdown: sockets, VFs, pools (the meters are
+ * rate_limit.h's: relay_free_meters()). Workers must already have stopped. */
 void relay_table_shutdown(void);
 
 #endif
