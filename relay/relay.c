@@ -24,6 +24,7 @@
 #include "log.h"
 #include "numa_place.h"
 #include "vf_port.h"
+#include "test_hooks.h"
 #include "vf_sample.h"
 #include "vhost.h"
 #include "worker.h"
@@ -670,14 +671,12 @@ int relay_remove_socket(unsigned relay_id, char *err, size_t errlen)
     return 0;
 }
 
-/* The guest's memory node; VIO4WD_TEST_GUEST_NUMA_NODE overrides it, so a
- * one-node test machine can drive the pool move (test only). */
+/* The guest's memory node; VIO4WD_TEST_GUEST_NUMA_NODE overrides it
+ * (test_hooks.h). */
 static int guest_numa_node(int vid)
 {
-    const char *t = getenv("VIO4WD_TEST_GUEST_NUMA_NODE");
-    if (t && *t)
-        return atoi(t);
-    return rte_vhost_get_numa_node(vid);
+    int forced = test_hooks()->guest_numa_node;
+    return forced >= 0 ? forced : rte_vhost_get_numa_node(vid);
 }
 
 static void relay_guest_up(struct relay *r, int vid)

@@ -30,6 +30,7 @@
 #include "counters_writer.h"
 #include "log.h"
 #include "meter.h"
+#include "test_hooks.h"
 
 struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 unsigned g_n_workers;
@@ -50,13 +51,9 @@ struct handover g_handover;
 
 static uint64_t g_drop_tsc;
 
-/* VIO4WD_TEST_NS_PER_PACKET (test only): time a worker spends on each
- * packet it receives on top of forwarding it, as a heavier per-packet cost
- * would. A generator sharing two CPUs with the relay cannot offer the
- * millions of packets per second that overload a real worker; with this, a
- * few hundred thousand do, and the scheduler's overload path can be tested
- * live. Unset, it costs one predictable branch per burst that moved
- * packets, and nothing on an idle poll. */
+/* VIO4WD_TEST_NS_PER_PACKET (test_hooks.h) in TSC cycles. Unset, it costs
+ * one predictable branch per burst that moved packets, and nothing on an
+ * idle poll. */
 static uint64_t g_test_cycles_per_pkt;
 
 /* Spins until the TSC passes 'end'; returns the TSC then. */
@@ -456,32 +453,13 @@ int worker_main(void *arg)
     return 0;
 }
 
-static uint64_t test_cycles_per_packet(void)
-{
-    const char *v = getenv("VIO4WD_TEST_NS_PER_PACKET");
-    unsigned long long ns;
-    char *end;
-
-    if (v == NULL || *v == '\0')
-        return 0;
-    errno = 0;
-    ns = strtoull(v, &end, 10);
-    if (*end != '\0' || errno != 0 || ns > 1000000) {
-        log_warning("VIO4WD_TEST_NS_PER_PACKET='%s' ignored: must be 0 to 1000000 (ns)", v);
-        return 0;
-    }
-    if (ns != 0)
-        log_warning("test only: workers spend %llu ns more on every packet "
-                    "(VIO4WD_TEST_NS_PER_PACKET)", ns);
-    return ns * rte_get_tsc_hz() / 1000000000u;
-}
-
 int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
 {
     if (n == 0 || n > VIO4WD_CNT_MAX_WORKERS)
         return -1;
     g_drop_tsc = rte_get_tsc_hz() / 1000000 * LEFTOVER_DROP_US;
-    g_test_cycles_per_pkt = test_cycles_per_packet();
+    g_test_cycles_per_pkt =
+        (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
     g_n_workers = n;
     for (unsigned i = 0; i < n; i++) {
         struct worker *w = &g_workers[i];
