@@ -8,7 +8,9 @@
 
 #include "log.h"
 
-static struct test_hooks g_hooks = {.guest_numa_node = -1, .sysfs_root = "/sys"};
+#define TEST_HOOKS_DEFAULTS {.guest_numa_node = -1, .ns_per_packet = 0, .sysfs_root = "/sys"}
+
+static struct test_hooks g_hooks = TEST_HOOKS_DEFAULTS;
 
 /* A whole decimal number in [0, max] from variable 'name'; 1 when it is
  * unset or empty, 0 with *out, -1 with err. */
@@ -33,7 +35,7 @@ static int read_number(const char *name, unsigned long max, unsigned long *out, 
 
 int test_hooks_load(char *err, size_t errlen)
 {
-    struct test_hooks h = g_hooks;
+    struct test_hooks h = TEST_HOOKS_DEFAULTS;
     unsigned long n;
     int rc;
 
