@@ -109,12 +109,19 @@ static void retire_dir(struct handover_dir *d)
     __atomic_store_n(&d->owner, HANDOVER_NONE, __ATOMIC_RELEASE);
 }
 
+/* Takes word i of a mask (acquire: what the setter did before is seen),
+ * leaving it empty. A plain look first: the word is nearly always 0. */
+static inline uint64_t mask_take(uint64_t *mask, unsigned i)
+{
+    if (!__atomic_load_n(&mask[i], __ATOMIC_RELAXED))
+        return 0;
+    return __atomic_exchange_n(&mask[i], 0, __ATOMIC_ACQUIRE);
+}
+
 static void poll_release(struct handover *h, struct handover_worker *w)
 {
     for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++) {
-        if (!__atomic_load_n(&w->release[i], __ATOMIC_RELAXED))
-            continue;
-        uint64_t bits = __atomic_exchange_n(&w->release[i], 0, __ATOMIC_ACQUIRE);
+        uint64_t bits = mask_take(w->release, i);
         while (bits) {
             unsigned idx = i * 64 + (unsigned)__builtin_ctzll(bits);
             struct handover_dir *d = h->dirs[idx];
@@ -137,16 +144,9 @@ static void poll_release(struct handover *h, struct handover_worker *w)
 
 static void poll_adopt(struct handover *h, struct handover_worker *w)
 {
-    for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++) {
-        if (!__atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED))
-            continue;
-        uint64_t bits = __atomic_exchange_n(&w->adopt[i], 0, __ATOMIC_ACQUIRE);
-        while (bits) {
-            unsigned idx = i * 64 + (unsigned)__builtin_ctzll(bits);
-            bits &= bits - 1;
-            adopt_dir(w, h->dirs[idx]);
-        }
-    }
+    for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++)
+        for (uint64_t bits = mask_take(w->adopt, i); bits; bits &= bits - 1)
+            adopt_dir(w, h->dirs[i * 64 + (unsigned)__builtin_ctzll(bits)]);
 }
 
 void handover_poll(struct handover *h, struct handover_worker *w)
