@@ -13,7 +13,7 @@
 #include "log.h"
 #include "log_limit.h"
 
-#include "meter.h"
+#include "rate_limit.h"
 #include "port_request.h"
 #include "relay.h"
 

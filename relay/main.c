@@ -46,7 +46,8 @@
 #include "reload.h"
 #include "telemetry.h"
 
-#include "meter.h"
+#include "rate_limit.h"
+#include "test_hooks.h"
 #include "vhost.h"
 #include "vio4wd_build_config.h"
 #include "worker.h"
@@ -254,6 +255,7 @@ static void shutdown_all(bool eal_up)
     if (eal_up) {
         workers_stop();
         relay_table_shutdown();
+        relay_free_meters();
     }
     vio4wd_counters_destroy();
     if (eal_up)
@@ -290,6 +292,12 @@ int main(int argc, char **argv)
     }
     const struct vio4wd_config *cfg = &o->cfg;
     log_set_level(cfg->log_level);
+    if (test_hooks_load(err, sizeof(err)) != 0) {
+        log_err("bad test setting: %s", err);
+        free(o);
+        free(lay);
+        return EXIT_BAD_CONFIG;
+    }
     install_signals();
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);     /* short waits stay short */
 

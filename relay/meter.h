@@ -10,7 +10,7 @@
  * (the handover orders it like the rest of the direction's state).
  *
  * The control thread replaces a meter by publishing a new one (release)
- * and frees the old one after workers_quiesce().
+ * and frees the old one after workers_quiesce() (rate_limit.h).
  */
 #ifndef VIO4WD_METER_H
 #define VIO4WD_METER_H
@@ -20,7 +20,6 @@
 #include <rte_mbuf.h>
 #include <rte_meter.h>
 
-#include "config.h"
 #include "rate.h"
 
 struct relay_meter {
@@ -28,20 +27,6 @@ struct relay_meter {
     struct rte_meter_srtcm_profile profile;
     struct vio4wd_rate rate;
 };
-
-/* Sets one direction's limit (an unlimited rate removes it). Control
- * thread, under relay_lock. Returns 0, or a negative errno with err. */
-int relay_set_rate(unsigned relay_id, unsigned dir, const struct vio4wd_rate *rate, char *err,
-                   size_t errlen);
-
-/* The limit a direction has now (unlimited: bytes_per_s 0). */
-void relay_get_rate(unsigned relay_id, unsigned dir, struct vio4wd_rate *out);
-
-/* Applies VIRTIOFWD_RATE_LIMITS at start. */
-int relay_apply_rate_limits(const struct vio4wd_config *cfg, char *err, size_t errlen);
-
-/* Frees every meter at shutdown (workers stopped). */
-void relay_free_meters(void);
 
 #define METER_MAX_BURST 64
 

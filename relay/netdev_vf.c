@@ -10,10 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_hooks.h"
+
 const char *netdev_vf_sysfs_root(void)
 {
-    const char *root = getenv("VIO4WD_TEST_SYSFS_ROOT");
-    return root && root[0] ? root : "/sys";
+    return test_hooks()->sysfs_root;
 }
 
 static bool exists(const char *path)

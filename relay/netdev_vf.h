@@ -24,7 +24,7 @@ struct netdev_vf {
     bool representor;               /* found through phys_port_name */
 };
 
-/* The sysfs root: "/sys", or VIO4WD_TEST_SYSFS_ROOT when set (tests only). */
+/* The sysfs root: "/sys", or VIO4WD_TEST_SYSFS_ROOT (test_hooks.h). */
 const char *netdev_vf_sysfs_root(void);
 
 /* Resolves 'ifname' under 'root'. Returns 0, or -1 with err saying why

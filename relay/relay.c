@@ -7,7 +7,6 @@
  * be delivered and counts it as "not connected".
  */
 #include "relay.h"
-#include "meter.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -23,12 +22,30 @@
 
 #include "counters_writer.h"
 #include "log.h"
-#include "migrate.h"
 #include "numa_place.h"
 #include "vf_port.h"
+#include "test_hooks.h"
+#include "vf_sample.h"
 #include "vhost.h"
 #include "worker.h"
 
+/* Guest events (vhost.h) land here, under the lock: the relay by socket
+ * path or vhost device, and what a guest coming, going or changing its rings
+ * does to it. */
+static struct relay *relay_find_by_path(const char *vhost_path);
+static struct relay *relay_find_by_vid(int vid);
+
+static void relay_guest_up(struct relay *r, int vid);
+static void relay_guest_down(struct relay *r);
+/* A guest enabled or disabled one of its vrings: the relay follows the
+ * number of queue pairs it has enabled (capped by the VF and by
+ * RELAY_MAX_QUEUES), reconfiguring the VF when that number changes. A guest
+ * enables its pairs one after the other, so the change is applied once the
+ * rings have been quiet for a moment (relay_housekeeping), not per ring:
+ * a VF restart is a link flap. */
+static void relay_vring_state(struct relay *r, uint16_t ring, bool enable);
+
+static const struct vhost_events g_vhost_events;
 struct relay g_relays[VIO4WD_MAX_RELAYS];
 static const struct vio4wd_config *g_cfg;
 static pthread_mutex_t g_lock;
@@ -61,6 +78,7 @@ int relay_table_init(const struct vio4wd_config *cfg)
     pthread_mutex_init(&g_lock, &a);
     pthread_mutexattr_destroy(&a);
     g_cfg = cfg;
+    vhost_set_events(&g_vhost_events);
 
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++) {
         struct relay *r = &g_relays[i];
@@ -75,10 +93,9 @@ int relay_table_init(const struct vio4wd_config *cfg)
             struct relay_dir *rd = &r->dir[d];
             rd->relay = r;
             rd->dir = (uint8_t)d;
-            rd->index = (uint16_t)(i * VIO4WD_DIR_COUNT + d);
-            rd->cnt = &r->cnt->dir[d];
             rd->qcnt = vio4wd_counters_queues(i, (unsigned)d);
-            rd->owner = rd->target = rd->last_owner = RELAY_NO_WORKER;
+            handover_add_dir(&g_handover, &rd->ho, (uint16_t)(i * VIO4WD_DIR_COUNT + d),
+                             &r->cnt->dir[d]);
             rd->pref_cpu = -1;
         }
     }
@@ -100,7 +117,7 @@ struct relay *relay_get(unsigned relay_id)
     return (r->has_vf || r->has_socket) ? r : NULL;
 }
 
-struct relay *relay_find_by_path(const char *vhost_path)
+static struct relay *relay_find_by_path(const char *vhost_path)
 {
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         if (g_relays[i].vhost_path[0] && strcmp(g_relays[i].vhost_path, vhost_path) == 0)
@@ -108,7 +125,7 @@ struct relay *relay_find_by_path(const char *vhost_path)
     return NULL;
 }
 
-struct relay *relay_find_by_vid(int vid)
+static struct relay *relay_find_by_vid(int vid)
 {
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         if (g_relays[i].vid == vid)
@@ -232,7 +249,7 @@ static int choose_worker(struct relay *r, struct relay_dir *d)
     }
     for (unsigned i = 0; i < VIO4WD_MAX_RELAYS; i++)
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
-            int t = g_relays[i].dir[k].target;
+            int t = handover_target(&g_relays[i].dir[k].ho);
             if (t >= 0)
                 count[t]++;
         }
@@ -246,6 +263,15 @@ static int choose_worker(struct relay *r, struct relay_dir *d)
                 best = (int)w;
         }
     return best;
+}
+
+/* Takes d from its worker (handover_unassign), saying so when the worker
+ * did not let go. */
+static void take_back(struct relay_dir *d)
+{
+    if (!handover_unassign(&g_handover, &d->ho))
+        log_err("relay %u: direction %u was not released by worker %d", d->relay->id, d->dir,
+                handover_owner(&d->ho));
 }
 
 /* Frees what an unowned direction still holds. */
@@ -267,15 +293,15 @@ void relay_update_assignment(struct relay *r)
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
             int w = choose_worker(r, &r->dir[k]);
             if (w >= 0)
-                migrate_assign(&r->dir[k], w);
+                handover_assign(&g_handover, &r->dir[k].ho, w);
         }
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
-            if (!migrate_wait(&r->dir[k], 100000))
+            if (!handover_wait(&g_handover, &r->dir[k].ho, HANDOVER_SETTLE_US))
                 log_warning("relay %u: direction %d not yet picked up by its worker", r->id, k);
         r->assigned = true;
     } else if (!need && r->assigned) {
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
-            migrate_unassign(&r->dir[k]);
+            take_back(&r->dir[k]);
             free_leftovers(&r->dir[k]);
         }
         r->assigned = false;
@@ -293,9 +319,9 @@ static void pause_dirs(struct relay *r, int32_t saved[VIO4WD_DIR_COUNT])
         saved[k] = RELAY_NO_WORKER;
         if (!r->assigned)
             continue;
-        migrate_wait(d, 100000);
-        saved[k] = __atomic_load_n(&d->owner, __ATOMIC_ACQUIRE);
-        migrate_unassign(d);
+        handover_wait(&g_handover, &d->ho, HANDOVER_SETTLE_US);
+        saved[k] = handover_owner(&d->ho);
+        take_back(d);
     }
 }
 
@@ -307,10 +333,10 @@ static void resume_dirs(struct relay *r, const int32_t saved[VIO4WD_DIR_COUNT])
     for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
         int w = saved[k] >= 0 ? saved[k] : choose_worker(r, &r->dir[k]);
         if (w >= 0)
-            migrate_assign(&r->dir[k], w);
+            handover_assign(&g_handover, &r->dir[k].ho, w);
     }
     for (int k = 0; k < VIO4WD_DIR_COUNT; k++)
-        if (!migrate_wait(&r->dir[k], 100000))
+        if (!handover_wait(&g_handover, &r->dir[k].ho, HANDOVER_SETTLE_US))
             log_warning("relay %u: direction %d not yet picked up again", r->id, k);
 }
 
@@ -332,10 +358,10 @@ static void drop_leftovers_from(struct relay_dir *d, uint16_t first)
     }
     if (!pk)
         return;
-    vio4wd_counters_write_begin(&d->cnt->seq);
-    d->cnt->drop_nc_pkts += pk;
-    d->cnt->drop_nc_bytes += by;
-    vio4wd_counters_write_end(&d->cnt->seq);
+    vio4wd_counters_write_begin(&d->ho.cnt->seq);
+    d->ho.cnt->drop_nc_pkts += pk;
+    d->ho.cnt->drop_nc_bytes += by;
+    vio4wd_counters_write_end(&d->ho.cnt->seq);
 }
 
 /* Queue pairs the guest has fully enabled, counting from pair 0 (a guest
@@ -413,7 +439,7 @@ static void schedule_queues(struct relay *r)
         r->queues_due_tsc = 0;
 }
 
-void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
+static void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
 {
     if (ring >= 64)
         return;
@@ -645,17 +671,15 @@ int relay_remove_socket(unsigned relay_id, char *err, size_t errlen)
     return 0;
 }
 
-/* The guest's memory node; VIO4WD_TEST_GUEST_NUMA_NODE overrides it, so a
- * one-node test machine can drive the pool move (test only). */
+/* The guest's memory node; VIO4WD_TEST_GUEST_NUMA_NODE overrides it
+ * (test_hooks.h). */
 static int guest_numa_node(int vid)
 {
-    const char *t = getenv("VIO4WD_TEST_GUEST_NUMA_NODE");
-    if (t && *t)
-        return atoi(t);
-    return rte_vhost_get_numa_node(vid);
+    int forced = test_hooks()->guest_numa_node;
+    return forced >= 0 ? forced : rte_vhost_get_numa_node(vid);
 }
 
-void relay_guest_up(struct relay *r, int vid)
+static void relay_guest_up(struct relay *r, int vid)
 {
     char err[256];
     int node = guest_numa_node(vid);
@@ -684,7 +708,7 @@ void relay_guest_up(struct relay *r, int vid)
     log_info("relay %u: guest connected on %s (vhost device %d)", r->id, r->vhost_path, vid);
 }
 
-void relay_guest_down(struct relay *r)
+static void relay_guest_down(struct relay *r)
 {
     __atomic_store_n(&r->vid, -1, __ATOMIC_SEQ_CST);
     r->guest_rings = 0;
@@ -718,8 +742,8 @@ unsigned relay_snapshot(struct relay_info *out, unsigned max, bool all)
         ri->numa_node = r->numa_node;
         ri->n_queues = r->n_queues;
         for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
-            int o = __atomic_load_n(&r->dir[k].owner, __ATOMIC_ACQUIRE);
-            ri->cpu[k] = o >= 0 ? (int)g_workers[o].cpu : -1;
+            int o = handover_owner(&r->dir[k].ho);
+            ri->cpu[k] = o >= 0 ? (int)g_workers[o].ho.cpu : -1;
         }
         snprintf(ri->vf_dev, sizeof(ri->vf_dev), "%s", r->vf_dev);
         snprintf(ri->vhost_path, sizeof(ri->vhost_path), "%s", r->vhost_path);
@@ -763,5 +787,50 @@ void relay_table_shutdown(void)
         }
         relay_unlock();
     }
-    relay_free_meters();
 }
+
+/* ---- guest events (vhost.h), on rte_vhost's thread ---------------------- */
+
+static int on_guest_up(const char *path, int vid)
+{
+    relay_lock();
+    struct relay *r = relay_find_by_path(path);
+    if (!r) {
+        relay_unlock();
+        log_warning("vhost device %d on %s belongs to no relay", vid, path);
+        return -1;
+    }
+    if (r->vid >= 0) {
+        relay_unlock();
+        log_warning("relay %u: second guest on %s refused", r->id, path);
+        return -1;
+    }
+    vhost_guest_setup(vid);
+    relay_guest_up(r, vid);
+    relay_unlock();
+    return 0;
+}
+
+static void on_guest_down(int vid)
+{
+    relay_lock();
+    struct relay *r = relay_find_by_vid(vid);
+    if (r)
+        relay_guest_down(r);
+    relay_unlock();
+}
+
+static void on_vring_state(const char *path, int vid, uint16_t ring, bool enable)
+{
+    relay_lock();
+    struct relay *r = relay_find_by_path(path);
+    if (r && (r->vid < 0 || r->vid == vid))
+        relay_vring_state(r, ring, enable);
+    relay_unlock();
+}
+
+static const struct vhost_events g_vhost_events = {
+    .guest_up = on_guest_up,
+    .guest_down = on_guest_down,
+    .vring_state = on_vring_state,
+};

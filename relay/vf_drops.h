@@ -10,7 +10,7 @@
  * The PMD's counters restart from zero when a VF is replaced (and on some
  * PMDs when it is reconfigured); the published ones are totals since the
  * relay started and never go backwards. This header has no DPDK in it, so
- * the accumulation is unit-tested on its own. */
+ * the accumulation is unit-tested on its own; vf_sample.h reads the VF. */
 #ifndef VIO4WD_VF_DROPS_H
 #define VIO4WD_VF_DROPS_H
 
@@ -29,15 +29,5 @@ static inline void vf_drops_accumulate(uint64_t *total, uint64_t last, uint64_t 
 {
     *total += raw >= last ? raw - last : raw;
 }
-
-struct relay;
-
-/* Samples the relay's VF when its period is due and publishes the totals.
- * Under relay_lock, on the control thread. */
-void vf_drops_sample(struct relay *r, uint64_t now);
-
-/* Takes a last sample before the VF goes away, so its drops stay counted,
- * and forgets its raw counters (the next VF counts from zero). */
-void vf_drops_detach(struct relay *r);
 
 #endif

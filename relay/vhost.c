@@ -16,13 +16,18 @@
 #include <rte_vhost.h>
 
 #include "log.h"
-#include "relay.h"
 
 static const struct vio4wd_config *g_cfg;
+static const struct vhost_events *g_events;
 
 void vhost_init(const struct vio4wd_config *cfg)
 {
     g_cfg = cfg;
+}
+
+void vhost_set_events(const struct vhost_events *events)
+{
+    g_events = events;
 }
 
 /* What the guest and we agreed on, for operators checking that
@@ -36,61 +41,39 @@ static void log_features(int vid, uint64_t features)
              features & (1ull << VIRTIO_NET_F_HOST_TSO4) ? "on" : "off");
 }
 
-static int new_device(int vid)
+void vhost_guest_setup(int vid)
 {
-    char path[VIO4WD_PATH_MAX];
-    struct relay *r;
-
-    if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
-        return -1;
-    relay_lock();
-    r = relay_find_by_path(path);
-    if (!r) {
-        relay_unlock();
-        log_warning("vhost device %d on %s belongs to no relay", vid, path);
-        return -1;
-    }
-    if (r->vid >= 0) {
-        relay_unlock();
-        log_warning("relay %u: second guest on %s refused", r->id, path);
-        return -1;
-    }
     /* We poll: ask the guest not to kick us, on every ring. */
     for (uint16_t q = 0; q < rte_vhost_get_vring_num(vid); q++)
         rte_vhost_enable_guest_notification(vid, q, 0);
     uint64_t features = 0;
     rte_vhost_get_negotiated_features(vid, &features);
     log_features(vid, features);
-    relay_guest_up(r, vid);
-    relay_unlock();
-    return 0;
+}
+
+static int new_device(int vid)
+{
+    char path[VIO4WD_PATH_MAX];
+
+    if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0 || !g_events)
+        return -1;
+    return g_events->guest_up(path, vid);
 }
 
 static void destroy_device(int vid)
 {
-    struct relay *r;
-
-    relay_lock();
-    r = relay_find_by_vid(vid);
-    if (r)
-        relay_guest_down(r);
-    relay_unlock();
+    if (g_events)
+        g_events->guest_down(vid);
 }
 
 static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 {
     char path[VIO4WD_PATH_MAX];
-    struct relay *r;
 
     log_debug("vhost device %d: ring %u %s", vid, queue_id, enable ? "enabled" : "disabled");
-    /* By path, not vid: rings are enabled before new_device names the vid. */
-    if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
+    if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0 || !g_events)
         return 0;
-    relay_lock();
-    r = relay_find_by_path(path);
-    if (r && (r->vid < 0 || r->vid == vid))
-        relay_vring_state(r, queue_id, enable != 0);
-    relay_unlock();
+    g_events->vring_state(path, vid, queue_id, enable != 0);
     return 0;
 }
 

@@ -30,10 +30,11 @@
 #include "counters_writer.h"
 #include "log.h"
 #include "meter.h"
-#include "migrate.h"
+#include "test_hooks.h"
 
 struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 unsigned g_n_workers;
+struct handover g_handover;
 
 #define LEFTOVER_DROP_US  20000 /* refused this long: drop as queue full */
 #define IDLE_LOOPS_BEFORE_SLEEP 256
@@ -50,13 +51,9 @@ unsigned g_n_workers;
 
 static uint64_t g_drop_tsc;
 
-/* VIO4WD_TEST_NS_PER_PACKET (test only): time a worker spends on each
- * packet it receives on top of forwarding it, as a heavier per-packet cost
- * would. A generator sharing two CPUs with the relay cannot offer the
- * millions of packets per second that overload a real worker; with this, a
- * few hundred thousand do, and the scheduler's overload path can be tested
- * live. Unset, it costs one predictable branch per burst that moved
- * packets, and nothing on an idle poll. */
+/* VIO4WD_TEST_NS_PER_PACKET (test_hooks.h) in TSC cycles. Unset, it costs
+ * one predictable branch per burst that moved packets, and nothing on an
+ * idle poll. */
 static uint64_t g_test_cycles_per_pkt;
 
 /* Spins until the TSC passes 'end'; returns the TSC then. */
@@ -270,7 +267,7 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
 static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
                           const struct relay_meter *mt, uint64_t busy, uint64_t now)
 {
-    struct vio4wd_cnt_dir *c = d->cnt;
+    struct vio4wd_cnt_dir *c = d->ho.cnt;
 
     vio4wd_counters_write_begin(&c->seq);
     c->rx_pkts += dd->rx_pkts;
@@ -356,18 +353,9 @@ static void worker_publish(struct worker *w, uint64_t busy, uint64_t idle, uint6
     c->busy_cycles += busy;
     c->idle_cycles += idle;
     c->loops += loops;
-    c->n_dirs = w->n_dirs;
+    c->n_dirs = w->ho.n_dirs;
     c->update_tsc = now;
     vio4wd_counters_write_end(&c->seq);
-}
-
-static bool masks_pending(const struct worker *w)
-{
-    uint64_t any = 0;
-    for (unsigned i = 0; i < WORKER_MASK_WORDS; i++)
-        any |= __atomic_load_n(&w->release[i], __ATOMIC_RELAXED) |
-               __atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED);
-    return any != 0;
 }
 
 /* At stop: give leftovers a last chance (about 1 ms), then free them. */
@@ -378,8 +366,8 @@ static void drain(struct worker *w)
 
     while (pending && rte_rdtsc() < deadline) {
         pending = false;
-        for (uint16_t i = 0; i < w->n_dirs; i++) {
-            struct relay_dir *d = w->dirs[i];
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
+            struct relay_dir *d = relay_dir_of(w->ho.dirs[i]);
             struct relay *r = d->relay;
             int vid = __atomic_load_n(&r->vid, __ATOMIC_ACQUIRE);
             bool vf_ready = __atomic_load_n(&r->vf_ready, __ATOMIC_ACQUIRE);
@@ -398,8 +386,8 @@ static void drain(struct worker *w)
             commit(d, &dd, __atomic_load_n(&d->meter, __ATOMIC_ACQUIRE), 0, now);
         }
     }
-    for (uint16_t i = 0; i < w->n_dirs; i++) {
-        struct relay_dir *d = w->dirs[i];
+    for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
+        struct relay_dir *d = relay_dir_of(w->ho.dirs[i]);
         struct dir_delta dd = {0};
         for (uint16_t q = 0; q < RELAY_MAX_QUEUES; q++) {
             struct relay_leftover *lo = &d->left[q];
@@ -419,18 +407,18 @@ int worker_main(void *arg)
 
     /* Short back-off sleeps must be short: no 50 us default timer slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-    __atomic_store_n(&w->running, true, __ATOMIC_RELEASE);
-    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->index, w->lcore_id,
-             w->cpu, w->numa_node);
+    handover_set_running(&w->ho, true);
+    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->ho.index, w->lcore_id,
+             w->ho.cpu, w->numa_node);
 
     while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
         bool moved = false;
         uint64_t t = t0;
 
-        if (unlikely(masks_pending(w)))
-            migrate_worker_poll(w);
-        for (uint16_t i = 0; i < w->n_dirs; i++)
-            moved |= service(w->dirs[i], t, &t);
+        if (unlikely(handover_pending(&w->ho)))
+            handover_poll(&g_handover, &w->ho);
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++)
+            moved |= service(relay_dir_of(w->ho.dirs[i]), t, &t);
         __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
 
         loops++;
@@ -440,7 +428,7 @@ int worker_main(void *arg)
             backoff_us = BACKOFF_MIN_US;
         } else {
             idle += t - t0;
-            if (++idle_loops >= IDLE_LOOPS_BEFORE_SLEEP && !masks_pending(w)) {
+            if (++idle_loops >= IDLE_LOOPS_BEFORE_SLEEP && !handover_pending(&w->ho)) {
                 rte_delay_us_sleep(backoff_us);
                 if (backoff_us < BACKOFF_MAX_US)
                     backoff_us *= 2;
@@ -459,30 +447,10 @@ int worker_main(void *arg)
     }
     drain(w);
     worker_publish(w, busy, idle, loops, rte_rdtsc());
-    __atomic_store_n(&w->running, false, __ATOMIC_RELEASE);
+    handover_set_running(&w->ho, false);
     __atomic_fetch_add(&w->quiescent, 1, __ATOMIC_RELEASE);
-    log_info("worker %u stopped", w->index);
+    log_info("worker %u stopped", w->ho.index);
     return 0;
-}
-
-static uint64_t test_cycles_per_packet(void)
-{
-    const char *v = getenv("VIO4WD_TEST_NS_PER_PACKET");
-    unsigned long long ns;
-    char *end;
-
-    if (v == NULL || *v == '\0')
-        return 0;
-    errno = 0;
-    ns = strtoull(v, &end, 10);
-    if (*end != '\0' || errno != 0 || ns > 1000000) {
-        log_warning("VIO4WD_TEST_NS_PER_PACKET='%s' ignored: must be 0 to 1000000 (ns)", v);
-        return 0;
-    }
-    if (ns != 0)
-        log_warning("test only: workers spend %llu ns more on every packet "
-                    "(VIO4WD_TEST_NS_PER_PACKET)", ns);
-    return ns * rte_get_tsc_hz() / 1000000000u;
 }
 
 int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
@@ -490,12 +458,12 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
     if (n == 0 || n > VIO4WD_CNT_MAX_WORKERS)
         return -1;
     g_drop_tsc = rte_get_tsc_hz() / 1000000 * LEFTOVER_DROP_US;
-    g_test_cycles_per_pkt = test_cycles_per_packet();
+    g_test_cycles_per_pkt =
+        (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
     g_n_workers = n;
     for (unsigned i = 0; i < n; i++) {
         struct worker *w = &g_workers[i];
-        w->index = i;
-        w->cpu = cpus[i];
+        handover_add_worker(&g_handover, &w->ho, i, cpus[i]);
         w->lcore_id = lcores[i];
         w->numa_node = (int)rte_lcore_to_socket_id(lcores[i]);
         w->cnt = vio4wd_counters_worker(i);
@@ -518,7 +486,7 @@ int workers_launch(void)
     }
     /* Wait until all run, so quiesce and handover see them. */
     for (unsigned i = 0; i < g_n_workers; i++)
-        while (!__atomic_load_n(&g_workers[i].running, __ATOMIC_ACQUIRE) &&
+        while (!__atomic_load_n(&g_workers[i].ho.running, __ATOMIC_ACQUIRE) &&
                rte_eal_get_lcore_state(g_workers[i].lcore_id) != WAIT)
             rte_delay_us_sleep(100);
     return 0;
@@ -535,7 +503,7 @@ void workers_stop(void)
 int worker_of_cpu(int cpu)
 {
     for (unsigned i = 0; i < g_n_workers; i++)
-        if ((int)g_workers[i].cpu == cpu)
+        if ((int)g_workers[i].ho.cpu == cpu)
             return (int)i;
     return -1;
 }
@@ -550,7 +518,7 @@ void workers_quiesce(void)
         seen[i] = __atomic_load_n(&g_workers[i].quiescent, __ATOMIC_ACQUIRE);
     for (unsigned i = 0; i < g_n_workers; i++) {
         struct worker *w = &g_workers[i];
-        while (__atomic_load_n(&w->running, __ATOMIC_ACQUIRE) &&
+        while (__atomic_load_n(&w->ho.running, __ATOMIC_ACQUIRE) &&
                __atomic_load_n(&w->quiescent, __ATOMIC_ACQUIRE) == seen[i]) {
             if (rte_rdtsc() > deadline) {
                 log_err("worker %u did not pass a quiescent point within 500 ms", i);

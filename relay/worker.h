@@ -1,8 +1,9 @@
 /* worker.h - worker lcores: the hot loop that services relay directions.
  *
- * Each worker owns a private list of directions. It changes only its own
- * list, when the control plane (or another worker, handing a direction
- * over) sets bits in its release/adopt masks; see migrate.h.
+ * Each worker services the directions in its handover state (w->ho.dirs).
+ * That list changes only through the handover module (handover.h): the
+ * worker applies what control or another worker asked for in its release
+ * and adopt masks, at the top of a loop iteration.
  */
 #ifndef VIO4WD_WORKER_H
 #define VIO4WD_WORKER_H
@@ -13,30 +14,28 @@
 #include <rte_common.h>
 
 #include "counters.h"
-#include "relay.h"
-
-#define WORKER_MASK_WORDS ((RELAY_MAX_DIRS + 63) / 64)
+#include "dir.h"
+#include "handover.h"
 
 struct worker {
-    /* Written by others, read by this worker every loop. */
-    uint64_t release[WORKER_MASK_WORDS] __rte_cache_aligned; /* give these away */
-    uint64_t adopt[WORKER_MASK_WORDS];                      /* take these */
-    bool stop;
+    /* Index, CPU, directions and the masks others write (handover.h). */
+    struct handover_worker ho;
+
+    bool stop;                  /* written by the control plane */
 
     /* Written by this worker, read by the control plane. */
     uint64_t quiescent __rte_cache_aligned;  /* +1 at the end of every loop */
-    bool running;
 
-    /* Private to this worker. */
-    unsigned index, lcore_id, cpu;
+    /* Set once before the workers run. */
+    unsigned lcore_id;
     int numa_node;
-    uint16_t n_dirs;
-    struct relay_dir *dirs[RELAY_MAX_DIRS] __rte_cache_aligned;
     struct vio4wd_cnt_worker *cnt;
 } __rte_cache_aligned;
 
 extern struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 extern unsigned g_n_workers;
+/* Every worker and direction, for the handover module. */
+extern struct handover g_handover;
 
 /* Records the worker CPUs (in mask order) and their lcore ids. */
 int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n);

@@ -4,8 +4,8 @@
 #
 #   tools/setup.sh demo      relay + generated guest traffic + scheduler + monitor_load
 #   tools/setup.sh test      unit and integration tests, then again under
-#                            AddressSanitizer/UBSan, and the pure libraries
-#                            under valgrind
+#                            AddressSanitizer/UBSan, the pure libraries
+#                            under valgrind, the threaded ones under TSan
 #
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
@@ -80,7 +80,37 @@ process_suite() {
     return "$rc"
 }
 
+# The pure code that runs threads (the handover protocol, the log rate
+# limiter) under ThreadSanitizer: the 'tsan' suite. Only its programs are
+# built, not the whole tree, so this costs seconds. The ZeroMQ client's test
+# stays out: libzmq is not instrumented, and TSan reports races inside it.
+tsan_tests() {
+    local dir=build-tsan targets
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" -Db_sanitize=thread -Db_lundef=false -Dc_args=-Wno-tsan \
+            >"$dir.setup.log" 2>&1 || {
+            cat "$dir.setup.log"; echo "setup: meson setup $dir failed" >&2; exit 1; }
+        rm -f "$dir.setup.log"
+    fi
+    targets=$(meson introspect "$dir" --tests | python3 -c '
+import json, os, sys
+build = os.path.abspath(sys.argv[1])
+for t in json.load(sys.stdin):
+    if "vio4wd:tsan" in t["suite"]:
+        print(os.path.relpath(t["cmd"][0], build))' "$dir" | sort -u)
+    echo "setup: building $dir ($(echo $targets))"
+    # shellcheck disable=SC2086 # one target per word
+    meson compile -C "$dir" $targets >/dev/null || meson compile -C "$dir" $targets
+    TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+        meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 1 --suite tsan
+}
+
 run_tests() {
+    # The formatting check (.clang-format) is switched on once the tree has
+    # been formatted in one commit of its own; until then it would only list
+    # today's hand-aligned comments.
+    # tools/check-style.sh
+
     # Integration tests start DPDK processes that busy-poll; on a 2-CPU
     # machine they must not run side by side.
     build build
@@ -106,6 +136,9 @@ run_tests() {
     echo "setup: the pure libraries under valgrind"
     meson test -C build --print-errorlogs --suite pure \
         --wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect'
+
+    echo "setup: the threaded pure libraries under ThreadSanitizer"
+    tsan_tests
 }
 
 run_demo() {

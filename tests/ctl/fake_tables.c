@@ -14,11 +14,13 @@ void fake_tables_setup(bool global_numa_opt)
     static const struct { unsigned cpu; int node; } cpus[] = {{1, 0}, {2, 0}, {9, 1}, {10, 1}};
     char err[256];
 
+    static struct vio4wd_cnt_dir cnt[VIO4WD_MAX_RELAYS][VIO4WD_DIR_COUNT];
+
     memset(g_workers, 0, sizeof(g_workers));
+    handover_init(&g_handover);
     g_n_workers = sizeof(cpus) / sizeof(cpus[0]);
     for (unsigned i = 0; i < g_n_workers; i++) {
-        g_workers[i].index = i;
-        g_workers[i].cpu = cpus[i].cpu;
+        handover_add_worker(&g_handover, &g_workers[i].ho, i, cpus[i].cpu);
         g_workers[i].numa_node = cpus[i].node;
     }
     memset(g_relays, 0, sizeof(g_relays));
@@ -27,8 +29,8 @@ void fake_tables_setup(bool global_numa_opt)
         g_relays[id].vid = -1;
         g_relays[id].numa_node = -1;
         for (unsigned d = 0; d < VIO4WD_DIR_COUNT; d++) {
-            g_relays[id].dir[d].owner = RELAY_NO_WORKER;
-            g_relays[id].dir[d].target = RELAY_NO_WORKER;
+            handover_add_dir(&g_handover, &g_relays[id].dir[d].ho,
+                             (uint16_t)(id * VIO4WD_DIR_COUNT + d), &cnt[id][d]);
             g_relays[id].dir[d].pref_cpu = -1;
         }
     }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "netdev_vf.h"
+#include "test_hooks.h"
 
 static char root[256];
 
@@ -123,9 +124,12 @@ static void malformed_port_names(void **state)
 static void root_defaults_to_sys(void **state)
 {
     (void)state;
+    char err[256];
     unsetenv("VIO4WD_TEST_SYSFS_ROOT");
+    assert_int_equal(test_hooks_load(err, sizeof(err)), 0);
     assert_string_equal(netdev_vf_sysfs_root(), "/sys");
     setenv("VIO4WD_TEST_SYSFS_ROOT", root, 1);
+    assert_int_equal(test_hooks_load(err, sizeof(err)), 0);    /* read at start, once */
     assert_string_equal(netdev_vf_sysfs_root(), root);
     unsetenv("VIO4WD_TEST_SYSFS_ROOT");
 }

@@ -1,5 +1,5 @@
-/* meter.c - setting and replacing the directions' rate limits (meter.h). */
-#include "meter.h"
+/* rate_limit.c - setting and replacing the directions' rate limits (rate_limit.h). */
+#include "rate_limit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 
 #include "direction.h"
 #include "log.h"
+#include "meter.h"
 #include "relay.h"
 #include "worker.h"
 

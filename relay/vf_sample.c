@@ -1,12 +1,13 @@
-/* vf_drops.c - samples the VF's drop counters on the control thread
- * (see vf_drops.h). */
-#include "vf_drops.h"
+/* vf_sample.c - samples the VF's drop counters on the control thread
+ * (see vf_sample.h, vf_drops.h). */
+#include "vf_sample.h"
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include "counters_writer.h"
-#include "relay.h"
+#include "dir.h"
+#include "vf_drops.h"
 
 static void publish(struct relay *r, uint64_t now)
 {

@@ -1,0 +1,148 @@
+/* handover.h - moving a relay direction from one worker to another while
+ * traffic flows: no packet lost, duplicated or reordered, and never two
+ * workers on one queue. This module is the only code that writes a
+ * direction's owner and target, a worker's list of directions and its
+ * release and adopt masks.
+ *
+ * Handover protocol (single writer at every step):
+ *   1. control: d->target = B; set d's bit in A->release (release order).
+ *   2. worker A, at the top of its next loop iteration (it is between
+ *      bursts, so the direction's leftovers are in the direction, not in A),
+ *      takes the bit (acquire), drops d from its list, stores d->owner = -1
+ *      and sets d's bit in B->adopt (release).
+ *   3. worker B takes the bit (acquire), appends d to its list, records the
+ *      migration in d's counters and stores d->owner = B (release).
+ * A release of a direction with target -1 stops at step 2 (unassignment);
+ * an assignment of an unowned direction starts at step 3. The control plane
+ * issues one move per direction at a time and waits for owner == target.
+ * Idle workers back off for tens of microseconds at most, so a handover
+ * completes within microseconds to tens of microseconds.
+ *
+ * Threads: one control thread (under relay_lock() in the relay) calls the
+ * control side; each worker calls handover_poll() on itself only.
+ *
+ * No DPDK here: GCC atomics and clock_gettime, so tests/relay/
+ * test_handover.c runs the protocol with plain pthreads, under
+ * ThreadSanitizer too.
+ */
+#ifndef VIO4WD_HANDOVER_H
+#define VIO4WD_HANDOVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "counters.h"
+
+#define HANDOVER_MAX_DIRS    (VIO4WD_CNT_MAX_RELAYS * VIO4WD_DIR_COUNT)
+#define HANDOVER_MAX_WORKERS VIO4WD_CNT_MAX_WORKERS
+#define HANDOVER_MASK_WORDS  ((HANDOVER_MAX_DIRS + 63) / 64)
+#define HANDOVER_NONE        (-1)   /* no worker */
+#define HANDOVER_CACHE_LINE  64
+
+/* How long control waits for a previous move of the same direction to
+ * finish before it starts another (a worker is between two loop
+ * iterations within microseconds; this is for a worker stuck in a long
+ * burst or descheduled). */
+#define HANDOVER_SETTLE_US   100000
+/* How long control waits for a worker to give back a direction that is
+ * taken away from it (unassignment) before it logs that it did not. */
+#define HANDOVER_RELEASE_US  500000
+
+/* The handover state of one direction, embedded in it (relay_dir). */
+struct handover_dir {
+    /* Owner only. */
+    uint16_t index;                 /* bit in the workers' masks */
+    int32_t last_owner;             /* worker that serviced it before, or -1 */
+    struct vio4wd_cnt_dir *cnt;     /* its counters: cpu and migrations */
+
+    /* owner: written by workers (release); target: by control (release). */
+    int32_t owner __attribute__((aligned(HANDOVER_CACHE_LINE)));
+    int32_t target;
+};
+
+/* The handover state of one worker, embedded in it (struct worker). */
+struct handover_worker {
+    /* Written by others, read by this worker every loop. */
+    uint64_t release[HANDOVER_MASK_WORDS] __attribute__((aligned(HANDOVER_CACHE_LINE)));
+    uint64_t adopt[HANDOVER_MASK_WORDS];
+
+    /* Written by this worker (handover_set_running), read by control. */
+    bool running __attribute__((aligned(HANDOVER_CACHE_LINE)));
+
+    /* The directions this worker services. Changed by this module only: by
+     * the worker in handover_poll(), or by control while it is not running. */
+    unsigned index, cpu;
+    uint16_t n_dirs;
+    struct handover_dir *dirs[HANDOVER_MAX_DIRS]
+        __attribute__((aligned(HANDOVER_CACHE_LINE)));
+};
+
+/* Every direction by index and every worker: what the masks' bits and the
+ * owner and target numbers refer to. */
+struct handover {
+    struct handover_dir *dirs[HANDOVER_MAX_DIRS];
+    struct handover_worker *workers[HANDOVER_MAX_WORKERS];
+    unsigned n_workers;
+};
+
+/* ---- set-up (before any worker runs) ---------------------------------- */
+
+void handover_init(struct handover *h);
+/* Worker number 'index' (0, 1, ... in order), on 'cpu'. */
+void handover_add_worker(struct handover *h, struct handover_worker *w, unsigned index,
+                         unsigned cpu);
+/* Direction 'index' (< HANDOVER_MAX_DIRS), unowned, with its counters. */
+void handover_add_dir(struct handover *h, struct handover_dir *d, uint16_t index,
+                      struct vio4wd_cnt_dir *cnt);
+
+/* ---- worker side ------------------------------------------------------- */
+
+/* The worker says it loops (true) or has stopped for good (false). */
+void handover_set_running(struct handover_worker *w, bool running);
+
+/* True when control or another worker left something for w. Cheap: the
+ * worker calls it every loop and handover_poll() only when it is true. */
+static inline bool handover_pending(const struct handover_worker *w)
+{
+    uint64_t any = 0;
+    for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++)
+        any |= __atomic_load_n(&w->release[i], __ATOMIC_RELAXED) |
+               __atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED);
+    return any != 0;
+}
+
+/* Gives away what w was asked to release, then takes what it was asked to
+ * adopt (steps 2 and 3). Called by worker w between two services. */
+void handover_poll(struct handover *h, struct handover_worker *w);
+
+/* ---- control side ------------------------------------------------------ */
+
+/* Starts servicing unowned d on worker w. */
+void handover_assign(struct handover *h, struct handover_dir *d, int w);
+
+/* Takes d away from its worker and waits (HANDOVER_RELEASE_US at most)
+ * until no worker has it. False when the worker did not let go in time. */
+bool handover_unassign(struct handover *h, struct handover_dir *d);
+
+/* Starts moving d to worker w; handover_wait() waits for the end. Returns
+ * 0, or -EBUSY when a previous move of d did not finish within
+ * HANDOVER_SETTLE_US. */
+int handover_move(struct handover *h, struct handover_dir *d, int w);
+
+/* Waits until d's owner equals its target; false after timeout_us, or at
+ * once when the target worker has stopped. */
+bool handover_wait(const struct handover *h, const struct handover_dir *d, unsigned timeout_us);
+
+/* The worker servicing d now, or HANDOVER_NONE. */
+static inline int handover_owner(const struct handover_dir *d)
+{
+    return __atomic_load_n(&d->owner, __ATOMIC_ACQUIRE);
+}
+
+/* The worker d is going to (or stays on), or HANDOVER_NONE. */
+static inline int handover_target(const struct handover_dir *d)
+{
+    return __atomic_load_n(&d->target, __ATOMIC_ACQUIRE);
+}
+
+#endif

@@ -1,0 +1,301 @@
+/* test_handover.c - the handover protocol (relay/handover.h) with plain
+ * pthreads: several threads play workers, the main thread plays control.
+ *
+ * Every direction carries a stream of numbered items. Its owner "receives"
+ * new numbers and "delivers" some of those it holds, in order; the items
+ * it has not delivered yet stay in the direction (like the relay's
+ * leftovers) when it moves. The checks:
+ *   - single ownership at every step: a worker servicing a direction is its
+ *     recorded owner, and no other worker is inside it at the same time;
+ *   - nothing lost or duplicated, FIFO per direction: every delivery is
+ *     the next number, and at the end delivered + held = received;
+ *   - control's view: after handover_wait() the owner is the target, the
+ *     counters name the owner's CPU, and they count every change of
+ *     worker as a migration.
+ * The direction's stream state is plain memory, touched only by its owner:
+ * under ThreadSanitizer (build-tsan) a handover that does not order the
+ * old owner's last access before the new owner's first is a reported race.
+ *
+ * Usage: test_handover [HANDOVERS] (default 1000000).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include "handover.h"
+
+#define N_WORKERS 4
+#define N_DIRS    12
+#define HOLD_MAX  8         /* items a direction may hold undelivered */
+#define BATCH     4         /* moves control starts before it waits */
+
+struct tdir {
+    struct handover_dir ho;
+    struct vio4wd_cnt_dir cnt;
+
+    /* Owner only: plain memory on purpose (see the top of the file). */
+    uint64_t received;          /* next number to receive */
+    uint64_t delivered;         /* next number to deliver */
+    uint64_t held[HOLD_MAX];
+    unsigned n_held;
+    unsigned rng;
+
+    int inside;                 /* workers servicing it now; must stay <= 1 */
+    /* Control's bookkeeping. */
+    int expect_owner;
+    uint64_t changes;           /* owner changes between two workers */
+};
+
+struct tworker {
+    struct handover_worker ho;
+    pthread_t thread;
+    unsigned rng;
+};
+
+static struct handover g_h;
+static struct tworker g_w[N_WORKERS];
+static struct tdir g_d[N_DIRS];
+static int g_stop;
+static unsigned long g_faults;
+
+/* A fault seen on a worker thread: cmocka's asserts belong to the main
+ * thread, so workers count and print, and the test checks the count. */
+static void fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fault(const char *fmt, ...)
+{
+    va_list ap;
+    if (__atomic_fetch_add(&g_faults, 1, __ATOMIC_RELAXED) < 10) {
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
+}
+
+static struct tdir *tdir_of(struct handover_dir *h)
+{
+    return (struct tdir *)((char *)h - offsetof(struct tdir, ho));
+}
+
+static unsigned next_rand(unsigned *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 16;
+}
+
+/* One service of d by worker w: deliver some held items, receive some. */
+static void service(struct tdir *d, const struct tworker *w)
+{
+    if (__atomic_fetch_add(&d->inside, 1, __ATOMIC_RELAXED) != 0)
+        fault("direction %u: two workers inside", d->ho.index);
+    if (handover_owner(&d->ho) != (int)w->ho.index)
+        fault("direction %u: serviced by worker %u but owned by %d", d->ho.index, w->ho.index,
+              handover_owner(&d->ho));
+
+    unsigned out = next_rand(&d->rng) % (d->n_held + 1);
+    for (unsigned i = 0; i < out; i++)
+        if (d->held[i] != d->delivered++)
+            fault("direction %u: delivered %llu, expected %llu", d->ho.index,
+                  (unsigned long long)d->held[i], (unsigned long long)d->delivered - 1);
+    for (unsigned i = out; i < d->n_held; i++)
+        d->held[i - out] = d->held[i];
+    d->n_held -= out;
+    unsigned in = next_rand(&d->rng) % (HOLD_MAX - d->n_held + 1);
+    for (unsigned i = 0; i < in; i++)
+        d->held[d->n_held++] = d->received++;
+
+    __atomic_fetch_sub(&d->inside, 1, __ATOMIC_RELAXED);
+}
+
+static void *worker_main(void *arg)
+{
+    struct tworker *w = arg;
+    unsigned loops = 0;
+
+    handover_set_running(&w->ho, true);
+    while (!__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) {
+        if (handover_pending(&w->ho))
+            handover_poll(&g_h, &w->ho);
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++)
+            service(tdir_of(w->ho.dirs[i]), w);
+        /* Two CPUs for five threads: let the others run now and then. */
+        if ((++loops & 15) == 0)
+            sched_yield();
+    }
+    handover_set_running(&w->ho, false);
+    return NULL;
+}
+
+static void start(void)
+{
+    handover_init(&g_h);
+    g_stop = 0;
+    g_faults = 0;
+    for (unsigned i = 0; i < N_WORKERS; i++) {
+        memset(&g_w[i], 0, sizeof(g_w[i]));
+        g_w[i].rng = i + 1;
+        handover_add_worker(&g_h, &g_w[i].ho, i, 10 + i);
+    }
+    for (unsigned i = 0; i < N_DIRS; i++) {
+        memset(&g_d[i], 0, sizeof(g_d[i]));
+        g_d[i].rng = 100 + i;
+        g_d[i].expect_owner = HANDOVER_NONE;
+        /* Spread over both mask words: 0..5 and 64..69. */
+        uint16_t index = (uint16_t)(i < N_DIRS / 2 ? i : 64 + i - N_DIRS / 2);
+        handover_add_dir(&g_h, &g_d[i].ho, index, &g_d[i].cnt);
+    }
+    for (unsigned i = 0; i < N_WORKERS; i++)
+        assert_int_equal(pthread_create(&g_w[i].thread, NULL, worker_main, &g_w[i]), 0);
+    for (unsigned i = 0; i < N_WORKERS; i++)
+        while (!__atomic_load_n(&g_w[i].ho.running, __ATOMIC_ACQUIRE))
+            sched_yield();
+}
+
+static void stop(void)
+{
+    __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < N_WORKERS; i++)
+        assert_int_equal(pthread_join(g_w[i].thread, NULL), 0);
+}
+
+/* Control's checks of one direction once its move completed. */
+static void check_settled(struct tdir *d)
+{
+    int o = handover_owner(&d->ho);
+    assert_int_equal(o, handover_target(&d->ho));
+    assert_int_equal(o, d->expect_owner);
+    assert_int_equal(d->cnt.cpu, o >= 0 ? (int)(10 + o) : -1);
+}
+
+/* Control moves d to worker w (or away, w < 0) and books what it expects. */
+static void start_move(struct tdir *d, int w)
+{
+    int before = d->expect_owner;
+    if (w < 0) {
+        assert_true(handover_unassign(&g_h, &d->ho));
+    } else {
+        assert_int_equal(handover_move(&g_h, &d->ho, w), 0);
+        if (before >= 0 && before != w)
+            d->changes++;
+    }
+    d->expect_owner = w;
+}
+
+/* At the end: every item is delivered or held, in order; the counters saw
+ * every change of worker. */
+static void check_streams(void)
+{
+    for (unsigned i = 0; i < N_DIRS; i++) {
+        struct tdir *d = &g_d[i];
+        assert_int_equal(d->inside, 0);
+        assert_true(d->delivered + d->n_held == d->received);
+        for (unsigned k = 0; k < d->n_held; k++)
+            assert_true(d->held[k] == d->delivered + k);
+        assert_int_equal(d->cnt.migrations, d->changes);
+    }
+}
+
+/* Assign, move, move back, unassign, each waited for: the plain cases. */
+static void test_steps(void **state)
+{
+    (void)state;
+    start();
+    struct tdir *d = &g_d[0];
+    handover_assign(&g_h, &d->ho, 1);
+    d->expect_owner = 1;
+    assert_true(handover_wait(&g_h, &d->ho, 1000000));
+    check_settled(d);
+    assert_int_equal(d->cnt.migrations, 0);         /* first owner: no move */
+
+    start_move(d, 3);
+    assert_true(handover_wait(&g_h, &d->ho, 1000000));
+    check_settled(d);
+    assert_int_equal(d->cnt.migrations, 1);
+
+    start_move(d, 3);                               /* already there */
+    assert_true(handover_wait(&g_h, &d->ho, 1000000));
+    assert_int_equal(d->cnt.migrations, 1);
+
+    start_move(d, -1);
+    check_settled(d);
+    start_move(d, 0);                               /* after none: a start, not a move */
+    assert_true(handover_wait(&g_h, &d->ho, 1000000));
+    check_settled(d);
+    assert_int_equal(d->cnt.migrations, 1);
+    stop();
+    assert_int_equal(g_faults, 0);
+    check_streams();
+}
+
+static unsigned long g_handovers = 1000000;
+
+/* Random moves of random directions, BATCH at a time as core_sched applies
+ * a map, with now and then an unassignment. */
+static void test_stress(void **state)
+{
+    unsigned rng = 12345;
+    unsigned long done = 0;
+
+    (void)state;
+    start();
+    for (unsigned i = 0; i < N_DIRS; i++)
+        start_move(&g_d[i], (int)(i % N_WORKERS));
+    while (done < g_handovers) {
+        struct tdir *batch[BATCH];
+        unsigned n = 0;
+        while (n < BATCH) {
+            struct tdir *d = &g_d[next_rand(&rng) % N_DIRS];
+            bool dup = false;
+            for (unsigned k = 0; k < n; k++)
+                dup |= batch[k] == d;
+            if (dup)
+                continue;
+            batch[n++] = d;
+            /* One in 64 moves is an unassignment (a guest leaving). */
+            int w = next_rand(&rng) % 64 == 0 ? -1 : (int)(next_rand(&rng) % N_WORKERS);
+            start_move(d, w);
+        }
+        for (unsigned k = 0; k < n; k++) {
+            assert_true(handover_wait(&g_h, &batch[k]->ho, 5000000));
+            check_settled(batch[k]);
+        }
+        done += n;
+    }
+    stop();
+    assert_int_equal(g_faults, 0);
+    check_streams();
+    uint64_t moved = 0, items = 0;
+    for (unsigned i = 0; i < N_DIRS; i++) {
+        moved += g_d[i].cnt.migrations;
+        items += g_d[i].received;
+    }
+    printf("%lu handovers, %llu migrations between workers, %llu items, none lost, "
+           "duplicated or reordered\n", done, (unsigned long long)moved,
+           (unsigned long long)items);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) {
+        char *end;
+        g_handovers = strtoul(argv[1], &end, 10);
+        if (*end != '\0' || g_handovers == 0) {
+            fprintf(stderr, "usage: %s [HANDOVERS]: a positive number, not '%s'\n", argv[0],
+                    argv[1]);
+            return 2;
+        }
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_steps),
+        cmocka_unit_test(test_stress),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

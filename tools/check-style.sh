@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# check-style.sh - is every C file formatted as .clang-format says?
+#
+#   tools/check-style.sh           list the files that differ, exit 1 if any
+#   tools/check-style.sh --fix     format them in place
+#
+# tools/loadgen keeps its own style until it is converted.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+command -v clang-format >/dev/null 2>&1 || {
+    echo "check-style: clang-format is missing (Debian package clang-format)" >&2; exit 1; }
+
+mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tools/loadgen/')
+if [ "${1:-}" = "--fix" ]; then
+    clang-format -i --style=file "${files[@]}"
+    exit 0
+fi
+bad=0
+for f in "${files[@]}"; do
+    if ! clang-format --style=file --dry-run -Werror "$f" >/dev/null 2>&1; then
+        echo "check-style: $f is not formatted (tools/check-style.sh --fix)"
+        bad=1
+    fi
+done
+exit "$bad"
