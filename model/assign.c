@@ -23,6 +23,7 @@ void model_assign_defaults(struct model_assign_params *params)
         .global_numa = false,
         .keep_current = true,
         .use_ilp = true,
+        .pack_target = 0.0,
         .max_ilp_columns = 0,
     };
 }
@@ -112,6 +113,11 @@ static int check_params(const struct model_assign_params *p, char *errbuf,
     if (!isfinite(p->mip_gap) || p->mip_gap < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "MIP gap %g must be >= 0", p->mip_gap);
+    if (!isfinite(p->pack_target) || p->pack_target < 0.0 ||
+        p->pack_target > MODEL_MAX_LOAD)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "pack target %g must be in [0, %g] (0: spread)",
+                          p->pack_target, MODEL_MAX_LOAD);
     if (!isfinite(p->migration_slack) || p->migration_slack < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "migration slack %g must be >= 0",
@@ -151,6 +157,7 @@ struct node {
     double makespan, bound, greedy_makespan;
     int ilp_runs;
     bool ilp_skipped;   /* an ILP would have run but was not allowed */
+    double moves_cap;   /* > 0: the migration stage's cap (pack mode) */
 };
 
 static void node_free(struct node *nd)
@@ -353,6 +360,7 @@ static int solve_moves(struct node *nd, const int *fresh,
     int *start, moves_lb, repaired_moves;
 
     if (cap > limit) cap = limit;
+    if (nd->moves_cap > cap) cap = nd->moves_cap;
     cap += MODEL_LOAD_EPS;
     if (repaired == NULL || scratch == NULL || from == NULL) {
         ret = MODEL_ENOMEM;
@@ -656,6 +664,139 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* Pack mode                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Which workers stay active when k of them must: the ones that keep the
+ * most jobs home (fewest migrations), then the most load home, then first
+ * threads of distinct physical cores before second threads (hyperthread
+ * sharing ranks last), then the lower index.  rank[0..m) receives local
+ * cores in that order. */
+static void pack_rank(const struct model_problem *pb, const struct node *nd,
+                      int *rank, int *count, double *held, int *slot)
+{
+    int m = nd->m;
+
+    for (int c = 0; c < m; c++) {
+        count[c] = 0;
+        held[c] = 0.0;
+        slot[c] = thread_slot(pb, nd, c);
+        rank[c] = c;
+    }
+    for (int j = 0; j < nd->n; j++)
+        if (nd->home[j] >= 0) {
+            count[nd->home[j]]++;
+            held[nd->home[j]] += nd->load[j];
+        }
+    /* insertion sort: m is small and the order must be stable */
+    for (int i = 1; i < m; i++) {
+        int c = rank[i], k = i - 1;
+        while (k >= 0) {
+            int d = rank[k];
+            bool after = count[d] < count[c] ||
+                         (count[d] == count[c] &&
+                          (held[d] < held[c] - MODEL_LOAD_EPS ||
+                           (fabs(held[d] - held[c]) <= MODEL_LOAD_EPS &&
+                            slot[d] > slot[c])));
+            if (!after) break;
+            rank[k + 1] = d;
+            k--;
+        }
+        rank[k + 1] = c;
+    }
+}
+
+/* The node restricted to its first k cores in rank order (local numbering
+ * of the restriction: core i is nd's core rank[i]). */
+static int pack_sub(const struct node *nd, const int *rank, int k,
+                    int *inv, struct node *sub)
+{
+    size_t nj = (size_t)(nd->n > 0 ? nd->n : 1);
+
+    memset(sub, 0, sizeof(*sub));
+    sub->n = nd->n;
+    sub->m = k;
+    sub->load = malloc(sizeof(*sub->load) * nj);
+    sub->home = malloc(sizeof(*sub->home) * nj);
+    sub->asg = malloc(sizeof(*sub->asg) * nj);
+    sub->greedy = malloc(sizeof(*sub->greedy) * nj);
+    if (sub->load == NULL || sub->home == NULL || sub->asg == NULL ||
+        sub->greedy == NULL) {
+        node_free(sub);
+        return MODEL_ENOMEM;
+    }
+    for (int c = 0; c < nd->m; c++) inv[c] = -1;
+    for (int i = 0; i < k; i++) inv[rank[i]] = i;
+    memcpy(sub->load, nd->load, sizeof(*sub->load) * (size_t)nd->n);
+    for (int j = 0; j < nd->n; j++) {
+        sub->home[j] = nd->home[j] >= 0 ? inv[nd->home[j]] : -1;
+        if (sub->home[j] >= 0) sub->has_home = true;
+    }
+    return MODEL_OK;
+}
+
+/* Pack one node (see assign.h): the fewest active workers at or below the
+ * target by successive solves, then makespan and migrations on them. */
+static int pack_node(const struct model_problem *pb, struct node *nd,
+                     const struct model_assign_params *p)
+{
+    int n = nd->n, m = nd->m, ret = MODEL_OK, k;
+    int *rank = malloc(sizeof(int) * (size_t)m);
+    int *count = malloc(sizeof(int) * (size_t)m);
+    int *slot = malloc(sizeof(int) * (size_t)m);
+    int *inv = malloc(sizeof(int) * (size_t)m);
+    int *order = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    double *held = malloc(sizeof(double) * (size_t)m);
+    double total = 0.0, target = p->pack_target;
+
+    if (rank == NULL || count == NULL || slot == NULL || inv == NULL ||
+        order == NULL || held == NULL) {
+        ret = MODEL_ENOMEM;
+        goto out;
+    }
+    pack_rank(pb, nd, rank, count, held, slot);
+    model_sort_by_load_desc(nd->load, n, order);
+    for (int j = 0; j < n; j++) total += nd->load[j];
+    k = (int)ceil(total / target - MODEL_LOAD_EPS);
+    if (k < 1) k = 1;
+    for (; k <= m; k++) {
+        struct node sub;
+        /* No k workers beat the bound: skip the solve. */
+        if (k < m && bound_makespan(nd->load, n, k, order) >
+                     target + MODEL_LOAD_EPS)
+            continue;
+        ret = pack_sub(nd, rank, k, inv, &sub);
+        if (ret != MODEL_OK) goto out;
+        sub.moves_cap = target;
+        ret = solve_node(&sub, p);
+        if (ret == MODEL_OK &&
+            (sub.makespan <= target + MODEL_LOAD_EPS || k == m)) {
+            for (int j = 0; j < n; j++) nd->asg[j] = rank[sub.asg[j]];
+            nd->makespan = sub.makespan;
+            nd->bound = sub.bound;
+            nd->ilp_runs += sub.ilp_runs;
+            nd->ilp_skipped |= sub.ilp_skipped;
+            node_free(&sub);
+            break;
+        }
+        nd->ilp_runs += sub.ilp_runs;
+        node_free(&sub);
+        if (ret != MODEL_OK) goto out;
+    }
+    /* upstream's greedy over all the node's workers, the yardstick */
+    greedy_lpt(nd->load, n, m, order, nd->greedy, NULL);
+    nd->greedy_makespan = model_makespan(nd->load, n, nd->greedy, m);
+out:
+    free(rank);
+    free(count);
+    free(slot);
+    free(inv);
+    free(order);
+    free(held);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
 /* Entry points                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -742,7 +883,8 @@ static int assign(const struct model_problem *pb,
                     free(order);
                 }
             } else {
-                ret = solve_node(&nd, p);
+                ret = p->pack_target > 0.0 ? pack_node(pb, &nd, p)
+                                           : solve_node(&nd, p);
                 if (ret == MODEL_OK) {
                     if (nd.has_home) spread_kept(pb, &nd);
                     else spread_fresh(pb, &nd);

@@ -10,6 +10,17 @@
  *   3. busy hyperthread siblings while a whole physical core is idle; and
  *      a heavy job's (above 0.5 core) siblings above the node's average
  *      load per PU, a weighted term that may cost migrations.
+ * In pack mode (pack_target > 0) the node first uses the fewest workers
+ * that carry it with every one at or below pack_target; the others get
+ * nothing (they are parked).  This is done by successive solves: for
+ * k = ceil(load / target), k + 1, ... the k workers that keep the most
+ * jobs where they are run the pipeline above (its stage 1 ILP decides
+ * whether k workers fit under the target) until one fits.  Then the
+ * makespan on those k workers, then the migrations, with the target as
+ * the migration stage's cap: under the target a lower makespan buys
+ * nothing, while every move costs a handover.  Hyperthread tie-breaks
+ * come last and never change the number of active workers.  A node that
+ * does not fit under the target on all its workers gets spread's answer.
  * GLPK's MIP solver does the work under a time limit, warm-started from
  * upstream's greedy polished by local search.  The answer is never worse
  * than greedy, and comes with a proven lower bound on the makespan. */
@@ -62,6 +73,8 @@ struct model_assign_params {
                                  * (stage 2); true */
     bool use_ilp;               /* false: greedy, local search and repair
                                  * only (a caller out of time); true */
+    double pack_target;         /* > 0: pack mode (see model_assign());
+                                 * 0: spread, the order above; 0 */
     long max_ilp_columns;       /* a node with more jobs x workers than
                                  * this keeps the heuristic answer: GLPK's
                                  * model grows with the product (600 MB at

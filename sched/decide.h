@@ -31,6 +31,21 @@ struct model_topology;
  * improves on the heuristics within any deadline we could give it. */
 #define SCHED_MAX_ILP_COLUMNS 65536L
 
+/* spread: the least makespan over all workers (upstream's aim, the
+ * default); pack: the fewest active workers at or below a target load,
+ * the rest parked (model/assign.h, model/pack.h). */
+enum sched_mode {
+    SCHED_MODE_SPREAD = 0,
+    SCHED_MODE_PACK = 1,
+};
+
+/* Name of a mode ("spread", "pack"); sched_mode_parse() is its inverse
+ * (returns -1 for anything else). */
+const char *sched_mode_name(int mode);
+int sched_mode_parse(const char *name);
+
+#define SCHED_DEFAULT_PACK_TARGET 0.7
+
 struct sched_params {
     double sensitivity;         /* relative makespan gain needed to act */
     double min_gain;            /* ...and absolute gain, in cores */
@@ -39,6 +54,9 @@ struct sched_params {
                                  * out over the classes by their number
                                  * of directions */
     bool global_numa;           /* one problem over all workers */
+    int mode;                   /* enum sched_mode */
+    double pack_target;         /* pack: the most load an active worker
+                                 * may carry, in cores, (0, 64] */
 };
 
 void sched_params_defaults(struct sched_params *p);
@@ -67,6 +85,9 @@ struct sched_node_result {
     int proposed;               /* moves in the solver's answer */
     int greedy_migrations;      /* what greedy from scratch would move */
     bool act;                   /* the hysteresis rule accepted the moves */
+    int active;                 /* workers with a direction after the
+                                 * decision */
+    int parked;                 /* workers with none (n_workers - active) */
     char reason[128];
 };
 
@@ -89,6 +110,9 @@ struct sched_decision {
     double deadline_ms;         /* 0: none */
     double elapsed_ms;          /* wall time of the whole decision */
     bool cut;                   /* some class was cut short */
+    int mode;                   /* enum sched_mode */
+    int n_parked;               /* workers with no direction after the */
+    int *parked;                /* decision (parked), by CPU, ascending */
     char notes[256];            /* relays placed by a fallback rule */
 };
 

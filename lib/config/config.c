@@ -169,6 +169,29 @@ static int parse_interval(struct vio4wd_config *cfg, const struct variable *var,
     return parse_real(var, v, 0, false, 3600, field(cfg, var), err, errlen);
 }
 
+/* The scheduler's aim: "spread" (0) or "pack" (1). */
+static int parse_sched_mode(struct vio4wd_config *cfg, const struct variable *var,
+                            const char *const *items, size_t n, char *err, size_t errlen)
+{
+    static const char *const names[] = {"spread", "pack"};
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+
+    for (int i = 0; i < 2; i++)
+        if (strcmp(v, names[i]) == 0) {
+            *(int *)field(cfg, var) = i;
+            return 0;
+        }
+    return reject(err, errlen, var->name, v, "must be spread or pack");
+}
+
+/* A worker's load in pack mode, in cores: above one core it drops. */
+static int parse_pack_target(struct vio4wd_config *cfg, const struct variable *var,
+                             const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    return parse_real(var, v, 0, false, 1, field(cfg, var), err, errlen);
+}
+
 static int copy_string(const struct variable *var, const char *v, char *out, char *err,
                        size_t errlen)
 {
@@ -504,6 +527,8 @@ static const struct variable variables[] = {
     SCALAR("VIO4WD_CORE_SCHED_LOG_LEVEL", parse_log_level, core_sched_log_level, "6"),
     SCALAR("VIO4WD_CORE_SCHED_POLL_INTERVAL", parse_interval, core_sched_poll_interval, "5"),
     SCALAR("VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", parse_bool, core_sched_global_numa_opt, ""),
+    SCALAR("VIO4WD_CORE_SCHED_MODE", parse_sched_mode, core_sched_mode, "spread"),
+    SCALAR("VIO4WD_CORE_SCHED_PACK_TARGET", parse_pack_target, core_sched_pack_target, "0.7"),
     IGNORED("VIRTIOFWD_BINARY"),
     IGNORED("VIRTIOFWD_ZERO_COPY"),
     IGNORED("VIRTIOFWD_BIND_VFIO_PCI"),

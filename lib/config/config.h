@@ -103,6 +103,9 @@ struct vio4wd_config {
     int core_sched_log_level;               /* VIO4WD_CORE_SCHED_LOG_LEVEL, 0..7 */
     double core_sched_poll_interval;        /* VIO4WD_CORE_SCHED_POLL_INTERVAL, s, > 0 */
     bool core_sched_global_numa_opt;        /* VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT */
+    int core_sched_mode;                    /* VIO4WD_CORE_SCHED_MODE: 0 spread,
+                                             * 1 pack (sched's enum sched_mode) */
+    double core_sched_pack_target;          /* VIO4WD_CORE_SCHED_PACK_TARGET, (0, 1] */
 
     /* where the CPU variables came from, for config_check()'s messages */
     struct vio4wd_origin cpu_mask_origin, master_lcore_origin;
