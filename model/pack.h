@@ -9,6 +9,9 @@
  *     the busiest worker down), unparking as few workers as that needs;
  *   - workers are parked only when the solution runs fewer of them with
  *     every one at or below target x (1 - park_margin).
+ * The scheduler asks the solver to fill workers up to that parking level,
+ * target x (1 - margin), so a relieved or packed worker has room to grow
+ * before it reaches the target again.
  * The margin is the hysteresis: once parking leaves the workers at most
  * (1 - margin) x target, the load must grow by more than the margin before
  * a worker is unparked, and fall back below it before one is parked

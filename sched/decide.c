@@ -317,7 +317,13 @@ static void assign_params(const struct sched_params *p, double budget_s, bool gl
                           struct model_assign_params *ap)
 {
     model_assign_defaults(ap);
-    ap->pack_target = p->mode == SCHED_MODE_PACK ? p->pack_target : 0.0;
+    /* pack fills workers up to the parking level, so that growth has room
+     * before a worker reaches the target (model/pack.h) */
+    if (p->mode == SCHED_MODE_PACK) {
+        struct model_pack_params kp;
+        pack_params(p, &kp);
+        ap->pack_target = kp.target * (1.0 - kp.park_margin);
+    }
     ap->time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
     ap->use_ilp = ap->time_limit_s >= SCHED_MIN_ILP_S;
     if (ap->time_limit_s < 1e-3)
