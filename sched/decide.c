@@ -59,6 +59,7 @@ void sched_params_defaults(struct sched_params *p)
         .global_numa = false,
         .mode = SCHED_MODE_SPREAD,
         .pack_target = SCHED_DEFAULT_PACK_TARGET,
+        .max_migrations = -1,
     };
 }
 
@@ -317,6 +318,7 @@ static void assign_params(const struct sched_params *p, double budget_s, bool gl
                           struct model_assign_params *ap)
 {
     model_assign_defaults(ap);
+    ap->max_moves = p->max_migrations;
     /* pack fills workers up to the parking level, so that growth has room
      * before a worker reaches the target (model/pack.h) */
     if (p->mode == SCHED_MODE_PACK) {
@@ -347,6 +349,8 @@ static void emit_moves(const struct decide_ctx *c, const struct model_slice *s,
             .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = c->pb->workers[to].cpu,
         };
         c->next[j] = to;
+        if (s->pb.jobs[plan->moves[k].job].current >= 0)
+            c->d->n_migrations++;
     }
 }
 
@@ -362,6 +366,11 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
     char merr[MODEL_ERRMSG_LEN];
 
     assign_params(c->p, budget_s, pp->global_numa, &ap);
+    /* the budget is per decision: each class gets what the ones before it
+     * left (their moves that act) */
+    if (ap.max_moves >= 0)
+        ap.max_moves = c->p->max_migrations - c->d->n_migrations < 0
+                           ? 0 : c->p->max_migrations - c->d->n_migrations;
     if (model_assign(&s->pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK)
         return sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
     if (c->p->mode == SCHED_MODE_PACK)
@@ -474,6 +483,30 @@ static int build_classes(const struct sched_state *st, struct model_worker *w,
     return 0;
 }
 
+static bool listed(const int *list, int n, int x)
+{
+    for (int i = 0; i < n; i++)
+        if (list[i] == x)
+            return true;
+    return false;
+}
+
+/* The operator's constraints on the model: fixed relays' placed directions
+ * stay and reserve their workers; excluded workers keep what they run. */
+static void apply_constraints(const struct sched_state *st, const struct sched_params *p,
+                              struct model_worker *workers, int nw, struct model_job *jobs,
+                              int nj)
+{
+    for (int i = 0; i < nw; i++)
+        workers[i].excluded = listed(p->excluded_cpus, p->n_excluded, workers[i].cpu);
+    for (int j = 0; j < nj; j++) {
+        jobs[j].fixed = jobs[j].current >= 0 &&
+                        listed(p->fixed_relays, p->n_fixed, st->relays[j / SCHED_NDIRS].id);
+        if (jobs[j].fixed && !workers[jobs[j].current].excluded)
+            workers[jobs[j].current].reserved = true;
+    }
+}
+
 /* Active and parked workers after the decision (next[]: each job's worker),
  * per class and as the list of parked CPUs. */
 static int count_parked(const struct model_problem *pb, const int *next, bool global,
@@ -535,6 +568,13 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     if (p->mode == SCHED_MODE_PACK &&
         (!isfinite(p->pack_target) || p->pack_target <= 0.0 || p->pack_target > 1.0))
         return sched_fail(err, errlen, "pack target %g must be in (0, 1] cores", p->pack_target);
+    if (p->max_migrations < -1)
+        return sched_fail(err, errlen, "migration budget %d must be >= 0 (-1: no limit)",
+                          p->max_migrations);
+    if (p->n_fixed < 0 || p->n_fixed > SCHED_MAX_FIXED || p->n_excluded < 0 ||
+        p->n_excluded > SCHED_MAX_EXCLUDED)
+        return sched_fail(err, errlen, "%d fixed relays, %d excluded CPUs: at most %d and %d",
+                          p->n_fixed, p->n_excluded, SCHED_MAX_FIXED, SCHED_MAX_EXCLUDED);
     if (!isfinite(p->deadline_s) || p->deadline_s < 0.0)
         return sched_fail(err, errlen, "deadline %g s must be >= 0 (0: none)", p->deadline_s);
     if (check_relays(st, topo, err, errlen) < 0)
@@ -565,6 +605,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         };
         next[j] = jobs[j].current;
     }
+    apply_constraints(st, p, workers, nw, jobs, nj);
 
     n_nodes = p->global_numa ? 1 : cls.n;
     out->nodes = calloc((size_t)n_nodes, sizeof(*out->nodes));

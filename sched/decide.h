@@ -46,6 +46,11 @@ int sched_mode_parse(const char *name);
 
 #define SCHED_DEFAULT_PACK_TARGET 0.7
 
+/* Operator constraints' sizes: relays as the configuration has them, and
+ * excluded worker CPUs. */
+#define SCHED_MAX_FIXED 64
+#define SCHED_MAX_EXCLUDED 1024
+
 struct sched_params {
     double sensitivity;         /* relative makespan gain needed to act */
     double min_gain;            /* ...and absolute gain, in cores */
@@ -56,7 +61,17 @@ struct sched_params {
     bool global_numa;           /* one problem over all workers */
     int mode;                   /* enum sched_mode */
     double pack_target;         /* pack: the most load an active worker
-                                 * may carry, in cores, (0, 64] */
+                                 * may carry, in cores, (0, 1] */
+    /* operator constraints (issue 13), each a constraint of the model */
+    int n_fixed;                /* relays whose directions never move (a */
+    int fixed_relays[SCHED_MAX_FIXED]; /* VIRTIOFWD_CPU_PINS entry with '!');
+                                 * their workers take no other direction */
+    int n_excluded;             /* worker CPUs nothing moves onto or off */
+    int excluded_cpus[SCHED_MAX_EXCLUDED];
+    int max_migrations;         /* per decision, -1: no limit. Moves that
+                                 * place a direction with no worker, or take
+                                 * one off a fixed relay's worker, are not
+                                 * migrations and always happen */
 };
 
 void sched_params_defaults(struct sched_params *p);
@@ -103,6 +118,8 @@ struct sched_decision {
     int n_nodes;
     struct sched_node_result *nodes;
     int n_moves;                /* only moves of nodes that act */
+    int n_migrations;           /* of them, moves off a worker the model
+                                 * could keep (what the budget counts) */
     struct sched_move *moves;
     bool act;                   /* some node acts */
     double current_makespan;    /* maxima over the nodes */
