@@ -844,6 +844,8 @@ static int pack_node(const struct model_problem *pb, struct node *nd,
     model_sort_by_load_desc(nd->load, n, order);
     for (int j = 0; j < n; j++) total += nd->load[j];
     k = (int)ceil(total / target - MODEL_LOAD_EPS);
+    /* all the node's workers when even they cannot stay under the target */
+    if (k > m) k = m;
     if (k < 1) k = 1;
     for (; k <= m; k++) {
         struct node sub;

@@ -421,6 +421,9 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     plan_params(c->p, cls < 0, &pp);
     if (s.pb.n_jobs == 0)
         snprintf(res->reason, sizeof(res->reason), "no relays on this node");
+    else if (s.pb.n_workers == 0)
+        snprintf(res->reason, sizeof(res->reason),
+                 "every worker is excluded or reserved for a fixed relay: nothing moves");
     else if ((ret = screen_node(&s.pb, c->p, &pp, res, err, errlen)) == 0)
         ret = plan_node(c, &s, &pp, budget_s, res, err, errlen);
     model_slice_free(&s);

@@ -411,13 +411,12 @@ static void reload(struct live *l, int argc, char **argv)
     free(n);
     log_set_level(l->o->cfg.core_sched_log_level);
     tracker_set_interval(&l->tracker, l->o->cfg.core_sched_poll_interval);
-    log_notice("configuration reloaded: %s mode (pack target %g core), poll interval %g s, "
-               "sensitivity %g, %s NUMA, log level %d",
-               l->o->cfg.core_sched_mode == 1 ? "pack" : "spread",
-               l->o->cfg.core_sched_pack_target, l->o->cfg.core_sched_poll_interval,
-               l->o->cfg.core_sched_sensitivity,
+    log_notice("configuration reloaded: poll interval %g s, sensitivity %g, %s NUMA, log level %d, "
+               "%s mode (pack target %g core)",
+               l->o->cfg.core_sched_poll_interval, l->o->cfg.core_sched_sensitivity,
                l->o->cfg.core_sched_global_numa_opt ? "global" : "per-node",
-               l->o->cfg.core_sched_log_level);
+               l->o->cfg.core_sched_log_level, l->o->cfg.core_sched_mode == 1 ? "pack" : "spread",
+               l->o->cfg.core_sched_pack_target);
     sd_notify(0, "READY=1");
 }
 
@@ -477,12 +476,12 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
     if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)
         l->watchdog_usec = 0;
 
-    log_notice("started: %s mode (pack target %g core), poll interval %g s, sensitivity %g, "
-               "minimum gain %g core, %s NUMA, solver limit %g ms%s; counters %s, core_sched %s",
-               o->cfg.core_sched_mode == 1 ? "pack" : "spread", o->cfg.core_sched_pack_target,
+    log_notice("started: poll interval %g s, sensitivity %g, minimum gain %g core, %s NUMA, "
+               "solver limit %g ms%s, %s mode (pack target %g core); counters %s, core_sched %s",
                o->cfg.core_sched_poll_interval, o->cfg.core_sched_sensitivity, o->min_gain,
                o->cfg.core_sched_global_numa_opt ? "global" : "per-node", o->time_limit_ms,
-               o->dry_run ? ", dry run" : "", o->counters, o->cfg.zmq_core_sched_ep);
+               o->dry_run ? ", dry run" : "", o->cfg.core_sched_mode == 1 ? "pack" : "spread",
+               o->cfg.core_sched_pack_target, o->counters, o->cfg.zmq_core_sched_ep);
     sd_notify(0, "READY=1\nSTATUS=balancing relay worker cores");
 
     uint64_t next = now_ns();

@@ -13,6 +13,9 @@
  *                            keeps every worker at or below the target
  *                            after each decision; prints migrations per
  *                            hour against spread's (see test_pack)
+ *   test_quality constraints fixed relays never move, excluded workers
+ *                            keep their directions and take none, the
+ *                            migration budget holds, in both modes
  *
  * Every step goes through the product's path: the generated state is
  * printed as a trace line, parsed by the trace reader and decided by
@@ -1017,13 +1020,140 @@ static int test_pack(uint64_t seed)
     return failures ? 1 : 0;
 }
 
+/* ---- operator constraints --------------------------------------------- */
+
+static bool fixed_relay(const struct sched_params *p, int id)
+{
+    for (int i = 0; i < p->n_fixed; i++)
+        if (p->fixed_relays[i] == id)
+            return true;
+    return false;
+}
+
+static bool excluded_cpu(const struct sched_params *p, int cpu)
+{
+    for (int i = 0; i < p->n_excluded; i++)
+        if (p->excluded_cpus[i] == cpu)
+            return true;
+    return false;
+}
+
+/* A CPU that runs a direction of a fixed relay (reserved for it). */
+static bool reserved_cpu(const struct sched_state *st, const struct sched_params *p, int cpu)
+{
+    for (int i = 0; i < st->n_relays; i++)
+        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+            if (st->relays[i].cpu[dir] == cpu && fixed_relay(p, st->relays[i].id))
+                return true;
+    return false;
+}
+
+static bool is_worker(const struct sched_state *st, int cpu)
+{
+    for (int w = 0; w < st->n_workers; w++)
+        if (st->workers[w] == cpu)
+            return true;
+    return false;
+}
+
+/* Check one decision against the constraints; returns the migrations the
+ * budget counts. */
+static int check_constraints(const struct gen_topo *g, const struct sched_state *st,
+                             const struct sched_params *p, const struct sched_decision *d)
+{
+    int counted = 0;
+
+    for (int k = 0; k < d->n_moves; k++) {
+        const struct sched_move *mv = &d->moves[k];
+        const struct sched_relay *r = NULL;
+        for (int i = 0; i < st->n_relays; i++)
+            if (st->relays[i].id == mv->relay)
+                r = &st->relays[i];
+        CHECK(!fixed_relay(p, mv->relay) || !is_worker(st, mv->from),
+              "%s: fixed relay %d moved from cpu %d to %d", g->name, mv->relay, mv->from,
+              mv->to);
+        CHECK(!excluded_cpu(p, mv->from) && !excluded_cpu(p, mv->to),
+              "%s: relay %d moved %d -> %d, touching an excluded worker", g->name, mv->relay,
+              mv->from, mv->to);
+        CHECK(!reserved_cpu(st, p, mv->to), "%s: relay %d moved onto cpu %d, reserved for a "
+              "fixed relay", g->name, mv->relay, mv->to);
+        if (is_worker(st, mv->from) && !reserved_cpu(st, p, mv->from) &&
+            gen_cpu_local(g, mv->from, r->numa))
+            counted++;
+    }
+    if (p->max_migrations >= 0)
+        CHECK(counted <= p->max_migrations, "%s: %d migrations, budget %d", g->name, counted,
+              p->max_migrations);
+    return counted;
+}
+
+static int test_constraints(uint64_t seed)
+{
+    struct gen_topo topos[N_XML + N_SYNTH];
+    struct rng rng;
+    int nt, runs = 0, decisions = 0, migrations = 0, at_budget = 0, fixed_dirs = 0;
+
+    if (!load_topos(topos, &nt))
+        return 1;
+    rng_seed(&rng, seed);
+    for (int t = 0; t < nt; t++) {
+        struct gen_topo *g = &topos[t];
+        for (int mode = SCHED_MODE_SPREAD; mode <= SCHED_MODE_PACK; mode++) {
+            struct sched_state *gen = state_alloc(), base;
+            struct run run;
+
+            series_setup(&rng, g, gen, rng_int(&rng, 0, RNG_LOAD_KINDS - 1), true);
+            sched_state_copy(&base, gen);
+            run_init(&run, g, 0.10, "constraints");
+            run.p.mode = mode;
+            run.p.max_migrations = rng_int(&rng, 0, 3);
+            /* about one relay in eight fixed, one worker in eight excluded */
+            for (int i = 0; i < gen->n_relays && run.p.n_fixed < SCHED_MAX_FIXED; i++)
+                if (rng_unit(&rng) < 0.125) {
+                    run.p.fixed_relays[run.p.n_fixed++] = gen->relays[i].id;
+                    fixed_dirs += SCHED_NDIRS;
+                }
+            for (int w = 0; w < gen->n_workers; w++)
+                if (rng_unit(&rng) < 0.125)
+                    run.p.excluded_cpus[run.p.n_excluded++] = gen->workers[w];
+            for (int step = 0; step < 12; step++) {
+                struct sched_state st;
+                struct sched_decision d;
+                int counted;
+                /* large changes, so that plans want more than the budget */
+                scale_loads(&base, gen, &rng, 0.6);
+                gen->t = step;
+                run_step(&run, gen, &st, &d);
+                counted = check_constraints(g, &st, &run.p, &d);
+                migrations += counted;
+                at_budget += run.p.max_migrations > 0 && counted == run.p.max_migrations;
+                decisions++;
+                sched_decision_free(&d);
+                sched_state_free(&st);
+            }
+            runs++;
+            run_free(&run);
+            sched_state_free(&base);
+            state_release(gen);
+        }
+        gen_topo_free(g);
+    }
+    printf("constraints: %d runs (spread and pack) x 12 steps of +-60%% loads, %d fixed "
+           "directions, budgets 0-3: %d decisions, %d migrations, %d decisions used a whole "
+           "budget of 1-3; no fixed relay moved, no excluded or reserved worker touched\n",
+           runs, fixed_dirs, decisions, migrations, at_budget);
+    CHECK(at_budget > 0, "no decision reached its budget: the test shows nothing");
+    printf("%s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        fprintf(stderr, "usage: %s instances|stability|reaction|economy|numa|pack [SEED [N]]\n",
+        fprintf(stderr, "usage: %s instances|stability|reaction|economy|numa|pack|constraints [SEED [N]]\n",
                 argv[0]);
         return 2;
     }
@@ -1039,6 +1169,8 @@ int main(int argc, char **argv)
         return test_numa(seed);
     if (strcmp(argv[1], "pack") == 0)
         return test_pack(seed);
+    if (strcmp(argv[1], "constraints") == 0)
+        return test_constraints(seed);
     fprintf(stderr, "unknown test '%s'\n", argv[1]);
     return 2;
 }
