@@ -504,7 +504,7 @@ static void apply_constraints(const struct sched_state *st, const struct sched_p
         workers[i].excluded = listed(p->excluded_cpus, p->n_excluded, workers[i].cpu);
     for (int j = 0; j < nj; j++) {
         jobs[j].fixed = jobs[j].current >= 0 &&
-                        listed(p->fixed_relays, p->n_fixed, st->relays[j / SCHED_NDIRS].id);
+                        listed(p->fixed_relays, p->n_fixed, st->relays[j / VIO4WD_DIR_COUNT].id);
         if (jobs[j].fixed && !workers[jobs[j].current].excluded)
             workers[jobs[j].current].reserved = true;
     }

@@ -925,7 +925,7 @@ static void run_day(struct gen_topo *g, const struct sched_state *peak, int mode
 
         scale_loads(peak, gen, &series, 0.05);
         for (int i = 0; i < gen->n_relays; i++)
-            for (int dir = 0; dir < SCHED_NDIRS; dir++)
+            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
                 gen->relays[i].load[dir] *= share;
         gen->t = step * DAY_STEP_H * 3600.0;
         run_step(&run, gen, &st, &d);
@@ -980,7 +980,7 @@ static int test_pack(uint64_t seed)
         /* peak loads: 4 directions per worker at DAY_PEAK_PER_WORKER on
          * average, each within +-50% of the mean */
         for (int i = 0; i < peak->n_relays; i++)
-            for (int dir = 0; dir < SCHED_NDIRS; dir++)
+            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
                 peak->relays[i].load[dir] =
                     DAY_PEAK_PER_WORKER / 4.0 * (0.5 + rng_unit(&rng));
         series_seed = rng_next(&rng);
@@ -1042,7 +1042,7 @@ static bool excluded_cpu(const struct sched_params *p, int cpu)
 static bool reserved_cpu(const struct sched_state *st, const struct sched_params *p, int cpu)
 {
     for (int i = 0; i < st->n_relays; i++)
-        for (int dir = 0; dir < SCHED_NDIRS; dir++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
             if (st->relays[i].cpu[dir] == cpu && fixed_relay(p, st->relays[i].id))
                 return true;
     return false;
@@ -1111,7 +1111,7 @@ static int test_constraints(uint64_t seed)
             for (int i = 0; i < gen->n_relays && run.p.n_fixed < SCHED_MAX_FIXED; i++)
                 if (rng_unit(&rng) < 0.125) {
                     run.p.fixed_relays[run.p.n_fixed++] = gen->relays[i].id;
-                    fixed_dirs += SCHED_NDIRS;
+                    fixed_dirs += VIO4WD_DIR_COUNT;
                 }
             for (int w = 0; w < gen->n_workers; w++)
                 if (rng_unit(&rng) < 0.125)
