@@ -18,11 +18,13 @@ int model_active_workers(const struct model_problem *pb, const int *worker)
     int n = 0;
 
     if (busy == NULL) return -1;
-    for (int j = 0; j < pb->n_jobs; j++)
-        if (worker[j] >= 0 && worker[j] < pb->n_workers && !busy[worker[j]]) {
-            busy[worker[j]] = true;
+    for (int j = 0; j < pb->n_jobs; j++) {
+        int w = worker != NULL ? worker[j] : pb->jobs[j].current;
+        if (w >= 0 && w < pb->n_workers && !busy[w]) {
+            busy[w] = true;
             n++;
         }
+    }
     free(busy);
     return n;
 }
@@ -79,7 +81,7 @@ int model_pack_plan(const struct model_problem *pb, const struct model_solution 
                     const struct model_pack_params *params, bool global_numa,
                     struct model_plan *plan, char *errbuf, size_t errlen)
 {
-    int *current, unplaced = 0, moves = 0, active_now, active_next, ret;
+    int unplaced, moves, active_now, active_next, ret;
 
     if (plan == NULL)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "no plan given");
@@ -94,22 +96,13 @@ int model_pack_plan(const struct model_problem *pb, const struct model_solution 
     ret = model_plan_check(pb, sol, global_numa, errbuf, errlen);
     if (ret != MODEL_OK) return ret;
 
-    current = malloc(sizeof(*current) * (size_t)(pb->n_jobs + 1));
-    if (current == NULL)
-        return model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");
-    for (int j = 0; j < pb->n_jobs; j++) {
-        current[j] = pb->jobs[j].current;
-        unplaced += current[j] < 0;
-        moves += current[j] != sol->worker[j];
-    }
-    plan->current_makespan = model_assignment_makespan(pb, current);
-    plan->new_makespan = model_assignment_makespan(pb, sol->worker);
+    ret = model_plan_measure(pb, sol, plan, &unplaced, &moves, errbuf, errlen);
+    if (ret != MODEL_OK) return ret;
     plan->gain = plan->current_makespan > 0.0
                      ? (plan->current_makespan - plan->new_makespan) / plan->current_makespan
                      : 0.0;
-    active_now = model_active_workers(pb, current);
+    active_now = model_active_workers(pb, NULL);
     active_next = model_active_workers(pb, sol->worker);
-    free(current);
     if (active_now < 0 || active_next < 0)
         return model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");
 

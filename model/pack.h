@@ -33,7 +33,8 @@ struct model_pack_params {
 
 void model_pack_defaults(struct model_pack_params *params);
 
-/* Workers with at least one job when job j runs on worker[j] (-1: none). */
+/* Workers with at least one job when job j runs on worker[j] (-1: none;
+ * worker NULL: the jobs' current workers). */
 int model_active_workers(const struct model_problem *pb, const int *worker);
 
 /* Fewest workers that could carry the jobs with every one at most cap: a

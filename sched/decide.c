@@ -245,15 +245,9 @@ static int screen_pack(const struct model_problem *pb, const struct sched_params
                        struct sched_node_result *res)
 {
     struct model_pack_params kp;
-    int *cur = malloc(sizeof(*cur) * (size_t)pb->n_jobs), active, least;
+    int active = model_active_workers(pb, NULL), least;
 
-    if (cur == NULL)
-        return 0;
     pack_params(p, &kp);
-    for (int j = 0; j < pb->n_jobs; j++)
-        cur[j] = pb->jobs[j].current;
-    active = model_active_workers(pb, cur);
-    free(cur);
     least = model_workers_needed(pb, kp.target * (1.0 - kp.park_margin));
     if (active < 0 || res->current_makespan > kp.target || active > least)
         return 0;
