@@ -907,7 +907,8 @@ struct day_figures {
 static void run_day(struct gen_topo *g, const struct sched_state *peak, int mode,
                     uint64_t series_seed, struct day_figures *f)
 {
-    struct sched_state *gen = state_alloc();
+    /* sched_state_copy() allocates gen's arrays */
+    struct sched_state *gen = calloc(1, sizeof(*gen));
     struct rng series;
     struct run run;
     double *wl = calloc((size_t)peak->n_workers, sizeof(double));
