@@ -23,6 +23,8 @@ void model_assign_defaults(struct model_assign_params *params)
         .global_numa = false,
         .keep_current = true,
         .use_ilp = true,
+        .pack_target = 0.0,
+        .max_moves = -1,
         .max_ilp_columns = 0,
     };
 }
@@ -112,6 +114,15 @@ static int check_params(const struct model_assign_params *p, char *errbuf,
     if (!isfinite(p->mip_gap) || p->mip_gap < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "MIP gap %g must be >= 0", p->mip_gap);
+    if (!isfinite(p->pack_target) || p->pack_target < 0.0 ||
+        p->pack_target > MODEL_MAX_LOAD)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "pack target %g must be in [0, %g] (0: spread)",
+                          p->pack_target, MODEL_MAX_LOAD);
+    if (p->max_moves < -1)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "migration budget %d must be >= 0 (-1: no limit)",
+                          p->max_moves);
     if (!isfinite(p->migration_slack) || p->migration_slack < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "migration slack %g must be >= 0",
@@ -151,6 +162,9 @@ struct node {
     double makespan, bound, greedy_makespan;
     int ilp_runs;
     bool ilp_skipped;   /* an ILP would have run but was not allowed */
+    double moves_cap;   /* > 0: the migration stage's cap (pack mode) */
+    int max_moves;      /* migration budget, -1: none */
+    int unplaced;       /* jobs with no home (placing them is no move) */
 };
 
 static void node_free(struct node *nd)
@@ -197,6 +211,7 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
          * was just turned off) has no valid home here: it must move. */
         nd->home[j] = s.jobs[j].current;
         if (nd->home[j] >= 0) nd->has_home = true;
+        else nd->unplaced++;
     }
     model_slice_free(&s);
     return MODEL_OK;
@@ -331,29 +346,18 @@ static int best_repair(const struct node *nd, double cap, int moves_lb,
     return best_moves;
 }
 
-/* Stage 2: fewest moves from home[] with every core under the cap. */
-static int solve_moves(struct node *nd, const int *fresh,
-                       const struct model_assign_params *p)
+/* Fewest moves from home[] with every core under cap, within budget_s:
+ * the answer goes to nd->asg. */
+static int moves_under(struct node *nd, const int *fresh, double cap,
+                       const struct model_assign_params *p, double budget)
 {
     int n = nd->n, m = nd->m, ret = MODEL_OK;
-    /* Never worse than greedy, whatever the slack. */
-    double limit = nd->greedy_makespan > nd->makespan
-                   ? nd->greedy_makespan : nd->makespan;
-    /* Stage 1 knows the best makespan only up to the MIP gap: anything
-     * within the gap of the bound is as good as optimal.  The slack is
-     * counted on top, relative to the bound, so that the cap stays within
-     * gap + slack of the proven optimum whatever stage 1 happened to hit. */
-    double best = nd->makespan > nd->bound * (1.0 + p->mip_gap)
-                  ? nd->makespan : nd->bound * (1.0 + p->mip_gap);
-    double cap = best + nd->bound * p->migration_slack;
-    double t0 = model_now(), budget = p->moves_time_limit_s;
+    double t0 = model_now();
     int *repaired = malloc(sizeof(*repaired) * (size_t)n);
     int *scratch = malloc(sizeof(*scratch) * (size_t)n);
     int *from = malloc(sizeof(*from) * (size_t)n);
     int *start, moves_lb, repaired_moves;
 
-    if (cap > limit) cap = limit;
-    cap += MODEL_LOAD_EPS;
     if (repaired == NULL || scratch == NULL || from == NULL) {
         ret = MODEL_ENOMEM;
         goto out;
@@ -386,11 +390,79 @@ static int solve_moves(struct node *nd, const int *fresh,
                             left > 0.001 ? left : 0.001, nd->asg, &out);
         if (ret == MODEL_OK) nd->ilp_runs++;
     }
-    nd->makespan = model_makespan(nd->load, n, nd->asg, m);
 out:
     free(repaired);
     free(scratch);
     free(from);
+    return ret;
+}
+
+/* Migrations of asg: jobs that leave a home (placing a job is none). */
+static int node_migrations(const struct node *nd, const int *asg)
+{
+    return model_count_moves(asg, nd->home, nd->n) - nd->unplaced;
+}
+
+/* Steps of the bisection on the cap that fits the migration budget. */
+#define BUDGET_STEPS 8
+
+/* The migration budget: the lowest cap whose fewest moves fit it, by
+ * bisection between cap (too few moves allowed) and the makespan of
+ * staying home (no migration at all, homeless jobs placed).  Each step is
+ * a stage-2 solve with its share of the time. */
+static int fit_budget(struct node *nd, const int *fresh, double cap,
+                      const struct model_assign_params *p)
+{
+    int n = nd->n, m = nd->m, ret = MODEL_OK;
+    int *kept = malloc(sizeof(*kept) * (size_t)n);
+    double lo = cap, hi;
+
+    if (kept == NULL) return MODEL_ENOMEM;
+    ls_repair(nd->load, n, m, nd->home, nd->home, HUGE_VAL, NULL, kept);
+    hi = model_makespan(nd->load, n, kept, m) + MODEL_LOAD_EPS;
+    for (int step = 0; step < BUDGET_STEPS && hi - lo > MODEL_LOAD_EPS; step++) {
+        double mid = (lo + hi) / 2.0;
+        ret = moves_under(nd, fresh, mid, p,
+                          p->moves_time_limit_s / BUDGET_STEPS);
+        if (ret != MODEL_OK) break;
+        if (node_migrations(nd, nd->asg) <= nd->max_moves &&
+            model_makespan(nd->load, n, nd->asg, m) <= mid) {
+            hi = mid;
+            memcpy(kept, nd->asg, sizeof(*kept) * (size_t)n);
+        } else {
+            lo = mid;
+        }
+    }
+    memcpy(nd->asg, kept, sizeof(*kept) * (size_t)n);
+    free(kept);
+    return ret;
+}
+
+/* Stage 2: fewest moves from home[] with every core under the cap, and no
+ * more than the migration budget. */
+static int solve_moves(struct node *nd, const int *fresh,
+                       const struct model_assign_params *p)
+{
+    int ret;
+    /* Never worse than greedy, whatever the slack. */
+    double limit = nd->greedy_makespan > nd->makespan
+                   ? nd->greedy_makespan : nd->makespan;
+    /* Stage 1 knows the best makespan only up to the MIP gap: anything
+     * within the gap of the bound is as good as optimal.  The slack is
+     * counted on top, relative to the bound, so that the cap stays within
+     * gap + slack of the proven optimum whatever stage 1 happened to hit. */
+    double best = nd->makespan > nd->bound * (1.0 + p->mip_gap)
+                  ? nd->makespan : nd->bound * (1.0 + p->mip_gap);
+    double cap = best + nd->bound * p->migration_slack;
+
+    if (cap > limit) cap = limit;
+    if (nd->moves_cap > cap) cap = nd->moves_cap;
+    cap += MODEL_LOAD_EPS;
+    ret = moves_under(nd, fresh, cap, p, p->moves_time_limit_s);
+    if (ret == MODEL_OK && nd->max_moves >= 0 &&
+        node_migrations(nd, nd->asg) > nd->max_moves)
+        ret = fit_budget(nd, fresh, cap, p);
+    nd->makespan = model_makespan(nd->load, nd->n, nd->asg, nd->m);
     return ret;
 }
 
@@ -655,6 +727,173 @@ out:
     free(v.mates);
 }
 
+/* spread_heavy() may cost migrations: with a budget, keep its trades only
+ * when they fit. */
+static int spread_heavy_within(const struct model_problem *pb, struct node *nd)
+{
+    int *before;
+
+    if (nd->max_moves < 0) {
+        spread_heavy(pb, nd);
+        return MODEL_OK;
+    }
+    before = malloc(sizeof(*before) * (size_t)nd->n);
+    if (before == NULL) return MODEL_ENOMEM;
+    memcpy(before, nd->asg, sizeof(*before) * (size_t)nd->n);
+    spread_heavy(pb, nd);
+    if (node_migrations(nd, nd->asg) > nd->max_moves)
+        memcpy(nd->asg, before, sizeof(*before) * (size_t)nd->n);
+    free(before);
+    return MODEL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pack mode                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Which workers stay active when k of them must: the ones that keep the
+ * most jobs home (fewest migrations), then the most load home, then first
+ * threads of distinct physical cores before second threads (hyperthread
+ * sharing ranks last), then the lower index.  rank[0..m) receives local
+ * cores in that order. */
+static void pack_rank(const struct model_problem *pb, const struct node *nd,
+                      int *rank, int *count, double *held, int *slot)
+{
+    int m = nd->m;
+
+    for (int c = 0; c < m; c++) {
+        count[c] = 0;
+        held[c] = 0.0;
+        slot[c] = thread_slot(pb, nd, c);
+        rank[c] = c;
+    }
+    for (int j = 0; j < nd->n; j++)
+        if (nd->home[j] >= 0) {
+            count[nd->home[j]]++;
+            held[nd->home[j]] += nd->load[j];
+        }
+    /* insertion sort: m is small and the order must be stable */
+    for (int i = 1; i < m; i++) {
+        int c = rank[i], k = i - 1;
+        while (k >= 0) {
+            int d = rank[k];
+            bool after = count[d] < count[c] ||
+                         (count[d] == count[c] &&
+                          (held[d] < held[c] - MODEL_LOAD_EPS ||
+                           (fabs(held[d] - held[c]) <= MODEL_LOAD_EPS &&
+                            slot[d] > slot[c])));
+            if (!after) break;
+            rank[k + 1] = d;
+            k--;
+        }
+        rank[k + 1] = c;
+    }
+}
+
+/* The node restricted to its first k cores in rank order (local numbering
+ * of the restriction: core i is nd's core rank[i]). */
+static int pack_sub(const struct node *nd, const int *rank, int k,
+                    int *inv, struct node *sub)
+{
+    size_t nj = (size_t)(nd->n > 0 ? nd->n : 1);
+
+    memset(sub, 0, sizeof(*sub));
+    sub->n = nd->n;
+    sub->m = k;
+    sub->load = malloc(sizeof(*sub->load) * nj);
+    sub->home = malloc(sizeof(*sub->home) * nj);
+    sub->asg = malloc(sizeof(*sub->asg) * nj);
+    sub->greedy = malloc(sizeof(*sub->greedy) * nj);
+    if (sub->load == NULL || sub->home == NULL || sub->asg == NULL ||
+        sub->greedy == NULL) {
+        node_free(sub);
+        return MODEL_ENOMEM;
+    }
+    for (int c = 0; c < nd->m; c++) inv[c] = -1;
+    for (int i = 0; i < k; i++) inv[rank[i]] = i;
+    memcpy(sub->load, nd->load, sizeof(*sub->load) * (size_t)nd->n);
+    sub->max_moves = -1;    /* counted against nd's homes, in pack_node */
+    for (int j = 0; j < nd->n; j++) {
+        sub->home[j] = nd->home[j] >= 0 ? inv[nd->home[j]] : -1;
+        if (sub->home[j] >= 0) sub->has_home = true;
+        else sub->unplaced++;
+    }
+    return MODEL_OK;
+}
+
+/* Pack one node (see assign.h): the fewest active workers at or below the
+ * target by successive solves, then makespan and migrations on them. */
+static int pack_node(const struct model_problem *pb, struct node *nd,
+                     const struct model_assign_params *p)
+{
+    int n = nd->n, m = nd->m, ret = MODEL_OK, k;
+    int *rank = malloc(sizeof(int) * (size_t)m);
+    int *count = malloc(sizeof(int) * (size_t)m);
+    int *slot = malloc(sizeof(int) * (size_t)m);
+    int *inv = malloc(sizeof(int) * (size_t)m);
+    int *order = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    double *held = malloc(sizeof(double) * (size_t)m);
+    double total = 0.0, target = p->pack_target;
+
+    if (rank == NULL || count == NULL || slot == NULL || inv == NULL ||
+        order == NULL || held == NULL) {
+        ret = MODEL_ENOMEM;
+        goto out;
+    }
+    pack_rank(pb, nd, rank, count, held, slot);
+    model_sort_by_load_desc(nd->load, n, order);
+    for (int j = 0; j < n; j++) total += nd->load[j];
+    k = (int)ceil(total / target - MODEL_LOAD_EPS);
+    /* all the node's workers when even they cannot stay under the target */
+    if (k > m) k = m;
+    if (k < 1) k = 1;
+    for (; k <= m; k++) {
+        struct node sub;
+        /* No k workers beat the bound: skip the solve. */
+        if (k < m && bound_makespan(nd->load, n, k, order) >
+                     target + MODEL_LOAD_EPS)
+            continue;
+        ret = pack_sub(nd, rank, k, inv, &sub);
+        if (ret != MODEL_OK) goto out;
+        sub.moves_cap = target;
+        ret = solve_node(&sub, p);
+        for (int j = 0; ret == MODEL_OK && j < n; j++)
+            nd->asg[j] = rank[sub.asg[j]];
+        /* over the budget: k workers cannot do it; staying home can */
+        if (ret == MODEL_OK && nd->max_moves >= 0 &&
+            node_migrations(nd, nd->asg) > nd->max_moves) {
+            if (k == m)
+                ls_repair(nd->load, n, m, nd->home, nd->home, HUGE_VAL, NULL,
+                          nd->asg);
+            else
+                sub.makespan = HUGE_VAL;
+        }
+        if (ret == MODEL_OK &&
+            (sub.makespan <= target + MODEL_LOAD_EPS || k == m)) {
+            nd->makespan = model_makespan(nd->load, n, nd->asg, m);
+            nd->bound = sub.bound;
+            nd->ilp_runs += sub.ilp_runs;
+            nd->ilp_skipped |= sub.ilp_skipped;
+            node_free(&sub);
+            break;
+        }
+        nd->ilp_runs += sub.ilp_runs;
+        node_free(&sub);
+        if (ret != MODEL_OK) goto out;
+    }
+    /* upstream's greedy over all the node's workers, the yardstick */
+    greedy_lpt(nd->load, n, m, order, nd->greedy, NULL);
+    nd->greedy_makespan = model_makespan(nd->load, n, nd->greedy, m);
+out:
+    free(rank);
+    free(count);
+    free(slot);
+    free(inv);
+    free(order);
+    free(held);
+    return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* Entry points                                                         */
 /* ------------------------------------------------------------------ */
@@ -695,6 +934,20 @@ static int count_migrations(const struct model_problem *pb, const int *worker)
     return moves;
 }
 
+/* A node whose every worker is excluded or reserved: its jobs stay where
+ * they are; one that has no worker at all cannot be placed. */
+static int unplaceable(const struct model_problem *pb, const struct node *nd,
+                       int numa, char *errbuf, size_t errlen)
+{
+    for (int k = 0; k < nd->n; k++)
+        if (pb->jobs[nd->jobs[k]].current < 0)
+            return model_fail(errbuf, errlen, MODEL_EINVAL,
+                              "job %d on NUMA node %d has no worker, and every "
+                              "worker there is excluded or reserved",
+                              nd->jobs[k], numa);
+    return MODEL_OK;
+}
+
 /* Shared driver.  With greedy_only, each node keeps upstream's answer. */
 static int assign(const struct model_problem *pb,
                   const struct model_assign_params *p, bool greedy_only,
@@ -718,6 +971,9 @@ static int assign(const struct model_problem *pb,
         goto out;
     }
 
+    /* jobs an operator constraint holds stay where they are */
+    for (int j = 0; j < pb->n_jobs; j++)
+        sol->worker[j] = greedy[j] = pb->jobs[j].current;
     nn = node_ids(pb, p->global_numa, ids);
     for (int i = 0; i < nn; i++) {
         struct node nd;
@@ -728,6 +984,13 @@ static int assign(const struct model_problem *pb,
             model_fail(errbuf, errlen, ret, "out of memory");
             goto out;
         }
+        if (nd.n > 0 && nd.m == 0) {
+            ret = unplaceable(pb, &nd, ids[i], errbuf, errlen);
+            node_free(&nd);
+            if (ret != MODEL_OK) goto out;
+            continue;
+        }
+        nd.max_moves = greedy_only ? -1 : p->max_moves;
         if (nd.n > 0) {
             if (greedy_only) {
                 int *order = malloc(sizeof(*order) * (size_t)nd.n);
@@ -742,11 +1005,12 @@ static int assign(const struct model_problem *pb,
                     free(order);
                 }
             } else {
-                ret = solve_node(&nd, p);
+                ret = p->pack_target > 0.0 ? pack_node(pb, &nd, p)
+                                           : solve_node(&nd, p);
                 if (ret == MODEL_OK) {
                     if (nd.has_home) spread_kept(pb, &nd);
                     else spread_fresh(pb, &nd);
-                    spread_heavy(pb, &nd);
+                    ret = spread_heavy_within(pb, &nd);
                 }
             }
             if (ret != MODEL_OK) {

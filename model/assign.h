@@ -10,6 +10,26 @@
  *   3. busy hyperthread siblings while a whole physical core is idle; and
  *      a heavy job's (above 0.5 core) siblings above the node's average
  *      load per PU, a weighted term that may cost migrations.
+ * In pack mode (pack_target > 0) the node first uses the fewest workers
+ * that carry it with every one at or below pack_target; the others get
+ * nothing (they are parked).  This is done by successive solves: for
+ * k = ceil(load / target), k + 1, ... the k workers that keep the most
+ * jobs where they are run the pipeline above (its stage 1 ILP decides
+ * whether k workers fit under the target) until one fits.  Then the
+ * makespan on those k workers, then the migrations, with the target as
+ * the migration stage's cap: under the target a lower makespan buys
+ * nothing, while every move costs a handover.  Hyperthread tie-breaks
+ * come last and never change the number of active workers.  A node that
+ * does not fit under the target on all its workers gets spread's answer.
+ * Operator constraints fix variables of the model, which the solver does by
+ * leaving them out of the node's model (they separate from the rest): a
+ * job marked fixed stays where it is, an excluded worker keeps its jobs
+ * and takes no other, and a reserved worker keeps its fixed jobs while
+ * every other job must leave it.  The migration budget (max_moves) is a
+ * constraint on the migration stage: when the fewest moves under the
+ * makespan cap exceed it, the cap is raised (successive solves, bisection
+ * between the cap and the current makespan) to the lowest one whose
+ * fewest moves fit the budget.  Both hold for the heuristic answers too.
  * GLPK's MIP solver does the work under a time limit, warm-started from
  * upstream's greedy polished by local search.  The answer is never worse
  * than greedy, and comes with a proven lower bound on the makespan. */
@@ -33,6 +53,9 @@ struct model_worker {
     int numa;   /* NUMA node (OS index) */
     int core;   /* physical core id: hyperthread siblings share it; -1 when
                  * unknown (the worker is then its own physical core) */
+    bool excluded;  /* operator constraint: no job moves onto or off it */
+    bool reserved;  /* operator constraint: it keeps its fixed jobs and
+                     * takes no other (see model_job.fixed) */
 };
 
 struct model_job {
@@ -40,6 +63,8 @@ struct model_job {
     int numa;       /* NUMA node of the relay's memory */
     int current;    /* index into workers[] of the current worker, -1 if
                      * the job is not placed yet */
+    bool fixed;     /* operator constraint: stays on current (ignored when
+                     * current is -1) */
 };
 
 struct model_problem {
@@ -62,6 +87,13 @@ struct model_assign_params {
                                  * (stage 2); true */
     bool use_ilp;               /* false: greedy, local search and repair
                                  * only (a caller out of time); true */
+    double pack_target;         /* > 0: pack mode (see model_assign());
+                                 * 0: spread, the order above; 0 */
+    int max_moves;              /* operator constraint: at most this many
+                                 * jobs leave their current worker (placing
+                                 * a job that has none is not a move); the
+                                 * makespan is then the least within the
+                                 * budget; -1: no limit; -1 */
     long max_ilp_columns;       /* a node with more jobs x workers than
                                  * this keeps the heuristic answer: GLPK's
                                  * model grows with the product (600 MB at

@@ -27,10 +27,13 @@ void model_plan_free(struct model_plan *plan)
     plan->act = false;
 }
 
-static int check_solution(const struct model_problem *pb,
-                          const struct model_solution *sol, bool global_numa,
-                          char *errbuf, size_t errlen)
+int model_plan_check(const struct model_problem *pb,
+                     const struct model_solution *sol, bool global_numa,
+                     char *errbuf, size_t errlen)
 {
+    int ret = model_problem_check(pb, global_numa, errbuf, errlen);
+
+    if (ret != MODEL_OK) return ret;
     if (sol == NULL || (pb->n_jobs > 0 && sol->worker == NULL))
         return model_fail(errbuf, errlen, MODEL_EINVAL, "no solution given");
     if (sol->n_jobs != pb->n_jobs)
@@ -109,7 +112,7 @@ int model_plan_build(const struct model_problem *pb,
                      struct model_plan *plan, char *errbuf, size_t errlen)
 {
     struct model_plan_params def;
-    int *current = NULL, unplaced = 0, moves = 0, ret;
+    int unplaced = 0, moves = 0, ret;
 
     if (plan == NULL)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "no plan given");
@@ -131,22 +134,11 @@ int model_plan_build(const struct model_problem *pb,
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "overload threshold %g must be > 0",
                           params->overload);
-    ret = model_problem_check(pb, params->global_numa, errbuf, errlen);
-    if (ret != MODEL_OK) return ret;
-    ret = check_solution(pb, sol, params->global_numa, errbuf, errlen);
+    ret = model_plan_check(pb, sol, params->global_numa, errbuf, errlen);
     if (ret != MODEL_OK) return ret;
 
-    current = malloc(sizeof(*current) * (size_t)(pb->n_jobs + 1));
-    if (current == NULL)
-        return model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");
-    for (int j = 0; j < pb->n_jobs; j++) {
-        current[j] = pb->jobs[j].current;
-        if (current[j] < 0) unplaced++;
-        if (current[j] != sol->worker[j]) moves++;
-    }
-    plan->current_makespan = model_assignment_makespan(pb, current);
-    plan->new_makespan = model_assignment_makespan(pb, sol->worker);
-    free(current);
+    ret = model_plan_measure(pb, sol, plan, &unplaced, &moves, errbuf, errlen);
+    if (ret != MODEL_OK) return ret;
 
     decide(plan, unplaced, params);
     if (plan->act && moves == 0) {
@@ -156,7 +148,39 @@ int model_plan_build(const struct model_problem *pb,
     }
     if (!plan->act) return MODEL_OK;
 
-    plan->moves = malloc(sizeof(*plan->moves) * (size_t)moves);
+    return model_plan_moves(pb, sol, plan, errbuf, errlen);
+}
+
+int model_plan_measure(const struct model_problem *pb,
+                       const struct model_solution *sol, struct model_plan *plan,
+                       int *unplaced, int *moves, char *errbuf, size_t errlen)
+{
+    int *current = malloc(sizeof(*current) * (size_t)(pb->n_jobs + 1));
+
+    if (current == NULL)
+        return model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");
+    *unplaced = *moves = 0;
+    for (int j = 0; j < pb->n_jobs; j++) {
+        current[j] = pb->jobs[j].current;
+        if (current[j] < 0) (*unplaced)++;
+        if (current[j] != sol->worker[j]) (*moves)++;
+    }
+    plan->current_makespan = model_assignment_makespan(pb, current);
+    plan->new_makespan = model_assignment_makespan(pb, sol->worker);
+    free(current);
+    return MODEL_OK;
+}
+
+int model_plan_moves(const struct model_problem *pb,
+                     const struct model_solution *sol, struct model_plan *plan,
+                     char *errbuf, size_t errlen)
+{
+    int moves = 0;
+
+    for (int j = 0; j < pb->n_jobs; j++)
+        moves += pb->jobs[j].current != sol->worker[j];
+    plan->n_moves = 0;
+    plan->moves = malloc(sizeof(*plan->moves) * (size_t)(moves > 0 ? moves : 1));
     if (plan->moves == NULL) {
         plan->act = false;
         return model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");

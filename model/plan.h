@@ -62,4 +62,22 @@ int model_plan_build(const struct model_problem *pb,
 
 void model_plan_free(struct model_plan *plan);
 
+/* The checks model_plan_build() makes on pb and sol (a move across NUMA
+ * nodes without global_numa is MODEL_EINVAL), for other rules. */
+int model_plan_check(const struct model_problem *pb,
+                     const struct model_solution *sol, bool global_numa,
+                     char *errbuf, size_t errlen);
+
+/* The figures every rule starts from: plan's current and new makespans,
+ * the jobs with no worker yet and the jobs sol moves. */
+int model_plan_measure(const struct model_problem *pb,
+                       const struct model_solution *sol, struct model_plan *plan,
+                       int *unplaced, int *moves, char *errbuf, size_t errlen);
+
+/* Fill plan->moves with every job whose worker differs in sol (a rule
+ * that decided to act calls it). */
+int model_plan_moves(const struct model_problem *pb,
+                     const struct model_solution *sol, struct model_plan *plan,
+                     char *errbuf, size_t errlen);
+
 #endif

@@ -4,6 +4,12 @@
 
 #include "slice.h"
 
+bool model_job_stays(const struct model_problem *pb, const struct model_job *jb)
+{
+    return jb->current >= 0 &&
+           (jb->fixed || pb->workers[jb->current].excluded);
+}
+
 void model_slice_free(struct model_slice *s)
 {
     if (s == NULL) return;
@@ -35,6 +41,8 @@ int model_slice_build(const struct model_problem *pb, int numa,
     }
     for (int w = 0; w < pb->n_workers; w++) {
         local[w] = -1;
+        /* excluded and reserved workers take no job: out of the model */
+        if (pb->workers[w].excluded || pb->workers[w].reserved) continue;
         if (numa < 0 || pb->workers[w].numa == numa) {
             local[w] = m;
             s->worker[m] = w;
@@ -44,6 +52,7 @@ int model_slice_build(const struct model_problem *pb, int numa,
     for (int j = 0; j < pb->n_jobs; j++) {
         const struct model_job *jb = &pb->jobs[j];
         if (numa >= 0 && jb->numa != numa) continue;
+        if (model_job_stays(pb, jb)) continue;
         s->job[n] = j;
         s->jobs[n] = *jb;
         s->jobs[n].current = keep_current && jb->current >= 0

@@ -6,7 +6,10 @@
  * the node's workers and jobs in local numbering, each job's current
  * worker translated (a job that runs on another node's worker has no
  * current worker here: it must move), and the way back to the whole
- * problem's indexes. */
+ * problem's indexes.  Operator constraints leave the slice: a job that
+ * stays (model_job_stays()) is not in it, nor is an excluded or reserved
+ * worker; a job on a reserved worker that is not fixed is in it with no
+ * current worker, so it must move. */
 #ifndef VIO4WD_MODEL_SLICE_H
 #define VIO4WD_MODEL_SLICE_H
 
@@ -29,5 +32,9 @@ int model_slice_build(const struct model_problem *pb, int numa,
                       bool keep_current, struct model_slice *s);
 
 void model_slice_free(struct model_slice *s);
+
+/* Whether a job is held where it is by an operator constraint: fixed, or
+ * on an excluded worker. */
+bool model_job_stays(const struct model_problem *pb, const struct model_job *jb);
 
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "model/assign.h"
+#include "model/pack.h"
 #include "model/plan.h"
 #include "model/slice.h"
 #include "model/topology.h"
@@ -56,7 +57,25 @@ void sched_params_defaults(struct sched_params *p)
         .time_limit_s = 0.1,
         .deadline_s = SCHED_DEADLINE_SHARE * 5.0,
         .global_numa = false,
+        .mode = SCHED_MODE_SPREAD,
+        .pack_target = SCHED_DEFAULT_PACK_TARGET,
+        .max_migrations = -1,
     };
+}
+
+static const char *const mode_names[] = {"spread", "pack"};
+
+const char *sched_mode_name(int mode)
+{
+    return mode == SCHED_MODE_PACK ? mode_names[1] : mode_names[0];
+}
+
+int sched_mode_parse(const char *name)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(name, mode_names[i]) == 0)
+            return i;
+    return -1;
 }
 
 void sched_decision_free(struct sched_decision *d)
@@ -65,6 +84,7 @@ void sched_decision_free(struct sched_decision *d)
         return;
     free(d->nodes);
     free(d->moves);
+    free(d->parked);
     memset(d, 0, sizeof(*d));
 }
 
@@ -200,6 +220,13 @@ struct decide_ctx {
     int *next;
 };
 
+/* Pack's apply rule (model/pack.h) for the scheduler's target. */
+static void pack_params(const struct sched_params *p, struct model_pack_params *kp)
+{
+    model_pack_defaults(kp);
+    kp->target = p->pack_target;
+}
+
 /* The hysteresis rule's parameters for one class. */
 static void plan_params(const struct sched_params *p, bool global, struct model_plan_params *pp)
 {
@@ -211,14 +238,35 @@ static void plan_params(const struct sched_params *p, bool global, struct model_
     pp->global_numa = global;
 }
 
+/* Pack's screen: with every worker at or below the target and no more
+ * active than the fewest that parking could leave, no plan can pass pack's
+ * rule. Returns 1 to keep the placement, 0 to solve. */
+static int screen_pack(const struct model_problem *pb, const struct sched_params *p,
+                       struct sched_node_result *res)
+{
+    struct model_pack_params kp;
+    int active = model_active_workers(pb, NULL), least;
+
+    pack_params(p, &kp);
+    least = model_workers_needed(pb, kp.target * (1.0 - kp.park_margin));
+    if (active < 0 || res->current_makespan > kp.target || active > least)
+        return 0;
+    res->makespan = res->current_makespan;
+    snprintf(res->reason, sizeof(res->reason),
+             "%d active worker(s), all at or below the pack target %.3f, and parking needs more: "
+             "keep placement", active, kp.target);
+    return 1;
+}
+
 /* Greedy first: it is cheap, it is the yardstick every record shows, and
  * its bound says whether any plan could pay at all. No plan beats the
  * bound, so when the current mapping is already within the threshold of
  * it (and every job has a worker) the solver is skipped: in steady state
  * that is every interval, and the daemon costs the host next to nothing.
  * Returns 1 to keep the placement, 0 to solve, -1 on error. */
-static int screen_node(const struct model_problem *pb, const struct model_plan_params *pp,
-                       struct sched_node_result *res, char *err, size_t errlen)
+static int screen_node(const struct model_problem *pb, const struct sched_params *p,
+                       const struct model_plan_params *pp, struct sched_node_result *res,
+                       char *err, size_t errlen)
 {
     struct model_solution sol;
     char merr[MODEL_ERRMSG_LEN];
@@ -243,6 +291,8 @@ static int screen_node(const struct model_problem *pb, const struct model_plan_p
     model_solution_free(&sol);
     free(cur);
 
+    if (p->mode == SCHED_MODE_PACK)
+        return unplaced > 0 ? 0 : screen_pack(pb, p, res);
     threshold = model_plan_required_gain(pp, res->current_makespan);
     if (unplaced > 0 ||
         res->current_makespan - res->lower_bound > threshold * res->current_makespan)
@@ -262,6 +312,14 @@ static void assign_params(const struct sched_params *p, double budget_s, bool gl
                           struct model_assign_params *ap)
 {
     model_assign_defaults(ap);
+    ap->max_moves = p->max_migrations;
+    /* pack fills workers up to the parking level, so that growth has room
+     * before a worker reaches the target (model/pack.h) */
+    if (p->mode == SCHED_MODE_PACK) {
+        struct model_pack_params kp;
+        pack_params(p, &kp);
+        ap->pack_target = kp.target * (1.0 - kp.park_margin);
+    }
     ap->time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
     ap->use_ilp = ap->time_limit_s >= SCHED_MIN_ILP_S;
     if (ap->time_limit_s < 1e-3)
@@ -285,6 +343,8 @@ static void emit_moves(const struct decide_ctx *c, const struct model_slice *s,
             .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = c->pb->workers[to].cpu,
         };
         c->next[j] = to;
+        if (s->pb.jobs[plan->moves[k].job].current >= 0)
+            c->d->n_migrations++;
     }
 }
 
@@ -296,12 +356,22 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
     struct model_solution sol;
     struct model_plan plan;
     struct model_assign_params ap;
+    struct model_pack_params kp;
     char merr[MODEL_ERRMSG_LEN];
 
     assign_params(c->p, budget_s, pp->global_numa, &ap);
+    /* the budget is per decision: each class gets what the ones before it
+     * left (their moves that act) */
+    if (ap.max_moves >= 0)
+        ap.max_moves = c->p->max_migrations - c->d->n_migrations < 0
+                           ? 0 : c->p->max_migrations - c->d->n_migrations;
     if (model_assign(&s->pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK)
         return sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
-    if (model_plan_build(&s->pb, &sol, pp, &plan, merr, sizeof(merr)) != MODEL_OK) {
+    if (c->p->mode == SCHED_MODE_PACK)
+        pack_params(c->p, &kp);
+    if ((c->p->mode == SCHED_MODE_PACK
+             ? model_pack_plan(&s->pb, &sol, &kp, pp->global_numa, &plan, merr, sizeof(merr))
+             : model_plan_build(&s->pb, &sol, pp, &plan, merr, sizeof(merr))) != MODEL_OK) {
         model_solution_free(&sol);
         return sched_fail(err, errlen, "planner, NUMA node %d: %s", res->numa, merr);
     }
@@ -345,7 +415,10 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     plan_params(c->p, cls < 0, &pp);
     if (s.pb.n_jobs == 0)
         snprintf(res->reason, sizeof(res->reason), "no relays on this node");
-    else if ((ret = screen_node(&s.pb, &pp, res, err, errlen)) == 0)
+    else if (s.pb.n_workers == 0)
+        snprintf(res->reason, sizeof(res->reason),
+                 "every worker is excluded or reserved for a fixed relay: nothing moves");
+    else if ((ret = screen_node(&s.pb, c->p, &pp, res, err, errlen)) == 0)
         ret = plan_node(c, &s, &pp, budget_s, res, err, errlen);
     model_slice_free(&s);
     return ret < 0 ? -1 : 0;
@@ -407,6 +480,65 @@ static int build_classes(const struct sched_state *st, struct model_worker *w,
     return 0;
 }
 
+static bool listed(const int *list, int n, int x)
+{
+    for (int i = 0; i < n; i++)
+        if (list[i] == x)
+            return true;
+    return false;
+}
+
+/* The operator's constraints on the model: fixed relays' placed directions
+ * stay and reserve their workers; excluded workers keep what they run. */
+static void apply_constraints(const struct sched_state *st, const struct sched_params *p,
+                              struct model_worker *workers, int nw, struct model_job *jobs,
+                              int nj)
+{
+    for (int i = 0; i < nw; i++)
+        workers[i].excluded = listed(p->excluded_cpus, p->n_excluded, workers[i].cpu);
+    for (int j = 0; j < nj; j++) {
+        jobs[j].fixed = jobs[j].current >= 0 &&
+                        listed(p->fixed_relays, p->n_fixed, st->relays[j / VIO4WD_DIR_COUNT].id);
+        if (jobs[j].fixed && !workers[jobs[j].current].excluded)
+            workers[jobs[j].current].reserved = true;
+    }
+}
+
+/* Active and parked workers after the decision (next[]: each job's worker),
+ * per class and as the list of parked CPUs. */
+static int count_parked(const struct model_problem *pb, const int *next, bool global,
+                        struct sched_decision *d)
+{
+    bool *busy = calloc((size_t)pb->n_workers, sizeof(*busy));
+
+    d->parked = malloc(sizeof(*d->parked) * (size_t)pb->n_workers);
+    if (busy == NULL || d->parked == NULL) {
+        free(busy);
+        return -1;
+    }
+    for (int j = 0; j < pb->n_jobs; j++)
+        if (next[j] >= 0)
+            busy[next[j]] = true;
+    for (int i = 0; i < pb->n_workers; i++) {
+        struct sched_node_result *r = &d->nodes[global ? 0 : pb->workers[i].numa];
+        if (busy[i]) {
+            r->active++;
+            continue;
+        }
+        r->parked++;
+        d->parked[d->n_parked++] = pb->workers[i].cpu;
+    }
+    /* ascending CPUs, for readers and diffs */
+    for (int i = 1; i < d->n_parked; i++)
+        for (int k = i; k > 0 && d->parked[k - 1] > d->parked[k]; k--) {
+            int t = d->parked[k];
+            d->parked[k] = d->parked[k - 1];
+            d->parked[k - 1] = t;
+        }
+    free(busy);
+    return 0;
+}
+
 int sched_decide(const struct sched_state *st, const struct model_topology *topo,
                  const struct sched_params *p, struct sched_decision *out, char *err,
                  size_t errlen)
@@ -421,12 +553,25 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
 
     memset(out, 0, sizeof(*out));
     out->t = st->t;
+    out->mode = p->mode;
     if (nw <= 0)
         return sched_fail(err, errlen, "no worker CPUs: nothing to schedule on");
     if (!isfinite(p->sensitivity) || p->sensitivity < 0.0)
         return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
     if (!isfinite(p->min_gain) || p->min_gain < 0.0)
         return sched_fail(err, errlen, "minimum gain %g must be >= 0 (cores)", p->min_gain);
+    if (p->mode != SCHED_MODE_SPREAD && p->mode != SCHED_MODE_PACK)
+        return sched_fail(err, errlen, "mode %d is neither spread (0) nor pack (1)", p->mode);
+    if (p->mode == SCHED_MODE_PACK &&
+        (!isfinite(p->pack_target) || p->pack_target <= 0.0 || p->pack_target > 1.0))
+        return sched_fail(err, errlen, "pack target %g must be in (0, 1] cores", p->pack_target);
+    if (p->max_migrations < -1)
+        return sched_fail(err, errlen, "migration budget %d must be >= 0 (-1: no limit)",
+                          p->max_migrations);
+    if (p->n_fixed < 0 || p->n_fixed > SCHED_MAX_FIXED || p->n_excluded < 0 ||
+        p->n_excluded > SCHED_MAX_EXCLUDED)
+        return sched_fail(err, errlen, "%d fixed relays, %d excluded CPUs: at most %d and %d",
+                          p->n_fixed, p->n_excluded, SCHED_MAX_FIXED, SCHED_MAX_EXCLUDED);
     if (!isfinite(p->deadline_s) || p->deadline_s < 0.0)
         return sched_fail(err, errlen, "deadline %g s must be >= 0 (0: none)", p->deadline_s);
     if (check_relays(st, topo, err, errlen) < 0)
@@ -457,6 +602,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         };
         next[j] = jobs[j].current;
     }
+    apply_constraints(st, p, workers, nw, jobs, nj);
 
     n_nodes = p->global_numa ? 1 : cls.n;
     out->nodes = calloc((size_t)n_nodes, sizeof(*out->nodes));
@@ -477,6 +623,10 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         out->nodes[k].budget_ms = budget * 1e3;
         out->act |= out->nodes[k].act;
         out->cut |= out->nodes[k].cut;
+    }
+    if (count_parked(&pb, next, p->global_numa, out) < 0) {
+        sched_fail(err, errlen, "out of memory");
+        goto out;
     }
     for (int j = 0; j < nj; j++)
         cur[j] = jobs[j].current;

@@ -31,6 +31,26 @@ struct model_topology;
  * improves on the heuristics within any deadline we could give it. */
 #define SCHED_MAX_ILP_COLUMNS 65536L
 
+/* spread: the least makespan over all workers (upstream's aim, the
+ * default); pack: the fewest active workers at or below a target load,
+ * the rest parked (model/assign.h, model/pack.h). */
+enum sched_mode {
+    SCHED_MODE_SPREAD = 0,
+    SCHED_MODE_PACK = 1,
+};
+
+/* Name of a mode ("spread", "pack"); sched_mode_parse() is its inverse
+ * (returns -1 for anything else). */
+const char *sched_mode_name(int mode);
+int sched_mode_parse(const char *name);
+
+#define SCHED_DEFAULT_PACK_TARGET 0.7
+
+/* Operator constraints' sizes: relays as the configuration has them, and
+ * excluded worker CPUs. */
+#define SCHED_MAX_FIXED 64
+#define SCHED_MAX_EXCLUDED 1024
+
 struct sched_params {
     double sensitivity;         /* relative makespan gain needed to act */
     double min_gain;            /* ...and absolute gain, in cores */
@@ -39,6 +59,19 @@ struct sched_params {
                                  * out over the classes by their number
                                  * of directions */
     bool global_numa;           /* one problem over all workers */
+    int mode;                   /* enum sched_mode */
+    double pack_target;         /* pack: the most load an active worker
+                                 * may carry, in cores, (0, 1] */
+    /* operator constraints (issue 13), each a constraint of the model */
+    int n_fixed;                /* relays whose directions never move (a */
+    int fixed_relays[SCHED_MAX_FIXED]; /* VIRTIOFWD_CPU_PINS entry with '!');
+                                 * their workers take no other direction */
+    int n_excluded;             /* worker CPUs nothing moves onto or off */
+    int excluded_cpus[SCHED_MAX_EXCLUDED];
+    int max_migrations;         /* per decision, -1: no limit. Moves that
+                                 * place a direction with no worker, or take
+                                 * one off a fixed relay's worker, are not
+                                 * migrations and always happen */
 };
 
 void sched_params_defaults(struct sched_params *p);
@@ -67,6 +100,9 @@ struct sched_node_result {
     int proposed;               /* moves in the solver's answer */
     int greedy_migrations;      /* what greedy from scratch would move */
     bool act;                   /* the hysteresis rule accepted the moves */
+    int active;                 /* workers with a direction after the
+                                 * decision */
+    int parked;                 /* workers with none (n_workers - active) */
     char reason[128];
 };
 
@@ -82,6 +118,8 @@ struct sched_decision {
     int n_nodes;
     struct sched_node_result *nodes;
     int n_moves;                /* only moves of nodes that act */
+    int n_migrations;           /* of them, moves off a worker the model
+                                 * could keep (what the budget counts) */
     struct sched_move *moves;
     bool act;                   /* some node acts */
     double current_makespan;    /* maxima over the nodes */
@@ -89,6 +127,9 @@ struct sched_decision {
     double deadline_ms;         /* 0: none */
     double elapsed_ms;          /* wall time of the whole decision */
     bool cut;                   /* some class was cut short */
+    int mode;                   /* enum sched_mode */
+    int n_parked;               /* workers with no direction after the */
+    int *parked;                /* decision (parked), by CPU, ascending */
     char notes[256];            /* relays placed by a fallback rule */
 };
 

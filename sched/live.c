@@ -297,9 +297,11 @@ static void log_decision(const struct sched_decision *d, bool applied, bool dry_
         int level = r->act ? LOG_INFO : LOG_DEBUG;
         if (!log_enabled(level) || r->n_jobs == 0)
             continue;
-        log_msg(level, "NUMA node %d: makespan %.3f -> %.3f (bound %.3f, greedy %.3f, %.1f ms): %s",
+        log_msg(level, "NUMA node %d: makespan %.3f -> %.3f (bound %.3f, greedy %.3f, %.1f ms), "
+                "%d active, %d parked worker(s): %s",
                 r->numa, r->current_makespan, r->act ? r->makespan : r->current_makespan,
-                r->lower_bound, r->greedy_makespan, r->solve_ms, r->reason);
+                r->lower_bound, r->greedy_makespan, r->solve_ms, r->active, r->parked,
+                r->reason);
     }
     if (d->notes[0] != '\0')
         log_info("%s", d->notes);
@@ -409,10 +411,12 @@ static void reload(struct live *l, int argc, char **argv)
     free(n);
     log_set_level(l->o->cfg.core_sched_log_level);
     tracker_set_interval(&l->tracker, l->o->cfg.core_sched_poll_interval);
-    log_notice("configuration reloaded: poll interval %g s, sensitivity %g, %s NUMA, log level %d",
+    log_notice("configuration reloaded: poll interval %g s, sensitivity %g, %s NUMA, log level %d, "
+               "%s mode (pack target %g core)",
                l->o->cfg.core_sched_poll_interval, l->o->cfg.core_sched_sensitivity,
                l->o->cfg.core_sched_global_numa_opt ? "global" : "per-node",
-               l->o->cfg.core_sched_log_level);
+               l->o->cfg.core_sched_log_level, l->o->cfg.core_sched_mode == 1 ? "pack" : "spread",
+               l->o->cfg.core_sched_pack_target);
     sd_notify(0, "READY=1");
 }
 
@@ -473,10 +477,11 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
         l->watchdog_usec = 0;
 
     log_notice("started: poll interval %g s, sensitivity %g, minimum gain %g core, %s NUMA, "
-               "solver limit %g ms%s; counters %s, core_sched %s", o->cfg.core_sched_poll_interval,
-               o->cfg.core_sched_sensitivity, o->min_gain,
+               "solver limit %g ms%s, %s mode (pack target %g core); counters %s, core_sched %s",
+               o->cfg.core_sched_poll_interval, o->cfg.core_sched_sensitivity, o->min_gain,
                o->cfg.core_sched_global_numa_opt ? "global" : "per-node", o->time_limit_ms,
-               o->dry_run ? ", dry run" : "", o->counters, o->cfg.zmq_core_sched_ep);
+               o->dry_run ? ", dry run" : "", o->cfg.core_sched_mode == 1 ? "pack" : "spread",
+               o->cfg.core_sched_pack_target, o->counters, o->cfg.zmq_core_sched_ep);
     sd_notify(0, "READY=1\nSTATUS=balancing relay worker cores");
 
     uint64_t next = now_ns();

@@ -22,6 +22,10 @@ enum {
     OPT_LOGLEVEL,
     OPT_SENSITIVITY,
     OPT_GLOBAL_NUMA,
+    OPT_MODE,
+    OPT_PACK_TARGET,
+    OPT_EXCLUDE,
+    OPT_MAX_MIGRATIONS,
     OPT_CONFIG,
     OPT_TOPOLOGY,
     OPT_TIME_LIMIT,
@@ -43,6 +47,10 @@ static const struct option long_options[] = {
     {"loglevel", required_argument, NULL, OPT_LOGLEVEL},
     {"sensitivity", required_argument, NULL, OPT_SENSITIVITY},
     {"global-numa-opt", no_argument, NULL, OPT_GLOBAL_NUMA},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"pack-target", required_argument, NULL, OPT_PACK_TARGET},
+    {"exclude-cpus", required_argument, NULL, OPT_EXCLUDE},
+    {"max-migrations", required_argument, NULL, OPT_MAX_MIGRATIONS},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {"time-limit-ms", required_argument, NULL, OPT_TIME_LIMIT},
@@ -86,6 +94,20 @@ void sched_options_usage(FILE *fp, const char *prog)
 "                            (default 0.05)\n"
 "      --global-numa-opt     let directions move to workers of any NUMA node\n"
 "                            [VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT]\n"
+"      --mode spread|pack    spread: the least busiest-worker load (default);\n"
+"                            pack: the fewest active workers, each at or below\n"
+"                            --pack-target, the others parked (no directions)\n"
+"                            [VIO4WD_CORE_SCHED_MODE]\n"
+"      --pack-target CORES   pack: the most load an active worker may carry,\n"
+"                            > 0 and <= 1 [VIO4WD_CORE_SCHED_PACK_TARGET]\n"
+"                            (default 0.7)\n"
+"      --exclude-cpus LIST   workers left out of balancing (\"2,5-7\"): nothing\n"
+"                            moves onto or off them [VIO4WD_CORE_SCHED_EXCLUDE_CPUS]\n"
+"      --max-migrations N    at most N migrations per decision, 0 to 65536;\n"
+"                            placing a relay that has no worker is not one\n"
+"                            [VIO4WD_CORE_SCHED_MAX_MIGRATIONS] (default: no limit)\n"
+"  Relays pinned with a trailing '!' in VIRTIOFWD_CPU_PINS (\"3:4,5!\") are\n"
+"  never moved, and their CPUs take no other relay.\n"
 "      --config FILE         configuration file (default %s;\n"
 "                            a missing default file means all defaults)\n"
 "      --topology SPEC       hwloc topology: an XML file or a synthetic\n"
@@ -253,6 +275,12 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
         case OPT_LOGLEVEL: name = "loglevel"; var = "VIO4WD_CORE_SCHED_LOG_LEVEL"; break;
         case OPT_SENSITIVITY:
             name = "sensitivity"; var = "VIO4WD_CORE_SCHED_SENSITIVITY"; break;
+        case OPT_MODE: name = "mode"; var = "VIO4WD_CORE_SCHED_MODE"; break;
+        case OPT_EXCLUDE: name = "exclude-cpus"; var = "VIO4WD_CORE_SCHED_EXCLUDE_CPUS"; break;
+        case OPT_MAX_MIGRATIONS:
+            name = "max-migrations"; var = "VIO4WD_CORE_SCHED_MAX_MIGRATIONS"; break;
+        case OPT_PACK_TARGET:
+            name = "pack-target"; var = "VIO4WD_CORE_SCHED_PACK_TARGET"; break;
         case OPT_GLOBAL_NUMA:
             ov[n_ov++] = (struct override){"global-numa-opt",
                                            "VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", "true"};
@@ -341,4 +369,14 @@ void sched_options_params(const struct sched_options *o, struct sched_params *p)
                         ? o->deadline_ms * 1e-3
                         : SCHED_DEADLINE_SHARE * o->cfg.core_sched_poll_interval;
     p->global_numa = o->cfg.core_sched_global_numa_opt;
+    p->mode = o->cfg.core_sched_mode == 1 ? SCHED_MODE_PACK : SCHED_MODE_SPREAD;
+    p->pack_target = o->cfg.core_sched_pack_target;
+    p->max_migrations = o->cfg.core_sched_max_migrations;
+    for (unsigned i = 0; i < o->cfg.n_cpu_pins && p->n_fixed < SCHED_MAX_FIXED; i++)
+        if (o->cfg.cpu_pins[i].fixed)
+            p->fixed_relays[p->n_fixed++] = (int)o->cfg.cpu_pins[i].relay_id;
+    for (int cpu = cpuset_next(&o->cfg.core_sched_exclude, 0);
+         cpu >= 0 && p->n_excluded < SCHED_MAX_EXCLUDED;
+         cpu = cpuset_next(&o->cfg.core_sched_exclude, (unsigned)cpu + 1))
+        p->excluded_cpus[p->n_excluded++] = cpu;
 }

@@ -51,6 +51,8 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object_object_add(n, "proposed", json_object_new_int(r->proposed));
         json_object_object_add(n, "greedy_migrations", json_object_new_int(r->greedy_migrations));
         json_object_object_add(n, "act", json_object_new_boolean(r->act));
+        json_object_object_add(n, "active", json_object_new_int(r->active));
+        json_object_object_add(n, "parked", json_object_new_int(r->parked));
         json_object_object_add(n, "reason", json_object_new_string(r->reason));
         json_object_array_add(nodes, n);
         if (r->lower_bound > lb)
@@ -69,7 +71,12 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object_array_add(moves, o);
     }
 
+    json_object *parked = json_object_new_array();
+    for (int k = 0; k < d->n_parked; k++)
+        json_object_array_add(parked, json_object_new_int(d->parked[k]));
+
     json_object_object_add(root, "t", num(d->t));
+    json_object_object_add(root, "mode", json_object_new_string(sched_mode_name(d->mode)));
     json_object_object_add(root, "applied", json_object_new_boolean(applied));
     json_object_object_add(root, "act", json_object_new_boolean(d->act));
     json_object_object_add(root, "current_makespan", num(d->current_makespan));
@@ -82,6 +89,7 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
     json_object_object_add(root, "cut", json_object_new_boolean(d->cut));
     json_object_object_add(root, "nodes", nodes);
     json_object_object_add(root, "migrations", moves);
+    json_object_object_add(root, "parked", parked);
     if (d->notes[0] != '\0')
         json_object_object_add(root, "notes", json_object_new_string(d->notes));
     if (error != NULL)
@@ -144,8 +152,10 @@ void report_table(const struct sched_state *st, const struct sched_decision *d,
         model_topology_cpu(topo, st->workers[i], &info, NULL, 0);
         list_dirs(st, d, st->workers[i], false, before, sizeof(before), &lb);
         list_dirs(st, d, st->workers[i], true, after, sizeof(after), &la);
-        snprintf(line, sizeof(line), "%5d %4d %4d  %6.3f %6.3f   %s | %s", st->workers[i],
-                 info.numa, info.core, lb, la, before, after);
+        /* "-" after: nothing left on the worker, which parks */
+        snprintf(line, sizeof(line), "%5d %4d %4d  %6.3f %6.3f   %s | %s%s", st->workers[i],
+                 info.numa, info.core, lb, la, before, after,
+                 strcmp(after, "-") == 0 ? " (parked)" : "");
         emit(line, opaque);
     }
 }

@@ -169,6 +169,64 @@ static int parse_interval(struct vio4wd_config *cfg, const struct variable *var,
     return parse_real(var, v, 0, false, 3600, field(cfg, var), err, errlen);
 }
 
+/* The scheduler's aim: "spread" (0) or "pack" (1). */
+static int parse_sched_mode(struct vio4wd_config *cfg, const struct variable *var,
+                            const char *const *items, size_t n, char *err, size_t errlen)
+{
+    static const char *const names[] = {"spread", "pack"};
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+
+    for (int i = 0; i < 2; i++)
+        if (strcmp(v, names[i]) == 0) {
+            *(int *)field(cfg, var) = i;
+            return 0;
+        }
+    return reject(err, errlen, var->name, v, "must be spread or pack");
+}
+
+/* Workers the core scheduler leaves alone; blank: none. */
+static int parse_cpu_list(struct vio4wd_config *cfg, const struct variable *var,
+                          const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    char why[160];
+
+    if (v[0] == '\0') {
+        memset(field(cfg, var), 0, sizeof(struct vio4wd_cpuset));
+        return 0;
+    }
+    if (cpuset_parse(v, field(cfg, var), why, sizeof(why)) < 0)
+        return reject(err, errlen, var->name, v, "%s", why);
+    return 0;
+}
+
+/* Migrations per decision; blank: no limit (-1). */
+static int parse_budget(struct vio4wd_config *cfg, const struct variable *var,
+                        const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    long x;
+
+    if (v[0] == '\0') {
+        *(int *)field(cfg, var) = -1;
+        return 0;
+    }
+    if (parse_long_in(var->name, v, 0, 65536,
+                      "a number of migrations per decision from 0 to 65536 (blank: no limit)", &x,
+                      err, errlen) < 0)
+        return -1;
+    *(int *)field(cfg, var) = (int)x;
+    return 0;
+}
+
+/* A worker's load in pack mode, in cores: above one core it drops. */
+static int parse_pack_target(struct vio4wd_config *cfg, const struct variable *var,
+                             const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    return parse_real(var, v, 0, false, 1, field(cfg, var), err, errlen);
+}
+
 static int copy_string(const struct variable *var, const char *v, char *out, char *err,
                        size_t errlen)
 {
@@ -369,20 +427,26 @@ static int parse_cpu_pin(const char *name, const char *item, struct vio4wd_cpu_p
     const char *p = colon ? colon + 1 : NULL;
 
     if (!colon || !parse_relay_id(item, (size_t)(colon - item), &out->relay_id) ||
-        !parse_cpu_at(&p, ",", &out->vf_to_vm_cpu))
+        !parse_cpu_at(&p, ",!", &out->vf_to_vm_cpu))
         goto bad;
     out->vm_to_vf_cpu = out->vf_to_vm_cpu;
+    out->fixed = false;
     if (*p == ',') {
         p++;
-        if (!parse_cpu_at(&p, "", &out->vm_to_vf_cpu))
+        if (!parse_cpu_at(&p, "!", &out->vm_to_vf_cpu))
             goto bad;
+    }
+    if (*p == '!') {
+        out->fixed = true;
+        p++;
     }
     if (*p == '\0')
         return 0;
 bad:
     return reject(err, errlen, name, item,
-                  "expected <relay>:<cpu>[,<cpu>] with relay 0-%d, as in 0:1 or 0:1,2 "
-                  "(the first CPU moves VF->VM, the second VM->VF)", VIO4WD_MAX_RELAYS - 1);
+                  "expected <relay>:<cpu>[,<cpu>][!] with relay 0-%d, as in 0:1, 0:1,2 or "
+                  "0:1,2! (the first CPU moves VF->VM, the second VM->VF; '!' fixes the pin: "
+                  "the core scheduler never moves it)", VIO4WD_MAX_RELAYS - 1);
 }
 
 static int parse_cpu_pins(struct vio4wd_config *cfg, const struct variable *var,
@@ -504,6 +568,10 @@ static const struct variable variables[] = {
     SCALAR("VIO4WD_CORE_SCHED_LOG_LEVEL", parse_log_level, core_sched_log_level, "6"),
     SCALAR("VIO4WD_CORE_SCHED_POLL_INTERVAL", parse_interval, core_sched_poll_interval, "5"),
     SCALAR("VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", parse_bool, core_sched_global_numa_opt, ""),
+    SCALAR("VIO4WD_CORE_SCHED_MODE", parse_sched_mode, core_sched_mode, "spread"),
+    SCALAR("VIO4WD_CORE_SCHED_PACK_TARGET", parse_pack_target, core_sched_pack_target, "0.7"),
+    SCALAR("VIO4WD_CORE_SCHED_EXCLUDE_CPUS", parse_cpu_list, core_sched_exclude, ""),
+    SCALAR("VIO4WD_CORE_SCHED_MAX_MIGRATIONS", parse_budget, core_sched_max_migrations, ""),
     IGNORED("VIRTIOFWD_BINARY"),
     IGNORED("VIRTIOFWD_ZERO_COPY"),
     IGNORED("VIRTIOFWD_BIND_VFIO_PCI"),

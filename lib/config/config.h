@@ -36,12 +36,15 @@ struct vio4wd_static_vf {
     char device[VIO4WD_DEVICE_MAX];     /* "0000:05:08.1", "net_null0", ... */
 };
 
-/* One VIRTIOFWD_CPU_PINS entry: "<relay>:<cpu>[,<cpu>]". With one CPU both
- * directions use it; the second CPU, when given, serves VM->VF. */
+/* One VIRTIOFWD_CPU_PINS entry: "<relay>:<cpu>[,<cpu>][!]". With one CPU both
+ * directions use it; the second CPU, when given, serves VM->VF. A trailing
+ * '!' marks the pin fixed: the core scheduler never moves the relay's
+ * directions (the relay itself treats both kinds alike). */
 struct vio4wd_cpu_pin {
     unsigned relay_id;
     unsigned vf_to_vm_cpu;
     unsigned vm_to_vf_cpu;
+    bool fixed;
 };
 
 /* Where a value config_check() looks at came from, so its messages can say
@@ -103,6 +106,13 @@ struct vio4wd_config {
     int core_sched_log_level;               /* VIO4WD_CORE_SCHED_LOG_LEVEL, 0..7 */
     double core_sched_poll_interval;        /* VIO4WD_CORE_SCHED_POLL_INTERVAL, s, > 0 */
     bool core_sched_global_numa_opt;        /* VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT */
+    int core_sched_mode;                    /* VIO4WD_CORE_SCHED_MODE: 0 spread,
+                                             * 1 pack (sched's enum sched_mode) */
+    double core_sched_pack_target;          /* VIO4WD_CORE_SCHED_PACK_TARGET, (0, 1] */
+    struct vio4wd_cpuset core_sched_exclude; /* VIO4WD_CORE_SCHED_EXCLUDE_CPUS: workers
+                                             * nothing moves onto or off */
+    int core_sched_max_migrations;          /* VIO4WD_CORE_SCHED_MAX_MIGRATIONS per
+                                             * decision, 0..65536; -1 = no limit */
 
     /* where the CPU variables came from, for config_check()'s messages */
     struct vio4wd_origin cpu_mask_origin, master_lcore_origin;

@@ -283,6 +283,65 @@ static void cpu_pins_three_spellings(void **state)
     assert_int_equal(r->cfg.cpu_pins[0].vm_to_vf_cpu, 2);  /* one CPU serves both */
 }
 
+/* issue 13: '!' fixes a pin for the core scheduler */
+static void cpu_pins_fixed_mark(void **state)
+{
+    (void)state;
+    struct result *r = load("VIRTIOFWD_CPU_MASK=1-3\nVIRTIOFWD_CPU_PINS=(0:1,2! 1:3 2:2!)\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(r->cfg.n_cpu_pins, 3);
+    assert_true(r->cfg.cpu_pins[0].fixed);
+    assert_int_equal(r->cfg.cpu_pins[0].vf_to_vm_cpu, 1);
+    assert_int_equal(r->cfg.cpu_pins[0].vm_to_vf_cpu, 2);
+    assert_false(r->cfg.cpu_pins[1].fixed);
+    assert_true(r->cfg.cpu_pins[2].fixed);
+    assert_int_equal(r->cfg.cpu_pins[2].vm_to_vf_cpu, 2);
+    assert_int_equal(check(r), 0);
+
+    r = load("VIRTIOFWD_CPU_PINS=(0:1!,2)\n");
+    assert_rejected(r, "VIRTIOFWD_CPU_PINS='0:1!,2'", "0:1,2!");
+    r = load("VIRTIOFWD_CPU_PINS=(0:1!!)\n");
+    assert_rejected(r, "VIRTIOFWD_CPU_PINS='0:1!!'", "<relay>:<cpu>[,<cpu>][!]");
+    r = load("VIRTIOFWD_CPU_PINS=(0:!)\n");
+    assert_rejected(r, "VIRTIOFWD_CPU_PINS='0:!'");
+    r = load("VIRTIOFWD_CPU_PINS=(!0:1)\n");
+    assert_rejected(r, "VIRTIOFWD_CPU_PINS='!0:1'");
+}
+
+/* issue 13: the scheduler's mode, target, excluded workers and budget */
+static void core_sched_pack_and_constraints(void **state)
+{
+    (void)state;
+    struct result *r = load("");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(r->cfg.core_sched_mode, 0);
+    assert_true(r->cfg.core_sched_pack_target == 0.7);
+    assert_int_equal(r->cfg.core_sched_max_migrations, -1);
+    assert_int_equal(cpuset_count(&r->cfg.core_sched_exclude), 0);
+
+    r = load("VIO4WD_CORE_SCHED_MODE=pack\nVIO4WD_CORE_SCHED_PACK_TARGET=0.5\n"
+             "VIO4WD_CORE_SCHED_EXCLUDE_CPUS=2,4-5\nVIO4WD_CORE_SCHED_MAX_MIGRATIONS=0\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(r->cfg.core_sched_mode, 1);
+    assert_true(r->cfg.core_sched_pack_target == 0.5);
+    assert_int_equal(r->cfg.core_sched_max_migrations, 0);
+    assert_int_equal(cpuset_count(&r->cfg.core_sched_exclude), 3);
+    assert_true(cpuset_has(&r->cfg.core_sched_exclude, 4));
+
+    r = load("VIO4WD_CORE_SCHED_MODE=packed\n");
+    assert_rejected(r, "VIO4WD_CORE_SCHED_MODE='packed'", "spread or pack");
+    r = load("VIO4WD_CORE_SCHED_PACK_TARGET=0\n");
+    assert_rejected(r, "VIO4WD_CORE_SCHED_PACK_TARGET='0'", "> 0", "at most 1");
+    r = load("VIO4WD_CORE_SCHED_PACK_TARGET=1.2\n");
+    assert_rejected(r, "VIO4WD_CORE_SCHED_PACK_TARGET='1.2'", "at most 1");
+    r = load("VIO4WD_CORE_SCHED_MAX_MIGRATIONS=-3\n");
+    assert_rejected(r, "VIO4WD_CORE_SCHED_MAX_MIGRATIONS='-3'", "0 to 65536");
+    r = load("VIO4WD_CORE_SCHED_MAX_MIGRATIONS=many\n");
+    assert_rejected(r, "VIO4WD_CORE_SCHED_MAX_MIGRATIONS='many'");
+    r = load("VIO4WD_CORE_SCHED_EXCLUDE_CPUS=2-x\n");
+    assert_rejected(r, "VIO4WD_CORE_SCHED_EXCLUDE_CPUS='2-x'");
+}
+
 static void scalar_variable_given_a_list_is_an_error(void **state)
 {
     (void)state;
@@ -770,6 +829,8 @@ int main(void)
         cmocka_unit_test(load_file_missing),
         cmocka_unit_test(load_file_reads_a_real_file),
         cmocka_unit_test(variable_names_are_listed),
+        cmocka_unit_test(cpu_pins_fixed_mark),
+        cmocka_unit_test(core_sched_pack_and_constraints),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

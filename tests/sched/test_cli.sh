@@ -21,7 +21,7 @@ ok() { echo "ok: $*"; }
 "$S" --help >"$T/help" || fail "--help exit $?"
 for o in --stats-ep --sched-ep --poll-interval --loglevel --sensitivity --global-numa-opt \
          --config --topology --time-limit-ms --deadline-ms --dry-run --once --json --replay --counters \
-         --pid-file --help --version; do
+         --pid-file --help --version --mode --pack-target --exclude-cpus --max-migrations; do
     grep -q -- "$o" "$T/help" || fail "--help does not mention $o"
 done
 ok "--help lists every option"
@@ -40,6 +40,11 @@ bad "from 1 to 60000" --time-limit-ms 100000
 bad "--deadline-ms 'soon'" --deadline-ms soon
 bad "not a ZeroMQ endpoint" --sched-ep /tmp/x
 bad "unknown option" --frobnicate
+bad "--mode 'packed': must be spread or pack" --mode packed
+bad "--pack-target '1.5': must be a number > 0 and at most 1" --pack-target 1.5
+bad "--max-migrations '-1': must be a number of migrations per decision from 0 to 65536" \
+    --max-migrations -1
+bad "--exclude-cpus '2-x'" --exclude-cpus 2-x
 "$S" --config "$T/none" --once >/dev/null 2>"$T/err"
 [ $? = 2 ] && grep -q "$T/none" "$T/err" || fail "a missing --config file must exit 2 naming it"
 ok "missing --config file -> exit 2"
@@ -84,6 +89,13 @@ assert not b["applied"] and b["migrations"] == [] and b["current_makespan"] < 0.
 print("replay:", a["migrations"])
 PY
 ok "replay: 2 JSON lines, cpu 1 split onto cpu 2, then stable"
+
+# pack mode (issue 13): node 1's relay fits on one worker, so the other parks
+"$S" --config /dev/null --topology "$TOPO" --replay "$T/trace.jsonl" --mode pack >"$T/pack" ||
+    fail "pack replay exit $?"
+head -1 "$T/pack" | grep -q '"mode":"pack"' || fail "pack: no \"mode\":\"pack\": $(head -1 "$T/pack")"
+head -1 "$T/pack" | grep -q '"parked":\[6\]' || fail "pack: cpu 6 not parked: $(head -1 "$T/pack")"
+ok "replay --mode pack: cpu 6 parked, listed in \"parked\""
 
 sed 's/\[1, 2, 5, 6\]/[1, 2, 5, 9]/' "$T/trace.jsonl" >"$T/bad.jsonl"
 "$S" --config /dev/null --topology "$TOPO" --replay "$T/bad.jsonl" >/dev/null 2>"$T/err"
