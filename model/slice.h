@@ -15,7 +15,8 @@
 
 #include <stdbool.h>
 
-#include "assign.h"
+#include "error.h"
+#include "problem.h"
 
 struct model_slice {
     struct model_problem pb;    /* the node's part, local numbering */
