@@ -182,6 +182,29 @@ static inline void keep_leftover(struct relay_leftover *lo, struct rte_mbuf **pk
     lo->since_tsc = now;
 }
 
+/* A burst over the direction's rate limit loses its excess here; returns
+ * the packets left (bytes updated). Without the meter compiled in, all. */
+static inline uint16_t police(struct relay_meter *mt, struct rte_mbuf **pkts, uint16_t n,
+                              uint64_t now, struct dir_delta *dd, uint64_t *bytes)
+{
+#if VIO4WD_METER
+    if (unlikely(mt != NULL))
+        return meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, bytes);
+#else
+    (void)mt, (void)pkts, (void)now, (void)dd, (void)bytes;
+#endif
+    return n;
+}
+
+/* The destination is not there: the burst is dropped and counted so. */
+static inline void drop_not_connected(struct dir_delta *dd, struct rte_mbuf **pkts, uint16_t n,
+                                      uint64_t bytes)
+{
+    dd->nc_pkts += n;
+    dd->nc_bytes += bytes;
+    rte_pktmbuf_free_bulk(pkts, n);
+}
+
 static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16_t q,
                                     int vid, struct relay_meter *mt, uint64_t now,
                                     struct dir_delta *dd)
@@ -190,23 +213,16 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
     struct rte_mbuf *pkts[RELAY_BURST];
     uint16_t n, sent;
 
-    (void)mt;   /* unused when the meter is compiled out */
-
     if (lo->n && !flush_leftover(lo, r, d->dir, vid, true, q, now, dd))
         return;
     n = rte_eth_rx_burst(r->vf_port, q, pkts, RELAY_BURST);
     if (!n)
         return;
     uint64_t bytes = count_received(dd, q, pkts, n);
-#if VIO4WD_METER
-    if (unlikely(mt != NULL) &&
-        !(n = meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, &bytes)))
+    if (!(n = police(mt, pkts, n, now, dd, &bytes)))
         return;
-#endif
     if (vid < 0) {
-        dd->nc_pkts += n;
-        dd->nc_bytes += bytes;
-        rte_pktmbuf_free_bulk(pkts, n);
+        drop_not_connected(dd, pkts, n, bytes);
         return;
     }
     sent = rte_vhost_enqueue_burst(vid, VIRTIO_RXQ_OF(q), pkts, n);
@@ -231,8 +247,6 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     struct rte_mbuf *pkts[RELAY_BURST];
     uint16_t n, sent;
 
-    (void)mt;   /* unused when the meter is compiled out */
-
     if (lo->n && !flush_leftover(lo, r, d->dir, vid, vf_ready, q, now, dd))
         return;
     if (vid < 0)
@@ -241,15 +255,10 @@ static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16
     if (!n)
         return;
     uint64_t bytes = count_received(dd, q, pkts, n);
-#if VIO4WD_METER
-    if (unlikely(mt != NULL) &&
-        !(n = meter_police(mt, pkts, n, now, &dd->rl_pkts, &dd->rl_bytes, &bytes)))
+    if (!(n = police(mt, pkts, n, now, dd, &bytes)))
         return;
-#endif
     if (!vf_ready) {
-        dd->nc_pkts += n;
-        dd->nc_bytes += bytes;
-        rte_pktmbuf_free_bulk(pkts, n);
+        drop_not_connected(dd, pkts, n, bytes);
         return;
     }
     sent = rte_eth_tx_burst(r->vf_port, q, pkts, n);
