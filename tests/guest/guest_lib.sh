@@ -248,6 +248,11 @@ report_failure() {
     "$CNT_DUMP" "$T/run" 2>/dev/null | grep -E '^relay[0-9]+\.(vm_to_vf|vf_to_vm)\.|flags|n_queues' |
         grep -v ' 0$'
     for f in "$T"/*.log; do
+        # A guest kernel's oops starts far above its last 30 lines.
+        if grep -aq 'BUG:\|Oops:\|Kernel panic' "$f"; then
+            echo "---- $f (from the kernel's first report)"
+            grep -a -m1 -B5 -A60 'BUG:\|Oops:\|WARNING:' "$f"
+        fi
         echo "---- $f (last 30 lines)"
         grep -av '^tun_alloc\|^$' "$f" | tail -n 30
     done
