@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -90,10 +91,13 @@ static void test_threads_share_one_burst(void **state)
     int saved = dup(STDERR_FILENO);
     assert_true(saved >= 0);
     assert_true(dup2(fileno(out), STDERR_FILENO) >= 0);
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     for (unsigned i = 0; i < FLOOD_THREADS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, flood, NULL), 0);
     for (unsigned i = 0; i < FLOOD_THREADS; i++)
         assert_int_equal(pthread_join(t[i], NULL), 0);
+    clock_gettime(CLOCK_MONOTONIC, &end);
     fflush(stderr);
     dup2(saved, STDERR_FILENO);
     close(saved);
@@ -102,7 +106,14 @@ static void test_threads_share_one_burst(void **state)
     while (fgets(line, sizeof(line), out))
         logged += strstr(line, "flood message") != NULL;
     fclose(out);
-    assert_int_equal(logged, LOG_LIMIT_BURST);
+    /* Under ThreadSanitizer on a loaded host the flood may outlast a window,
+     * and each window that starts during it logs its own burst. */
+    double elapsed_s = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+    unsigned windows = 1 + (unsigned)(elapsed_s / LOG_LIMIT_WINDOW_S);
+    if (windows == 1)
+        assert_int_equal(logged, LOG_LIMIT_BURST);
+    else
+        assert_in_range(logged, LOG_LIMIT_BURST, windows * LOG_LIMIT_BURST);
 }
 
 int main(void)
