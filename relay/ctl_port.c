@@ -208,8 +208,14 @@ size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **r
     if (port_request_parse(req, len, &op, &o.error_code, o.source, sizeof(o.source)) < 0) {
         o.ok = false;
     } else {
-        relay_lock();           /* port changes come one at a time */
+        /* Port changes come one at a time: every control endpoint and
+         * watch runs on the control thread (ctl_run). The relay lock is
+         * held for the snapshot only; each relay_* call takes it itself,
+         * and REMOVE_SOCK must not hold it while the vhost thread
+         * unregisters the socket (vhost.h). */
+        relay_lock();
         unsigned n = relay_snapshot(relays, VIO4WD_MAX_RELAYS, true);
+        relay_unlock();
         const struct relay_info *r = find_relay(relays, n, op.relay_id);
         switch (op.kind) {
         case PORT_ADD:         do_add(&o, &op, r); break;
@@ -219,7 +225,6 @@ size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **r
         case PORT_QUERY:       do_query(&o, &op, relays, n); break;
         case PORT_RATE:        do_rate(&o, &op); break;
         }
-        relay_unlock();
     }
     if (!o.ok) {
         /* Any local peer can send these at will: bounded per reason. */

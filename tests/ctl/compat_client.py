@@ -279,6 +279,19 @@ def main():
             check_config()
         elif mode == "sockets":
             check_dynamic_sockets()
+        elif mode in ("add_sock", "remove_sock"):
+            # one operation on relay ID (and PATH), timed, for the shell test
+            P = pb.PortControlRequest
+            relay_id = int(sys.argv[4])
+            start = time.monotonic()
+            if mode == "add_sock":
+                r = port(P.ADD_SOCK, relay_id, vhost_path=sys.argv[5])
+            else:
+                r = port(P.REMOVE_SOCK, relay_id)
+            took_ms = (time.monotonic() - start) * 1000
+            if r.status != pb.PortControlResponse.OK:
+                raise Failure("%s %d: %s" % (mode, relay_id, r.error_code_source))
+            print("%s %d answered OK in %.0f ms" % (mode, relay_id, took_ms))
         elif mode == "garbage":
             n = int(sys.argv[4])
             rng = random.Random(1)

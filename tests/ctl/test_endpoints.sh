@@ -62,4 +62,20 @@ RELAY_PID=$SPAWNED
 wait_for 20 relay_running || fail "relay (dynamic sockets) did not start"
 wait_for 10 test -S "$EPD/port_control" || fail "no port_control socket"
 "$PY" "$CLIENT" "$PB2_DIR" "$EPD" sockets || fail "dynamic socket checks"
+
+# REMOVE_SOCK with a guest connected: the vhost thread tears the guest down
+# while the control thread waits for it, so neither may hold the relay lock
+# the other needs.
+"$PY" "$CLIENT" "$PB2_DIR" "$EPD" add_sock 6 "$T/dyn6.sock" || fail "ADD_SOCK 6"
+spawn guest6 dpdk-testpmd -l 0,1 --main-lcore 1 $(eal_opts g6) --single-file-segments \
+    --vdev "net_virtio_user0,path=$T/dyn6.sock,queues=1" -- \
+    --forward-mode=io --nb-cores=1 --total-num-mbufs=16384 -a
+wait_for 20 guest_up 6 || fail "guest did not connect to the dynamic socket"
+out=$(timeout 10 "$PY" "$CLIENT" "$PB2_DIR" "$EPD" remove_sock 6) ||
+    fail "REMOVE_SOCK with a connected guest did not answer OK within 10 s: $out"
+took=$(sed -n 's/.* answered OK in \([0-9]*\) ms/\1/p' <<<"$out")
+[ "$took" -lt 2000 ] || fail "REMOVE_SOCK with a connected guest took $took ms"
+guest_down 6 || fail "relay 6 still shows its guest after REMOVE_SOCK"
+[ ! -e "$T/dyn6.sock" ] || fail "REMOVE_SOCK left $T/dyn6.sock"
+ok "REMOVE_SOCK with a connected guest: $out; guest down, socket gone"
 stop_pid "$RELAY_PID" 3 || fail "relay did not stop cleanly"
