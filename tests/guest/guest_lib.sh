@@ -241,12 +241,17 @@ ns_ping() {
     ip netns exec "$NS" ping -c "$c" -i 0.2 -W 2 "$@" "$ip"
 }
 
-# On failure: the relay's counters (while it still runs), then every log.
-report_failure() {
-    local f
+# On failure: the relay's counters, while it still runs (lib.sh's cleanup
+# calls this before it kills anything)...
+report_live() {
     echo "---- relay counters"
     "$CNT_DUMP" "$T/run" 2>/dev/null | grep -E '^relay[0-9]+\.(vm_to_vf|vf_to_vm)\.|flags|n_queues' |
         grep -v ' 0$'
+}
+
+# ... then every log, once the processes have stopped writing them.
+report_failure() {
+    local f
     for f in "$T"/*.log; do
         # A guest kernel's oops starts far above its last 30 lines.
         if grep -aq 'BUG:\|Oops:\|Kernel panic' "$f"; then

@@ -17,6 +17,11 @@ exec 8<>"$T/stdin"
 
 cleanup() {
     local rc=$?
+    # What only a running process can show (the relay removes its counters
+    # file when it stops): the test's report_live, before anything is killed.
+    if { [ "$rc" != 0 ] || [ "$FAILED" != 0 ]; } && declare -F report_live >/dev/null; then
+        report_live
+    fi
     for pid in "${PIDS[@]}"; do
         kill -TERM -- "-$pid" 2>/dev/null
     done
