@@ -289,9 +289,11 @@ int handover_move(struct handover *h, struct handover_dir *d, int w)
         return 0;
     }
     /* both awake before o lets go, so neither sleeps through the pause */
-    wake_both(h, o, w);
-    d->awake[0] = o;
-    d->awake[1] = w;
+    if (!h->no_wake) {
+        wake_both(h, o, w);
+        d->awake[0] = o;
+        d->awake[1] = w;
+    }
     __atomic_store_n(&d->target, (int32_t)w, __ATOMIC_RELEASE);
     mask_set(h->workers[o]->release, d->index);
     return 0;

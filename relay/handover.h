@@ -110,6 +110,7 @@ struct handover {
     struct handover_worker *workers[HANDOVER_MAX_WORKERS];
     unsigned n_workers;
     uint64_t tsc_hz;                /* TSC ticks per second, for pause buckets */
+    bool no_wake;                   /* moves do not keep workers awake (tests) */
 };
 
 /* ---- set-up (before any worker runs) ---------------------------------- */
