@@ -3,8 +3,8 @@
 # unserviced? vio4wd-loadgen sends VF->VM traffic through relay 0 at RATE
 # (its VM->VF direction stays idle, so a destination worker carries no
 # other load); handover_bench moves VF->VM between the two worker CPUs N
-# times through core_sched and reads each move's pause from the relay's
-# counters (pause_last_cycles: the old worker's last service to the new
+# times through core_sched, 2 ms apart, and reads each move's pause from
+# the relay's counters (pause_last_cycles: the old worker's last service to the new
 # worker's first). Two runs in the same invocation: the reference with
 # VIO4WD_TEST_HANDOVER_NO_WAKE=1 (workers may be asleep in their idle
 # back-off when a move reaches them), then the relay as shipped (both
@@ -12,7 +12,7 @@
 # maximum pause in microseconds and the packets the loadgen lost, which
 # must be 0; the last line gives the ratios shipped/reference.
 # usage: bench_handover.sh RELAY CNT_DUMP LOADGEN HANDOVER_BENCH [N [RATE]]
-RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 BENCH=$4 N=${5:-1000} RATE=${6:-200k}
+RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 BENCH=$4 N=${5:-1000} RATE=${6:-100k}
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T/run"
 EP="ipc://$T/core_sched"

@@ -8,7 +8,9 @@
  * DIR is vf_to_vm or vm_to_vf; the other direction stays where it is. Each
  * UPDATE moves DIR to the other of the first two worker CPUs; once it is
  * answered, the bench waits (1 s at most) until the relay has recorded the
- * move's pause and takes it from pause_last_cycles. It prints one line:
+ * move's pause and takes it from pause_last_cycles, then waits
+ * HANDOVER_GAP_US (default 2000) before the next move, as a scheduler
+ * would not move one direction back to back. It prints one line:
  *   pauses N median_us M p99_us P max_us X counters_max_us Y migrations K
  *   to_cpuA_median_us MA to_cpuB_median_us MB   (by destination worker)
  * and exits 1 when a move failed or its pause never showed. */
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
     int dir = !strcmp(argv[4], "vf_to_vm") ? VIO4WD_DIR_VF_TO_VM
               : !strcmp(argv[4], "vm_to_vf") ? VIO4WD_DIR_VM_TO_VF : -1;
     long n = atol(argv[5]);
+    const char *gap = getenv("HANDOVER_GAP_US");
+    long gap_us = gap ? atol(gap) : 2000;
     if (relay < 0 || relay >= VIO4WD_CNT_MAX_RELAYS || dir < 0 || n <= 0) {
         fprintf(stderr, "bad RELAY '%s' (0..%d), DIR '%s' (vf_to_vm or vm_to_vf) or N '%s'\n",
                 argv[3], VIO4WD_CNT_MAX_RELAYS - 1, argv[4], argv[5]);
@@ -155,6 +159,7 @@ int main(int argc, char **argv)
         }
         count = vio4wd_pause_count(cd);
         pause[i] = vio4wd_pause_us(cd->pause_last_cycles, hz);
+        sleep_us(gap_us);
         int k = to == cpus[1];
         by_dest[k][n_dest[k]++] = pause[i];
     }
