@@ -61,7 +61,6 @@ void handover_add_dir(struct handover *h, struct handover_dir *d, uint16_t index
     d->index = index;
     d->cnt = cnt;
     d->owner = d->target = d->last_owner = HANDOVER_NONE;
-    d->awake[0] = d->awake[1] = HANDOVER_NONE;
     d->last_service_tsc = d->pause_from_tsc = 0;
     h->dirs[index] = d;
 }
@@ -168,87 +167,34 @@ void handover_pause_end(const struct handover *h, struct handover_dir *d, uint64
 
 void handover_poll(struct handover *h, struct handover_worker *w)
 {
-    /* Tell control we are looping (see "Keeping both workers awake"). */
-    uint32_t req = __atomic_load_n(&w->wake_req, __ATOMIC_ACQUIRE);
-    if (__atomic_load_n(&w->wake_ack, __ATOMIC_RELAXED) != req)
-        __atomic_store_n(&w->wake_ack, req, __ATOMIC_RELEASE);
     poll_release(h, w);
     poll_adopt(h, w);
 }
 
 /* ---- control side -------------------------------------------------------- */
 
-/* Spins, then naps, between two looks at something a worker will do. */
-static void wait_step(uint64_t elapsed_ns)
-{
-    const struct timespec nap = {0, WAIT_SLEEP_NS};
-
-    if (elapsed_ns < WAIT_SPIN_NS)
-        cpu_relax();
-    else
-        nanosleep(&nap, NULL);  /* the worker may share our CPU */
-}
-
-/* Asks the running workers among a and b to stay awake and waits until
- * each answered from its loop, HANDOVER_WAKE_US at most. */
-static void wake_both(const struct handover *h, int a, int b)
-{
-    int ws[2] = {a, b};
-    uint32_t req[2] = {0, 0};
-    uint64_t start = now_ns();
-
-    for (int i = 0; i < 2; i++) {
-        if (ws[i] < 0)
-            continue;
-        struct handover_worker *w = h->workers[ws[i]];
-        __atomic_fetch_add(&w->stay_awake, 1, __ATOMIC_RELAXED);
-        req[i] = __atomic_add_fetch(&w->wake_req, 1, __ATOMIC_RELEASE);
-    }
-    for (int i = 0; i < 2; i++) {
-        if (ws[i] < 0)
-            continue;
-        const struct handover_worker *w = h->workers[ws[i]];
-        uint64_t el;
-        while (is_running(h, ws[i]) &&
-               (int32_t)(__atomic_load_n(&w->wake_ack, __ATOMIC_ACQUIRE) - req[i]) < 0 &&
-               (el = now_ns() - start) < (uint64_t)HANDOVER_WAKE_US * 1000u)
-            wait_step(el);
-    }
-}
-
-/* Ends the stay awake request of d's last move, if any. */
-static void let_sleep(const struct handover *h, struct handover_dir *d)
-{
-    for (int i = 0; i < 2; i++)
-        if (d->awake[i] >= 0) {
-            __atomic_fetch_sub(&h->workers[d->awake[i]]->stay_awake, 1, __ATOMIC_RELAXED);
-            d->awake[i] = HANDOVER_NONE;
-        }
-}
-
-bool handover_wait(const struct handover *h, struct handover_dir *d, unsigned timeout_us)
+bool handover_wait(const struct handover *h, const struct handover_dir *d, unsigned timeout_us)
 {
     uint64_t start = now_ns();
     uint64_t limit = (uint64_t)timeout_us * 1000u;
-    bool done = false;
+    const struct timespec nap = {0, WAIT_SLEEP_NS};
 
     for (;;) {
         int32_t o = __atomic_load_n(&d->owner, __ATOMIC_ACQUIRE);
         int32_t t = __atomic_load_n(&d->target, __ATOMIC_ACQUIRE);
-        if (o == t) {
-            done = true;
-            break;
-        }
+        if (o == t)
+            return true;
         /* a stopped worker cannot complete anything */
         if (t >= 0 && !is_running(h, t))
-            break;
+            return false;
         uint64_t el = now_ns() - start;
         if (el > limit)
-            break;
-        wait_step(el);
+            return false;
+        if (el < WAIT_SPIN_NS)
+            cpu_relax();
+        else
+            nanosleep(&nap, NULL);  /* the worker may share our CPU */
     }
-    let_sleep(h, d);
-    return done;
 }
 
 void handover_assign(struct handover *h, struct handover_dir *d, int w)
@@ -287,12 +233,6 @@ int handover_move(struct handover *h, struct handover_dir *d, int w)
     if (o < 0) {
         handover_assign(h, d, w);
         return 0;
-    }
-    /* both awake before o lets go, so neither sleeps through the pause */
-    if (!h->no_wake) {
-        wake_both(h, o, w);
-        d->awake[0] = o;
-        d->awake[1] = w;
     }
     __atomic_store_n(&d->target, (int32_t)w, __ATOMIC_RELEASE);
     mask_set(h->workers[o]->release, d->index);

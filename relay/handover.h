@@ -24,14 +24,6 @@
  * passes the old owner's last end to the new owner, whose next begin
  * records the difference in the direction's counters (pause_hist.h).
  *
- * Keeping both workers awake: a worker with nothing to do backs off
- * (sleeps) between loop iterations, and a sleeping old or new owner would
- * stretch the pause by its sleep. So control first asks both workers to
- * stay awake (handover_pending() is true for them while asked, and a
- * worker never backs off while it is) and waits, briefly, until each has
- * answered from its loop; only then does it ask the old owner to let go.
- * The request ends when control next waits for the direction.
- *
  * Threads: one control thread (under relay_lock() in the relay) calls the
  * control side; each worker calls handover_poll() on itself only.
  *
@@ -61,10 +53,6 @@
 /* How long control waits for a worker to give back a direction that is
  * taken away from it (unassignment) before it logs that it did not. */
 #define HANDOVER_RELEASE_US  500000
-/* How long control waits for a worker to answer a stay awake request: a
- * sleeping worker answers when it wakes, a parked one may never; the move
- * goes ahead either way. */
-#define HANDOVER_WAKE_US     2000
 
 /* The handover state of one direction, embedded in it (relay_dir). */
 struct handover_dir {
@@ -74,9 +62,6 @@ struct handover_dir {
     struct vio4wd_cnt_dir *cnt;     /* its counters: cpu, migrations, pauses */
     uint64_t last_service_tsc;      /* end of the owner's latest service */
     uint64_t pause_from_tsc;        /* a migration's pause runs from here; 0 = none */
-
-    /* Control only: workers asked to stay awake for the move in flight. */
-    int32_t awake[2];
 
     /* owner: written by workers (release); target: by control (release). */
     int32_t owner __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -88,9 +73,6 @@ struct handover_worker {
     /* Written by others, read by this worker every loop. */
     uint64_t release[HANDOVER_MASK_WORDS] __attribute__((aligned(HANDOVER_CACHE_LINE)));
     uint64_t adopt[HANDOVER_MASK_WORDS];
-    /* Stay awake: moves in flight that asked (control), the request's
-     * number (control) and the last number this worker saw (the worker). */
-    uint32_t stay_awake, wake_req, wake_ack;
 
     /* Written by this worker (handover_set_running), read by control. */
     bool running __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -110,7 +92,6 @@ struct handover {
     struct handover_worker *workers[HANDOVER_MAX_WORKERS];
     unsigned n_workers;
     uint64_t tsc_hz;                /* TSC ticks per second, for pause buckets */
-    bool no_wake;                   /* moves do not keep workers awake (tests) */
 };
 
 /* ---- set-up (before any worker runs) ---------------------------------- */
@@ -136,7 +117,6 @@ static inline bool handover_pending(const struct handover_worker *w)
     for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++)
         any |= __atomic_load_n(&w->release[i], __ATOMIC_RELAXED) |
                __atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED);
-    any |= __atomic_load_n(&w->stay_awake, __ATOMIC_RELAXED);
     return any != 0;
 }
 
@@ -172,16 +152,14 @@ void handover_assign(struct handover *h, struct handover_dir *d, int w);
  * until no worker has it. False when the worker did not let go in time. */
 bool handover_unassign(struct handover *h, struct handover_dir *d);
 
-/* Starts moving d to worker w; handover_wait() waits for the end. Asks the
- * old and the new owner to stay awake first and waits for their answer, at
- * most HANDOVER_WAKE_US. Returns 0, or -EBUSY when a previous move of d
- * did not finish within HANDOVER_SETTLE_US. */
+/* Starts moving d to worker w; handover_wait() waits for the end. Returns
+ * 0, or -EBUSY when a previous move of d did not finish within
+ * HANDOVER_SETTLE_US. */
 int handover_move(struct handover *h, struct handover_dir *d, int w);
 
 /* Waits until d's owner equals its target; false after timeout_us, or at
- * once when the target worker has stopped. Either way it ends the stay
- * awake request of d's last move. */
-bool handover_wait(const struct handover *h, struct handover_dir *d, unsigned timeout_us);
+ * once when the target worker has stopped. */
+bool handover_wait(const struct handover *h, const struct handover_dir *d, unsigned timeout_us);
 
 /* The worker servicing d now, or HANDOVER_NONE. */
 static inline int handover_owner(const struct handover_dir *d)

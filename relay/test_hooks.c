@@ -51,12 +51,6 @@ int test_hooks_load(char *err, size_t errlen)
     if (rc == 0)
         h.ns_per_packet = (unsigned)n;
 
-    rc = read_number("VIO4WD_TEST_HANDOVER_NO_WAKE", 1, &n, err, errlen);
-    if (rc < 0)
-        return -1;
-    if (rc == 0)
-        h.handover_no_wake = n == 1;
-
     const char *root = getenv("VIO4WD_TEST_SYSFS_ROOT");
     if (root && *root) {
         if (strlen(root) >= sizeof(h.sysfs_root)) {

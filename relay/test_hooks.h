@@ -10,16 +10,12 @@
  *       packet it receives on top of forwarding it, as a heavier per-packet
  *       cost would, so that a generator sharing two CPUs with the relay can
  *       overload a worker (tests/sched/test_live.sh). Default 0.
- *   VIO4WD_TEST_HANDOVER_NO_WAKE 0..1: 1 = a move does not keep the old
- *       and new worker awake (handover.h), for the reference run of the
- *       relay-handover benchmark. Default 0.
  *   VIO4WD_TEST_SYSFS_ROOT       a directory standing for /sys, for the
  *       netdev -> VF resolver on fake trees (tests/portctl). Default /sys.
  */
 #ifndef VIO4WD_TEST_HOOKS_H
 #define VIO4WD_TEST_HOOKS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -27,7 +23,6 @@
 struct test_hooks {
     int guest_numa_node;                /* -1: the guest's own */
     unsigned ns_per_packet;             /* 0: none */
-    bool handover_no_wake;              /* false: keep them awake */
     char sysfs_root[VIO4WD_PATH_MAX];
 };
 

@@ -475,7 +475,6 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
         (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
     g_n_workers = n;
     g_handover.tsc_hz = rte_get_tsc_hz();
-    g_handover.no_wake = test_hooks()->handover_no_wake;
     for (unsigned i = 0; i < n; i++) {
         struct worker *w = &g_workers[i];
         handover_add_worker(&g_handover, &w->ho, i, cpus[i]);

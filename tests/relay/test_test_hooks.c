@@ -17,7 +17,6 @@ static void unset_all(void)
     unsetenv("VIO4WD_TEST_GUEST_NUMA_NODE");
     unsetenv("VIO4WD_TEST_NS_PER_PACKET");
     unsetenv("VIO4WD_TEST_SYSFS_ROOT");
-    unsetenv("VIO4WD_TEST_HANDOVER_NO_WAKE");
 }
 
 static void test_defaults_and_values(void **state)
@@ -30,14 +29,11 @@ static void test_defaults_and_values(void **state)
     assert_int_equal(test_hooks()->guest_numa_node, -1);
     assert_int_equal(test_hooks()->ns_per_packet, 0);
     assert_string_equal(test_hooks()->sysfs_root, "/sys");
-    assert_false(test_hooks()->handover_no_wake);
 
     setenv("VIO4WD_TEST_GUEST_NUMA_NODE", "1", 1);
     setenv("VIO4WD_TEST_NS_PER_PACKET", "2500", 1);
     setenv("VIO4WD_TEST_SYSFS_ROOT", "/tmp/fake-sys", 1);
-    setenv("VIO4WD_TEST_HANDOVER_NO_WAKE", "1", 1);
     assert_int_equal(test_hooks_load(err, sizeof(err)), 0);
-    assert_true(test_hooks()->handover_no_wake);
     assert_int_equal(test_hooks()->guest_numa_node, 1);
     assert_int_equal(test_hooks()->ns_per_packet, 2500);
     assert_string_equal(test_hooks()->sysfs_root, "/tmp/fake-sys");
@@ -52,7 +48,6 @@ static void test_bad_values_are_refused(void **state)
         {"VIO4WD_TEST_GUEST_NUMA_NODE", "256"},
         {"VIO4WD_TEST_NS_PER_PACKET", "1000001"},
         {"VIO4WD_TEST_NS_PER_PACKET", "10ns"},
-        {"VIO4WD_TEST_HANDOVER_NO_WAKE", "2"},
     };
     char err[256];
     (void)state;
