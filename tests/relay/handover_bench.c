@@ -76,8 +76,9 @@ int main(int argc, char **argv)
         return 2;
     }
     int relay = atoi(argv[3]);
-    int dir = !strcmp(argv[4], "vf_to_vm") ? VIO4WD_DIR_VF_TO_VM
-              : !strcmp(argv[4], "vm_to_vf") ? VIO4WD_DIR_VM_TO_VF : -1;
+    int dir = !strcmp(argv[4], "vf_to_vm")   ? VIO4WD_DIR_VF_TO_VM
+              : !strcmp(argv[4], "vm_to_vf") ? VIO4WD_DIR_VM_TO_VF
+                                             : -1;
     long n = atol(argv[5]);
     const char *gap = getenv("HANDOVER_GAP_US");
     long gap_us = gap ? atol(gap) : 2000;
@@ -167,12 +168,11 @@ int main(int argc, char **argv)
         qsort(by_dest[k], n_dest[k], sizeof(double), cmp_double);
     qsort(pause, (size_t)n, sizeof(double), cmp_double);
     printf("pauses %ld median_us %.2f p99_us %.2f max_us %.2f counters_max_us %.2f "
-           "migrations %llu to_cpu%d_median_us %.2f to_cpu%d_median_us %.2f\n", n,
-           quantile(pause, (size_t)n, 0.5), quantile(pause, (size_t)n, 0.99), pause[n - 1],
-           vio4wd_pause_us(cd->pause_max_cycles, hz),
-           (unsigned long long)(cd->migrations - mig0),
-           cpus[0], n_dest[0] ? quantile(by_dest[0], n_dest[0], 0.5) : 0.0,
-           cpus[1], n_dest[1] ? quantile(by_dest[1], n_dest[1], 0.5) : 0.0);
+           "migrations %llu to_cpu%d_median_us %.2f to_cpu%d_median_us %.2f\n",
+           n, quantile(pause, (size_t)n, 0.5), quantile(pause, (size_t)n, 0.99), pause[n - 1],
+           vio4wd_pause_us(cd->pause_max_cycles, hz), (unsigned long long)(cd->migrations - mig0),
+           cpus[0], n_dest[0] ? quantile(by_dest[0], n_dest[0], 0.5) : 0.0, cpus[1],
+           n_dest[1] ? quantile(by_dest[1], n_dest[1], 0.5) : 0.0);
     zmq_close(g_sock);
     zmq_ctx_term(ctx);
     vio4wd_counters_close(c);

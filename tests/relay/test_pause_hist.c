@@ -12,7 +12,7 @@
 
 #include "pause_hist.h"
 
-#define HZ 2400000000ull            /* 2.4 GHz: 2400 cycles per microsecond */
+#define HZ 2400000000ull /* 2.4 GHz: 2400 cycles per microsecond */
 
 static uint64_t us(double x)
 {
@@ -23,15 +23,15 @@ static void test_edges(void **state)
 {
     (void)state;
     assert_int_equal(vio4wd_pause_bucket(0, HZ), 0);
-    assert_int_equal(vio4wd_pause_bucket(us(1) - 1, HZ), 0);      /* just under 1 us */
-    assert_int_equal(vio4wd_pause_bucket(us(1), HZ), 1);          /* 1 us opens [1,2) */
+    assert_int_equal(vio4wd_pause_bucket(us(1) - 1, HZ), 0); /* just under 1 us */
+    assert_int_equal(vio4wd_pause_bucket(us(1), HZ), 1);     /* 1 us opens [1,2) */
     assert_int_equal(vio4wd_pause_bucket(us(2) - 1, HZ), 1);
     assert_int_equal(vio4wd_pause_bucket(us(2), HZ), 2);
-    assert_int_equal(vio4wd_pause_bucket(us(9), HZ), 4);          /* [8,16) */
-    assert_int_equal(vio4wd_pause_bucket(us(1023), HZ), 10);      /* [512,1024) */
-    assert_int_equal(vio4wd_pause_bucket(us(1024), HZ), 11);      /* over a millisecond */
-    assert_int_equal(vio4wd_pause_bucket(UINT64_MAX, HZ), 11);    /* no overflow */
-    assert_int_equal(vio4wd_pause_bucket(5, 0), VIO4WD_CNT_PAUSE_BUCKETS - 1);  /* no rate */
+    assert_int_equal(vio4wd_pause_bucket(us(9), HZ), 4);       /* [8,16) */
+    assert_int_equal(vio4wd_pause_bucket(us(1023), HZ), 10);   /* [512,1024) */
+    assert_int_equal(vio4wd_pause_bucket(us(1024), HZ), 11);   /* over a millisecond */
+    assert_int_equal(vio4wd_pause_bucket(UINT64_MAX, HZ), 11); /* no overflow */
+    assert_int_equal(vio4wd_pause_bucket(5, 0), VIO4WD_CNT_PAUSE_BUCKETS - 1); /* no rate */
     /* an odd rate: 1 MHz is one cycle per microsecond */
     assert_int_equal(vio4wd_pause_bucket(0, 1000000), 0);
     assert_int_equal(vio4wd_pause_bucket(1, 1000000), 1);
@@ -69,8 +69,8 @@ static void test_record(void **state)
     assert_int_equal(c.pause_last_cycles, us(6));
     assert_int_equal(c.pause_sum_cycles, us(5) + us(300) + us(0.5) + us(6));
     assert_int_equal(c.pause_hist[0], 1);
-    assert_int_equal(c.pause_hist[3], 2);       /* 5 and 6 us: [4,8) */
-    assert_int_equal(c.pause_hist[9], 1);       /* 300 us: [256,512) */
+    assert_int_equal(c.pause_hist[3], 2); /* 5 and 6 us: [4,8) */
+    assert_int_equal(c.pause_hist[9], 1); /* 300 us: [256,512) */
 }
 
 int main(void)
