@@ -152,11 +152,13 @@ int main(int argc, char **argv)
                 return 2;
             if (vio4wd_pause_count(cd) > count)
                 break;
-            if (++waited > 10000) {
+            /* a full snapshot costs tens of microseconds: look every
+             * 500 us, not more often, to leave the CPUs to the relay */
+            if (++waited > 2000) {
                 fprintf(stderr, "move %ld: no pause recorded within 1 s\n", i);
                 return 1;
             }
-            sleep_us(100);
+            sleep_us(500);
         }
         count = vio4wd_pause_count(cd);
         pause[i] = vio4wd_pause_us(cd->pause_last_cycles, hz);
