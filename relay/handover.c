@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "counters_writer.h"
+#include "pause_hist.h"
 
 /* Control spins this long on a handover before it sleeps between looks. */
 #define WAIT_SPIN_NS  20000
@@ -60,6 +61,7 @@ void handover_add_dir(struct handover *h, struct handover_dir *d, uint16_t index
     d->index = index;
     d->cnt = cnt;
     d->owner = d->target = d->last_owner = HANDOVER_NONE;
+    d->last_service_tsc = d->pause_from_tsc = 0;
     h->dirs[index] = d;
 }
 
@@ -92,6 +94,8 @@ static void adopt_dir(struct handover_worker *w, struct handover_dir *d)
     if (d->last_owner >= 0 && d->last_owner != (int32_t)w->index) {
         c->migrations++;
         c->last_migration_tsc = vio4wd_counters_rdtsc();
+        /* the pause runs from the old owner's last service to our first */
+        d->pause_from_tsc = d->last_service_tsc;
     }
     vio4wd_counters_write_end(&c->seq);
     __atomic_store_n(&d->owner, (int32_t)w->index, __ATOMIC_RELEASE);
@@ -147,6 +151,18 @@ static void poll_adopt(struct handover *h, struct handover_worker *w)
     for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++)
         for (uint64_t bits = mask_take(w->adopt, i); bits; bits &= bits - 1)
             adopt_dir(w, h->dirs[i * 64 + (unsigned)__builtin_ctzll(bits)]);
+}
+
+void handover_pause_end(const struct handover *h, struct handover_dir *d, uint64_t now)
+{
+    struct vio4wd_cnt_dir *c = d->cnt;
+    /* Workers' TSCs are synchronised; a skew must not make a huge pause. */
+    uint64_t cycles = now > d->pause_from_tsc ? now - d->pause_from_tsc : 0;
+
+    d->pause_from_tsc = 0;
+    vio4wd_counters_write_begin(&c->seq);
+    vio4wd_pause_record(c, cycles, h->tsc_hz);
+    vio4wd_counters_write_end(&c->seq);
 }
 
 void handover_poll(struct handover *h, struct handover_worker *w)

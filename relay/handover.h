@@ -18,6 +18,12 @@
  * Idle workers back off for tens of microseconds at most, so a handover
  * completes within microseconds to tens of microseconds.
  *
+ * Pause: the time a migration leaves a direction unserviced, from the old
+ * owner's last service to the new owner's first, in TSC cycles. The owner
+ * brackets each service with handover_service_begin/_end; a migration
+ * passes the old owner's last end to the new owner, whose next begin
+ * records the difference in the direction's counters (pause_hist.h).
+ *
  * Threads: one control thread (under relay_lock() in the relay) calls the
  * control side; each worker calls handover_poll() on itself only.
  *
@@ -53,7 +59,9 @@ struct handover_dir {
     /* Owner only. */
     uint16_t index;                 /* bit in the workers' masks */
     int32_t last_owner;             /* worker that serviced it before, or -1 */
-    struct vio4wd_cnt_dir *cnt;     /* its counters: cpu and migrations */
+    struct vio4wd_cnt_dir *cnt;     /* its counters: cpu, migrations, pauses */
+    uint64_t last_service_tsc;      /* end of the owner's latest service */
+    uint64_t pause_from_tsc;        /* a migration's pause runs from here; 0 = none */
 
     /* owner: written by workers (release); target: by control (release). */
     int32_t owner __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -83,6 +91,7 @@ struct handover {
     struct handover_dir *dirs[HANDOVER_MAX_DIRS];
     struct handover_worker *workers[HANDOVER_MAX_WORKERS];
     unsigned n_workers;
+    uint64_t tsc_hz;                /* TSC ticks per second, for pause buckets */
 };
 
 /* ---- set-up (before any worker runs) ---------------------------------- */
@@ -109,6 +118,25 @@ static inline bool handover_pending(const struct handover_worker *w)
         any |= __atomic_load_n(&w->release[i], __ATOMIC_RELAXED) |
                __atomic_load_n(&w->adopt[i], __ATOMIC_RELAXED);
     return any != 0;
+}
+
+/* Records the pause of a migration that ended at 'now' (TSC); the slow
+ * path of handover_service_begin. */
+void handover_pause_end(const struct handover *h, struct handover_dir *d, uint64_t now);
+
+/* The owner is about to service d, at TSC 'now'. The first service after a
+ * migration records the pause in d's counters; otherwise one branch. */
+static inline void handover_service_begin(const struct handover *h, struct handover_dir *d,
+                                          uint64_t now)
+{
+    if (__builtin_expect(d->pause_from_tsc != 0, 0))
+        handover_pause_end(h, d, now);
+}
+
+/* The owner finished a service of d at TSC 'now'. */
+static inline void handover_service_end(struct handover_dir *d, uint64_t now)
+{
+    d->last_service_tsc = now;
 }
 
 /* Gives away what w was asked to release, then takes what it was asked to

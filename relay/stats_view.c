@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pause_hist.h"
+
 Virtioforwarder__StatsResponse__Status stats_view_check(const Virtioforwarder__StatsRequest *req)
 {
     if (req->n_relay > VIO4WD_CNT_MAX_RELAYS)
@@ -91,7 +93,35 @@ struct relay_block {
     Virtioforwarder__RelayState__VMtoVF down;
     Virtioforwarder__RelayState__Queue queue[VIO4WD_DIR_COUNT][VIO4WD_CNT_MAX_QUEUES];
     Virtioforwarder__RelayState__Queue *queue_ptr[VIO4WD_DIR_COUNT][VIO4WD_CNT_MAX_QUEUES];
+    Virtioforwarder__RelayState__HandoverPause pause[VIO4WD_DIR_COUNT];
+    uint64_t pause_bucket[VIO4WD_DIR_COUNT][VIO4WD_CNT_PAUSE_BUCKETS];
+    double pause_le_us[VIO4WD_DIR_COUNT][VIO4WD_CNT_PAUSE_BUCKETS];
 };
+
+/* Direction d's handover pauses into b (pause_hist.h). */
+static Virtioforwarder__RelayState__HandoverPause *
+fill_pause(struct relay_block *b, const struct vio4wd_counters_snapshot *now, unsigned id,
+           unsigned d)
+{
+    Virtioforwarder__RelayState__HandoverPause *m = &b->pause[d];
+    const struct vio4wd_cnt_dir *c = &now->relay[id].dir[d];
+    uint64_t hz = now->header.tsc_hz;
+
+    virtioforwarder__relay_state__handover_pause__init(m);
+    m->has_count = m->has_max_us = m->has_last_us = m->has_sum_us = true;
+    m->count = vio4wd_pause_count(c);
+    m->max_us = vio4wd_pause_us(c->pause_max_cycles, hz);
+    m->last_us = vio4wd_pause_us(c->pause_last_cycles, hz);
+    m->sum_us = vio4wd_pause_us(c->pause_sum_cycles, hz);
+    for (unsigned i = 0; i < VIO4WD_CNT_PAUSE_BUCKETS; i++) {
+        b->pause_bucket[d][i] = c->pause_hist[i];
+        b->pause_le_us[d][i] = vio4wd_pause_bucket_le_us(i);
+    }
+    m->n_bucket = m->n_bucket_le_us = VIO4WD_CNT_PAUSE_BUCKETS;
+    m->bucket = b->pause_bucket[d];
+    m->bucket_le_us = b->pause_le_us[d];
+    return m;
+}
 
 /* The queue list of direction d into b; returns its length. */
 static size_t fill_queues(struct relay_block *b, const struct vio4wd_counters_snapshot *now,
@@ -232,6 +262,8 @@ static void fill_relay(struct relay_block *b, const struct window *w, unsigned i
     b->up.queue = b->queue_ptr[VIO4WD_DIR_VF_TO_VM];
     b->down.n_queue = fill_queues(b, now, id, VIO4WD_DIR_VM_TO_VF);
     b->down.queue = b->queue_ptr[VIO4WD_DIR_VM_TO_VF];
+    b->up.handover_pause = fill_pause(b, now, id, VIO4WD_DIR_VF_TO_VM);
+    b->down.handover_pause = fill_pause(b, now, id, VIO4WD_DIR_VM_TO_VF);
     b->state.vf_to_vm = &b->up;
     b->state.vm_to_vf = &b->down;
     b->state.socket_id = r->numa_node >= 0 ? (uint32_t)r->numa_node : 0;

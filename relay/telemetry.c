@@ -13,6 +13,7 @@
 #include "direction.h"
 #include "counters_writer.h"
 #include "counters.h"
+#include "pause_hist.h"
 #include "relay.h"
 #include "vio4wd_build_config.h"
 
@@ -81,6 +82,26 @@ static void add_dir(struct rte_tel_data *d, int dir, const struct vio4wd_cnt_dir
     add_dir_u64(d, dir, "drop_not_connected_pkts", c->drop_nc_pkts);
     add_dir_u64(d, dir, "busy_cycles", c->busy_cycles);
     add_dir_u64(d, dir, "migrations", c->migrations);
+    add_dir_u64(d, dir, "handover_pauses", vio4wd_pause_count(c));
+    add_dir_u64(d, dir, "handover_pause_max_cycles", c->pause_max_cycles);
+    add_dir_u64(d, dir, "handover_pause_last_cycles", c->pause_last_cycles);
+}
+
+/* "vf_to_vm_handover_pause_hist": counts per bucket of pause_hist.h (edges
+ * 1, 2, 4, ... 1024 us, then over); cycles convert with tsc_hz. */
+static void add_pause_hist(struct rte_tel_data *d, const struct vio4wd_cnt_dir *c, int dir)
+{
+    struct rte_tel_data *a = rte_tel_data_alloc();
+    char key[64];
+
+    if (!a)
+        return;
+    rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+    for (unsigned i = 0; i < VIO4WD_CNT_PAUSE_BUCKETS; i++)
+        rte_tel_data_add_array_u64(a, c->pause_hist[i]);
+    snprintf(key, sizeof(key), "%s_handover_pause_hist", vio4wd_dir_name(dir));
+    if (rte_tel_data_add_dict_container(d, key, a, 0) != 0)
+        rte_tel_data_free(a);
 }
 
 /* "vf_to_vm_queue_rx_pkts": [q0, q1, ...], one list per field, for the
@@ -160,6 +181,7 @@ static int cmd_relay(const char *cmd, const char *params, struct rte_tel_data *d
     for (int k = 0; k < VIO4WD_DIR_COUNT; k++) {
         add_dir(d, k, &c->dir[k]);
         add_queues(d, s, id, k);
+        add_pause_hist(d, &c->dir[k], k);
     }
     rte_tel_data_add_dict_u64(d, "vf_imissed", c->vf.imissed);
     rte_tel_data_add_dict_u64(d, "vf_rx_nombuf", c->vf.rx_nombuf);

@@ -426,8 +426,12 @@ int worker_main(void *arg)
 
         if (unlikely(handover_pending(&w->ho)))
             handover_poll(&g_handover, &w->ho);
-        for (uint16_t i = 0; i < w->ho.n_dirs; i++)
-            moved |= service(relay_dir_of(w->ho.dirs[i]), t, &t);
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
+            struct handover_dir *hd = w->ho.dirs[i];
+            handover_service_begin(&g_handover, hd, t);    /* ends a migration's pause */
+            moved |= service(relay_dir_of(hd), t, &t);
+            handover_service_end(hd, t);
+        }
         __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
 
         loops++;
@@ -470,6 +474,7 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
     g_test_cycles_per_pkt =
         (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
     g_n_workers = n;
+    g_handover.tsc_hz = rte_get_tsc_hz();
     for (unsigned i = 0; i < n; i++) {
         struct worker *w = &g_workers[i];
         handover_add_worker(&g_handover, &w->ho, i, cpus[i]);

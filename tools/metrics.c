@@ -1,9 +1,11 @@
 /* metrics.c - OpenMetrics text from a tool_view (see metrics.h). */
 #include "metrics.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pause_hist.h"
 #include "tool_render.h"
 
 #define NO_FIELD SIZE_MAX
@@ -118,6 +120,47 @@ static void drops(FILE *out, const struct tool_view *view, bool bytes)
     }
 }
 
+/* The handover pauses of each relay direction: a histogram (cumulative
+ * buckets up to each edge of pause_hist.h, in seconds) and the longest. */
+static void pause_metrics(FILE *out, const struct tool_view *view)
+{
+    family(out, "vio4wd_relay_handover_pause_seconds", "histogram", "seconds",
+           "How long each migration left a relay direction unserviced, from the old "
+           "worker's last service to the new worker's first.");
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            const struct tool_dir_row *x = &view->relays[i].dir[d];
+            uint64_t below = 0;
+            char le[32];
+            for (unsigned b = 0; b < VIO4WD_CNT_PAUSE_BUCKETS; b++) {
+                double edge = vio4wd_pause_bucket_le_us(b);
+                below += x->pause_hist[b];
+                if (isinf(edge))
+                    snprintf(le, sizeof(le), "+Inf");
+                else
+                    snprintf(le, sizeof(le), "%.6g", edge / 1e6);
+                dir_series(out, "vio4wd_relay_handover_pause_seconds_bucket", &view->relays[i],
+                           d, "le", le);
+                fprintf(out, "%llu\n", (unsigned long long)below);
+            }
+            dir_series(out, "vio4wd_relay_handover_pause_seconds_count", &view->relays[i], d,
+                       NULL, NULL);
+            fprintf(out, "%llu\n", (unsigned long long)x->pause_count);
+            dir_series(out, "vio4wd_relay_handover_pause_seconds_sum", &view->relays[i], d,
+                       NULL, NULL);
+            fprintf(out, "%.9g\n", x->pause_sum_us / 1e6);
+        }
+    family(out, "vio4wd_relay_handover_pause_max_seconds", "gauge", "seconds",
+           "The longest handover pause of a relay direction since the relay started; 0 "
+           "before its first migration.");
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            dir_series(out, "vio4wd_relay_handover_pause_max_seconds", &view->relays[i], d,
+                       NULL, NULL);
+            fprintf(out, "%.9g\n", view->relays[i].dir[d].pause_max_us / 1e6);
+        }
+}
+
 static void relay_metrics(FILE *out, const struct tool_view *view)
 {
     double hz = view->tsc_hz ? (double)view->tsc_hz : 1.0;
@@ -175,6 +218,7 @@ static void relay_metrics(FILE *out, const struct tool_view *view)
            "Moves of a relay direction to another worker CPU.");
     dir_counter(out, view, "vio4wd_relay_migrations_total", NULL, NULL,
                 offsetof(struct tool_dir_row, migrations));
+    pause_metrics(out, view);
     family(out, "vio4wd_relay_busy_seconds", "counter", "seconds",
            "Worker time spent servicing a relay direction.");
     for (unsigned i = 0; i < view->n_relays; i++)

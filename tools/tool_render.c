@@ -59,6 +59,28 @@ static void print_queues(FILE *out, const struct tool_view *view)
         }
 }
 
+/* Handover pauses of the directions that migrated: how many, the mean,
+ * the last and the longest, in microseconds. */
+static void print_pauses(FILE *out, const struct tool_view *view)
+{
+    bool header = false;
+
+    for (unsigned i = 0; i < view->n_relays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            const struct tool_dir_row *x = &view->relays[i].dir[d];
+            if (!x->pause_count)
+                continue;
+            if (!header)
+                fprintf(out, "\n%5s %-6s %7s %10s %10s %10s  (handover pauses, us)\n",
+                        "RELAY", "DIR", "PAUSES", "MEAN", "LAST", "MAX");
+            header = true;
+            fprintf(out, "%5u %-6s %7llu %10.1f %10.1f %10.1f\n", view->relays[i].id,
+                    vio4wd_dir_arrow(d), (unsigned long long)x->pause_count,
+                    x->pause_sum_us / (double)x->pause_count, x->pause_last_us,
+                    x->pause_max_us);
+        }
+}
+
 void tool_print_table(FILE *out, const struct tool_view *view)
 {
     char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], vfd[16], rl[16], lim[16];
@@ -102,6 +124,7 @@ void tool_print_table(FILE *out, const struct tool_view *view)
     if (view->n_relays == 0)
         fprintf(out, "(no relay has a VF or a vhost-user socket)\n");
     print_queues(out, view);
+    print_pauses(out, view);
     fprintf(out, "\n%10s %4s %6s %4s\n", "WORKER CPU", "NODE", "LOAD", "DIRS");
     for (unsigned i = 0; i < view->n_workers; i++) {
         const struct tool_worker_row *w = &view->workers[i];
@@ -113,7 +136,8 @@ void tool_print_table(FILE *out, const struct tool_view *view)
             "rate limit); VFDROP are those the VF dropped itself (VF->VM: rx ring full or no "
             "mbuf, the relay too slow; VM->VF: transmit errors); LIMIT is the rate limit in "
             "bit/s. The QUEUE table shows what each queue pair received, for directions "
-            "with more than one.\n",
+            "with more than one; the pause table how long each migration left a direction "
+            "unserviced.\n",
             view->interval_s);
 }
 
@@ -168,6 +192,16 @@ static struct json_object *dir_json(const struct tool_dir_row *x)
     json_object_object_add(o, "rate_burst_bytes", juint(x->rate_burst_bytes));
     json_object_object_add(o, "busy_cycles", juint(x->busy_cycles));
     json_object_object_add(o, "migrations", juint(x->migrations));
+    struct json_object *pause = json_object_new_object();
+    struct json_object *hist = json_object_new_array();
+    for (unsigned b = 0; b < VIO4WD_CNT_PAUSE_BUCKETS; b++)
+        json_object_array_add(hist, juint(x->pause_hist[b]));
+    json_object_object_add(pause, "count", juint(x->pause_count));
+    json_object_object_add(pause, "max_us", jnum_fmt(x->pause_max_us, 3));
+    json_object_object_add(pause, "last_us", jnum_fmt(x->pause_last_us, 3));
+    json_object_object_add(pause, "sum_us", jnum_fmt(x->pause_sum_us, 3));
+    json_object_object_add(pause, "hist", hist);
+    json_object_object_add(o, "handover_pause", pause);
     json_object_object_add(o, "rx_pps", jnum_fmt(x->rx_pps, 1));
     json_object_object_add(o, "rx_Bps", jnum_fmt(x->rx_Bps, 1));
     json_object_object_add(o, "tx_pps", jnum_fmt(x->tx_pps, 1));

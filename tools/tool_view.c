@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "counters_live.h"
+#include "pause_hist.h"
 #include "model/load.h"
 
 static double per_s(uint64_t delta, double secs)
@@ -54,6 +55,12 @@ static void build_dir(const struct vio4wd_cnt_dir *p, const struct vio4wd_cnt_di
     row->rate_burst_bytes = c->rate_burst_bytes;
     row->busy_cycles = c->busy_cycles;
     row->migrations = c->migrations;
+    uint64_t hz = cur->header.tsc_hz;
+    row->pause_count = vio4wd_pause_count(c);
+    row->pause_max_us = vio4wd_pause_us(c->pause_max_cycles, hz);
+    row->pause_last_us = vio4wd_pause_us(c->pause_last_cycles, hz);
+    row->pause_sum_us = vio4wd_pause_us(c->pause_sum_cycles, hz);
+    memcpy(row->pause_hist, c->pause_hist, sizeof(row->pause_hist));
     if (!p || secs <= 0)
         return;
     /* Unsigned differences: counters are monotonic within one epoch. */

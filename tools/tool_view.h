@@ -31,6 +31,11 @@ struct tool_dir_row {
     uint64_t busy_cycles;
     uint64_t migrations;        /* since relay start */
     uint64_t new_migrations;    /* within the window */
+    /* Handover pauses since relay start (lib/counters/pause_hist.h): how
+     * long each migration left the direction unserviced. */
+    uint64_t pause_count;
+    double pause_max_us, pause_last_us, pause_sum_us;
+    uint32_t pause_hist[VIO4WD_CNT_PAUSE_BUCKETS];  /* bucket edges: pause_hist.h */
     double rx_pps, rx_Bps, tx_pps, tx_Bps, drop_pps;
     double load;                /* fraction of one core, measured */
     double demand;              /* load raised when saturated (model/load.h) */

@@ -48,11 +48,13 @@
 #include "direction.h"    /* enum vio4wd_dir: index into vio4wd_cnt_relay.dir[] */
 
 #define VIO4WD_CNT_MAGIC      0x544e433457344f49ULL  /* "IO4W4CNT" */
-#define VIO4WD_CNT_VERSION    3   /* 2: rate limits in the dir block; 3: per-queue region */
+#define VIO4WD_CNT_VERSION    4   /* 2: rate limits in the dir block; 3: per-queue region;
+                                   * 4: handover pauses, dir block 256 B */
 #define VIO4WD_CNT_MAX_RELAYS 64
 #define VIO4WD_CNT_MAX_WORKERS 128
 #define VIO4WD_CNT_STR_MAX    256
 #define VIO4WD_CNT_MAX_QUEUES 32    /* queue pairs per relay with their own counts */
+#define VIO4WD_CNT_PAUSE_BUCKETS 12 /* handover pause histogram: <1 us ... >=1024 us */
 #define VIO4WD_CNT_FILE_NAME  "counters"
 #define VIO4WD_VF_SAMPLE_MS   250   /* period of the VF drop counter samples */
 
@@ -109,7 +111,15 @@ struct vio4wd_cnt_dir {
     uint64_t drop_rl_pkts, drop_rl_bytes;   /* over the direction's rate limit */
     uint64_t rate_limit_Bps;    /* the limit in bytes/s, 0 = unlimited */
     uint64_t rate_burst_bytes;  /* its burst (rate x interval) */
-    uint8_t pad[192 - 152];
+    /* Handover pauses (pause_hist.h): how long the direction went
+     * unserviced during each migration, from the old worker's last service
+     * to the new worker's first, in TSC cycles (header.tsc_hz converts).
+     * Written by the new owner at its first service. */
+    uint64_t pause_max_cycles;  /* the longest, 0 = none yet */
+    uint64_t pause_last_cycles; /* the latest */
+    uint64_t pause_sum_cycles;  /* all of them added up */
+    uint32_t pause_hist[VIO4WD_CNT_PAUSE_BUCKETS];  /* log2 buckets, pause_hist.h */
+    uint8_t pad[256 - 224];
 };
 
 struct vio4wd_cnt_worker {

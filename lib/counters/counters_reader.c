@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 _Static_assert(sizeof(struct vio4wd_cnt_header) == 4096, "header is one page");
-_Static_assert(sizeof(struct vio4wd_cnt_dir) == 192, "dir is three cache lines");
+_Static_assert(sizeof(struct vio4wd_cnt_dir) == 256, "dir is four cache lines");
 _Static_assert(sizeof(struct vio4wd_cnt_worker) == 64, "worker is one cache line");
 _Static_assert(sizeof(struct vio4wd_cnt_relay) % 64 == 0, "relay keeps dirs aligned");
 _Static_assert(offsetof(struct vio4wd_cnt_relay, dir) % 128 == 0, "dir aligned");

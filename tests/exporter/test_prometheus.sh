@@ -134,6 +134,24 @@ for d in ("vf_to_vm", "vm_to_vf"):
 PY
 ok "the queue label: 2 queue pairs per direction, each carrying traffic, summing to rx"
 
+# Handover pauses: a histogram per direction that Prometheus takes in,
+# its +Inf bucket equal to its count, and a max gauge.
+promq 'vio4wd_relay_handover_pause_seconds_count{relay="0"}' "$(date +%s.%N)" |
+    grep -q '"value"' || fail "Prometheus has no vio4wd_relay_handover_pause_seconds_count"
+promq 'vio4wd_relay_handover_pause_max_seconds{relay="0"}' "$(date +%s.%N)" |
+    grep -q '"value"' || fail "Prometheus has no vio4wd_relay_handover_pause_max_seconds"
+python3 - "$T/mq" <<'PY' || fail "handover pause histogram"
+import re, sys
+text = open(sys.argv[1]).read()
+for d in ("vf_to_vm", "vm_to_vf"):
+    s = 'relay="0",direction="%s"' % d
+    b = re.findall(r'^vio4wd_relay_handover_pause_seconds_bucket\{%s,le="([^"]+)"\} (\d+)$' % s, text, re.M)
+    n = re.search(r'^vio4wd_relay_handover_pause_seconds_count\{%s\} (\d+)$' % s, text, re.M)
+    if len(b) != 12 or b[0][0] != "1e-06" or b[-1][0] != "+Inf" or not n or b[-1][1] != n.group(1):
+        sys.exit("FAIL: %s: buckets %s, count %s" % (d, b, n and n.group(1)))
+PY
+ok "handover pause histogram: 12 buckets from 1 us to +Inf, taken in by Prometheus"
+
 promq 'vio4wd_relay_up' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||
     fail "Prometheus does not see vio4wd_relay_up 1"
 promq 'up{job="vio4wd"}' "$(date +%s.%N)" | grep -q '"value":\[[0-9.]*,"1"\]' ||

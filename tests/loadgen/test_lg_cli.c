@@ -87,6 +87,20 @@ test_defaults(void **state)
     assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VM_TO_VF], 5) == 100e3);
 }
 
+/* --rate: the rate of every relay whose SPEC has none, wherever it stands. */
+static void
+test_global_rate(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("--relay", "0", "--rate", "20k", "--relay", "1,rate=3k", NULL), 0);
+    assert_true(cfg.has_rate && cfg.rate == 20e3);
+    assert_true(lg_profile_rate(&cfg.relay[0].prof[VIO4WD_DIR_VM_TO_VF], 1) == 20e3);
+    assert_true(lg_profile_rate(&cfg.relay[0].prof[VIO4WD_DIR_VF_TO_VM], 1) == 20e3);
+    assert_true(lg_profile_rate(&cfg.relay[1].prof[VIO4WD_DIR_VF_TO_VM], 1) == 3e3);
+    expect_bad("option --rate: bad value 'fast'", "packets per second",
+               "--rate", "fast", "--relay", "1", NULL);
+}
+
 static void
 test_four_relays(void **state)
 {
@@ -304,8 +318,12 @@ test_report(void **state)
         stream_init(&st[i / 2].dir[i % 2], 1);
     queue_sent(&st[0].dir[VIO4WD_DIR_VM_TO_VF], 0, 2000);
     st[0].dir[VIO4WD_DIR_VM_TO_VF].target = 2000;
-    for (i = 0; i < 2000; i++)
+    for (i = 0; i < 2000; i++) {
         lg_seq_record(&st[0].dir[VIO4WD_DIR_VM_TO_VF].q[0].seq, i);
+        lg_lat_record(&st[0].dir[VIO4WD_DIR_VM_TO_VF].lat, 10112);
+    }
+    for (i = 0; i < 10; i++)
+        lg_lat_record(&st[1].dir[VIO4WD_DIR_VF_TO_VM].lat, 1000000);
     queue_sent(&st[0].dir[VIO4WD_DIR_VF_TO_VM], 0, 2000);
     for (i = 0; i < 2000; i++)
         lg_seq_record(&st[0].dir[VIO4WD_DIR_VF_TO_VM].q[0].seq, i);
@@ -321,7 +339,12 @@ test_report(void **state)
     report(1, st, buf, sizeof(buf));
     assert_non_null(strstr(buf, "\"clean\":false"));
     assert_non_null(strstr(buf, "\"totals\":{\"sent\":4010,\"received\":4010,"
-                                "\"lost\":1,\"duplicated\":1,\"reordered\":0}"));
+                                "\"lost\":1,\"duplicated\":1,\"reordered\":0,"));
+    /* latency percentiles over all streams: 2000 at 10.112 us (a bucket's
+     * middle), 10 at 1 ms (p99.9 at rank 2008; never above the max) */
+    assert_non_null(strstr(buf, "\"latency_us\":{\"p50\":10.11,\"p99\":10.11,"
+                                "\"p99_9\":1000.00,\"max\":1000.00}"));
+    assert_non_null(strstr(buf, "\"p50\":1000.00,\"p99\":1000.00,\"p99_9\":1000.00}"));
     assert_non_null(strstr(buf, "{\"id\":7,\"socket\":\"/tmp/virtio-forwarder7.sock\""));
     assert_non_null(strstr(buf, "\"vf_to_vm\":{\"enabled\":true,\"profile\":"
                                 "\"const 0s:100k\",\"target\":0,\"sent\":10,"
@@ -378,7 +401,7 @@ test_report_queues(void **state)
 
     report(1, st, buf, sizeof(buf));
     assert_non_null(strstr(buf, "\"totals\":{\"sent\":400,\"received\":399,"
-                                "\"lost\":1,\"duplicated\":0,\"reordered\":1}"));
+                                "\"lost\":1,\"duplicated\":0,\"reordered\":1,"));
     assert_non_null(strstr(buf, "\"size\":64,\"queues\":3,"));
     assert_non_null(strstr(buf, "\"queues\":[{\"sent\":100,\"received\":100,"
         "\"lost\":0,\"duplicated\":0,\"reordered\":0},{\"sent\":100,"
@@ -395,6 +418,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_four_relays),
+        cmocka_unit_test(test_global_rate),
         cmocka_unit_test(test_vf_takes_the_rest),
         cmocka_unit_test(test_stalls),
         cmocka_unit_test(test_bad_values),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "pause_hist.h"
 
 
 int main(int argc, char **argv)
@@ -77,7 +78,12 @@ int main(int argc, char **argv)
             F(busy_cycles); F(rx_bursts); F(rx_full_bursts); F(migrations);
             F(last_migration_tsc); F(update_tsc);
             F(drop_rl_pkts); F(drop_rl_bytes); F(rate_limit_Bps); F(rate_burst_bytes);
+            F(pause_max_cycles); F(pause_last_cycles); F(pause_sum_cycles);
 #undef F
+            OUT("relay%u.%s.pause_count %llu", r, dn,
+                (unsigned long long)vio4wd_pause_count(cd));
+            for (unsigned b = 0; b < VIO4WD_CNT_PAUSE_BUCKETS; b++)
+                OUT("relay%u.%s.pause_hist%u %u", r, dn, b, cd->pause_hist[b]);
             /* relay0.vm_to_vf.q1.rx_pkts: the queues shown, or any asked for */
             unsigned nq = key ? VIO4WD_CNT_MAX_QUEUES : vio4wd_counters_queues_shown(&s, r, (unsigned)d);
             OUT("relay%u.%s.queues_shown %u", r, dn, vio4wd_counters_queues_shown(&s, r, (unsigned)d));

@@ -11,7 +11,9 @@
  *     the next number, and at the end delivered + held = received;
  *   - control's view: after handover_wait() the owner is the target, the
  *     counters name the owner's CPU, and they count every change of
- *     worker as a migration.
+ *     worker as a migration;
+ *   - pauses: every migration's first service records one pause, no
+ *     longer than the time since the move started.
  * The direction's stream state is plain memory, touched only by its owner:
  * under ThreadSanitizer (build-tsan) a handover that does not order the
  * old owner's last access before the new owner's first is a reported race.
@@ -31,6 +33,7 @@
 #include <sched.h>
 
 #include "handover.h"
+#include "pause_hist.h"
 
 #define N_WORKERS 4
 #define N_DIRS    12
@@ -124,8 +127,12 @@ static void *worker_main(void *arg)
     while (!__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) {
         if (handover_pending(&w->ho))
             handover_poll(&g_h, &w->ho);
-        for (uint16_t i = 0; i < w->ho.n_dirs; i++)
-            service(tdir_of(w->ho.dirs[i]), w);
+        for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
+            struct handover_dir *hd = w->ho.dirs[i];
+            handover_service_begin(&g_h, hd, vio4wd_counters_rdtsc());
+            service(tdir_of(hd), w);
+            handover_service_end(hd, vio4wd_counters_rdtsc());
+        }
         /* Two CPUs for five threads: let the others run now and then. */
         if ((++loops & 15) == 0)
             sched_yield();
@@ -137,6 +144,7 @@ static void *worker_main(void *arg)
 static void start(void)
 {
     handover_init(&g_h);
+    g_h.tsc_hz = 1000000000;    /* any rate: the test counts pauses */
     g_stop = 0;
     g_faults = 0;
     for (unsigned i = 0; i < N_WORKERS; i++) {
@@ -200,6 +208,9 @@ static void check_streams(void)
         for (unsigned k = 0; k < d->n_held; k++)
             assert_true(d->held[k] == d->delivered + k);
         assert_int_equal(d->cnt.migrations, d->changes);
+        /* one pause per migration, but the last may not be serviced yet */
+        uint64_t pauses = vio4wd_pause_count(&d->cnt);
+        assert_true(pauses == d->changes || pauses + 1 == d->changes);
     }
 }
 
@@ -209,6 +220,8 @@ static void test_steps(void **state)
     (void)state;
     start();
     struct tdir *d = &g_d[0];
+    /* before d has an owner: the pause starts at a service after this */
+    uint64_t t0 = vio4wd_counters_rdtsc();
     handover_assign(&g_h, &d->ho, 1);
     d->expect_owner = 1;
     assert_true(handover_wait(&g_h, &d->ho, 1000000));
@@ -233,6 +246,12 @@ static void test_steps(void **state)
     stop();
     assert_int_equal(g_faults, 0);
     check_streams();
+    /* Worker 3 serviced it in the loop that adopted it: one pause (read
+     * after the join, not racing the worker), shorter than d's whole life;
+     * the start after an unassignment is no migration and has none. */
+    assert_int_equal(vio4wd_pause_count(&d->cnt), 1);
+    assert_true(d->cnt.pause_last_cycles <= vio4wd_counters_rdtsc() - t0);
+    assert_true(d->cnt.pause_max_cycles == d->cnt.pause_last_cycles);
 }
 
 static unsigned long g_handovers = 1000000;

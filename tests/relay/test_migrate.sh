@@ -116,6 +116,14 @@ for r in rep["relays"]:
               % (r["id"], d, got, x["received"], x.get("probes_back", 0)))
         if got != want or int(cnt[k + "drop_full_pkts"]) or int(cnt[k + "drop_nc_pkts"]):
             sys.exit("relay counters disagree with the loadgen")
+        # every migration's first service recorded its pause, in one bucket
+        n, m = int(cnt[k + "pause_count"]), int(cnt[k + "migrations"])
+        hist = [int(cnt[k + "pause_hist%d" % b]) for b in range(12)]
+        mx = int(cnt[k + "pause_max_cycles"]) * 1e6 / int(cnt["header.tsc_hz"])
+        print("relay %d %s: %d migrations, %d pauses, longest %.1f us, histogram %s"
+              % (r["id"], d, m, n, mx, hist))
+        if n != m or sum(hist) != n or int(cnt[k + "pause_last_cycles"]) > int(cnt[k + "pause_max_cycles"]):
+            sys.exit("handover pauses do not match the migrations")
 PY
 [ "$lg_rc" = 0 ] || fail "loadgen exit code $lg_rc (--expect-no-loss)"
 ok "loadgen: 0 lost, 0 duplicated, 0 reordered across $m migrations (relay 0 on $QUEUES queue pairs)"

@@ -66,6 +66,11 @@ for d in ("vf_to_vm", "vm_to_vf"):
     for f in ("rx_pkts", "rx_bytes"):
         q = x["%s_queue_%s" % (d, f)]
         check(len(q) == 2 and min(q) > 0 and sum(q) == x[d + "_" + f], "%s queues %s" % (d, q))
+    # handover pauses: a count and a histogram of pause_hist.h's 12 buckets
+    h = x[d + "_handover_pause_hist"]
+    check(len(h) == 12 and sum(h) == x[d + "_handover_pauses"], "%s pause hist %s" % (d, h))
+    check(x[d + "_handover_pause_max_cycles"] >= x[d + "_handover_pause_last_cycles"],
+          d + " pause max below last")
 for k in ("imissed", "rx_nombuf", "oerrors"):
     check(x["vf_" + k] == int(cnt["relay0.vf." + k]), "vf_" + k)
 w = r["/vio4wd/workers"]

@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "listen_addr.h"
 #include "metrics.h"
+#include "pause_hist.h"
 
 /* ---- pins --------------------------------------------------------------- */
 
@@ -166,6 +167,7 @@ static void advance_one_second(const struct vio4wd_counters_snapshot *prev,
     a->busy_cycles += HZ * 4 / 10;
     a->rx_bursts += 1000;
     a->migrations += 1;
+    vio4wd_pause_record(a, 3000, HZ);           /* that move's pause: 3 us */
     /* its VF spreads 6 and 4 Mpps over two queue pairs */
     cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[0].rx_pkts += 6000000;
     cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[0].rx_bytes += 384000000;
@@ -395,6 +397,14 @@ static void test_json_is_a_trace_line(void **state)
     assert_int_equal(json_object_get_int(get(q1, "queue")), 1);
     assert_int_equal(json_object_get_int64(get(q1, "rx_pkts")), 4000000);
     assert_int_equal(json_object_get_int64(get(q1, "rx_bytes")), 256000000);
+    /* The handover pause: count, times in us, the histogram's 12 buckets. */
+    struct json_object *hp = get(get(r0, "vf_to_vm"), "handover_pause");
+    assert_int_equal(json_object_get_int64(get(hp, "count")), 1);
+    assert_float_equal(json_object_get_double(get(hp, "max_us")), 3.0, 1e-9);
+    assert_float_equal(json_object_get_double(get(hp, "last_us")), 3.0, 1e-9);
+    struct json_object *hh = get(hp, "hist");
+    assert_int_equal(json_object_array_length(hh), VIO4WD_CNT_PAUSE_BUCKETS);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(hh, 2)), 1);
     /* Short numbers, not 17 digits; times keep millisecond precision
      * however long the relay has run, and a whole number is still a float. */
     assert_null(strstr(text, "0.40000000"));
@@ -449,18 +459,32 @@ static void test_openmetrics(void **state)
                               "\"vm_to_vf\",queue=\"0\"} 0\n"));
     assert_null(strstr(t, "queue=\"2\""));
     assert_null(strstr(t, "relay=\"5\",direction=\"vm_to_vf\",queue=\"1\""));
+    /* Handover pauses: a histogram in seconds (cumulative buckets) and the max. */
+    assert_non_null(strstr(t, "# TYPE vio4wd_relay_handover_pause_seconds histogram\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_handover_pause_seconds_bucket{relay=\"0\","
+                              "direction=\"vf_to_vm\",le=\"2e-06\"} 0\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_handover_pause_seconds_bucket{relay=\"0\","
+                              "direction=\"vf_to_vm\",le=\"4e-06\"} 1\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_handover_pause_seconds_bucket{relay=\"0\","
+                              "direction=\"vf_to_vm\",le=\"+Inf\"} 1\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_handover_pause_seconds_count{relay=\"0\","
+                              "direction=\"vf_to_vm\"} 1\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_handover_pause_seconds_sum{relay=\"0\","
+                              "direction=\"vf_to_vm\"} 3e-06\n"));
+    assert_non_null(strstr(t, "vio4wd_relay_handover_pause_max_seconds{relay=\"0\","
+                              "direction=\"vf_to_vm\"} 3e-06\n"));
     /* A quote in a label value is escaped. */
     assert_non_null(strstr(t, "vhost=\"/tmp/v\\\"0.sock\""));
 
     /* Every sample belongs to the family declared last, and every family
      * is declared once: what OpenMetrics parsers insist on. */
-    char family[128] = "", seen[4096] = " ";
+    char family[128] = "", type[32] = "", seen[4096] = " ";
     for (char *line = t; *line;) {
         char *nl = strchr(line, '\n');
         assert_non_null(nl);
         *nl = '\0';
         if (strncmp(line, "# TYPE ", 7) == 0) {
-            assert_int_equal(sscanf(line + 7, "%127s", family), 1);
+            assert_int_equal(sscanf(line + 7, "%127s %31s", family, type), 2);
             char key[140];
             snprintf(key, sizeof(key), " %s ", family);
             assert_null(strstr(seen, key));
@@ -470,7 +494,11 @@ static void test_openmetrics(void **state)
             assert_true(fl > 0);
             assert_int_equal(strncmp(line, family, fl), 0);
             const char *rest = line + fl;
-            assert_true(*rest == '{' || *rest == ' ' || strncmp(rest, "_total", 6) == 0);
+            bool hist = strcmp(type, "histogram") == 0;
+            assert_true(*rest == '{' || *rest == ' ' || strncmp(rest, "_total", 6) == 0 ||
+                        (hist && (strncmp(rest, "_bucket{", 8) == 0 ||
+                                  strncmp(rest, "_count", 6) == 0 ||
+                                  strncmp(rest, "_sum", 4) == 0)));
         }
         line = nl + 1;
     }

@@ -48,6 +48,8 @@ struct lg_config {
     bool quiet;
     bool expect_no_loss;
     bool probe;                      /* check paths before traffic starts */
+    bool has_rate;                   /* --rate given: */
+    double rate;                     /* the rate of every --relay without rate= */
     char socket_dir[LG_PATH_MAX];
     char memif_dir[LG_PATH_MAX];
     unsigned nrelays;

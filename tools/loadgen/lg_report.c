@@ -62,14 +62,15 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
     fprintf(out, "vio4wd-loadgen: sent for %.3f s%s, drained for %.3f s\n",
             info->send_s, info->interrupted ? " (stopped by signal)" : "",
             info->drain_s);
-    fprintf(out, "%5s %-8s %9s %12s %12s %12s %10s %8s %8s %8s %8s %17s\n",
+    fprintf(out, "%5s %-8s %9s %12s %12s %12s %10s %8s %8s %8s %8s %17s %26s\n",
             "relay", "dir", "rate/s", "target", "sent", "received", "lost",
-            "dup", "reorder", "late", "missed", "latency us avg/max");
+            "dup", "reorder", "late", "missed", "latency us avg/max",
+            "latency us p50/p99/p99.9");
     for (i = 0; i < cfg->nrelays; i++) {
         for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const struct lg_stream_stats *s = &st[i].dir[d];
             struct lg_stream_sum sum;
-            char rate[32], lat[40];
+            char rate[32], lat[40], pct[64];
 
             lg_stream_sum(s, &sum);
             if (!cfg->relay[i].enabled[d] && sum.received == 0)
@@ -77,8 +78,12 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
             lg_format_rate(info->send_s > 0 ? (double)s->sent / info->send_s : 0,
                            rate, sizeof(rate));
             snprintf(lat, sizeof(lat), "%.1f/%.1f", lat_avg(s), s->lat_max_us);
+            snprintf(pct, sizeof(pct), "%.1f/%.1f/%.1f",
+                     lg_lat_quantile_ns(&s->lat, 0.5) / 1e3,
+                     lg_lat_quantile_ns(&s->lat, 0.99) / 1e3,
+                     lg_lat_quantile_ns(&s->lat, 0.999) / 1e3);
             fprintf(out, "%5u %-8s %9s %12llu %12llu %12llu %10llu %8llu %8llu "
-                    "%8llu %8llu %17s\n",
+                    "%8llu %8llu %17s %26s\n",
                     cfg->relay[i].id, vio4wd_dir_name(d), rate,
                     (unsigned long long)s->target,
                     (unsigned long long)s->sent,
@@ -87,7 +92,7 @@ lg_report_table(FILE *out, const struct lg_config *cfg,
                     (unsigned long long)sum.duplicated,
                     (unsigned long long)sum.reordered,
                     (unsigned long long)s->late,
-                    (unsigned long long)s->missed, lat);
+                    (unsigned long long)s->missed, lat, pct);
             if (sum.out_of_window || s->bogus)
                 fprintf(out, "      %u %s: %llu beyond the reorder window, "
                         "%llu with a sequence never sent\n", cfg->relay[i].id,
@@ -173,7 +178,7 @@ json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
             "\"bogus\":%llu,\"missed\":%llu,\"tx_full\":%llu,"
             "\"probes_sent\":%llu,\"probes_back\":%llu,"
             "\"rate_pps\":%.1f,\"latency_us\":{\"min\":%.2f,\"avg\":%.2f,"
-            "\"max\":%.2f}",
+            "\"max\":%.2f,\"p50\":%.2f,\"p99\":%.2f,\"p99_9\":%.2f}",
             (unsigned long long)s->target, (unsigned long long)s->sent,
             (unsigned long long)sum.received,
             (unsigned long long)sum.unique,
@@ -187,7 +192,9 @@ json_stream(FILE *out, const struct lg_relay_cfg *r, int d,
             (unsigned long long)s->probes_sent,
             (unsigned long long)s->probes_back,
             send_s > 0 ? (double)s->sent / send_s : 0.0,
-            s->lat_n ? s->lat_min_us : 0.0, lat_avg(s), s->lat_max_us);
+            s->lat_n ? s->lat_min_us : 0.0, lat_avg(s), s->lat_max_us,
+            lg_lat_quantile_ns(&s->lat, 0.5) / 1e3, lg_lat_quantile_ns(&s->lat, 0.99) / 1e3,
+            lg_lat_quantile_ns(&s->lat, 0.999) / 1e3);
     json_queues(out, s);
     fputc('}', out);
 }
@@ -198,13 +205,16 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
                const struct lg_report_info *info)
 {
     uint64_t tsent = 0, trecv = 0, tlost = 0, tdup = 0, treord = 0;
+    static struct lg_lat all;   /* every stream's latency (9 KiB: not on the stack) */
     unsigned i;
     int d;
 
+    memset(&all, 0, sizeof(all));
     for (i = 0; i < cfg->nrelays; i++)
         for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_stream_sum sum;
 
+            lg_lat_merge(&all, &st[i].dir[d].lat);
             lg_stream_sum(&st[i].dir[d], &sum);
             tsent += st[i].dir[d].sent;
             trecv += sum.received;
@@ -216,13 +226,16 @@ lg_report_json(FILE *out, const struct lg_config *cfg,
     fprintf(out, "{\"version\":1,\"duration_s\":%g,\"grace_s\":%g,"
             "\"send_s\":%.6f,\"drain_s\":%.6f,\"interrupted\":%s,\"clean\":%s,"
             "\"totals\":{\"sent\":%llu,\"received\":%llu,\"lost\":%llu,"
-            "\"duplicated\":%llu,\"reordered\":%llu},\"relays\":[",
+            "\"duplicated\":%llu,\"reordered\":%llu,\"latency_us\":{\"p50\":%.2f,"
+            "\"p99\":%.2f,\"p99_9\":%.2f,\"max\":%.2f}},\"relays\":[",
             cfg->duration, cfg->grace, info->send_s, info->drain_s,
             info->interrupted ? "true" : "false",
             lg_report_clean(cfg, st) ? "true" : "false",
             (unsigned long long)tsent, (unsigned long long)trecv,
             (unsigned long long)tlost, (unsigned long long)tdup,
-            (unsigned long long)treord);
+            (unsigned long long)treord, lg_lat_quantile_ns(&all, 0.5) / 1e3,
+            lg_lat_quantile_ns(&all, 0.99) / 1e3, lg_lat_quantile_ns(&all, 0.999) / 1e3,
+            (double)all.max_ns / 1e3);
     for (i = 0; i < cfg->nrelays; i++) {
         const struct lg_relay_cfg *r = &cfg->relay[i];
 

@@ -182,6 +182,7 @@ relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
             ss->lat_min_us = lat;
         if (lat > ss->lat_max_us)
             ss->lat_max_us = lat;
+        lg_lat_record(&ss->lat, (uint64_t)(lat * 1e3));
     }
     rte_pktmbuf_free_bulk(pkts, nb);
     return nb;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "lg_config.h"
+#include "lg_lat.h"
 #include "lg_seq.h"
 
 /* One queue of a stream.  A relay keeps order only within a queue, so each
@@ -31,6 +32,7 @@ struct lg_stream_stats {
     double lat_sum_us;
     double lat_min_us;
     double lat_max_us;
+    struct lg_lat lat;      /* the same samples, for percentiles */
     unsigned nq;            /* queues in use, 1..LG_MAX_QUEUES */
     struct lg_queue_stats q[LG_MAX_QUEUES];
 };
