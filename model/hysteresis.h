@@ -26,7 +26,7 @@
  * cost -- when its load less one standard deviation of its noise was
  * above `urgent` in `urgent_after` decisions running (not one noisy
  * sample), and the plan brings the makespan below the line by
- * urgent_margin plus the noise allowance (a plan that leaves it near the
+ * urgent_margin plus two standard deviations of the noise (a plan that leaves it near the
  * line would be undone by the next sample's noise, and moving a worker
  * that only hovers at the line is what noise alone would ask for).
  * A job with no worker yet is placed at once, and a plan whose gain

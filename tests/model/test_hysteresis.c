@@ -63,7 +63,7 @@ static void test_noise_never_pays(void **state)
     struct model_hysteresis_params p;
     struct model_hysteresis_memory m;
     struct model_hysteresis_verdict v;
-    /* 0.06 core of gain against 3 x 0.015 + 0.02 = 0.065 */
+    /* 0.06 core of gain against 4 x 0.015 + 0.02 = 0.08 */
     struct model_hysteresis_input in = input(0.80, 0.74, 0.015, 1);
     struct model_hysteresis_input real = input(0.80, 0.70, 0.0, 4);
 
@@ -111,7 +111,7 @@ static void test_urgent(void **state)
     struct model_hysteresis_verdict v;
     struct model_hysteresis_input hot = input(0.95, 0.78, 0.005, 40);
     struct model_hysteresis_input cool = input(0.85, 0.78, 0.005, 40);
-    struct model_hysteresis_input near = input(0.95, 0.84, 0.005, 40);
+    struct model_hysteresis_input near = input(0.95, 0.845, 0.005, 40);
 
     (void)state;
     model_hysteresis_defaults(&p);
@@ -129,8 +129,8 @@ static void test_urgent(void **state)
     warm(&p, &m);
     model_hysteresis_step(&p, &m, &near, &v);
     model_hysteresis_step(&p, &m, &near, &v);
-    /* 0.84 > 0.9 - 0.05 - 3 x 0.005: not urgent (and 0.11 - 0.035 =
-     * 0.075 of excess does not pay for 40 migrations) */
+    /* 0.845 > 0.9 - 0.05 - 2 x 0.005: not urgent (and its excess does
+     * not pay for 40 migrations) */
     assert_false(v.act);
 }
 
