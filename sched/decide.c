@@ -231,7 +231,8 @@ static void hyst_params(const struct sched_params *p, struct model_hysteresis_pa
 }
 
 /* A class's hysteresis input so far: the standard deviation of the noise
- * on its busiest worker (the current mapping), from each job's. */
+ * on its busiest worker (the current mapping), from each job's; -1 when
+ * out of memory. */
 static double busiest_noise_sd(const struct model_slice *s, const double *job_sd)
 {
     int nw = s->pb.n_workers, busiest = -1;
@@ -241,7 +242,7 @@ static double busiest_noise_sd(const struct model_slice *s, const double *job_sd
     if (load == NULL || var == NULL) {
         free(load);
         free(var);
-        return 0.0;
+        return -1.0;
     }
     for (int j = 0; j < s->pb.n_jobs; j++) {
         int w = s->pb.jobs[j].current;
@@ -506,7 +507,7 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     hyst_params(c->p, &h.params);
     h.mem = sched_hysteresis_class(c->mem, res->numa);
     h.noise_sd = busiest_noise_sd(&s, c->job_sd);
-    if (h.mem == NULL)
+    if (h.mem == NULL || h.noise_sd < 0.0)
         ret = sched_fail(err, errlen, "out of memory");
     else if (s.pb.n_jobs == 0)
         snprintf(res->reason, sizeof(res->reason), "no relays on this node");
