@@ -7,7 +7,11 @@
  * the gain is more than min_gain of a core. On lightly loaded workers a
  * relative gain is a few hundredths of a core, which is measurement noise,
  * and moving work then buys nothing: no core is anywhere near saturation.  Otherwise stationary noisy load would make
- * the scheduler shuffle relays for nothing. */
+ * the scheduler shuffle relays for nothing.
+ *
+ * This instant rule is kept for one-shot callers; the scheduler weighs a
+ * plan's sustained benefit instead (hysteresis.h), and uses only
+ * model_plan_check(), model_plan_measure() and model_plan_moves() here. */
 #ifndef VIO4WD_MODEL_PLAN_H
 #define VIO4WD_MODEL_PLAN_H
 

@@ -16,20 +16,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "hysteresis.h"
 #include "model/assign.h"
+#include "model/hysteresis.h"
 #include "model/pack.h"
 #include "model/plan.h"
 #include "model/slice.h"
 #include "model/topology.h"
-
-/* A worker above one core is dropping packets, so a plan that relieves it
- * may act on a smaller gain than the sensitivity -- but not on any gain at
- * all (the planner's default): with +-5% noise on overloaded workers every
- * sample offers some tiny improvement, and the scheduler would reshuffle
- * relays every interval. Twice the noise a stationary relay shows is the
- * floor. */
-#define SCHED_OVERLOAD 1.0
-#define SCHED_OVERLOAD_MIN_GAIN 0.15
 
 /* Of the deadline, the share the classes' solvers may plan to use: the
  * rest covers greedy, the plan and the bookkeeping around them. */
@@ -48,12 +41,12 @@ static double now_s(void)
 
 void sched_params_defaults(struct sched_params *p)
 {
-    struct model_plan_params plan;
+    struct model_hysteresis_params hp;
 
-    model_plan_defaults(&plan);
+    model_hysteresis_defaults(&hp);
     *p = (struct sched_params){
-        .sensitivity = 0.25,
-        .min_gain = plan.min_gain,
+        .sensitivity = hp.sensitivity,
+        .min_gain = hp.min_gain,
         .time_limit_s = 0.1,
         .deadline_s = SCHED_DEADLINE_SHARE * 5.0,
         .global_numa = false,
@@ -218,6 +211,8 @@ struct decide_ctx {
     const struct sched_params *p;
     struct sched_decision *d;
     int *next;
+    struct sched_hysteresis *mem;   /* what earlier decisions left */
+    const double *job_sd;           /* each job's load noise, std. dev. */
 };
 
 /* Pack's apply rule (model/pack.h) for the scheduler's target. */
@@ -227,15 +222,58 @@ static void pack_params(const struct sched_params *p, struct model_pack_params *
     kp->target = p->pack_target;
 }
 
-/* The hysteresis rule's parameters for one class. */
-static void plan_params(const struct sched_params *p, bool global, struct model_plan_params *pp)
+/* The hysteresis rule's parameters (model/hysteresis.h). */
+static void hyst_params(const struct sched_params *p, struct model_hysteresis_params *hp)
 {
-    model_plan_defaults(pp);
-    pp->sensitivity = p->sensitivity;
-    pp->min_gain = p->min_gain;
-    pp->overload = SCHED_OVERLOAD;
-    pp->overload_gain = SCHED_OVERLOAD_MIN_GAIN;
-    pp->global_numa = global;
+    model_hysteresis_defaults(hp);
+    hp->sensitivity = p->sensitivity;
+    hp->min_gain = p->min_gain;
+}
+
+/* A class's hysteresis input so far: the standard deviation of the noise
+ * on its busiest worker (the current mapping), from each job's; -1 when
+ * out of memory. */
+static double busiest_noise_sd(const struct model_slice *s, const double *job_sd)
+{
+    int nw = s->pb.n_workers, busiest = -1;
+    double *load = calloc((size_t)(nw > 0 ? nw : 1), sizeof(double));
+    double *var = calloc((size_t)(nw > 0 ? nw : 1), sizeof(double)), sd = 0.0;
+
+    if (load == NULL || var == NULL) {
+        free(load);
+        free(var);
+        return -1.0;
+    }
+    for (int j = 0; j < s->pb.n_jobs; j++) {
+        int w = s->pb.jobs[j].current;
+        if (w < 0)
+            continue;
+        load[w] += s->pb.jobs[j].load;
+        var[w] += job_sd[s->job[j]] * job_sd[s->job[j]];
+    }
+    for (int w = 0; w < nw; w++)
+        if (busiest < 0 || load[w] > load[busiest])
+            busiest = w;
+    if (busiest >= 0)
+        sd = sqrt(var[busiest]);
+    free(load);
+    free(var);
+    return sd;
+}
+
+/* Records a verdict of the rule on a class. */
+static void record_verdict(const struct model_hysteresis_verdict *v,
+                           struct sched_node_result *res)
+{
+    res->hysteresis = (struct sched_hysteresis_report){
+        .valid = true,
+        .noise = v->noise,
+        .excess = v->excess,
+        .accumulated = v->accumulated,
+        .threshold = v->threshold,
+        .why = model_hysteresis_why_name(v->why),
+    };
+    snprintf(res->reason, sizeof(res->reason), "%s", v->reason);
 }
 
 /* Pack's screen: with every worker at or below the target and no more
@@ -258,24 +296,34 @@ static int screen_pack(const struct model_problem *pb, const struct sched_params
     return 1;
 }
 
+/* What the hysteresis rule needs of a class besides its makespans: its
+ * memory and the noise on its busiest worker. */
+struct class_hyst {
+    struct model_hysteresis_params params;
+    struct model_hysteresis_memory *mem;
+    double noise_sd;
+};
+
 /* Greedy first: it is cheap, it is the yardstick every record shows, and
  * its bound says whether any plan could pay at all. No plan beats the
- * bound, so when the current mapping is already within the threshold of
- * it (and every job has a worker) the solver is skipped: in steady state
- * that is every interval, and the daemon costs the host next to nothing.
+ * bound, so when even the bound's gain is within the noise (and every
+ * job has a worker, and no worker is urgent) the solver is skipped and
+ * the rule records the hold: in steady state that is every interval, and
+ * the daemon costs the host next to nothing.
  * Returns 1 to keep the placement, 0 to solve, -1 on error. */
 static int screen_node(const struct model_problem *pb, const struct sched_params *p,
-                       const struct model_plan_params *pp, struct sched_node_result *res,
+                       bool global, const struct class_hyst *h, struct sched_node_result *res,
                        char *err, size_t errlen)
 {
     struct model_solution sol;
+    struct model_hysteresis_input in;
+    struct model_hysteresis_verdict v;
     char merr[MODEL_ERRMSG_LEN];
     int *cur = malloc(sizeof(*cur) * (size_t)pb->n_jobs), unplaced = 0;
-    double threshold;
 
     if (cur == NULL)
         return sched_fail(err, errlen, "out of memory");
-    if (model_assign_greedy(pb, pp->global_numa, &sol, merr, sizeof(merr)) != MODEL_OK) {
+    if (model_assign_greedy(pb, global, &sol, merr, sizeof(merr)) != MODEL_OK) {
         free(cur);
         return sched_fail(err, errlen, "greedy, NUMA node %d: %s", res->numa, merr);
     }
@@ -293,14 +341,24 @@ static int screen_node(const struct model_problem *pb, const struct sched_params
 
     if (p->mode == SCHED_MODE_PACK)
         return unplaced > 0 ? 0 : screen_pack(pb, p, res);
-    threshold = model_plan_required_gain(pp, res->current_makespan);
-    if (unplaced > 0 ||
-        res->current_makespan - res->lower_bound > threshold * res->current_makespan)
+    /* No plan beats the bound, and while the placement holds the best
+     * plan stays about as far above it as the last one solved (half of
+     * that is counted: the noise moves it) */
+    in = (struct model_hysteresis_input){
+        .current = res->current_makespan,
+        .planned = res->lower_bound + 0.5 * h->mem->bound_gap,
+        .noise_sd = h->noise_sd,
+        .unplaced = unplaced,
+    };
+    if (model_hysteresis_may_pay(&h->params, h->mem, &in))
         return 0;
+    model_hysteresis_step(&h->params, h->mem, &in, &v);
+    record_verdict(&v, res);
     res->makespan = res->current_makespan;
     snprintf(res->reason, sizeof(res->reason),
-             "makespan %.3f within %.1f%% of the lower bound %.3f: keep placement",
-             res->current_makespan, threshold * 100.0, res->lower_bound);
+             "makespan %.3f, lower bound %.3f: no plan gains more than the noise %.3f + %.3f "
+             "core: keep placement", res->current_makespan, res->lower_bound, v.noise,
+             p->min_gain);
     return 1;
 }
 
@@ -348,18 +406,48 @@ static void emit_moves(const struct decide_ctx *c, const struct model_slice *s,
     }
 }
 
+/* Spread's rule on a solver's answer: the hysteresis with memory. */
+static int spread_plan(const struct model_problem *pb, const struct model_solution *sol,
+                       bool global, const struct class_hyst *h, struct model_plan *plan,
+                       struct sched_node_result *res, char *err, size_t errlen)
+{
+    struct model_hysteresis_input in;
+    struct model_hysteresis_verdict v;
+    int unplaced, moves;
+
+    memset(plan, 0, sizeof(*plan));
+    if (model_plan_check(pb, sol, global, err, errlen) != MODEL_OK ||
+        model_plan_measure(pb, sol, plan, &unplaced, &moves, err, errlen) != MODEL_OK)
+        return -1;
+    in = (struct model_hysteresis_input){
+        .current = plan->current_makespan,
+        .planned = plan->new_makespan,
+        .noise_sd = h->noise_sd,
+        .migrations = unplaced > 0 ? 0 : moves,
+        .unplaced = unplaced,
+    };
+    model_hysteresis_step(&h->params, h->mem, &in, &v);
+    record_verdict(&v, res);
+    plan->act = v.act && moves > 0;
+    h->mem->bound_gap = plan->act ? 0.0 : fmax(0.0, plan->new_makespan - sol->lower_bound);
+    if (!plan->act)
+        return 0;
+    return model_plan_moves(pb, sol, plan, err, errlen) == MODEL_OK ? 0 : -1;
+}
+
 /* Solve a class's slice and apply the hysteresis rule to the answer. */
-static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
-                     const struct model_plan_params *pp, double budget_s,
-                     struct sched_node_result *res, char *err, size_t errlen)
+static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bool global,
+                     const struct class_hyst *h, double budget_s, struct sched_node_result *res,
+                     char *err, size_t errlen)
 {
     struct model_solution sol;
     struct model_plan plan;
     struct model_assign_params ap;
     struct model_pack_params kp;
     char merr[MODEL_ERRMSG_LEN];
+    int ret;
 
-    assign_params(c->p, budget_s, pp->global_numa, &ap);
+    assign_params(c->p, budget_s, global, &ap);
     /* the budget is per decision: each class gets what the ones before it
      * left (their moves that act) */
     if (ap.max_moves >= 0)
@@ -367,11 +455,16 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
                            ? 0 : c->p->max_migrations - c->d->n_migrations;
     if (model_assign(&s->pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK)
         return sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
-    if (c->p->mode == SCHED_MODE_PACK)
+    if (c->p->mode == SCHED_MODE_PACK) {
         pack_params(c->p, &kp);
-    if ((c->p->mode == SCHED_MODE_PACK
-             ? model_pack_plan(&s->pb, &sol, &kp, pp->global_numa, &plan, merr, sizeof(merr))
-             : model_plan_build(&s->pb, &sol, pp, &plan, merr, sizeof(merr))) != MODEL_OK) {
+        ret = model_pack_plan(&s->pb, &sol, &kp, global, &plan, merr, sizeof(merr)) == MODEL_OK
+                  ? 0 : -1;
+        snprintf(res->reason, sizeof(res->reason), "%s", plan.reason);
+    } else {
+        ret = spread_plan(&s->pb, &sol, global, h, &plan, res, merr, sizeof(merr));
+    }
+    if (ret < 0) {
+        model_plan_free(&plan);
         model_solution_free(&sol);
         return sched_fail(err, errlen, "planner, NUMA node %d: %s", res->numa, merr);
     }
@@ -384,7 +477,6 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
     res->proposed = sol.migrations;
     res->greedy_migrations = sol.greedy_migrations;
     res->act = plan.act;
-    snprintf(res->reason, sizeof(res->reason), "%s", plan.reason);
     emit_moves(c, s, &plan);
     model_plan_free(&plan);
     model_solution_free(&sol);
@@ -397,7 +489,7 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s,
 static int solve_node(const struct decide_ctx *c, int cls, const struct sched_numa_set *set,
                       double budget_s, struct sched_node_result *res, char *err, size_t errlen)
 {
-    struct model_plan_params pp;
+    struct class_hyst h;
     struct model_slice s;
     int ret = 0;
 
@@ -412,14 +504,18 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
         return sched_fail(err, errlen, "out of memory");
     res->n_workers = s.pb.n_workers;
     res->n_jobs = s.pb.n_jobs;
-    plan_params(c->p, cls < 0, &pp);
-    if (s.pb.n_jobs == 0)
+    hyst_params(c->p, &h.params);
+    h.mem = sched_hysteresis_class(c->mem, res->numa);
+    h.noise_sd = busiest_noise_sd(&s, c->job_sd);
+    if (h.mem == NULL || h.noise_sd < 0.0)
+        ret = sched_fail(err, errlen, "out of memory");
+    else if (s.pb.n_jobs == 0)
         snprintf(res->reason, sizeof(res->reason), "no relays on this node");
     else if (s.pb.n_workers == 0)
         snprintf(res->reason, sizeof(res->reason),
                  "every worker is excluded or reserved for a fixed relay: nothing moves");
-    else if ((ret = screen_node(&s.pb, c->p, &pp, res, err, errlen)) == 0)
-        ret = plan_node(c, &s, &pp, budget_s, res, err, errlen);
+    else if ((ret = screen_node(&s.pb, c->p, cls < 0, &h, res, err, errlen)) == 0)
+        ret = plan_node(c, &s, cls < 0, &h, budget_s, res, err, errlen);
     model_slice_free(&s);
     return ret < 0 ? -1 : 0;
 }
@@ -540,9 +636,12 @@ static int count_parked(const struct model_problem *pb, const int *next, bool gl
 }
 
 int sched_decide(const struct sched_state *st, const struct model_topology *topo,
-                 const struct sched_params *p, struct sched_decision *out, char *err,
-                 size_t errlen)
+                 const struct sched_params *p, struct sched_hysteresis *mem,
+                 struct sched_decision *out, char *err, size_t errlen)
 {
+    struct sched_hysteresis *own = NULL;
+    struct model_hysteresis_params hp;
+    double *job_sd = NULL;
     int nw = st->n_workers, nj = st->n_relays * VIO4WD_DIR_COUNT, ret = -1;
     struct model_worker *workers = NULL;
     struct sched_numa_set *wset = NULL;
@@ -556,10 +655,9 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     out->mode = p->mode;
     if (nw <= 0)
         return sched_fail(err, errlen, "no worker CPUs: nothing to schedule on");
-    if (!isfinite(p->sensitivity) || p->sensitivity < 0.0)
-        return sched_fail(err, errlen, "sensitivity %g must be >= 0", p->sensitivity);
-    if (!isfinite(p->min_gain) || p->min_gain < 0.0)
-        return sched_fail(err, errlen, "minimum gain %g must be >= 0 (cores)", p->min_gain);
+    hyst_params(p, &hp);
+    if (model_hysteresis_check(&hp, err, errlen) != MODEL_OK)
+        return -1;
     if (p->mode != SCHED_MODE_SPREAD && p->mode != SCHED_MODE_PACK)
         return sched_fail(err, errlen, "mode %d is neither spread (0) nor pack (1)", p->mode);
     if (p->mode == SCHED_MODE_PACK &&
@@ -583,8 +681,12 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     next = malloc(sizeof(*next) * (size_t)(nj ? nj : 1));
     cur = malloc(sizeof(*cur) * (size_t)(nj ? nj : 1));
     out->moves = malloc(sizeof(*out->moves) * (size_t)(nj ? nj : 1));
+    job_sd = malloc(sizeof(*job_sd) * (size_t)(nj ? nj : 1));
+    /* no memory given: a one-shot decision, as the first of a run */
+    if (mem == NULL)
+        mem = own = sched_hysteresis_new();
     if (workers == NULL || wset == NULL || jobs == NULL || next == NULL || cur == NULL ||
-        out->moves == NULL) {
+        out->moves == NULL || job_sd == NULL || mem == NULL) {
         sched_fail(err, errlen, "out of memory");
         goto out;
     }
@@ -602,6 +704,15 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         };
         next[j] = jobs[j].current;
     }
+    sched_hysteresis_begin(mem);
+    for (int j = 0; j < nj; j++) {
+        job_sd[j] = sched_hysteresis_observe(mem, st->relays[j / VIO4WD_DIR_COUNT].id,
+                                             j % VIO4WD_DIR_COUNT, jobs[j].load);
+        if (job_sd[j] < 0.0) {
+            sched_fail(err, errlen, "out of memory");
+            goto out;
+        }
+    }
     apply_constraints(st, p, workers, nw, jobs, nj);
 
     n_nodes = p->global_numa ? 1 : cls.n;
@@ -613,7 +724,8 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     out->n_nodes = n_nodes;
     out->deadline_ms = p->deadline_s * 1e3;
     struct model_problem pb = {.jobs = jobs, .n_jobs = nj, .workers = workers, .n_workers = nw};
-    struct decide_ctx ctx = {.st = st, .pb = &pb, .p = p, .d = out, .next = next};
+    struct decide_ctx ctx = {.st = st, .pb = &pb, .p = p, .d = out, .next = next, .mem = mem,
+                             .job_sd = job_sd};
 
     for (int k = 0; k < n_nodes; k++) {
         double budget = class_budget(jobs, nj, k, n_nodes, p, t0);
@@ -644,6 +756,8 @@ out:
     free(jobs);
     free(next);
     free(cur);
+    free(job_sd);
+    sched_hysteresis_free(own);
     return ret;
 }
 

@@ -19,6 +19,7 @@
 #include "state.h"
 
 struct model_topology;
+struct sched_hysteresis;
 
 /* The whole decision's deadline, by default, as a share of the poll
  * interval: 0.15 x 5 s = 0.75 s, so a decision leaves the host alone for
@@ -52,8 +53,11 @@ int sched_mode_parse(const char *name);
 #define SCHED_MAX_EXCLUDED 1024
 
 struct sched_params {
-    double sensitivity;         /* relative makespan gain needed to act */
-    double min_gain;            /* ...and absolute gain, in cores */
+    double sensitivity;         /* cost of one migration, in core x
+                                 * intervals of excess makespan that a
+                                 * plan must have removed to act
+                                 * (model/hysteresis.h) */
+    double min_gain;            /* gain that never counts, in cores */
     double time_limit_s;        /* solver stage-1 limit per NUMA node */
     double deadline_s;          /* the whole decision; 0: none. Shared
                                  * out over the classes by their number
@@ -75,6 +79,17 @@ struct sched_params {
 };
 
 void sched_params_defaults(struct sched_params *p);
+
+/* The hysteresis rule's figures on a class (spread mode; model/hysteresis.h). */
+struct sched_hysteresis_report {
+    bool valid;                 /* false: pack mode, or nothing to decide */
+    double noise;               /* allowance for noise, cores */
+    double excess;              /* this decision's gain beyond it, cores */
+    double accumulated;         /* core x intervals, compared with... */
+    double threshold;           /* ...the plan's cost */
+    const char *why;            /* place, urgent, large, first, paid,
+                                 * accumulating, no-gain, nothing-to-move */
+};
 
 /* What happened on one locality class: the workers that share one set of
  * local NUMA nodes (numa -1: all workers, global mode). */
@@ -103,7 +118,8 @@ struct sched_node_result {
     int active;                 /* workers with a direction after the
                                  * decision */
     int parked;                 /* workers with none (n_workers - active) */
-    char reason[128];
+    struct sched_hysteresis_report hysteresis;
+    char reason[160];
 };
 
 struct sched_move {
@@ -135,11 +151,14 @@ struct sched_decision {
 
 void sched_decision_free(struct sched_decision *d);
 
-/* Decide. Returns 0, or -1 with err naming the bad input (a worker CPU the
- * topology does not have, a bad load, a solver failure). */
+/* Decide. mem is what earlier decisions left (sched/hysteresis.h): the
+ * loads' noise and each class's accumulated benefit; it is updated. NULL:
+ * a one-shot decision with no history. Returns 0, or -1 with err naming
+ * the bad input (a worker CPU the topology does not have, a bad load, a
+ * solver failure). */
 int sched_decide(const struct sched_state *st, const struct model_topology *topo,
-                 const struct sched_params *p, struct sched_decision *out,
-                 char *err, size_t errlen);
+                 const struct sched_params *p, struct sched_hysteresis *mem,
+                 struct sched_decision *out, char *err, size_t errlen);
 
 /* Apply a decision's moves to a state's mapping (replay evolves its
  * mapping this way; the live loop reads the new one back from the relay). */

@@ -15,6 +15,7 @@
 #include "counters_live.h"
 #include "ctl_client.h"
 #include "decide.h"
+#include "hysteresis.h"
 #include "last_decision.h"
 #include "log.h"
 #include "model/topology.h"
@@ -55,6 +56,8 @@ struct live {
     uint64_t watchdog_usec;
     unsigned long decisions, pushes, moves;
     struct last_decision last;      /* published for vio4wd-exporter */
+    struct sched_hysteresis *memory;/* the hysteresis' memory: load noise
+                                     * and each class's accumulated gain */
 };
 
 static uint64_t now_ns(void)
@@ -324,7 +327,7 @@ static void decide_once(struct live *l, struct sched_state *st)
 
     sched_options_params(l->o, &p);
     st->t = (double)now_ns() * 1e-9;
-    if (sched_decide(st, l->topo, &p, &d, err, sizeof(err)) < 0) {
+    if (sched_decide(st, l->topo, &p, l->memory, &d, err, sizeof(err)) < 0) {
         log_err("cannot plan: %s", err);
         return;
     }
@@ -458,14 +461,18 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
     struct live *l = calloc(1, sizeof(*l));
     int status = 0;
 
-    if (l == NULL || (l->snap = malloc(sizeof(*l->snap))) == NULL) {
+    if (l == NULL || (l->snap = malloc(sizeof(*l->snap))) == NULL ||
+        (l->memory = sched_hysteresis_new()) == NULL) {
         log_err("out of memory");
+        if (l != NULL)
+            free(l->snap);
         free(l);
         return 1;
     }
     l->o = o;
     last_decision_init(&l->last, o->counters);
     if (load_topology(o->topology, &l->topo) < 0) {
+        sched_hysteresis_free(l->memory);
         free(l->snap);
         free(l);
         /* --topology is an option: a bad one is exit 2, as --help says;
@@ -515,6 +522,7 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
     vio4wd_counters_close(l->cnt);
     close_clients(l);
     model_topology_free(l->topo);
+    sched_hysteresis_free(l->memory);
     free(l->snap);
     free(l);
     return status;

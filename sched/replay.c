@@ -16,6 +16,8 @@ void replay_init(struct replay *r)
 void replay_free(struct replay *r)
 {
     sched_state_free(&r->mapping);
+    sched_hysteresis_free(r->memory);
+    r->memory = NULL;
 }
 
 static bool is_worker(const struct sched_state *st, int cpu)
@@ -49,7 +51,9 @@ int replay_step(struct replay *r, struct sched_state *st, const struct model_top
             if (prev->cpu[dir] >= 0 && is_worker(st, prev->cpu[dir]))
                 rel->cpu[dir] = prev->cpu[dir];
     }
-    if (sched_decide(st, topo, p, d, err, errlen) < 0)
+    if (r->memory == NULL && (r->memory = sched_hysteresis_new()) == NULL)
+        return sched_fail(err, errlen, "out of memory");
+    if (sched_decide(st, topo, p, r->memory, d, err, errlen) < 0)
         return -1;
 
     if (sched_state_copy(&next, st) < 0) {

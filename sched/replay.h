@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "decide.h"
+#include "hysteresis.h"
 
 struct model_topology;
 
@@ -24,6 +25,8 @@ typedef int replay_step_fn(const struct sched_state *st, const struct sched_deci
 
 struct replay {
     struct sched_state mapping;   /* evolving mapping: ids and CPUs */
+    struct sched_hysteresis *memory; /* the hysteresis' memory, as the
+                                   * daemon keeps it between decisions */
     unsigned long steps;
     unsigned long applied;
     unsigned long migrations;

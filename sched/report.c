@@ -54,6 +54,15 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object_object_add(n, "active", json_object_new_int(r->active));
         json_object_object_add(n, "parked", json_object_new_int(r->parked));
         json_object_object_add(n, "reason", json_object_new_string(r->reason));
+        if (r->hysteresis.valid) {
+            json_object *h = json_object_new_object();
+            json_object_object_add(h, "why", json_object_new_string(r->hysteresis.why));
+            json_object_object_add(h, "noise", num(r->hysteresis.noise));
+            json_object_object_add(h, "excess", num(r->hysteresis.excess));
+            json_object_object_add(h, "accumulated", num(r->hysteresis.accumulated));
+            json_object_object_add(h, "threshold", num(r->hysteresis.threshold));
+            json_object_object_add(n, "hysteresis", h);
+        }
         json_object_array_add(nodes, n);
         if (r->lower_bound > lb)
             lb = r->lower_bound;

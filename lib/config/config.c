@@ -564,7 +564,7 @@ static const struct variable variables[] = {
     SCALAR("VIRTIOFWD_OVSDB_SOCK_PATH", parse_path, ovsdb_sock_path, ""),
     SCALAR("VIRTIOFWD_PID_DIR", parse_path, pid_dir, "/var/run"),
     SCALAR("VIO4WD_CORE_SCHED_ENABLE", parse_bool, core_sched_enable, ""),
-    SCALAR("VIO4WD_CORE_SCHED_SENSITIVITY", parse_sensitivity, core_sched_sensitivity, "0.25"),
+    SCALAR("VIO4WD_CORE_SCHED_SENSITIVITY", parse_sensitivity, core_sched_sensitivity, "0.05"),
     SCALAR("VIO4WD_CORE_SCHED_LOG_LEVEL", parse_log_level, core_sched_log_level, "6"),
     SCALAR("VIO4WD_CORE_SCHED_POLL_INTERVAL", parse_interval, core_sched_poll_interval, "5"),
     SCALAR("VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", parse_bool, core_sched_global_numa_opt, ""),

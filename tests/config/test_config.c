@@ -94,7 +94,7 @@ static void defaults_follow_upstream(void **state)
     assert_false(r->cfg.zmq_allow_tcp);
     assert_string_equal(r->cfg.pid_dir, "/var/run");
     assert_false(r->cfg.core_sched_enable);
-    assert_true(r->cfg.core_sched_sensitivity == 0.25);
+    assert_true(r->cfg.core_sched_sensitivity == 0.05);
     assert_int_equal(r->cfg.core_sched_log_level, 6);
     assert_true(r->cfg.core_sched_poll_interval == 5.0);
     assert_false(r->cfg.core_sched_global_numa_opt);
@@ -108,7 +108,7 @@ static void blank_values_mean_default(void **state)
                             "VIRTIOFWD_STATIC_VFS=\nVIRTIOFWD_JUMBO=\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(r->cfg.log_level, 6);
-    assert_true(r->cfg.core_sched_sensitivity == 0.25);
+    assert_true(r->cfg.core_sched_sensitivity == 0.05);
     assert_true(r->cfg.core_sched_poll_interval == 5.0);
     assert_string_equal(r->cfg.socket_fname_pattern, "virtio-forwarder%u.sock");
     assert_int_equal(r->cfg.n_static_vfs, 0);

@@ -16,6 +16,13 @@
  *   test_quality constraints fixed relays never move, excluded workers
  *                            keep their directions and take none, the
  *                            migration budget holds, in both modes
+ *   test_quality noise       issue 11: +-5% noise, 200 steps, 16 seeds on
+ *                            every topology and a 24-node machine: no
+ *                            migration after the first decision
+ *   test_quality flash       issue 11: a flash crowd leaves no worker
+ *                            above 0.9 with room elsewhere after 2 intervals
+ *   test_quality diurnal     issue 11: a day of drifting loads (figures;
+ *                            a guard against the old rule, see there)
  *
  * Every step goes through the product's path: the generated state is
  * printed as a trace line, parsed by the trace reader and decided by
@@ -109,9 +116,12 @@ static void run_init(struct run *run, struct gen_topo *g, double sensitivity, co
     memset(run, 0, sizeof(*run));
     run->g = g;
     sched_params_defaults(&run->p);
-    run->p.sensitivity = sensitivity;
+    if (sensitivity >= 0.0)     /* negative: the product's default */
+        run->p.sensitivity = sensitivity;
     if (getenv("SCHED_TEST_TIME_LIMIT_MS") != NULL)
         run->p.time_limit_s = atof(getenv("SCHED_TEST_TIME_LIMIT_MS")) * 1e-3;
+    if (getenv("SCHED_TEST_DEADLINE_MS") != NULL)
+        run->p.deadline_s = atof(getenv("SCHED_TEST_DEADLINE_MS")) * 1e-3;
     replay_init(&run->rp);
     if (dir != NULL) {
         char path[4096];
@@ -1148,13 +1158,374 @@ static int test_constraints(uint64_t seed)
     return failures ? 1 : 0;
 }
 
+/* ---- issue 11, item 3: the hysteresis' memory ------------------------- */
+
+/* The hysteresis bars run on every topology above plus the 24-node
+ * synthetic machine of issue 11 (192 PUs, the shape of the large exports
+ * the scheduler was replayed on), at the product's defaults. */
+#define BIG_TOPO "pack:2 group:12 [numa] core:4 pu:2"
+#define N_HYST_TOPOS (N_XML + N_SYNTH + 1)
+#define URGENT_LOAD 0.9
+/* The noise and diurnal bars give each ILP stage 20 ms, not 100: they are
+ * about when to act, the ILP's last percent does not change that (a
+ * coarser first placement only makes the noise bar harder), and the
+ * suite must stay fast. */
+#define HYST_TIME_LIMIT_S 0.02
+
+/* VIO4WD_ONLY_TOPO=substring: one machine, to look into a failure (the
+ * others are freed and skipped). */
+static bool skip_topo(struct gen_topo *g)
+{
+    const char *only = getenv("VIO4WD_ONLY_TOPO");
+    if (only == NULL || strstr(g->name, only) != NULL)
+        return false;
+    gen_topo_free(g);
+    return true;
+}
+
+static bool load_hyst_topos(struct gen_topo *topos, int *n)
+{
+    if (!load_topos(topos, n))
+        return false;
+    if (!gen_topo_load(&topos[*n], BIG_TOPO)) {
+        printf("FAIL: synthetic topology %s did not load\n", BIG_TOPO);
+        return false;
+    }
+    (*n)++;
+    return true;
+}
+
+/* Stationary +-5% noise, 200 steps, 16 seeds per topology, from a random
+ * placement: the first decision rebalances it; nothing may move after. */
+#define NOISE_SEEDS 16
+#define NOISE_STEPS 200
+
+static int test_noise(uint64_t seed)
+{
+    struct gen_topo topos[N_HYST_TOPOS];
+    int nt, runs = 0, first = 0, after = 0;
+
+    if (!load_hyst_topos(topos, &nt))
+        return 1;
+    for (int t = 0; t < nt; t++) {
+        struct gen_topo *g = &topos[t];
+        int topo_after = 0, topo_runs = 0;
+        if (skip_topo(g))
+            continue;
+        for (int s = 0; s < NOISE_SEEDS; s++) {
+            struct sched_state *gen = state_alloc(), base;
+            struct rng rng;
+            struct run run;
+            rng_seed(&rng, seed * 1000003u + (uint64_t)s * 101u + (uint64_t)t);
+            series_setup(&rng, g, gen, s % 2 ? 3 : 0, true);
+            sched_state_copy(&base, gen);
+            run_init(&run, g, -1.0, "noise");
+            run.p.time_limit_s = HYST_TIME_LIMIT_S;
+            for (int step = 0; step < NOISE_STEPS; step++) {
+                struct sched_state st;
+                struct sched_decision d;
+                scale_loads(&base, gen, &rng, 0.05);
+                gen->t = step;
+                run_step(&run, gen, &st, &d);
+                if (getenv("VERBOSE") && getenv("VERBOSE")[0] == '2')
+                    for (int k = 0; k < d.n_nodes; k++)
+                        if (d.nodes[k].hysteresis.valid && d.nodes[k].hysteresis.excess > 0)
+                            fprintf(stderr, "%s seed %d step %d node %d: %s; excess %.3f "
+                                    "noise %.3f\n", g->name, s, step, d.nodes[k].numa,
+                                    d.nodes[k].reason, d.nodes[k].hysteresis.excess,
+                                    d.nodes[k].hysteresis.noise);
+                if (d.act && step == 0) {
+                    first += d.n_moves;
+                } else if (d.act) {
+                    topo_after += d.n_moves;
+                    if (getenv("VERBOSE"))
+                        for (int k = 0; k < d.n_nodes; k++)
+                            if (d.nodes[k].act)
+                                fprintf(stderr, "%s seed %d step %d node %d: %s\n", g->name, s,
+                                        step, d.nodes[k].numa, d.nodes[k].reason);
+                }
+                sched_decision_free(&d);
+                sched_state_free(&st);
+            }
+            topo_runs++;
+            run_free(&run);
+            sched_state_free(&base);
+            state_release(gen);
+        }
+        printf("  %-45s %3d runs: %d migrations after the first plan\n", g->name, topo_runs,
+               topo_after);
+        CHECK(topo_after == 0, "%s: %d migrations after the first plan under +-5%% noise",
+              g->name, topo_after);
+        after += topo_after;
+        runs += topo_runs;
+        gen_topo_free(g);
+    }
+    printf("noise: %d runs (%d topologies x %d seeds) x %d steps of +-5%% noise: %d moves in "
+           "the first plans, %d migrations after them\n", runs, nt, NOISE_SEEDS, NOISE_STEPS, first,
+           after);
+    printf("%s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
+/* Per node group, base loads scaled to mean per worker m (the groups'
+ * relays by their NUMA node's first local group). */
+static void scale_to_mean(const struct gen_topo *g, struct sched_state *st,
+                          const int *m_per_node, double mean)
+{
+    for (int k = 0; k < g->n_nodes; k++) {
+        double sum = 0.0;
+        for (int i = 0; i < st->n_relays; i++)
+            if (gen_numa_group(g, st->relays[i].numa) == k)
+                sum += st->relays[i].load[0] + st->relays[i].load[1];
+        for (int i = 0; i < st->n_relays && sum > 0.0; i++)
+            if (gen_numa_group(g, st->relays[i].numa) == k)
+                for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+                    st->relays[i].load[dir] *= mean * m_per_node[k] / sum;
+    }
+}
+
+/* Workers above URGENT_LOAD after d while another worker local to one of
+ * their directions could take that direction and stay at or below it. */
+static int urgent_left(const struct gen_topo *g, const struct sched_state *st,
+                       const struct sched_decision *d, const double *wl)
+{
+    int n = 0;
+
+    for (int a = 0; a < st->n_workers; a++) {
+        bool room = false;
+        if (wl[a] <= URGENT_LOAD + EPS)
+            continue;
+        for (int i = 0; i < st->n_relays && !room; i++)
+            for (int dir = 0; dir < VIO4WD_DIR_COUNT && !room; dir++) {
+                const struct sched_relay *r = &st->relays[i];
+                if (cpu_after(d, r, dir) != st->workers[a])
+                    continue;
+                for (int b = 0; b < st->n_workers && !room; b++)
+                    room = b != a && gen_cpu_local(g, st->workers[b], r->numa) &&
+                           wl[b] + r->load[dir] <= URGENT_LOAD + EPS;
+            }
+        n += room;
+    }
+    return n;
+}
+
+/* A flash crowd: loads at 0.72 core per worker on average (near-identical
+ * directions, 4 per worker), +-5% noise;
+ * at step 10 the directions of each group's busiest worker grow until
+ * that worker carries 0.95 (under the old overload level of 1.0, within
+ * the old 25% of a bound near 0.78). Within 2 intervals (the decisions of
+ * steps 10 and 11) and until the end, no worker may stay above 0.9 while
+ * a local worker has room for one of its directions. */
+#define FLASH_REPS 3
+#define FLASH_STEPS 20
+#define FLASH_AT 10
+#define FLASH_BASE 0.72
+#define FLASH_PEAK 0.95
+
+static int test_flash(uint64_t seed)
+{
+    struct gen_topo topos[N_HYST_TOPOS];
+    struct rng rng;
+    int nt, runs = 0, late = 0, relieved_in[3] = {0}, crowded = 0;
+
+    if (!load_hyst_topos(topos, &nt))
+        return 1;
+    rng_seed(&rng, seed);
+    for (int t = 0; t < nt; t++) {
+        struct gen_topo *g = &topos[t];
+        for (int rep = 0; rep < FLASH_REPS; rep++) {
+            struct sched_state *gen = state_alloc(), base;
+            int m_per_node[GEN_MAX_NODES], n_relays[GEN_MAX_NODES], relief = -1;
+            double *wl;
+            struct run run;
+
+            pick_workers(&rng, g, 4, 16, gen, m_per_node);
+            for (int k = 0; k < g->n_nodes; k++)
+                n_relays[k] = m_per_node[k] * 2 < 64 ? m_per_node[k] * 2 : 64;
+            /* near-identical relays: no single direction fills a core,
+             * so relief is always possible and the bar measures the rule */
+            make_relays(&rng, g, n_relays, 0, 2, false, gen);
+            scale_to_mean(g, gen, m_per_node, FLASH_BASE);
+            sched_state_copy(&base, gen);
+            run_init(&run, g, -1.0, "flash");
+            wl = calloc((size_t)gen->n_workers, sizeof(double));
+            for (int step = 0; step < FLASH_STEPS; step++) {
+                struct sched_state st;
+                struct sched_decision d;
+                int left;
+
+                if (step == FLASH_AT) {
+                    /* the busiest worker of each group, on base loads */
+                    for (int i = 0; i < run.rp.mapping.n_relays; i++)
+                        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+                            run.rp.mapping.relays[i].load[dir] = base.relays[i].load[dir];
+                    worker_loads(&run.rp.mapping, NULL, wl);
+                    for (int k = 0; k < g->n_nodes; k++) {
+                        int hot = -1;
+                        for (int w = 0; w < gen->n_workers; w++)
+                            if (gen_cpu_group(g, run.rp.mapping.workers[w]) == k &&
+                                (hot < 0 || wl[w] > wl[hot]))
+                                hot = w;
+                        if (hot < 0 || wl[hot] <= 0.0)
+                            continue;
+                        crowded++;
+                        for (int i = 0; i < run.rp.mapping.n_relays; i++)
+                            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+                                if (run.rp.mapping.relays[i].cpu[dir] ==
+                                    run.rp.mapping.workers[hot])
+                                    base.relays[i].load[dir] *= FLASH_PEAK / wl[hot];
+                    }
+                }
+                scale_loads(&base, gen, &rng, 0.05);
+                gen->t = step;
+                run_step(&run, gen, &st, &d);
+                worker_loads(&st, &d, wl);
+                left = step >= FLASH_AT ? urgent_left(g, &st, &d, wl) : 0;
+                if (step >= FLASH_AT && relief < 0 && left == 0)
+                    relief = step - FLASH_AT + 1;
+                if (step > FLASH_AT)
+                    CHECK(left == 0, "%s rep %d: step %d (interval %d of the crowd): %d worker(s) "
+                          "above %.2f while a local worker has room", g->name, rep, step,
+                          step - FLASH_AT + 1, left, URGENT_LOAD);
+                sched_decision_free(&d);
+                sched_state_free(&st);
+            }
+            if (relief >= 1 && relief <= 2)
+                relieved_in[relief]++;
+            else
+                late++;
+            runs++;
+            free(wl);
+            run_free(&run);
+            sched_state_free(&base);
+            state_release(gen);
+        }
+        gen_topo_free(g);
+    }
+    printf("flash: %d runs, %d crowded workers (each to %.2f core, %.2f per worker before): "
+           "relieved in the 1st interval %d, in the 2nd %d, later or never %d\n", runs, crowded,
+           FLASH_PEAK, FLASH_BASE, relieved_in[1], relieved_in[2], late);
+    printf("%s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
+/* A day of diurnal load where relays peak at different hours (phases
+ * spread over +-6 h, 15% of the peak at night), +-5% noise, 15-minute
+ * intervals, on the test topologies (not the 24-node machine: its 24
+ * classes solve for a minute here, and the noise bar covers it). Issue
+ * 11's bar: the makespan after each decision within 10%
+ * of the bound (the largest of the classes' lower bounds) in at least 90%
+ * of the intervals, with at most 2x the migrations per hour of the rule
+ * before issue 11 at its defaults. NOT MET: at +-5% noise, 10% of a
+ * makespan of 0.2-0.6 core is within what the noise allowance and
+ * --min-gain (4 sigma + 0.02 core) must ignore for the noise bar to hold.
+ * What is asserted is a guard: no worse than the old rule on this trace
+ * (measured on main before the change, seed 1: DIURNAL_OLD_*), and at
+ * most 2x its migrations per hour; the 90% figure is printed. */
+#define DIURNAL_STEPS 96
+#define DIURNAL_STEP_H 0.25
+#define DIURNAL_PEAK 0.65       /* mean load per worker if all peaked at once */
+#ifndef DIURNAL_PHASE_H
+#define DIURNAL_PHASE_H 6.0     /* relays peak within +-6 h of noon */
+#endif
+/* vio4wd before issue 11 (instant rule: 25% relative and 0.05 core, main
+ * at 0db0995), on this same trace and solver limit, seed 1: within 10% of
+ * the bound in 20.8% of the intervals, 2.33 migrations per simulated hour */
+#define DIURNAL_OLD_WITHIN 0.208
+#define DIURNAL_OLD_PER_HOUR 2.33
+
+static int test_diurnal(uint64_t seed)
+{
+    struct gen_topo topos[N_XML + N_SYNTH];
+    struct rng rng;
+    int nt, intervals = 0, within = 0, migrations = 0, topos_run = 0;
+
+    if (!load_topos(topos, &nt))
+        return 1;
+    rng_seed(&rng, seed);
+    for (int t = 0; t < nt; t++) {
+        struct gen_topo *g = &topos[t];
+        struct sched_state *gen, peak;
+        int m_per_node[GEN_MAX_NODES], n_relays[GEN_MAX_NODES], topo_within = 0, topo_mig = 0;
+        double *phase;
+        struct run run;
+
+        if (skip_topo(g))
+            continue;
+        gen = state_alloc();
+        pick_workers(&rng, g, 4, 16, gen, m_per_node);
+        for (int k = 0; k < g->n_nodes; k++)
+            n_relays[k] = m_per_node[k] * 2 < 64 ? m_per_node[k] * 2 : 64;
+        make_relays(&rng, g, n_relays, 0, 0, false, gen);
+        for (int i = 0; i < gen->n_relays; i++)
+            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+                gen->relays[i].load[dir] = 0.5 + rng_unit(&rng);
+        scale_to_mean(g, gen, m_per_node, DIURNAL_PEAK);
+        sched_state_copy(&peak, gen);
+        phase = calloc((size_t)gen->n_relays, sizeof(double));
+        for (int i = 0; i < gen->n_relays; i++)
+            phase[i] = DIURNAL_PHASE_H * (2.0 * rng_unit(&rng) - 1.0);
+        run_init(&run, g, -1.0, "diurnal");
+        run.p.time_limit_s = HYST_TIME_LIMIT_S;
+        for (int step = 0; step < DIURNAL_STEPS; step++) {
+            struct sched_state st;
+            struct sched_decision d;
+            double h = step * DIURNAL_STEP_H, lb = 0.0;
+
+            for (int i = 0; i < gen->n_relays; i++) {
+                double share = 0.15 + 0.85 * (1.0 - cos(2.0 * M_PI * (h - phase[i]) / 24.0)) / 2.0;
+                for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+                    gen->relays[i].load[dir] = peak.relays[i].load[dir] * share *
+                                               (1.0 + 0.05 * (2.0 * rng_unit(&rng) - 1.0));
+            }
+            gen->t = h * 3600.0;
+            run_step(&run, gen, &st, &d);
+            for (int k = 0; k < d.n_nodes; k++)
+                lb = fmax(lb, d.nodes[k].lower_bound);
+            topo_within += d.makespan <= 1.1 * lb + EPS;
+            if (d.act && step > 0)
+                topo_mig += d.n_migrations;
+            sched_decision_free(&d);
+            sched_state_free(&st);
+        }
+        printf("  %-45s within 10%% of the bound %5.1f%% of the day, %d migrations\n", g->name,
+               100.0 * topo_within / DIURNAL_STEPS, topo_mig);
+        intervals += DIURNAL_STEPS;
+        topos_run++;
+        within += topo_within;
+        migrations += topo_mig;
+        free(phase);
+        run_free(&run);
+        sched_state_free(&peak);
+        state_release(gen);
+        gen_topo_free(g);
+    }
+    double per_hour = migrations / (24.0 * (topos_run ? topos_run : 1));
+    printf("diurnal: %d topologies x 24 h in %d steps: makespan within 10%% of the bound in "
+           "%.1f%% of the intervals; %.2f migrations per simulated hour per machine (before "
+           "issue 11: %.2f)\n", topos_run, DIURNAL_STEPS, 100.0 * within / intervals, per_hour,
+           DIURNAL_OLD_PER_HOUR);
+    printf("  issue 11's bar, 90%% of the intervals within 10%% of the bound: %s\n",
+           within >= 0.9 * intervals ? "met" : "NOT met");
+    /* 2 points of slack: both figures depend a little on the solver's
+     * wall-clock limits, so on a busy machine they move */
+    if (topos_run == nt)
+        CHECK(within >= (DIURNAL_OLD_WITHIN - 0.02) * intervals - EPS, "makespan within 10%% of "
+              "the bound in %.1f%% of the intervals, fewer than the old rule's %.1f%% - 2",
+              100.0 * within / intervals, 100.0 * DIURNAL_OLD_WITHIN);
+    CHECK(per_hour <= 2.0 * DIURNAL_OLD_PER_HOUR + EPS, "%.2f migrations per hour, more than 2x "
+          "the %.2f before issue 11", per_hour, DIURNAL_OLD_PER_HOUR);
+    printf("%s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        fprintf(stderr, "usage: %s instances|stability|reaction|economy|numa|pack|constraints [SEED [N]]\n",
+        fprintf(stderr, "usage: %s instances|stability|reaction|economy|numa|pack|constraints|noise|flash|diurnal [SEED [N]]\n",
                 argv[0]);
         return 2;
     }
@@ -1172,6 +1543,12 @@ int main(int argc, char **argv)
         return test_pack(seed);
     if (strcmp(argv[1], "constraints") == 0)
         return test_constraints(seed);
+    if (strcmp(argv[1], "noise") == 0)
+        return test_noise(seed);
+    if (strcmp(argv[1], "flash") == 0)
+        return test_flash(seed);
+    if (strcmp(argv[1], "diurnal") == 0)
+        return test_diurnal(seed);
     fprintf(stderr, "unknown test '%s'\n", argv[1]);
     return 2;
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "decide.h"
+#include "hysteresis.h"
 #include "model/topology.h"
 #include "options.h"
 #include "replay.h"
@@ -192,7 +193,7 @@ static void decide_unknown_worker(void **state)
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "worker cpu 99 is not in the topology"));
     sched_state_free(&st);
 }
@@ -211,15 +212,15 @@ static void decide_unknown_relay_cpu(void **state)
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "relay 4 vm_to_vf: cpu 999 is not in the topology"));
     st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF] = 5000;
     st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM] = 5000;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "relay 4 vf_to_vm: cpu 5000"));
     st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF] = 3;      /* in the topology, not a worker */
     st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM] = -1;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_true(d.act);
     assert_int_equal(d.n_moves, 2);
     sched_decision_free(&d);
@@ -269,7 +270,7 @@ static void decide_keeps_numa(void **state)
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_true(d.act);
     assert_int_equal(d.n_nodes, 2);
     assert_int_equal(d.nodes[1].numa, 1);
@@ -282,7 +283,7 @@ static void decide_keeps_numa(void **state)
 
     /* --global-numa-opt: the node-0 workers may help too */
     p.global_numa = true;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_int_equal(d.n_nodes, 1);
     assert_int_equal(d.nodes[0].numa, -1);
     assert_true(d.makespan < 0.41);
@@ -293,38 +294,82 @@ static void decide_keeps_numa(void **state)
 static void decide_hysteresis(void **state)
 {
     int w[] = {0, 2};
-    /* 0.50 vs 0.40: the best plan gains 10% < 25%, and the bound says so
-     * without a solve */
+    /* 0.50 vs 0.40: the bound (0.45) is within the noise and min_gain, so
+     * no plan can pay, and the bound says so without a solve */
     struct sched_relay r[] = {
         {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.3, 0.2}},
         {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.2}},
     };
     struct sched_state st = make_state(w, 2, r, 2);
     struct sched_params p = params();
+    struct sched_hysteresis *mem = sched_hysteresis_new();
     struct sched_decision d;
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    /* the first decision has no measure of the noise: it solves */
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    sched_decision_free(&d);
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     assert_false(d.nodes[0].solved);
     assert_int_equal(d.n_moves, 0);
+    assert_true(d.nodes[0].hysteresis.valid);
+    assert_string_equal(d.nodes[0].hysteresis.why, "no-gain");
     sched_decision_free(&d);
+    sched_hysteresis_free(mem);
+    sched_state_free(&st);
+}
 
-    /* a more sensitive scheduler solves, but 0.45/0.45 is not reachable:
-     * the best is 0.5 (0.3+0.2 | 0.2+0.2), so still nothing to do */
-    p.sensitivity = 0.01;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
-    assert_true(d.nodes[0].solved);
+/* With memory: a moderate imbalance (0.65 vs 0.30, a plan at 0.50 for
+ * two migrations) does not act on its first sample, but pays within a
+ * few intervals once it has lasted; the sum is in the node's report. */
+static void decide_sustained(void **state)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
+    };
+    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_params p = params();
+    struct sched_hysteresis *mem = sched_hysteresis_new();
+    struct sched_decision d;
+    char err[256];
+    int acted_at = -1;
+    (void)state;
+
+    assert_non_null(mem);
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     sched_decision_free(&d);
+    st.relays[0].load[0] = 0.35;
+    st.relays[0].load[1] = 0.3;
+    st.relays[1].load[0] = 0.1;
+    st.relays[1].load[1] = 0.2;
+    for (int i = 1; i <= 10 && acted_at < 0; i++) {
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+        if (d.act) {
+            acted_at = i;
+            assert_string_equal(d.nodes[0].hysteresis.why, "paid");
+            assert_true(d.nodes[0].hysteresis.accumulated > d.nodes[0].hysteresis.threshold);
+            assert_true(d.makespan <= 0.5 + 1e-9);
+        } else {
+            /* the first sample's changes still read as noise */
+            assert_true(strcmp(d.nodes[0].hysteresis.why, "accumulating") == 0 ||
+                        strcmp(d.nodes[0].hysteresis.why, "no-gain") == 0);
+        }
+        sched_decision_free(&d);
+    }
+    assert_true(acted_at > 1);
+    sched_hysteresis_free(mem);
     sched_state_free(&st);
 }
 
 /* Two light directions sharing a worker: splitting them halves the
- * makespan (a 50% relative gain) but buys 0.03 of a core, which the
- * default floor calls noise; an operator who lowers --min-gain gets the
- * split. */
+ * makespan but buys 0.03 of a core: with --min-gain 0.05 that is noise;
+ * at the default 0.02 a first decision splits them. */
 static void decide_min_gain(void **state)
 {
     int w[] = {0, 2};
@@ -337,13 +382,14 @@ static void decide_min_gain(void **state)
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    p.min_gain = 0.05;
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_false(d.act);
-    assert_non_null(strstr(d.nodes[0].reason, "not more than 0.050"));
+    assert_non_null(strstr(d.nodes[0].reason, "no plan gains more than the noise"));
     sched_decision_free(&d);
 
-    p.min_gain = 0.01;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    p.min_gain = 0.02;
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_true(d.act);
     assert_int_equal(d.n_moves, 1);
     assert_int_equal(d.moves[0].from, 2);
@@ -351,7 +397,7 @@ static void decide_min_gain(void **state)
     sched_decision_free(&d);
 
     p.min_gain = -1.0;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "minimum gain -1 must be >= 0"));
     sched_state_free(&st);
 }
@@ -372,7 +418,7 @@ static void decide_places_and_spreads(void **state)
     int cpu5 = -1, cpu6 = -1;
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_true(d.act);
     assert_int_equal(d.n_moves, 4);
     for (int k = 0; k < d.n_moves; k++) {
@@ -388,34 +434,71 @@ static void decide_places_and_spreads(void **state)
     sched_state_free(&st);
 }
 
-static void decide_overload_floor(void **state)
+/* Urgent relief: a worker pushed to 0.95 acts at its second decision
+ * above 0.9, whatever the migrations cost. */
+static void decide_urgent(void **state)
 {
     int w[] = {0, 2};
-    /* 1.1 vs 1.0: overloaded, but the best plan (1.05) gains under 15% */
     struct sched_relay r[] = {
-        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.6, 0.5}},
-        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.5, 0.5}},
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.3, 0.3}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.3, 0.3}},
     };
     struct sched_state st = make_state(w, 2, r, 2);
     struct sched_params p = params();
+    struct sched_hysteresis *mem = sched_hysteresis_new();
     struct sched_decision d;
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    p.sensitivity = 10.0;       /* no plan pays: only urgency acts */
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     sched_decision_free(&d);
-
-    /* 1.6 vs 0.4: overloaded and a plan fixes it */
-    st.relays[0].load[0] = 0.9;
-    st.relays[0].load[1] = 0.7;
-    st.relays[1].load[0] = 0.2;
-    st.relays[1].load[1] = 0.2;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
-    assert_true(d.act);
-    assert_true(d.makespan <= 1.1 + 1e-9);
+    st.relays[0].load[0] = 0.5;
+    st.relays[0].load[1] = 0.45;
+    st.relays[1].load[0] = 0.25;
+    st.relays[1].load[1] = 0.25;
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
     sched_decision_free(&d);
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_string_equal(d.nodes[0].hysteresis.why, "urgent");
+    assert_true(d.makespan <= 0.85 + 1e-9);
+    sched_decision_free(&d);
+    sched_hysteresis_free(mem);
     sched_state_free(&st);
+}
+
+/* The memory: a prior of 5% of the load, the noise of successive
+ * differences, a jump taken as a new level, classes by NUMA node. */
+static void hysteresis_memory(void **state)
+{
+    struct sched_hysteresis *h = sched_hysteresis_new();
+    double sd;
+    (void)state;
+
+    assert_non_null(h);
+    sched_hysteresis_begin(h);
+    assert_true(fabs(sched_hysteresis_observe(h, 7, 0, 0.4) - 0.02) < 1e-12);
+    /* +-0.01 alternating: differences of 0.02, variance 0.0002 */
+    for (int i = 0; i < 200; i++) {
+        sched_hysteresis_begin(h);
+        sd = sched_hysteresis_observe(h, 7, 0, i % 2 ? 0.41 : 0.39);
+    }
+    assert_true(fabs(sd - sqrt(0.0002)) < 1e-3);
+    /* a flash crowd: the level moves, the noise estimate does not */
+    sched_hysteresis_begin(h);
+    assert_true(fabs(sched_hysteresis_observe(h, 7, 0, 0.9) - sd) < 1e-9);
+    /* many relays come and go: the table keeps working */
+    for (int round = 0; round < 40; round++) {
+        sched_hysteresis_begin(h);
+        for (int id = 0; id < 100; id++)
+            assert_true(sched_hysteresis_observe(h, round * 100 + id, id % 2, 0.1) >= 0.0);
+    }
+    assert_ptr_equal(sched_hysteresis_class(h, 3), sched_hysteresis_class(h, 3));
+    assert_ptr_not_equal(sched_hysteresis_class(h, 3), sched_hysteresis_class(h, -1));
+    sched_hysteresis_free(h);
 }
 
 static void decide_numa_without_workers(void **state)
@@ -432,7 +515,7 @@ static void decide_numa_without_workers(void **state)
     char err[256];
     (void)state;
 
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_non_null(strstr(d.notes, "relay 0: NUMA node 1 is local to no worker, kept on the "
                                     "workers of node(s) 0"));
     assert_true(d.act);
@@ -463,7 +546,7 @@ static void decide_numa_sets(void **state)
     snprintf(path, sizeof(path), "%s/64intel64-fakeKNL-SNC4-hybrid.xml",
              getenv("VIO4WD_TOPOLOGIES"));
     assert_int_equal(model_topology_load(path, 0, &knl, err, sizeof(err)), MODEL_OK);
-    assert_int_equal(sched_decide(&st, knl, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, knl, &p, NULL, &d, err, sizeof(err)), 0);
     assert_string_equal(d.notes, "");
     assert_int_equal(d.n_nodes, 2);
     assert_int_equal(d.nodes[0].numa, 0);
@@ -504,7 +587,7 @@ static void decide_deadline(void **state)
     struct sched_state st = make_state(w, 4, r, 6);
     assert_true(p.deadline_s == 0.75);
     p.deadline_s = 1e-6;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_true(d.act && d.cut && d.nodes[0].cut);
     assert_true(d.nodes[0].budget_ms == 0.0);
     assert_true(d.makespan <= d.nodes[0].greedy_makespan + 1e-9);
@@ -512,13 +595,13 @@ static void decide_deadline(void **state)
     sched_decision_free(&d);
 
     p.deadline_s = 0.0;         /* none */
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_false(d.cut);
     assert_true(d.elapsed_ms >= d.nodes[0].solve_ms);
     sched_decision_free(&d);
 
     p.deadline_s = -1.0;
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), -1);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "deadline -1 s must be >= 0"));
     sched_state_free(&st);
 }
@@ -581,7 +664,7 @@ static int interval(struct tracker *t, struct fake *f, const double load[2][2])
         sched_state_free(&st);
         return -1;
     }
-    assert_int_equal(sched_decide(&st, topo, &p, &d, err, sizeof(err)), 0);
+    assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     act = d.act;
     for (int k = 0; k < d.n_moves && act; k++)
         f->snap.relay[d.moves[k].relay].dir[d.moves[k].dir].cpu = d.moves[k].to;
@@ -744,10 +827,10 @@ static void options_file_then_command_line(void **state)
 
     /* defaults */
     assert_int_equal(parse_args(&o, err, sizeof(err), NULL), SCHED_OPTIONS_OK);
-    assert_true(o.cfg.core_sched_sensitivity == 0.25);
+    assert_true(o.cfg.core_sched_sensitivity == 0.05);
     assert_true(o.cfg.core_sched_poll_interval == 5.0);
     assert_true(o.time_limit_ms == 100.0);
-    assert_true(o.min_gain == 0.05);
+    assert_true(o.min_gain == 0.02);
     assert_string_equal(o.counters, SCHED_DEFAULT_COUNTERS);
     sched_options_params(&o, &p);
     assert_true(p.deadline_s == 0.75);
@@ -770,9 +853,11 @@ int main(void)
         cmocka_unit_test(replay_empty_trace),
         cmocka_unit_test(decide_keeps_numa),
         cmocka_unit_test(decide_hysteresis),
+        cmocka_unit_test(decide_sustained),
         cmocka_unit_test(decide_min_gain),
         cmocka_unit_test(decide_places_and_spreads),
-        cmocka_unit_test(decide_overload_floor),
+        cmocka_unit_test(decide_urgent),
+        cmocka_unit_test(hysteresis_memory),
         cmocka_unit_test(decide_numa_without_workers),
         cmocka_unit_test(decide_numa_sets),
         cmocka_unit_test(decide_deadline),

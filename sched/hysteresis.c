@@ -1,0 +1,141 @@
+/* hysteresis.c - the scheduler's memory between decisions (see
+ * hysteresis.h). Directions live in an open-addressing table keyed by
+ * (relay id, direction); classes in a short list (one per NUMA set). */
+#include "hysteresis.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* EWMA weight of a new sample: about the last ten decisions count. The
+ * variance is that of successive differences, halved: noise shows in
+ * every difference, while a slow trend (a diurnal cycle) adds only its
+ * small step, where a lagging mean would read the trend as noise. */
+#define ALPHA 0.1
+/* The noise assumed before the samples say (a share of the load). */
+#define PRIOR_SHARE 0.05
+/* A difference this many deviations (plus a floor, in cores) is a new
+ * level, not noise: the variance is kept, so a flash crowd does not read
+ * as noise and mask itself. */
+#define JUMP_SD 4.0
+#define JUMP_FLOOR 0.01
+/* Directions unseen for this many decisions are forgotten on a rehash. */
+#define FORGET_AFTER 16
+
+struct dir_stat {
+    int64_t key;                /* relay id x 2 + dir; -1: empty slot */
+    unsigned long seen;         /* decision it was last observed in */
+    double last, var;           /* the last load; the noise's variance */
+};
+
+struct class_mem {
+    int numa;
+    struct model_hysteresis_memory mem;
+};
+
+struct sched_hysteresis {
+    unsigned long decision;
+    struct dir_stat *slot;
+    size_t cap, used;           /* cap: a power of two */
+    struct class_mem *cls;
+    int n_cls, cap_cls;
+};
+
+struct sched_hysteresis *sched_hysteresis_new(void)
+{
+    return calloc(1, sizeof(struct sched_hysteresis));
+}
+
+void sched_hysteresis_free(struct sched_hysteresis *h)
+{
+    if (h == NULL)
+        return;
+    free(h->slot);
+    free(h->cls);
+    free(h);
+}
+
+void sched_hysteresis_begin(struct sched_hysteresis *h)
+{
+    h->decision++;
+}
+
+static size_t hash(int64_t key, size_t cap)
+{
+    uint64_t x = (uint64_t)key * 0x9e3779b97f4a7c15ull;
+    return (size_t)(x >> 17) & (cap - 1);
+}
+
+static struct dir_stat *find(struct dir_stat *slot, size_t cap, int64_t key)
+{
+    size_t i = hash(key, cap);
+    while (slot[i].key != -1 && slot[i].key != key)
+        i = (i + 1) & (cap - 1);
+    return &slot[i];
+}
+
+/* Twice the room for what is alive; the forgotten stay behind. */
+static int rehash(struct sched_hysteresis *h)
+{
+    size_t live = 0, cap = 64;
+    struct dir_stat *slot;
+
+    for (size_t i = 0; i < h->cap; i++)
+        live += h->slot[i].key != -1 && h->decision - h->slot[i].seen <= FORGET_AFTER;
+    while (cap < 4 * (live + 1))
+        cap *= 2;
+    slot = malloc(sizeof(*slot) * cap);
+    if (slot == NULL)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        slot[i].key = -1;
+    for (size_t i = 0; i < h->cap; i++)
+        if (h->slot[i].key != -1 && h->decision - h->slot[i].seen <= FORGET_AFTER)
+            *find(slot, cap, h->slot[i].key) = h->slot[i];
+    free(h->slot);
+    h->slot = slot;
+    h->cap = cap;
+    h->used = live;
+    return 0;
+}
+
+double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, double load)
+{
+    int64_t key = (int64_t)relay * 2 + dir;
+    struct dir_stat *s;
+    double dev;
+
+    if ((h->used + 1) * 2 > h->cap && rehash(h) < 0)
+        return -1.0;
+    s = find(h->slot, h->cap, key);
+    if (s->key == -1) {
+        *s = (struct dir_stat){.key = key, .seen = h->decision, .last = load,
+                               .var = pow(PRIOR_SHARE * load, 2)};
+        h->used++;
+        return sqrt(s->var);
+    }
+    s->seen = h->decision;
+    dev = load - s->last;
+    s->last = load;
+    if (fabs(dev) <= JUMP_SD * sqrt(2.0 * s->var) + JUMP_FLOOR)
+        s->var += ALPHA * (dev * dev / 2.0 - s->var);
+    return sqrt(s->var);
+}
+
+struct model_hysteresis_memory *sched_hysteresis_class(struct sched_hysteresis *h, int numa)
+{
+    for (int i = 0; i < h->n_cls; i++)
+        if (h->cls[i].numa == numa)
+            return &h->cls[i].mem;
+    if (h->n_cls == h->cap_cls) {
+        int cap = h->cap_cls ? 2 * h->cap_cls : 8;
+        struct class_mem *c = realloc(h->cls, sizeof(*c) * (size_t)cap);
+        if (c == NULL)
+            return NULL;
+        h->cls = c;
+        h->cap_cls = cap;
+    }
+    h->cls[h->n_cls] = (struct class_mem){.numa = numa};
+    return &h->cls[h->n_cls++].mem;
+}

@@ -1,0 +1,37 @@
+/* hysteresis.h - what the scheduler remembers between decisions, for the
+ * hysteresis rule of model/hysteresis.h:
+ *   - each direction's last load and the variance of its noise (an
+ *     exponentially weighted mean of successive differences), so the
+ *     rule can discount what is only noise;
+ *   - each locality class's accumulator (model_hysteresis_memory), keyed
+ *     by the lowest OS NUMA node of its set (-1: global mode).
+ * The live loop keeps one for its lifetime and a replay one per trace;
+ * sched_decide() reads and updates it. Directions not seen for a while
+ * (relays that left) are forgotten, so the memory stays bounded by the
+ * relays alive. Not thread-safe.
+ */
+#ifndef VIO4WD_SCHED_HYSTERESIS_H
+#define VIO4WD_SCHED_HYSTERESIS_H
+
+#include "model/hysteresis.h"
+
+struct sched_hysteresis;
+
+/* NULL when out of memory. */
+struct sched_hysteresis *sched_hysteresis_new(void);
+void sched_hysteresis_free(struct sched_hysteresis *h);
+
+/* Start a decision (ages the directions not seen since). */
+void sched_hysteresis_begin(struct sched_hysteresis *h);
+
+/* Record relay's direction's load for this decision and return the
+ * standard deviation of its noise (a prior of 5% of the load until a few
+ * samples are in; a jump beyond 4 standard deviations is taken as a new
+ * level, not as noise). -1 when out of memory. */
+double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, double load);
+
+/* The accumulator of the class whose lowest NUMA node is numa (created
+ * zeroed on first use); NULL when out of memory. */
+struct model_hysteresis_memory *sched_hysteresis_class(struct sched_hysteresis *h, int numa);
+
+#endif
