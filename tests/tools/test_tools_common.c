@@ -385,7 +385,8 @@ static void test_json_is_a_trace_line(void **state)
     assert_int_equal(json_object_array_length(w), 2);
     assert_int_equal(json_object_get_int(json_object_array_get_idx(w, 0)), 1);
     struct json_object *wi = get(back, "worker_info");
-    struct json_object *w1 = json_object_array_get_idx(wi, 0), *w3 = json_object_array_get_idx(wi, 1);
+    struct json_object *w1 = json_object_array_get_idx(wi, 0);
+    struct json_object *w3 = json_object_array_get_idx(wi, 1);
     assert_false(json_object_get_boolean(get(w1, "parked")));
     assert_true(json_object_get_boolean(get(w3, "parked")));
     assert_int_equal(json_object_get_int64(get(w1, "sleep_cycles")), HZ * 2 / 10);
