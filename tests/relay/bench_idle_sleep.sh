@@ -11,8 +11,12 @@
 #     (dpdk-testpmd as the guest, as relay-throughput), with the sleep at
 #     500 over the same at 0. Want at least 0.98. Median of ROUNDS rounds,
 #     alternating which goes first.
-# usage: bench_idle_sleep.sh RELAY CNT_DUMP [SECS]
-RELAY=$1 CNT_DUMP=$2 SECS=${3:-6}
+#  3. The latency a packet sees through a worker that sleeps between
+#     packets: vio4wd-loadgen (guest + memif VF peer) at 2k pps each way,
+#     one-way latency as the generator reports it (every latency_us field
+#     it has), with the sleep at 500 and at 0, and the ratio of the means.
+# usage: bench_idle_sleep.sh RELAY CNT_DUMP LOADGEN [SECS]
+RELAY=$1 CNT_DUMP=$2 LOADGEN=$3 SECS=${4:-6}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bench_lib.sh"
 mkdir -p "$T/run"
@@ -88,3 +92,39 @@ for dir in vm2vf vf2vm; do
 done
 echo "ratio full-load throughput sleep-500/sleep-0 (median of $ROUNDS rounds):" \
      "guest->VF ${R[vm2vf]}, VF->guest ${R[vf2vm]} (want >= 0.98)"
+
+latency() {   # latency TAG SLEEP_MAX: prints the loadgen's latency_us of both directions
+    spawn "lg$1" "$LOADGEN" -d "$SECS" -g 2s -q --json --socket-dir "$T/$1" --memif-dir "$T/$1" \
+        --relay 0,rate=2k -- -l 0 --no-huge -m 512 --no-pci --single-file-segments \
+        --file-prefix="${PREFIX}lg$1"
+    local lg=$SPAWNED
+    wait_for 20 grep -q "memif sockets ready" "$T/lg$1.log" || fail "loadgen not ready"
+    spawn "relay$1" "$RELAY" $(relay_isolated) -C 1 -M 0 --vhost-path "$T/$1" \
+        --worker-sleep-max-us "$2" \
+        -P "net_memif0,role=client,id=0,socket=$T/$1/vio4wd-memif0.sock,socket-abstract=no=0" \
+        -- $(eal_opts "r$1")
+    RPID=$SPAWNED
+    wait_for $((SECS + 40)) grep -q '{"version"' "$T/lg$1.log" || fail "loadgen did not finish"
+    stop_pid "$RPID" 3
+    stop_pid "$lg" 15
+    python3 - "$T/lg$1.log" <<'PY' || fail "no latency in the loadgen report"
+import json, sys
+text = open(sys.argv[1]).read()
+rep = json.loads(text[text.index('{"version"'):].splitlines()[0])
+r = rep["relays"][0]
+if rep["totals"]["lost"]:
+    sys.exit("lost %d" % rep["totals"]["lost"])
+lat = {d: r[d]["latency_us"] for d in ("vm_to_vf", "vf_to_vm")}
+print(" ".join("%s:%s" % (d, ",".join("%s=%.1f" % kv for kv in sorted(l.items())))
+               for d, l in lat.items()),
+      "mean=%.2f" % ((lat["vm_to_vf"]["avg"] + lat["vf_to_vm"]["avg"]) / 2))
+PY
+}
+mkdir -p "$T/lat0" "$T/lat500"
+l0=$(latency lat0 0)
+l500=$(latency lat500 500)
+echo "latency at 2k pps, sleep 0 (us): $l0"
+echo "latency at 2k pps, sleep 500 (us): $l500"
+echo "ratio mean latency sleep-500/sleep-0: $(awk -v a="${l500##*mean=}" -v b="${l0##*mean=}" \
+     'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')" \
+     "(+$(awk -v a="${l500##*mean=}" -v b="${l0##*mean=}" 'BEGIN {printf "%.1f", a - b}') us)"
