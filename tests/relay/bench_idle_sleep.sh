@@ -10,7 +10,9 @@
 #  2. Throughput at full load, 64-byte packets, guest->VF and VF->guest
 #     (dpdk-testpmd as the guest, as relay-throughput), with the sleep at
 #     500 over the same at 0. Want at least 0.98. Median of ROUNDS rounds,
-#     alternating which goes first.
+#     alternating which goes first. The rate on a shared machine is mostly
+#     set by the other agents, so the relay's own busy cycles per packet
+#     are compared as well (packets per cycle, sleep 500 over 0).
 #  3. The latency a packet sees through a worker that sleeps between
 #     packets: vio4wd-loadgen (guest + memif VF peer) at 2k pps each way,
 #     one-way latency as the generator reports it (every latency_us field
@@ -59,11 +61,18 @@ echo "ratio idle CPU sleep-500/busy-poll: $(awk -v a="$asleep" -v b="$busy" \
      'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}') (want idle CPU < 5% of a core: $(awk \
      -v a="$asleep" 'BEGIN {print (a < 0.05 ? "yes" : "NO")}'))"
 
-full_load() {   # full_load TAG SLEEP_MAX VFDEV GUESTMODE FIELD: sets PPS
+full_load() {   # full_load TAG SLEEP_MAX VFDEV GUESTMODE FIELD DIR: sets PPS and CPP
     start_relay "$1" "$2" "$3"
     guest "$4" "$1" "$T/virtio-forwarder0.sock"
     wait_for 20 guest_up 0 || fail "guest did not connect"
-    sleep $((SECS + 2))
+    sleep 2
+    local b0 p0 b1 p1
+    b0=$(cnt "relay0.$6.busy_cycles"); p0=$(cnt "relay0.$6.rx_pkts")
+    sleep "$SECS"
+    b1=$(cnt "relay0.$6.busy_cycles"); p1=$(cnt "relay0.$6.rx_pkts")
+    # The dataplane's own cost per packet: steadier than a rate on a
+    # shared machine, where the other agents set the rate.
+    CPP=$(awk -v b=$((b1 - b0)) -v p=$((p1 - p0)) 'BEGIN {printf "%.2f", (p ? b / p : 0)}')
     stop_pid "$GUEST_PID" 5
     stop_pid "$RPID" 3
     PPS=$(median_pps "$T/guest$1.log" "$5")
@@ -71,27 +80,33 @@ full_load() {   # full_load TAG SLEEP_MAX VFDEV GUESTMODE FIELD: sets PPS
 }
 
 ROUNDS=${ROUNDS:-3}
-declare -A R
+declare -A R C
 for dir in vm2vf vf2vm; do
     if [ $dir = vm2vf ]; then vf='net_null0,no-rx=1'; mode=txonly; field=Tx-pps
     else vf='net_null0'; mode=rxonly; field=Rx-pps; fi
     name=$([ $dir = vm2vf ] && echo "guest->VF" || echo "VF->guest")
-    ratios=()
+    ratios=() cratios=()
+    rdir=$([ $dir = vm2vf ] && echo vm_to_vf || echo vf_to_vm)
     for round in $(seq 1 "$ROUNDS"); do
         if [ $((round % 2)) = 1 ]; then order="500 0"; else order="0 500"; fi
         for us in $order; do
-            full_load "$dir$round-$us" "$us" "$vf" "$mode" "$field"
-            eval "P$us=$PPS"
+            full_load "$dir$round-$us" "$us" "$vf" "$mode" "$field" "$rdir"
+            eval "P$us=$PPS C$us=$CPP"
         done
         ratio=$(awk -v a="$P500" -v b="$P0" 'BEGIN {printf "%.3f", a / b}')
+        cratio=$(awk -v a="$C0" -v b="$C500" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
         ratios+=("$ratio")
-        echo "$name round $round: sleep 500 us $(mpps "$P500") Mpps," \
-             "sleep 0 $(mpps "$P0") Mpps, ratio $ratio"
+        cratios+=("$cratio")
+        echo "$name round $round: sleep 500 us $(mpps "$P500") Mpps ($C500 busy cycles/packet)," \
+             "sleep 0 $(mpps "$P0") Mpps ($C0), ratio $ratio (cycles: $cratio)"
     done
     R[$dir]=$(printf '%s\n' "${ratios[@]}" | median)
+    C[$dir]=$(printf '%s\n' "${cratios[@]}" | median)
 done
 echo "ratio full-load throughput sleep-500/sleep-0 (median of $ROUNDS rounds):" \
      "guest->VF ${R[vm2vf]}, VF->guest ${R[vf2vm]} (want >= 0.98)"
+echo "ratio full-load packets per busy cycle sleep-500/sleep-0 (median):" \
+     "guest->VF ${C[vm2vf]}, VF->guest ${C[vf2vm]}"
 
 latency() {   # latency TAG SLEEP_MAX: prints the loadgen's latency_us of both directions
     spawn "lg$1" "$LOADGEN" -d "$SECS" -g 2s -q --json --socket-dir "$T/$1" --memif-dir "$T/$1" \
