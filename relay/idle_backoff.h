@@ -4,7 +4,8 @@
  * (IDLE_BACKOFF_HANDFUL) packets or more. After IDLE_BACKOFF_LIGHT_POLLS
  * light polls in a row (tens of microseconds of empty polling), the worker
  * sleeps after every further light poll: IDLE_BACKOFF_FIRST_US first, then
- * twice as long each time, up to the maximum (VIRTIOFWD_WORKER_SLEEP_MAX_US).
+ * twice as long each time, up to the maximum (VIRTIOFWD_WORKER_SLEEP_MAX_US;
+ * its default and limit are in lib/config/config.h).
  * The first poll that is not light returns it to full polling. So a worker
  * never sleeps while a direction brings bursts, and under a trickle it
  * sleeps about as long as a handful of packets takes to arrive.
