@@ -17,6 +17,13 @@ static inline void mask_set(uint64_t *mask, unsigned idx)
     __atomic_fetch_or(&mask[idx / 64], 1ull << (idx % 64), __ATOMIC_RELEASE);
 }
 
+/* Gives w a bit in one of its masks and wakes it if it rests. */
+static inline void give(struct handover_worker *w, uint64_t *mask, unsigned idx)
+{
+    mask_set(mask, idx);
+    doorbell_ring(&w->bell);
+}
+
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -50,6 +57,7 @@ void handover_add_worker(struct handover *h, struct handover_worker *w, unsigned
 {
     w->index = index;
     w->cpu = cpu;
+    doorbell_init(&w->bell);
     h->workers[index] = w;
     if (index >= h->n_workers)
         h->n_workers = index + 1;
@@ -140,7 +148,7 @@ static void poll_release(struct handover *h, struct handover_worker *w)
             } else {
                 d->last_owner = (int32_t)w->index;
                 __atomic_store_n(&d->owner, HANDOVER_NONE, __ATOMIC_RELEASE);
-                mask_set(h->workers[t]->adopt, idx);
+                give(h->workers[t], h->workers[t]->adopt, idx);
             }
         }
     }
@@ -171,7 +179,20 @@ void handover_poll(struct handover *h, struct handover_worker *w)
     poll_adopt(h, w);
 }
 
+void handover_rest(struct handover_worker *w, const bool *stop, uint64_t timeout_ns)
+{
+    uint32_t ticket = doorbell_prepare(&w->bell);
+    if (!handover_pending(w) && !__atomic_load_n(stop, __ATOMIC_RELAXED))
+        doorbell_wait(&w->bell, ticket, timeout_ns);
+    doorbell_done(&w->bell);
+}
+
 /* ---- control side -------------------------------------------------------- */
+
+void handover_wake(struct handover_worker *w)
+{
+    doorbell_ring(&w->bell);
+}
 
 bool handover_wait(const struct handover *h, const struct handover_dir *d, unsigned timeout_us)
 {
@@ -203,7 +224,7 @@ void handover_assign(struct handover *h, struct handover_dir *d, int w)
     if (!is_running(h, w))
         adopt_dir(h->workers[w], d);     /* not looping: no race */
     else
-        mask_set(h->workers[w]->adopt, d->index);
+        give(h->workers[w], h->workers[w]->adopt, d->index);
 }
 
 bool handover_unassign(struct handover *h, struct handover_dir *d)
@@ -217,7 +238,7 @@ bool handover_unassign(struct handover *h, struct handover_dir *d)
         d->last_owner = HANDOVER_NONE;
         __atomic_store_n(&d->owner, HANDOVER_NONE, __ATOMIC_RELEASE);
     } else if (o >= 0) {
-        mask_set(h->workers[o]->release, d->index);
+        give(h->workers[o], h->workers[o]->release, d->index);
         return handover_wait(h, d, HANDOVER_RELEASE_US);
     }
     return true;
@@ -235,6 +256,6 @@ int handover_move(struct handover *h, struct handover_dir *d, int w)
         return 0;
     }
     __atomic_store_n(&d->target, (int32_t)w, __ATOMIC_RELEASE);
-    mask_set(h->workers[o]->release, d->index);
+    give(h->workers[o], h->workers[o]->release, d->index);
     return 0;
 }

@@ -15,8 +15,10 @@
  * A release of a direction with target -1 stops at step 2 (unassignment);
  * an assignment of an unowned direction starts at step 3. The control plane
  * issues one move per direction at a time and waits for owner == target.
- * Idle workers back off for tens of microseconds at most, so a handover
- * completes within microseconds to tens of microseconds.
+ * Every mask bit set for a worker rings its doorbell (doorbell.h), so a
+ * worker resting in handover_rest() (an idle back-off sleep, or parked
+ * with no direction) wakes for it at once: a handover completes within
+ * microseconds to tens of microseconds, resting workers included.
  *
  * Pause: the time a migration leaves a direction unserviced, from the old
  * owner's last service to the new owner's first, in TSC cycles. The owner
@@ -38,6 +40,7 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "doorbell.h"
 
 #define HANDOVER_MAX_DIRS    (VIO4WD_CNT_MAX_RELAYS * VIO4WD_DIR_COUNT)
 #define HANDOVER_MAX_WORKERS VIO4WD_CNT_MAX_WORKERS
@@ -73,6 +76,7 @@ struct handover_worker {
     /* Written by others, read by this worker every loop. */
     uint64_t release[HANDOVER_MASK_WORDS] __attribute__((aligned(HANDOVER_CACHE_LINE)));
     uint64_t adopt[HANDOVER_MASK_WORDS];
+    struct doorbell bell;           /* rung after every bit set above */
 
     /* Written by this worker (handover_set_running), read by control. */
     bool running __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -142,6 +146,23 @@ static inline void handover_service_end(struct handover_dir *d, uint64_t now)
 /* Gives away what w was asked to release, then takes what it was asked to
  * adopt (steps 2 and 3). Called by worker w between two services. */
 void handover_poll(struct handover *h, struct handover_worker *w);
+
+/* Worker w rests until a handover is pending for it, handover_wake() is
+ * called, *stop is true, or timeout_ns passed (0: no timeout). Returns at
+ * once when one of the first three holds already. Called between two loop
+ * iterations: while it rests, w uses nothing of the directions. */
+void handover_rest(struct handover_worker *w, const bool *stop, uint64_t timeout_ns);
+
+/* Control: wakes w from handover_rest (after setting its stop flag). */
+void handover_wake(struct handover_worker *w);
+
+/* True while w rests. A control thread that reads true after a full fence
+ * knows that w will see what it published before the fence, like a worker
+ * that has finished a loop iteration since (workers_quiesce). */
+static inline bool handover_resting(const struct handover_worker *w)
+{
+    return doorbell_resting(&w->bell);
+}
 
 /* ---- control side ------------------------------------------------------ */
 

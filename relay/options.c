@@ -23,13 +23,14 @@ enum {
     OPT_ZMQ_CONFIG = 256, OPT_ZMQ_PORT_CONTROL, OPT_ZMQ_STATS, OPT_ZMQ_CORE_SCHED, OPT_IPC,
     OPT_IPC_FILE, OPT_VHOST_PATH, OPT_VHOST_SOCKET, OPT_MRGBUF, OPT_VHOST_CLIENT, OPT_TSO,
     OPT_DYNAMIC_SOCKETS, OPT_NODAEMON, OPT_CONFIG, OPT_RUN_DIR, OPT_VERSION, OPT_SET,
-    OPT_CORE_SCHED, OPT_ALLOW_TCP,
+    OPT_CORE_SCHED, OPT_ALLOW_TCP, OPT_SLEEP_MAX,
 };
 
 static const struct option long_opts[] = {
     {"cpu-mask", required_argument, NULL, 'C'},
     {"loglevel", required_argument, NULL, 'l'},
     {"master-lcore", required_argument, NULL, 'M'},
+    {"worker-sleep-max-us", required_argument, NULL, OPT_SLEEP_MAX},
     {"pid-dir", required_argument, NULL, 'p'},
     {"hugetlbfs", required_argument, NULL, 'H'},
     {"ovsdb-sock", required_argument, NULL, 'O'},
@@ -73,6 +74,9 @@ static void usage(const char *prog)
 "  -C, --cpu-mask CPUS      worker CPUs, \"1,2\", \"2-5\" or \"0x6\" [VIRTIOFWD_CPU_MASK]\n"
 "  -M, --master-lcore CPU   CPU of the control thread [VIRTIOFWD_MASTER_LCORE]\n"
 "  -l, --loglevel N         0..7 [VIRTIOFWD_LOG_LEVEL]\n"
+"      --worker-sleep-max-us US  longest sleep of an idle worker, 0..%d us (default\n"
+"                           %d); 0: workers busy-poll and never park\n"
+"                           [VIRTIOFWD_WORKER_SLEEP_MAX_US]\n"
 "  -p, --pid-dir DIR        pid file directory [VIRTIOFWD_PID_DIR]\n"
 "  -H, --hugetlbfs DIR      hugetlbfs mount point [VIRTIOFWD_HUGETLBFS_MOUNT_POINT]\n"
 "  -O, --ovsdb-sock PATH    OVSDB socket [VIRTIOFWD_OVSDB_SOCK_PATH]\n"
@@ -100,7 +104,8 @@ static void usage(const char *prog)
 "      --set VAR=VALUE      set any configuration variable\n"
 "      --nodaemon[=...]     accepted for compatibility; never forks\n"
 "  -h, --help, --version\n",
-        prog, VIO4WD_SYSCONF_DEFAULT, RELAY_DEFAULT_RUN_DIR);
+        prog, VIO4WD_SYSCONF_DEFAULT, RELAY_DEFAULT_RUN_DIR, VIO4WD_WORKER_SLEEP_MAX_US_LIMIT,
+        VIO4WD_WORKER_SLEEP_MAX_US_DEFAULT);
 }
 
 /* Appends an item to a space-separated list kept in a static buffer. */
@@ -141,6 +146,7 @@ enum options_result options_parse(int argc, char **argv, struct relay_options *o
         case 'C': SET("VIRTIOFWD_CPU_MASK", optarg); break;
         case 'l': SET("VIRTIOFWD_LOG_LEVEL", optarg); break;
         case 'M': SET("VIRTIOFWD_MASTER_LCORE", optarg); break;
+        case OPT_SLEEP_MAX: SET("VIRTIOFWD_WORKER_SLEEP_MAX_US", optarg); break;
         case 'p': SET("VIRTIOFWD_PID_DIR", optarg); break;
         case 'H': SET("VIRTIOFWD_HUGETLBFS_MOUNT_POINT", optarg); break;
         case 'O': SET("VIRTIOFWD_OVSDB_SOCK_PATH", optarg); break;

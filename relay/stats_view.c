@@ -295,6 +295,9 @@ static void fill_worker(Virtioforwarder__WorkerState *m, const struct window *w,
     m->busy_cycles = now->busy_cycles;
     m->idle_cycles = now->idle_cycles;
     m->loops = now->loops;
+    m->has_parked = m->has_sleep_cycles = true;
+    m->parked = now->parked != 0;
+    m->sleep_cycles = now->sleep_cycles;
     uint64_t busy = delta(now->busy_cycles, then ? then->busy_cycles : 0);
     uint64_t idle = delta(now->idle_cycles, then ? then->idle_cycles : 0);
     m->load = busy + idle > 0 ? (float)((double)busy / (double)(busy + idle)) : 0.0f;

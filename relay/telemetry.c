@@ -193,12 +193,14 @@ out:
     return rc;
 }
 
-enum { COL_CPU, COL_NUMA, COL_DIRS, COL_BUSY, COL_IDLE, COL_LOOPS, N_COLS };
+enum { COL_CPU, COL_NUMA, COL_DIRS, COL_BUSY, COL_IDLE, COL_LOOPS, COL_PARKED, COL_PARKS,
+       COL_SLEEP, N_COLS };
 
 static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
     static const char *const names[N_COLS] = {"cpu", "numa_node", "directions", "busy_cycles",
-                                              "idle_cycles", "loops"};
+                                              "idle_cycles", "loops", "parked", "parks",
+                                              "sleep_cycles"};
     struct vio4wd_counters_snapshot *s = read_counters();
     struct rte_tel_data *col[N_COLS] = {NULL};
     int rc = 0;
@@ -225,6 +227,9 @@ static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data 
         rte_tel_data_add_array_u64(col[COL_BUSY], w->busy_cycles);
         rte_tel_data_add_array_u64(col[COL_IDLE], w->idle_cycles);
         rte_tel_data_add_array_u64(col[COL_LOOPS], w->loops);
+        rte_tel_data_add_array_u64(col[COL_PARKED], w->parked);
+        rte_tel_data_add_array_u64(col[COL_PARKS], w->parks);
+        rte_tel_data_add_array_u64(col[COL_SLEEP], w->sleep_cycles);
     }
     rte_tel_data_start_dict(d);
     rte_tel_data_add_dict_u64(d, "tsc_hz", s->header.tsc_hz);

@@ -27,7 +27,9 @@
 #include <rte_lcore.h>
 #include <rte_vhost.h>
 
+#include "config.h"
 #include "counters_writer.h"
+#include "idle_backoff.h"
 #include "log.h"
 #include "meter.h"
 #include "test_hooks.h"
@@ -37,9 +39,6 @@ unsigned g_n_workers;
 struct handover g_handover;
 
 #define LEFTOVER_DROP_US  20000 /* refused this long: drop as queue full */
-#define IDLE_LOOPS_BEFORE_SLEEP 256
-#define BACKOFF_MIN_US    4
-#define BACKOFF_MAX_US    32
 #define VIRTIO_RXQ_OF(q)  ((uint16_t)((q) * 2))      /* guest's receive ring */
 #define VIRTIO_TXQ_OF(q)  ((uint16_t)((q) * 2 + 1))  /* guest's transmit ring */
 
@@ -50,6 +49,9 @@ struct handover g_handover;
 #endif
 
 static uint64_t g_drop_tsc;
+
+/* VIRTIOFWD_WORKER_SLEEP_MAX_US (idle_backoff.h); set before the launch. */
+static unsigned g_sleep_max_us = VIO4WD_WORKER_SLEEP_MAX_US_DEFAULT;
 
 /* VIO4WD_TEST_NS_PER_PACKET (test_hooks.h) in TSC cycles. Unset, it costs
  * one predictable branch per burst that moved packets, and nothing on an
@@ -305,8 +307,8 @@ static inline void commit(struct relay_dir *d, const struct dir_delta *dd,
 }
 
 /* Services one direction on all its queues. Returns true when it moved or
- * dropped packets. */
-static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
+ * dropped packets; raises *most to the packets it received. */
+static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end, unsigned *most)
 {
     struct relay *r = d->relay;
     struct dir_delta dd;
@@ -339,6 +341,8 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
     }
     uint64_t t = rte_rdtsc();
     bool moved = dd.rx_pkts | dd.tx_pkts | dd.nc_pkts | dd.full_pkts;
+    if (dd.rx_pkts > *most)
+        *most = (unsigned)dd.rx_pkts;
     if (likely(!moved)) {
         *t_end = t;
         /* A new limit shows in the counters even while nothing flows. */
@@ -353,18 +357,40 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end)
     return true;
 }
 
-static void worker_publish(struct worker *w, uint64_t busy, uint64_t idle, uint64_t loops,
-                           uint64_t now)
+/* What a worker counted since it last published. */
+struct worker_acc {
+    uint64_t busy, idle, slept, loops;
+};
+
+/* Adds 'a' to the worker's counters (and clears it); 'parked' says whether
+ * the worker is about to block with no direction. */
+static void worker_publish(struct worker *w, struct worker_acc *a, bool parked, uint64_t now)
 {
     struct vio4wd_cnt_worker *c = w->cnt;
 
     vio4wd_counters_write_begin(&c->seq);
-    c->busy_cycles += busy;
-    c->idle_cycles += idle;
-    c->loops += loops;
+    c->busy_cycles += a->busy;
+    c->idle_cycles += a->idle;
+    c->sleep_cycles += a->slept;
+    c->loops += a->loops;
     c->n_dirs = w->ho.n_dirs;
+    c->parks += parked && !c->parked;
+    c->parked = parked;
     c->update_tsc = now;
     vio4wd_counters_write_end(&c->seq);
+    memset(a, 0, sizeof(*a));
+}
+
+/* Rests until a handover or stop, or timeout_ns (0: none); the time from
+ * 't' is idle and asleep. Returns the TSC after. */
+static uint64_t worker_rest(struct worker *w, uint64_t timeout_ns, uint64_t t,
+                            struct worker_acc *a)
+{
+    handover_rest(&w->ho, &w->stop, timeout_ns);
+    uint64_t t2 = rte_rdtsc();
+    a->idle += t2 - t;
+    a->slept += t2 - t;
+    return t2;
 }
 
 /* At stop: give leftovers a last chance (about 1 ms), then free them. */
@@ -410,10 +436,11 @@ static void drain(struct worker *w)
 int worker_main(void *arg)
 {
     struct worker *w = arg;
-    uint64_t busy = 0, idle = 0, loops = 0;
-    unsigned idle_loops = 0, backoff_us = BACKOFF_MIN_US;
+    struct worker_acc acc = {0};
+    struct idle_backoff bo;
     uint64_t t0 = rte_rdtsc();
 
+    idle_backoff_init(&bo, g_sleep_max_us);
     /* Short back-off sleeps must be short: no 50 us default timer slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     handover_set_running(&w->ho, true);
@@ -422,6 +449,7 @@ int worker_main(void *arg)
 
     while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
         bool moved = false;
+        unsigned most = 0;
         uint64_t t = t0;
 
         if (unlikely(handover_pending(&w->ho)))
@@ -429,37 +457,33 @@ int worker_main(void *arg)
         for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
             struct handover_dir *hd = w->ho.dirs[i];
             handover_service_begin(&g_handover, hd, t);    /* ends a migration's pause */
-            moved |= service(relay_dir_of(hd), t, &t);
+            moved |= service(relay_dir_of(hd), t, &t, &most);
             handover_service_end(hd, t);
         }
         __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
 
-        loops++;
-        if (moved) {
-            busy += t - t0;
-            idle_loops = 0;
-            backoff_us = BACKOFF_MIN_US;
-        } else {
-            idle += t - t0;
-            if (++idle_loops >= IDLE_LOOPS_BEFORE_SLEEP && !handover_pending(&w->ho)) {
-                rte_delay_us_sleep(backoff_us);
-                if (backoff_us < BACKOFF_MAX_US)
-                    backoff_us *= 2;
-                uint64_t t2 = rte_rdtsc();
-                idle += t2 - t;
-                t = t2;
-            }
+        acc.loops++;
+        if (moved)
+            acc.busy += t - t0;
+        else
+            acc.idle += t - t0;
+        unsigned sleep_us = idle_backoff_after_poll(&bo, most);
+        if (unlikely(idle_backoff_parks(&bo, w->ho.n_dirs)) && !handover_pending(&w->ho)) {
+            /* Nothing to service: block until a handover brings work. */
+            worker_publish(w, &acc, true, t);
+            t = worker_rest(w, 0, t, &acc);
+            worker_publish(w, &acc, false, t);
+        } else if (sleep_us) {
+            t = worker_rest(w, (uint64_t)sleep_us * 1000u, t, &acc);
         }
         /* Publish per-worker counters every 64 loops, or at once when busy
          * (cheap: one cache line this worker owns). */
-        if (moved || (loops & 63) == 0) {
-            worker_publish(w, busy, idle, loops, t);
-            busy = idle = loops = 0;
-        }
+        if (moved || (acc.loops & 63) == 0)
+            worker_publish(w, &acc, false, t);
         t0 = t;
     }
     drain(w);
-    worker_publish(w, busy, idle, loops, rte_rdtsc());
+    worker_publish(w, &acc, false, rte_rdtsc());
     handover_set_running(&w->ho, false);
     __atomic_fetch_add(&w->quiescent, 1, __ATOMIC_RELEASE);
     log_info("worker %u stopped", w->ho.index);
@@ -488,6 +512,11 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
     return 0;
 }
 
+void workers_set_sleep_max(unsigned us)
+{
+    g_sleep_max_us = us;
+}
+
 int workers_launch(void)
 {
     for (unsigned i = 0; i < g_n_workers; i++) {
@@ -508,8 +537,10 @@ int workers_launch(void)
 
 void workers_stop(void)
 {
-    for (unsigned i = 0; i < g_n_workers; i++)
+    for (unsigned i = 0; i < g_n_workers; i++) {
         __atomic_store_n(&g_workers[i].stop, true, __ATOMIC_RELEASE);
+        handover_wake(&g_workers[i].ho);        /* a parked worker blocks */
+    }
     for (unsigned i = 0; i < g_n_workers; i++)
         rte_eal_wait_lcore(g_workers[i].lcore_id);
 }
@@ -532,8 +563,11 @@ void workers_quiesce(void)
         seen[i] = __atomic_load_n(&g_workers[i].quiescent, __ATOMIC_ACQUIRE);
     for (unsigned i = 0; i < g_n_workers; i++) {
         struct worker *w = &g_workers[i];
+        /* A resting worker (asleep or parked) holds nothing it read
+         * before our fence: it counts as having passed (handover.h). */
         while (__atomic_load_n(&w->ho.running, __ATOMIC_ACQUIRE) &&
-               __atomic_load_n(&w->quiescent, __ATOMIC_ACQUIRE) == seen[i]) {
+               __atomic_load_n(&w->quiescent, __ATOMIC_ACQUIRE) == seen[i] &&
+               !handover_resting(&w->ho)) {
             if (rte_rdtsc() > deadline) {
                 log_err("worker %u did not pass a quiescent point within 500 ms", i);
                 break;

@@ -4,6 +4,10 @@
  * That list changes only through the handover module (handover.h): the
  * worker applies what control or another worker asked for in its release
  * and adopt masks, at the top of a loop iteration.
+ *
+ * An idle worker sleeps (idle_backoff.h) and a worker with no direction
+ * parks: both rest on the worker's doorbell (handover_rest), which every
+ * handover for it rings, so neither delays a migration.
  */
 #ifndef VIO4WD_WORKER_H
 #define VIO4WD_WORKER_H
@@ -39,6 +43,11 @@ extern struct handover g_handover;
 
 /* Records the worker CPUs (in mask order) and their lcore ids. */
 int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n);
+
+/* The longest back-off sleep of an idle worker, in microseconds; 0: never
+ * sleep or park (idle_backoff.h). Before workers_launch(); default
+ * VIO4WD_WORKER_SLEEP_MAX_US_DEFAULT (config.h). */
+void workers_set_sleep_max(unsigned us);
 
 /* Launches the loop on every worker lcore. */
 int workers_launch(void);

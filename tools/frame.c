@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "CPU 123 |" before the bar, "| 100.0% HIGH" after it. */
+/* "CPU 123 |" before the bar, "| 100.0% HIGH" or "|   0.0% parked" after it. */
 #define BAR_PREFIX 9
-#define BAR_SUFFIX 13
+#define BAR_SUFFIX 15
 
 unsigned char frame_level(double load)
 {
@@ -148,6 +148,9 @@ static void render_worker(const struct tool_view *v, const struct tool_worker_ro
     /* The word matters on a terminal without colour. */
     put(f, l, level | FA_BOLD, " %5.1f%%%s", w->load * 100,
         level == FA_HIGH ? " HIGH" : level == FA_WARN ? " warm" : "");
+    /* A parked worker blocks and uses no CPU until a migration wakes it. */
+    if (w->parked)
+        put(f, l, FA_BOLD, " parked");
 
     /* The legend: which relay direction is which segment, with numbers. */
     struct seg segs[2 * VIO4WD_CNT_MAX_RELAYS];
@@ -212,11 +215,12 @@ void frame_render(const struct tool_view *v, unsigned width, double interval, st
     qsort(nodes, n_nodes, sizeof(nodes[0]), cmp_int);
     for (unsigned j = 0; j < n_nodes; j++) {
         double sum = 0;
-        unsigned count = 0;
+        unsigned count = 0, parked = 0;
         for (unsigned i = 0; i < v->n_workers; i++)
             if (v->workers[i].numa == nodes[j]) {
                 sum += v->workers[i].load;
                 count++;
+                parked += v->workers[i].parked;
             }
         new_line(f);
         l = new_line(f);
@@ -224,7 +228,8 @@ void frame_render(const struct tool_view *v, unsigned width, double interval, st
             put(f, l, FA_BOLD, "NUMA node %d", nodes[j]);
         else
             put(f, l, FA_BOLD, "NUMA node unknown");
-        put(f, l, FA_PLAIN, "  %u worker%s, %.2f cores busy", count, count == 1 ? "" : "s", sum);
+        put(f, l, FA_PLAIN, "  %u worker%s, %u active, %u parked, %.2f cores busy", count,
+            count == 1 ? "" : "s", count - parked, parked, sum);
         for (unsigned i = 0; i < v->n_workers; i++)
             if (v->workers[i].numa == nodes[j])
                 render_worker(v, &v->workers[i], f);

@@ -10,7 +10,9 @@
  * whole core. The bar is split into one segment per relay direction that
  * the worker serves, as wide as that direction's load, each starting with
  * the relay id and filled with '>' (VF->VM) or '<' (VM->VF); '+' is worker
- * time not attributed to a direction (polling, migrations).
+ * time not attributed to a direction (polling, migrations). A parked worker
+ * (no direction, blocked) says so after its load; each NUMA node's title
+ * counts its active and parked workers.
  */
 #ifndef VIO4WD_TOOLS_FRAME_H
 #define VIO4WD_TOOLS_FRAME_H

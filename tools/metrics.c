@@ -272,11 +272,17 @@ static void worker_metrics(FILE *out, const struct tool_view *view)
         worker_series(out, "vio4wd_worker_directions", &view->workers[i]);
         fprintf(out, "%u\n", view->workers[i].n_dirs);
     }
+    family(out, "vio4wd_worker_sleep_seconds", "counter", "seconds",
+           "Time a worker CPU spent asleep (idle back-off) or parked; part of idle.");
+    for (unsigned i = 0; i < view->n_workers; i++) {
+        worker_series(out, "vio4wd_worker_sleep_seconds_total", &view->workers[i]);
+        fprintf(out, "%.9g\n", (double)view->workers[i].sleep_cycles / hz);
+    }
     family(out, "vio4wd_worker_parked", "gauge", NULL,
-           "1 when a worker CPU services no direction and only sleeps.");
+           "1 when a worker CPU services no direction and blocks, using no CPU.");
     for (unsigned i = 0; i < view->n_workers; i++) {
         worker_series(out, "vio4wd_worker_parked", &view->workers[i]);
-        fprintf(out, "%d\n", view->workers[i].n_dirs == 0);
+        fprintf(out, "%d\n", view->workers[i].parked);
     }
     if (view->interval_s <= 0)
         return;

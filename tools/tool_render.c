@@ -125,10 +125,12 @@ void tool_print_table(FILE *out, const struct tool_view *view)
         fprintf(out, "(no relay has a VF or a vhost-user socket)\n");
     print_queues(out, view);
     print_pauses(out, view);
-    fprintf(out, "\n%10s %4s %6s %4s\n", "WORKER CPU", "NODE", "LOAD", "DIRS");
+    fprintf(out, "\n%10s %4s %6s %4s %-6s %6s\n", "WORKER CPU", "NODE", "LOAD", "DIRS",
+            "STATE", "ASLEEP");
     for (unsigned i = 0; i < view->n_workers; i++) {
         const struct tool_worker_row *w = &view->workers[i];
-        fprintf(out, "%10u %4d %5.1f%% %4u\n", w->cpu, w->numa, w->load * 100, w->n_dirs);
+        fprintf(out, "%10u %4d %5.1f%% %4u %-6s %5.1f%%\n", w->cpu, w->numa, w->load * 100,
+                w->n_dirs, w->parked ? "parked" : "active", w->asleep * 100);
     }
     fprintf(out, "\nRates and loads over %.2f s; LOAD is the share of one core (busy TSC "
             "cycles), '!' marks a saturated direction. FULL, NOCONN and RATELIM are packets "
@@ -250,6 +252,9 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
         json_object_object_add(o, "dirs", json_object_new_int64(w->n_dirs));
         json_object_object_add(o, "busy_cycles", juint(w->busy_cycles));
         json_object_object_add(o, "idle_cycles", juint(w->idle_cycles));
+        json_object_object_add(o, "parked", json_object_new_boolean(w->parked));
+        json_object_object_add(o, "sleep_cycles", juint(w->sleep_cycles));
+        json_object_object_add(o, "asleep", jnum(w->asleep));
         json_object_array_add(winfo, o);
     }
     for (unsigned i = 0; i < view->n_relays; i++) {

@@ -137,12 +137,20 @@ void tool_view_build(const struct vio4wd_counters_snapshot *prev,
         row->n_dirs = w->n_dirs;
         row->busy_cycles = w->busy_cycles;
         row->idle_cycles = w->idle_cycles;
+        row->parked = w->parked != 0;
+        row->sleep_cycles = w->sleep_cycles;
         if (prev && secs > 0 && prev->worker[i].cpu == w->cpu) {
             double load = (double)(w->busy_cycles - prev->worker[i].busy_cycles) /
                           (secs * hz);
+            double asleep = (double)(w->sleep_cycles - prev->worker[i].sleep_cycles) /
+                            (secs * hz);
             /* A worker publishes its cycles in batches; clip the skew. */
             row->load = load < 0 ? 0 : load > 1 ? 1 : load;
+            row->asleep = asleep < 0 ? 0 : asleep > 1 ? 1 : asleep;
         }
+        /* A parked worker publishes only when it wakes. */
+        if (row->parked)
+            row->asleep = 1;
     }
     qsort(view->workers, view->n_workers, sizeof(view->workers[0]), cmp_worker);
 

@@ -61,6 +61,9 @@ struct tool_worker_row {
     unsigned n_dirs;
     uint64_t busy_cycles, idle_cycles;
     double load;                /* busy share of the window */
+    bool parked;                /* no direction: blocks, uses no CPU */
+    uint64_t sleep_cycles;      /* asleep or parked, part of idle_cycles */
+    double asleep;              /* share of the window asleep (1 while parked) */
 };
 
 /* Everything a tool shows: one window between two snapshots. */

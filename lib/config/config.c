@@ -131,6 +131,22 @@ static int parse_lcore(struct vio4wd_config *cfg, const struct variable *var,
     return 0;
 }
 
+/* The longest back-off sleep of an idle worker, in microseconds. */
+static int parse_sleep_max(struct vio4wd_config *cfg, const struct variable *var,
+                           const char *const *items, size_t n, char *err, size_t errlen)
+{
+    const char *v = n && items[0][0] ? items[0] : var->default_text;
+    long us;
+    char what[96];
+    snprintf(what, sizeof(what), "a number of microseconds from 0 (never sleep) to %d",
+             VIO4WD_WORKER_SLEEP_MAX_US_LIMIT);
+    if (parse_long_in(var->name, v, 0, VIO4WD_WORKER_SLEEP_MAX_US_LIMIT, what, &us, err,
+                      errlen) < 0)
+        return -1;
+    *(unsigned *)field(cfg, var) = (unsigned)us;
+    return 0;
+}
+
 static int parse_cpu_mask(struct vio4wd_config *cfg, const struct variable *var,
                           const char *const *items, size_t n, char *err, size_t errlen)
 {
@@ -526,6 +542,8 @@ static int parse_unsupported(struct vio4wd_config *cfg, const struct variable *v
 
 /* ---- the variables ----------------------------------------------------- */
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 #define SCALAR(n, fn, member, def) \
     {n, fn, offsetof(struct vio4wd_config, member), \
      sizeof(((struct vio4wd_config *)0)->member), false, def}
@@ -536,6 +554,8 @@ static const struct variable variables[] = {
     SCALAR("VIRTIOFWD_CPU_MASK", parse_cpu_mask, cpu_mask, "1,2"),
     SCALAR("VIRTIOFWD_LOG_LEVEL", parse_log_level, log_level, "6"),
     SCALAR("VIRTIOFWD_MASTER_LCORE", parse_lcore, master_lcore, "0"),
+    SCALAR("VIRTIOFWD_WORKER_SLEEP_MAX_US", parse_sleep_max, worker_sleep_max_us,
+           STRINGIFY(VIO4WD_WORKER_SLEEP_MAX_US_DEFAULT)),
     LIST("VIRTIOFWD_STATIC_VFS", parse_static_vfs, ""),
     LIST("VIRTIOFWD_CPU_PINS", parse_cpu_pins, ""),
     LIST("VIRTIOFWD_RATE_LIMITS", parse_rate_limits, ""),

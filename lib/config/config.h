@@ -28,6 +28,9 @@
 #define VIO4WD_PATH_MAX     256
 #define VIO4WD_ENDPOINT_MAX 256
 #define VIO4WD_NAME_MAX     64
+/* VIRTIOFWD_WORKER_SLEEP_MAX_US: its default and the largest value taken. */
+#define VIO4WD_WORKER_SLEEP_MAX_US_DEFAULT 500
+#define VIO4WD_WORKER_SLEEP_MAX_US_LIMIT   10000
 
 
 /* One VIRTIOFWD_STATIC_VFS entry: "<device>=<relay id>". */
@@ -68,6 +71,8 @@ struct vio4wd_config {
     struct vio4wd_cpuset cpu_mask;          /* VIRTIOFWD_CPU_MASK */
     int log_level;                          /* VIRTIOFWD_LOG_LEVEL, 0..7 */
     int master_lcore;                       /* VIRTIOFWD_MASTER_LCORE */
+    unsigned worker_sleep_max_us;           /* VIRTIOFWD_WORKER_SLEEP_MAX_US: an idle
+                                             * worker's longest sleep; 0 = busy-poll */
 
     /* relay: ports */
     struct vio4wd_static_vf static_vfs[VIO4WD_MAX_RELAYS];

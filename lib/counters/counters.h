@@ -48,8 +48,9 @@
 #include "direction.h"    /* enum vio4wd_dir: index into vio4wd_cnt_relay.dir[] */
 
 #define VIO4WD_CNT_MAGIC      0x544e433457344f49ULL  /* "IO4W4CNT" */
-#define VIO4WD_CNT_VERSION    4   /* 2: rate limits in the dir block; 3: per-queue region;
-                                   * 4: handover pauses, dir block 256 B */
+#define VIO4WD_CNT_VERSION    5   /* 2: rate limits in the dir block; 3: per-queue region;
+                                   * 4: handover pauses, dir block 256 B;
+                                   * 5: parked and sleep time in the worker block */
 #define VIO4WD_CNT_MAX_RELAYS 64
 #define VIO4WD_CNT_MAX_WORKERS 128
 #define VIO4WD_CNT_STR_MAX    256
@@ -131,7 +132,12 @@ struct vio4wd_cnt_worker {
     uint64_t idle_cycles;       /* the others, including back-off sleeps */
     uint64_t loops;
     uint64_t update_tsc;
-    uint8_t pad[64 - 48];
+    /* Idle workers sleep, and workers with no direction block (park) until
+     * a handover gives them one: written just before the worker parks and
+     * just after it wakes, so update_tsc stands still while it is parked. */
+    uint32_t parked;            /* 1 while it blocks with no direction */
+    uint32_t parks;             /* times it parked (wraps) */
+    uint64_t sleep_cycles;      /* TSC spent asleep or parked, part of idle_cycles */
 };
 
 struct vio4wd_cnt_relay {

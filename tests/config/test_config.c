@@ -448,6 +448,27 @@ static void master_lcore(void **state)
     assert_rejected(r, "VIRTIOFWD_MASTER_LCORE='12'", "does not exist");
 }
 
+/* issue 13: an idle worker's longest sleep; 0 turns sleeping and parking off */
+static void worker_sleep_max(void **state)
+{
+    (void)state;
+    struct result *r = load("");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(r->cfg.worker_sleep_max_us, 500);
+    r = load("VIRTIOFWD_WORKER_SLEEP_MAX_US=0\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(r->cfg.worker_sleep_max_us, 0);
+    r = load("VIRTIOFWD_WORKER_SLEEP_MAX_US=10000\n");
+    assert_int_equal(r->rc, 0);
+    assert_int_equal(r->cfg.worker_sleep_max_us, 10000);
+    r = load("VIRTIOFWD_WORKER_SLEEP_MAX_US=10001\n");
+    assert_rejected(r, "VIRTIOFWD_WORKER_SLEEP_MAX_US='10001'", "from 0 (never sleep) to 10000");
+    r = load("VIRTIOFWD_WORKER_SLEEP_MAX_US=-1\n");
+    assert_rejected(r, "VIRTIOFWD_WORKER_SLEEP_MAX_US='-1'", "microseconds");
+    r = load("VIRTIOFWD_WORKER_SLEEP_MAX_US=500us\n");
+    assert_rejected(r, "VIRTIOFWD_WORKER_SLEEP_MAX_US='500us'", "microseconds");
+}
+
 /* ---- values: PCI addresses and device strings --------------------------- */
 
 static void malformed_pci_addresses(void **state)
@@ -803,6 +824,7 @@ int main(void)
         cmocka_unit_test(log_level_out_of_range),
         cmocka_unit_test(sensitivity_and_interval_ranges),
         cmocka_unit_test(master_lcore),
+        cmocka_unit_test(worker_sleep_max),
         cmocka_unit_test(malformed_pci_addresses),
         cmocka_unit_test(static_vf_needs_a_relay_id),
         cmocka_unit_test(static_vfs_duplicates_are_rejected),

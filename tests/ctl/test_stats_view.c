@@ -176,6 +176,8 @@ static void workers_report_their_load(void **state)
     now->worker[1].busy_cycles = 300;
     now->worker[1].idle_cycles = 700;
     now->worker[1].loops = 99;
+    now->worker[0].parked = 1;          /* issue 13: a parked worker */
+    now->worker[0].sleep_cycles = 5000;
     Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
     Virtioforwarder__StatsResponse *resp = ask(&req, then, now);
     assert_int_equal(resp->n_worker, 2);
@@ -183,6 +185,9 @@ static void workers_report_their_load(void **state)
     assert_float_equal(resp->worker[1]->load, 0.3, 1e-6);
     assert_int_equal(resp->worker[1]->loops, 99);
     assert_float_equal(resp->worker[0]->load, 0.0, 1e-9);
+    assert_true(resp->worker[0]->has_parked && resp->worker[0]->parked);
+    assert_int_equal(resp->worker[0]->sleep_cycles, 5000);
+    assert_true(resp->worker[1]->has_parked && !resp->worker[1]->parked);
     virtioforwarder__stats_response__free_unpacked(resp, NULL);
     free(then);
     free(now);

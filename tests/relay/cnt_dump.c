@@ -53,6 +53,9 @@ int main(int argc, char **argv)
         OUT("worker%u.busy_cycles %llu", w, (unsigned long long)cw->busy_cycles);
         OUT("worker%u.idle_cycles %llu", w, (unsigned long long)cw->idle_cycles);
         OUT("worker%u.loops %llu", w, (unsigned long long)cw->loops);
+        OUT("worker%u.parked %u", w, cw->parked);
+        OUT("worker%u.parks %u", w, cw->parks);
+        OUT("worker%u.sleep_cycles %llu", w, (unsigned long long)cw->sleep_cycles);
     }
     for (unsigned r = 0; r < s.header.max_relays; r++) {
         const struct vio4wd_cnt_relay *cr = &s.relay[r];

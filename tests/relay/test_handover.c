@@ -14,6 +14,9 @@
  *     worker as a migration;
  *   - pauses: every migration's first service records one pause, no
  *     longer than the time since the move started.
+ * Workers rest as the relay's do (handover_rest): one with no direction
+ * parks until a handover wakes it, one with directions sleeps briefly now
+ * and then; a handover that failed to wake its worker times out and fails.
  * The direction's stream state is plain memory, touched only by its owner:
  * under ThreadSanitizer (build-tsan) a handover that does not order the
  * old owner's last access before the new owner's first is a reported race.
@@ -66,7 +69,8 @@ struct tworker {
 static struct handover g_h;
 static struct tworker g_w[N_WORKERS];
 static struct tdir g_d[N_DIRS];
-static int g_stop;
+static bool g_stop;
+static unsigned g_active_dirs = N_DIRS;  /* directions the stress test moves */
 static unsigned long g_faults;
 
 /* A fault seen on a worker thread: cmocka's asserts belong to the main
@@ -133,8 +137,14 @@ static void *worker_main(void *arg)
             service(tdir_of(hd), w);
             handover_service_end(hd, vio4wd_counters_rdtsc());
         }
-        /* Two CPUs for five threads: let the others run now and then. */
-        if ((++loops & 15) == 0)
+        /* Parked: nothing until a handover (or stop) rings. */
+        if (w->ho.n_dirs == 0)
+            handover_rest(&w->ho, &g_stop, 0);
+        /* Two CPUs for five threads: let the others run now and then, and
+         * sometimes as an idle relay worker does, asleep. */
+        else if ((++loops & 255) == 0)
+            handover_rest(&w->ho, &g_stop, 20000);
+        else if ((loops & 15) == 0)
             sched_yield();
     }
     handover_set_running(&w->ho, false);
@@ -145,7 +155,7 @@ static void start(void)
 {
     handover_init(&g_h);
     g_h.tsc_hz = 1000000000;    /* any rate: the test counts pauses */
-    g_stop = 0;
+    g_stop = false;
     g_faults = 0;
     for (unsigned i = 0; i < N_WORKERS; i++) {
         memset(&g_w[i], 0, sizeof(g_w[i]));
@@ -169,7 +179,9 @@ static void start(void)
 
 static void stop(void)
 {
-    __atomic_store_n(&g_stop, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_stop, true, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < N_WORKERS; i++)
+        handover_wake(&g_w[i].ho);
     for (unsigned i = 0; i < N_WORKERS; i++)
         assert_int_equal(pthread_join(g_w[i].thread, NULL), 0);
 }
@@ -265,13 +277,14 @@ static void test_stress(void **state)
 
     (void)state;
     start();
-    for (unsigned i = 0; i < N_DIRS; i++)
+    for (unsigned i = 0; i < g_active_dirs; i++)
         start_move(&g_d[i], (int)(i % N_WORKERS));
+    unsigned batch_size = g_active_dirs < BATCH ? g_active_dirs : BATCH;
     while (done < g_handovers) {
         struct tdir *batch[BATCH];
         unsigned n = 0;
-        while (n < BATCH) {
-            struct tdir *d = &g_d[next_rand(&rng) % N_DIRS];
+        while (n < batch_size) {
+            struct tdir *d = &g_d[next_rand(&rng) % g_active_dirs];
             bool dup = false;
             for (unsigned k = 0; k < n; k++)
                 dup |= batch[k] == d;
@@ -296,9 +309,23 @@ static void test_stress(void **state)
         moved += g_d[i].cnt.migrations;
         items += g_d[i].received;
     }
-    printf("%lu handovers, %llu migrations between workers, %llu items, none lost, "
-           "duplicated or reordered\n", done, (unsigned long long)moved,
-           (unsigned long long)items);
+    printf("%lu handovers of %u directions, %llu migrations between workers, %llu items, "
+           "none lost, duplicated or reordered\n", done, g_active_dirs,
+           (unsigned long long)moved, (unsigned long long)items);
+}
+
+/* The same with two directions over four workers: most workers are parked
+ * most of the time, and every handover to one must wake it (issue 13). */
+static void test_stress_parked(void **state)
+{
+    unsigned long all = g_handovers;
+    g_active_dirs = 2;
+    g_handovers = all / 10 ? all / 10 : 1;
+    test_stress(state);
+    for (unsigned i = 0; i < N_WORKERS; i++)
+        assert_false(handover_resting(&g_w[i].ho));
+    g_handovers = all;
+    g_active_dirs = N_DIRS;
 }
 
 int main(int argc, char **argv)
@@ -315,6 +342,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_steps),
         cmocka_unit_test(test_stress),
+        cmocka_unit_test(test_stress_parked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,6 +124,7 @@ static struct vio4wd_counters_snapshot *new_snapshot(void)
     /* Workers listed out of CPU order: the view sorts them. */
     s->worker[0].cpu = 3;
     s->worker[0].numa_node = 1;
+    s->worker[0].parked = 1;    /* no direction (relay 5's are not serviced) */
     s->worker[1].cpu = 1;
     s->worker[1].numa_node = 0;
     for (unsigned i = 0; i < VIO4WD_CNT_MAX_RELAYS; i++) {
@@ -184,6 +185,7 @@ static void advance_one_second(const struct vio4wd_counters_snapshot *prev,
     b->rx_bursts += 1000;
     cur->worker[1].busy_cycles += HZ * 6 / 10;
     cur->worker[1].idle_cycles += HZ * 4 / 10;
+    cur->worker[1].sleep_cycles += HZ * 2 / 10;    /* half its idle time asleep */
     cur->worker[1].n_dirs = 2;
 }
 
@@ -350,6 +352,10 @@ static void test_table(void **state)
     assert_non_null(strstr(t, "10.0M"));        /* its rx rate */
     assert_non_null(strstr(t, "net_null0"));
     assert_non_null(strstr(t, "60.0%"));        /* worker CPU 1 */
+    /* issue 13: the worker table says which workers are parked */
+    assert_non_null(strstr(t, "STATE  ASLEEP"));
+    assert_non_null(strstr(t, "         1    0  60.0%    2 active  20.0%\n"));
+    assert_non_null(strstr(t, "         3    1   0.0%    0 parked 100.0%\n"));
     /* the per-queue table: relay 0 VF->VM queue 1, 4M packets at 4M/s */
     assert_non_null(strstr(t, "QUEUE"));
     assert_non_null(strstr(t, "    0 VF->VM     1   4.00M   4.00M\n"));
@@ -378,6 +384,13 @@ static void test_json_is_a_trace_line(void **state)
     struct json_object *w = get(back, "workers");
     assert_int_equal(json_object_array_length(w), 2);
     assert_int_equal(json_object_get_int(json_object_array_get_idx(w, 0)), 1);
+    struct json_object *wi = get(back, "worker_info");
+    struct json_object *w1 = json_object_array_get_idx(wi, 0);
+    struct json_object *w3 = json_object_array_get_idx(wi, 1);
+    assert_false(json_object_get_boolean(get(w1, "parked")));
+    assert_true(json_object_get_boolean(get(w3, "parked")));
+    assert_int_equal(json_object_get_int64(get(w1, "sleep_cycles")), HZ * 2 / 10);
+    assert_true(json_object_get_double(get(w1, "asleep")) > 0.199);
     struct json_object *relays = get(back, "relays");
     assert_int_equal(json_object_array_length(relays), 2);
     struct json_object *r0 = json_object_array_get_idx(relays, 0);
@@ -439,6 +452,8 @@ static void test_openmetrics(void **state)
     assert_non_null(strstr(t, "vio4wd_relay_up 1\n"));
     assert_non_null(strstr(t, "vio4wd_relay_start_time_seconds 1700000000.000\n"));
     assert_non_null(strstr(t, "vio4wd_worker_parked{cpu=\"3\",numa=\"1\"} 1\n"));
+    assert_non_null(strstr(t, "vio4wd_worker_parked{cpu=\"1\",numa=\"0\"} 0\n"));
+    assert_non_null(strstr(t, "vio4wd_worker_sleep_seconds_total{cpu=\"1\",numa=\"0\"} 0.2\n"));
     /* The VF's own drops, each in the direction it hurts and only there. */
     assert_non_null(strstr(t, "vio4wd_relay_dropped_packets_total{relay=\"0\",direction="
                               "\"vf_to_vm\",reason=\"vf_rx_missed\"} 7\n"));
@@ -662,6 +677,10 @@ static void test_frame_groups_by_numa_node(void **state)
     assert_non_null(strstr(buf, "5:VF->VM 0.0%"));
     assert_non_null(strstr(buf, "total 10.00 Mpps"));     /* 9 + 1 Mpps forwarded */
     assert_non_null(strstr(buf, "migrations since last frame: 1"));
+    /* issue 13: parked workers are named, and counted per node */
+    assert_non_null(strstr(buf, "NUMA node 1  1 worker, 0 active, 1 parked"));
+    assert_non_null(strstr(buf, "NUMA node 0  1 worker, 1 active, 0 parked"));
+    assert_non_null(strstr(c3, "parked"));
     /* No line wider than the frame. */
     for (unsigned i = 0; i < fr->n_lines; i++)
         assert_true(fr->lines[i].len <= 80);
