@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The assignment solver: validation, the split into NUMA nodes, the solver
  * pipeline per node (greedy, local search, bound, fast path, ILP stages) and
  * the hyperthread tie-break. */

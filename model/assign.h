@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The assignment solver: which worker services each relay direction.
  *
  * A job is one direction of one relay; its load is the fraction of one core

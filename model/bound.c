@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Combinatorial lower bounds for the assignment problem. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Lower bounds: on the makespan of P||Cmax and on the number of moves the
  * migration stage must make.  Both are cheap and combinatorial; they let
  * the solver stop early (the fast path) and prove how good an answer is. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Error codes shared by every model/ entry point.
  *
  * model/ never logs and never aborts: a function that can fail returns one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Upstream's greedy: sort by load, give each job to the least-loaded core. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Greedy placement: upstream virtio-forwarder's "round robin to the least
  * busy worker", which is LPT (longest processing time first).  It is the
  * baseline the solver must never lose to, and its makespan is what the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hysteresis with memory (see hysteresis.h). */
 #include <math.h>
 #include <stdio.h>

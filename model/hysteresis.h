@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hysteresis with memory: whether a plan's sustained benefit has paid
  * for its migrations (issue 11, item 3).
  *

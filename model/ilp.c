@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* GLPK models for the makespan (stage 1) and the migrations (stage 2).
  *
  * A plain textbook model handed to glp_intopt does worse than greedy within

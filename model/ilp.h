@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The two GLPK models behind the solver.
  *
  * Stage 1 minimises the makespan T over binary x[j][c].  Stage 2 caps every

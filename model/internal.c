@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Small helpers shared by the model/ translation units. */
 #include <stdarg.h>
 #include <stdio.h>

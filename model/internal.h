@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Helpers private to model/: error formatting, timing, small array tools.
  * Not installed, not included by users of the library. */
 #ifndef VIO4WD_MODEL_INTERNAL_H

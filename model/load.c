@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Counter snapshots to per-direction demand. */
 #include <math.h>
 #include <string.h>

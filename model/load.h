@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Load model: from two counter snapshots of one relay direction to the
  * fraction of one core that direction demands.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Move/swap descent for the makespan and a migration-aware repair. */
 #include <math.h>
 #include <stdint.h>

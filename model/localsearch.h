@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Local search on an assignment of n jobs to m cores.
  *
  * Two jobs: lower the makespan of any assignment (move/swap descent from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Pack mode's apply rule (see pack.h). */
 #include <math.h>
 #include <stdio.h>

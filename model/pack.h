@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Pack mode's apply rule: whether a packed solution is worth its moves.
  *
  * Spread's rule (plan.h) weighs makespans; packing raises the makespan on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Solution to migration list, with hysteresis. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The migration planner: turns a solution into the list of moves to send
  * to the relay, and decides whether it is worth sending at all.
  *

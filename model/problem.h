@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The assignment problem's data: workers, jobs (one direction of one
  * relay each) and the problem that holds them. Types only, so that the
  * solver (assign.h), the per-node slices (slice.h) and their users share

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A problem's part on one NUMA node (see slice.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* One NUMA node's part of an assignment problem, renumbered.
  *
  * The solver works node by node (jobs never leave their node), and so

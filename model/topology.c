@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hwloc 2.x wrapper: worker CPUs to NUMA nodes, physical cores, siblings;
  * PCI devices to NUMA nodes. */
 #include <ctype.h>

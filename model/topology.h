@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A read-only view of the machine through hwloc 2.x: for the worker CPUs
  * the scheduler is given, which NUMA node each is local to, which physical
  * core it belongs to and which hyperthreads share that core; and which

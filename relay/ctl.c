@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl.c - ZeroMQ REP endpoints and the control loop. */
 #include "ctl.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl.h - the control thread's ZeroMQ endpoints and its poll loop.
  *
  * Every endpoint is a REP socket with a handler that turns one request into

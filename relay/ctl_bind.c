@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_bind.c - bind policy for the control endpoints. */
 #include "ctl_bind.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_bind.h - where and how the relay's control sockets may listen.
  *
  * The endpoints have no authentication, so they default to ipc:// under a

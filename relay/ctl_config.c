@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_config.c - ConfigResponse from the relay table. */
 #include "ctl_config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_config.h - the optional config endpoint: which CPUs serve each relay
  * (upstream's ConfigRequest/ConfigResponse). */
 #ifndef VIO4WD_CTL_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_core_sched.c - core_sched: GET_EAL_CORES lists the worker CPUs;
  * UPDATE validates a whole relay->CPU map, then applies it as hitless
  * migrations (all or nothing). An empty map is a valid no-op. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_core_sched.h - the core_sched ZeroMQ endpoint (upstream-compatible
  * CoreSchedRequest/CoreSchedResponse). */
 #ifndef VIO4WD_CTL_CORE_SCHED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_port.c - port_control requests applied to the relay table. */
 #include "ctl_port.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_port.h - the port_control endpoint: add and remove VFs (or bonds) and
  * vhost-user sockets at run time, and say which VF serves which relay. */
 #ifndef VIO4WD_CTL_PORT_H

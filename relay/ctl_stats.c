@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_stats.c - the stats endpoint's thread: requests in, deferred replies out. */
 #include "ctl_stats.h"
 

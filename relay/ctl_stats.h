@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_stats.h - the stats endpoint (upstream's StatsRequest/StatsResponse).
  *
  * It runs on a thread of its own with a ROUTER socket (REQ clients see an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* dir.h - the relay's data: a relay, its two directions and their
  * leftovers. The bottom of relay/: types only, used by the worker loop
  * (worker.h) and the relay table (relay.h) above it.

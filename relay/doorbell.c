@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* doorbell.c - see doorbell.h.
  *
  * Why no wake-up is lost: the owner stores resting = 1, fences, then reads

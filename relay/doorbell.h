@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* doorbell.h - how a worker sleeps without missing the work it is given.
  *
  * A worker that has nothing to do (an idle back-off sleep, or parked with

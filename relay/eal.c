@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* eal.c - the EAL command line and rte_eal_init. */
 #include "eal.h"
 

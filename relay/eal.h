@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* eal.h - builds the EAL command line from the configuration and starts
  * DPDK. */
 #ifndef VIO4WD_EAL_H

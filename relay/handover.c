@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* handover.c - the handover protocol (see handover.h). */
 #include "handover.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* handover.h - moving a relay direction from one worker to another while
  * traffic flows: no packet lost, duplicated or reordered, and never two
  * workers on one queue. This module is the only code that writes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* idle_backoff.h - when an idle worker sleeps, and for how long.
  *
  * A poll is *light* when no direction of the worker brought a handful

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_file.c - read the command file after checking who could have written it. */
 #include "ipc_file.h"
 

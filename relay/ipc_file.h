@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_file.h - reading the IPC command file, if it is safe to obey: anyone
  * who can write it can plug ports. (No DPDK: unit-tested on temp files.) */
 #ifndef VIO4WD_IPC_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_line.c - "add_port <netdev>" / "del_port <netdev>" lines. */
 #include "ipc_line.h"
 

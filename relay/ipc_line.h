@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_line.h - one line of upstream's IPC command file (no DPDK: fuzzed
  * and unit-tested on its own).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_monitor.c - port control from upstream's IPC command file.
  *
  * Upstream stats the file every millisecond and reads its first 128 bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ipc_monitor.h - port control from upstream's IPC command file: lines
  * "add_port <netdev>" and "del_port <netdev>", noticed through inotify. */
 #ifndef VIO4WD_IPC_MONITOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* main.c - virtio-forwarder: start-up and shutdown only.
  *
  * Order: configuration (exit 2 when bad) -> instance lock and pid file ->

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* meter.h - per-direction rate limits: DPDK's srTCM meter (rte_meter) on
  * the worker's hot path.
  *

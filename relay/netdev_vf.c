@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* netdev_vf.c - netdev -> SR-IOV VF through sysfs links. */
 #include "netdev_vf.h"
 

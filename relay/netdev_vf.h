@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* netdev_vf.h - from a Linux network interface to the SR-IOV VF behind it,
  * through sysfs, for any vendor (upstream parses `ethtool -i` output that
  * only Netronome's driver prints). No DPDK here: unit-tested on fake trees.

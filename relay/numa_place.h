@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* numa_place.h - which NUMA node a relay's mbuf pool belongs on.
  *
  * Pure (no DPDK), so the rule is unit-tested on any machine. The rule, from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* options.c - argv -> config_set(). Command-line values override the file. */
 #include "options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* options.h - the relay's command line: upstream virtio-forwarder's flags,
  * mapped onto the /etc/default/virtioforwarder variables they override. */
 #ifndef VIO4WD_OPTIONS_H

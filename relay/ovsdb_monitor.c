@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ovsdb_monitor.c - OVSDB port control: the connection and the relays.
  *
  * The monitor keeps a copy of the Interface rows (ovsdb_rows.c) and, after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ovsdb_monitor.h - port control from OVSDB (upstream's default mode).
  *
  * Speaks RFC 7047 JSON-RPC over ovsdb-server's unix socket, monitors the

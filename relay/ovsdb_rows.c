@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ovsdb_rows.c - OVSDB JSON-RPC messages and the Interface rows. */
 #include "ovsdb_rows.h"
 

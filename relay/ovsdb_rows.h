@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ovsdb_rows.h - OVSDB's JSON-RPC messages (RFC 7047) as the monitor needs
  * them, and the Interface rows they describe. No DPDK and no I/O here: it is
  * unit-tested and fuzzed on its own.

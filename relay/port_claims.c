@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_claims.c - relays attached by one port-control source. */
 #include "port_claims.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_claims.h - the relays a port-control source (the OVSDB monitor, the
  * IPC command file) attached, so that it detaches only those: a source
  * never touches a relay it did not attach (static VFs, another source).

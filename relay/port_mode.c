@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_mode.c - upstream's choice between the port-control modes. */
 #include "port_mode.h"
 

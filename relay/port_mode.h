@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_mode.h - which of upstream's port-control modes runs, chosen as
  * upstream chooses it (no DPDK here, so it is unit-tested on its own).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_request.c - decode and check PortControlRequest. */
 #include "port_request.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_request.h - a PortControlRequest decoded and checked, before any
  * relay is touched (no DPDK here, so it can be fuzzed on its own).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_text.c - relay numbers and device strings as text. */
 #include "port_text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* port_text.h - the text forms the OVSDB and IPC-file monitors accept for a
  * relay number and a device (no DPDK). */
 #ifndef VIO4WD_PORT_TEXT_H

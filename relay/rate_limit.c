@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* rate_limit.c - setting and replacing the directions' rate limits (rate_limit.h). */
 #include "rate_limit.h"
 

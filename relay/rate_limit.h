@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* rate_limit.h - the control side of the per-direction rate limits: sets,
  * reads and frees the meters (meter.h) that the workers police with. Above
  * the worker loop: replacing a meter waits for the workers to pass a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* relay.c - the relay table and each relay's state machine.
  *
  * A relay is "in use" while it has a VF or a vhost-user socket. Its two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* relay.h - the relay table and its lifecycle: the relays (dir.h), and the
  * API the control plane calls (port add/remove, sockets, table snapshot).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* reload.c - SIGHUP handling (see reload.h). */
 #include "reload.h"
 

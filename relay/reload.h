@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* reload.h - SIGHUP: re-read the configuration, apply what is safe to apply
  * while relays run, and name what needs a restart.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* stats_view.c - counters snapshots -> StatsResponse. */
 #include "stats_view.h"
 

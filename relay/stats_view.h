@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* stats_view.h - a StatsResponse built from two snapshots of the counters.
  *
  * The stats endpoint serialises the same counters every other reader sees;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* telemetry.c - the /vio4wd/... commands on DPDK's telemetry socket (see
  * telemetry.h). */
 #include "telemetry.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* telemetry.h - vio4wd's commands on DPDK's telemetry socket, so that an
  * operator inspects a live relay with the standard dpdk-telemetry.py:
  *

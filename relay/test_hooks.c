@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_hooks.c - the relay's test-only settings (test_hooks.h). */
 #include "test_hooks.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_hooks.h - the relay's test-only settings: the one place that names
  * them all. They come from the environment, are read once at start
  * (test_hooks_load) and checked like any other input; a production relay

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vf_drops.h - the VF's own drop counters (imissed, rx_nombuf, oerrors),
  * sampled from rte_eth_stats by the control thread into the relay's
  * counters block (lib/counters/counters.h, vio4wd_cnt_relay.vf).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vf_port.c - VF ports through DPDK's ethdev and hot-plug APIs. */
 #include "vf_port.h"
 

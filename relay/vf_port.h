@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vf_port.h - a relay's VF: probe by PCI address or DPDK device string,
  * configure, start, stop and detach (hot-plug). */
 #ifndef VIO4WD_VF_PORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vf_sample.c - samples the VF's drop counters on the control thread
  * (see vf_sample.h, vf_drops.h). */
 #include "vf_sample.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vf_sample.h - reads the VF's drop counters into the relay's counters
  * block (vf_drops.h says which and why), on the control thread. */
 #ifndef VIO4WD_VF_SAMPLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vhost.c - vhost-user backends: socket registration, features, ownership,
  * and the device callbacks that connect a guest to its relay. */
 #include "vhost.h"

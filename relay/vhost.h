@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vhost.h - vhost-user backends through DPDK's rte_vhost library. */
 #ifndef VIO4WD_VHOST_H
 #define VIO4WD_VHOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* worker.c - the hot loop: burst in, burst out, no allocation, no copy, no
  * syscall and no lock per packet.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* worker.h - worker lcores: the hot loop that services relay directions.
  *
  * Each worker services the directions in its handover state (w->ho.dirs).

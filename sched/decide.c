@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* decide.c - loads + mapping + topology -> decision (see decide.h).
  *
  * Each locality class (workers sharing one set of local NUMA nodes, see

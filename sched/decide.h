@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* decide.h - the scheduler's one decision step.
  *
  * A pure function from "what the relay looks like now" (worker CPUs, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hysteresis.c - the scheduler's memory between decisions (see
  * hysteresis.h). Directions live in an open-addressing table keyed by
  * (relay id, direction); classes in a short list (one per NUMA set). */

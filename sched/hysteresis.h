@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hysteresis.h - what the scheduler remembers between decisions, for the
  * hysteresis rule of model/hysteresis.h:
  *   - each direction's last load and the variance of its noise (an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* last_decision.c - publishes the scheduler's last decision (see
  * last_decision.h). */
 #include "last_decision.h"

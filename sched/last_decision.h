@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* last_decision.h - the scheduler's last decision, published for
  * vio4wd-exporter (Prometheus) next to the relay's counters file:
  *

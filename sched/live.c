@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* live.c - the daemon's loop (see live.h). */
 #include "live.h"
 

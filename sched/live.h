@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* live.h - the daemon's loop: counters -> loads -> decision -> core_sched.
  *
  * Every poll interval: take a consistent snapshot of the relay's counters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* locality.c - NUMA locality sets and worker classes (see locality.h). */
 #include "locality.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* locality.h - which workers are local to which relay.
  *
  * A worker's locality is the set of NUMA nodes whose memory is local to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd_core_scheduler - keeps virtio-forwarder's worker cores balanced.
  *
  * main() only wires things up: options over the configuration file,

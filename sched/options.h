@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* options.h - vio4wd_core_scheduler's settings: /etc/default/virtioforwarder
  * first, then the command line on top.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* replay.c - decisions over a recorded or generated trace (see replay.h). */
 #include "replay.h"
 

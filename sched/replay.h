@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* replay.h - offline replay: a trace in, one decision per line out.
  *
  * The mapping evolves as the daemon's would: the first line's CPUs are the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* report.c - JSON line and per-core table for a decision (see report.h). */
 #include "report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* report.h - what a decision looks like to people and to scripts.
  *
  * report_json() prints the one-line JSON record of --json and --replay:

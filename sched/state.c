@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* state.c - helpers for struct sched_state. */
 #include "state.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* state.h - one moment of the relay as the scheduler sees it: worker CPUs
  * and, per relay, its NUMA node, current CPU and load per direction.
  * Filled from the relay's counters (live) or from a trace line (replay).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* trace.c - JSON-lines trace reader (format in trace.h). */
 #include "trace.h"
 

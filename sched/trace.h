@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* trace.h - the replay trace format: JSON lines, one relay state per line.
  *
  *   {"t": 12.5, "workers": [1, 2],

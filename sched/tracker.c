@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tracker.c - counters to smoothed loads (see tracker.h). */
 #include "tracker.h"
 

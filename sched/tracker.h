@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tracker.h - from the relay's counters to a sched_state with smoothed loads.
  *
  * Each interval the live loop hands the tracker one consistent snapshot of

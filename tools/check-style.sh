@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # check-style.sh - is every C file formatted as .clang-format says?
 #
 #   tools/check-style.sh           list the files that differ, exit 1 if any

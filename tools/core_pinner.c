@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-core-pinner - show or set which worker CPU serves each relay
  * direction.
  *

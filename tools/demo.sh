@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The live demo: a relay with 4 relays on 2 worker CPUs, guests and VFs
 # played by vio4wd-loadgen with uneven, changing rates, the core scheduler
 # rebalancing, and monitor_load showing it. No NIC and no hugepages needed.
@@ -20,7 +21,7 @@ duration=60
 headless=false
 
 usage() {
-    sed -n '2,13s/^# \{0,1\}//p' "$0"
+    sed -n '3,14s/^# \{0,1\}//p' "$0"
     exit "${1:-0}"
 }
 

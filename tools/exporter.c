@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-exporter - serves the relay's counters on /metrics for Prometheus.
  *
  * Every scrape takes a snapshot of the counters file (the same one every

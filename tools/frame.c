@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* frame.c - monitor_load's screen layout; see frame.h. */
 #include "frame.h"
 

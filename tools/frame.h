@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* frame.h - monitor_load's screen, laid out as text with an attribute per
  * character, with no terminal in sight.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # fresh-machine.sh - run a README command on a brand-new Debian 12 system.
 #
 #   tools/fresh-machine.sh [--keep DIR] [test|demo]
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --keep) keep=$2; shift 2 ;;
     test|demo) mode=$1; shift ;;
-    -h|--help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "fresh-machine: unknown argument '$1'; see --help" >&2; exit 2 ;;
     esac
 done

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* guest.h - what a vhost-user guest needs from a relay, and the two things
  * vio4wd-guest-config does with it: write the guest's configuration
  * (guest_gen.c) and check a libvirt domain against the relays

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* guest_check.c - checks a libvirt domain's vhost-user interfaces against
  * the relays.
  *

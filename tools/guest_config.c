@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-guest-config - the guest side of a relay: prints the libvirt
  * <interface type='vhostuser'> element or the QEMU arguments that connect a
  * VM to a relay, and checks a libvirt domain against the relays.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* guest_gen.c - the libvirt elements and QEMU arguments that connect a
  * guest to a relay.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* guest_host.c - the host facts a guest check needs, read from sysfs. */
 #include "guest.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """layers.py - the include layers of each source directory, and their circles.
 
 A module is a file name without .c/.h (worker = worker.c + worker.h). Module

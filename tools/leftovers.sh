@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # leftovers.sh - prove that a test run cleaned up after itself.
 #
 #   tools/leftovers.sh snapshot FILE   record what exists now
@@ -50,7 +51,7 @@ check)
     exit 1
     ;;
 *)
-    sed -n '2,8s/^# \{0,1\}//p' "$0" >&2
+    sed -n '3,9s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* listen_addr.c - ADDR:PORT for a listening socket (see listen_addr.h). */
 #include "listen_addr.h"
 

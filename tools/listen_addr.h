@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* listen_addr.h - parses the exporter's ADDR:PORT and tells a loopback
  * address from one other hosts can reach. No I/O: unit-tested. */
 #ifndef VIO4WD_TOOLS_LISTEN_ADDR_H

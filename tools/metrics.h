@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* metrics.h - the OpenMetrics text of a tool_view: what vio4wd-stats
  * --prometheus writes for a textfile collector and what vio4wd-exporter
  * serves on /metrics, so both always say the same.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-monitor-load - live bars of worker load, from the relay's counters.
  *
  * The screen is laid out by frame.c. On a real terminal ncurses draws it:

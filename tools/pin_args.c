@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pin_args.c - core_pinner's --virtio-cpu values (pin_args.h). */
 #include "pin_args.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pin_args.h - vio4wd-core-pinner's pins on its command line. A library
  * only so that the unit tests run exactly what the tool runs. */
 #ifndef VIO4WD_TOOLS_PIN_ARGS_H

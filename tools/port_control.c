@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-port-control - attach and detach VFs and vhost-user sockets at run
  * time through the relay's port_control endpoint.
  *

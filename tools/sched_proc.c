@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sched_proc.c - is the scheduler running, and which pid (sched_proc.h). */
 #include "sched_proc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sched_proc.h - finding a running vio4wd_core_scheduler: core_pinner
  * warns that it may undo manual pins, sched_view trusts a published
  * decision only while its writer runs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sched_view.c - reads the scheduler's published last decision (see
  * sched_view.h). */
 #include "sched_view.h"

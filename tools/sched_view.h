@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sched_view.h - the scheduler's last decision as the tools see it: what
  * vio4wd_core_scheduler publishes next to the counters file
  * (sched/last_decision.h), trusted only while its writer still runs. */

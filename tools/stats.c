@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-stats - per-relay statistics with rates, from the relay's counters.
  *
  * Three forms of the same rows (tool_view.c, tool_render.c): a table for people, JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tool_options.c - the operator tools' shared options (tool_options.h). */
 #include "tool_options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tool_options.h - what every operator tool's command line shares: the
  * endpoint, counters, configuration and timeout options, --help and
  * --version, the exit codes, and small value parsers. */

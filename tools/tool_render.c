@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tool_render.c - the table and JSON forms of a view (tool_render.h). */
 #include "tool_render.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tool_render.h - the table and JSON forms of a tool_view. The JSON shape
  * is a scheduler replay trace line (see tool_view_to_json). */
 #ifndef VIO4WD_TOOL_RENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tool_view.c - counters to rows (tool_view.h). */
 #include "tool_view.h"
 

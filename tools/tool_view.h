@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tool_view.h - two counter snapshots turned into per-relay rows with
  * rates and loads: what every tool shows. The tools agree with each other
  * and with the scheduler on what a "load" is (model/load.h over busy TSC

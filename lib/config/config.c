@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config.c - parse and validate /etc/default/virtioforwarder.
  *
  * Every variable is a row in 'variables' below: its name, how to parse it,

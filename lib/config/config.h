@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* config.h - the /etc/default/virtioforwarder configuration.
  *
  * Both daemons read the same file: VAR=value lines, '#' comments, quotes, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* shell_reader.c - the shell subset of /etc/default files; see
  * shell_reader.h. A hand-written scanner: the grammar is small, and every
  * error names the line and what to write instead. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* shell_reader.h - reads the subset of shell that /etc/default files are
  * written in (upstream's init scripts source them): VAR=value, quotes,
  * backslash escapes, '#' comments, 'export', and arrays VAR=(a b c) that may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* counters.h - the relay's counters file: layout and reader API.
  *
  * The relay (the only writer) creates <run dir>/counters (default

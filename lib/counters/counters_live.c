@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* counters_live.c - liveness of a counters file's writer (see counters_live.h). */
 #include "counters_live.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* counters_live.h - is the relay behind a counters file still alive?
  *
  * A relay killed with SIGKILL cannot remove its counters file or mark it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* counters_reader.c - read-only access to the relay's counters file.
  * No DPDK here: the scheduler and the tools link this. See counters.h. */
 #include "counters.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* counters_writer.c - creates and owns the counters file (writer side):
  * the relay is its only writer. No DPDK: the start time is the same TSC
  * that the reader uses (vio4wd_counters_rdtsc). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* counters_writer.h - the writer side of the counters file (counters.h).
  * Implementation in counters_writer.c; the seqcount helpers are inline because the
  * workers call them on every burst. */

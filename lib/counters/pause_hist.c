@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pause_hist.c - handover pauses in the counters file (pause_hist.h). */
 #include "pause_hist.h"
 

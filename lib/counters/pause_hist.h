@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pause_hist.h - handover pauses in the counters file: how a pause in TSC
  * cycles goes into a direction block (the relay's new owner worker) and
  * how readers turn the block back into microseconds. No DPDK, no I/O.

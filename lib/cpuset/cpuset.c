@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cpuset.c - CPU sets and their "1,2" / "2-5" / "0x6" text forms. */
 #include "cpuset.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cpuset.h - fixed-size sets of CPU (OS) indexes, and their text forms.
  *
  * A set is a plain value: copy it, compare it with memcmp, keep it in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_client.c - a REQ client with deadlines, and typed calls on top. */
 #include "ctl_client.h"
 

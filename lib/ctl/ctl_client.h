@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ctl_client.h - typed calls to the relay's ZeroMQ endpoints.
  *
  * One client talks to one endpoint (stats, core_sched, port_control or

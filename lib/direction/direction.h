@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* direction.h - the two directions of a relay and their names: the one enum
  * and the one name table that the relay, the scheduler, the tools and
  * loadgen all use (docs/ARCHITECTURE.md, "Directions: names and numbering").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log.c - syslog/journald plus stderr in the foreground, with a level. */
 #include "log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log.h - one logger for both daemons and the tools.
  *
  * Messages go to syslog (and so to journald) with the daemon's identity, and

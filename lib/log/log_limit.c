@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log_limit.c - rate-limited logging (see log_limit.h). */
 #include "log_limit.h"
 

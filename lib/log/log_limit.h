@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log_limit.h - rate-limited log messages with periodic summaries.
  *
  * Anyone who can reach a control endpoint can send it garbage as fast as

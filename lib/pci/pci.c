@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pci.c - parse and print PCI addresses. */
 #include "pci.h"
 

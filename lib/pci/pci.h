@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pci.h - PCI addresses as operators write them: "0000:05:08.1" or "05:08.1". */
 #ifndef VIO4WD_PCI_H
 #define VIO4WD_PCI_H

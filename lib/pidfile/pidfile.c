@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pidfile.c - pid file held under flock() for the life of the process. */
 #include "pidfile.h"
 

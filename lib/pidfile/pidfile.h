@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pidfile.h - a pid file that is also the single-instance lock.
  *
  * The file stays open and flock()ed for the life of the process, so a stale

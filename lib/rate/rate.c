@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* rate.c - parse and format Xen-style rate limits (see rate.h). */
 #include "rate.h"
 

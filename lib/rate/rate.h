@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* rate.h - rate limits in the syntax of Xen's vif 'rate=' option.
  *
  *     <number><unit>/s[@<interval>]     10Mb/s@20ms   1GB/s   500kB/s@50ms

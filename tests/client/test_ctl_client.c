@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for lib/ctl/ctl_client.c against a real ZeroMQ REP socket served
  * by a thread of this process, which plays the relay. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for lib/config/config.c: the /etc/default/virtioforwarder parser. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_log_limit.c - the counting behind rate-limited log messages. */
 #include <setjmp.h>
 #include <stdarg.h>

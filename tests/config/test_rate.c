@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_rate.c - Xen-style rate limits (lib/rate/rate.h) and
  * VIRTIOFWD_RATE_LIMITS. */
 #include <setjmp.h>

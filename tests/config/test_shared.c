@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the small shared modules: CPU sets and the pid file. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """An independent client of the relay's ZeroMQ endpoints.
 
 Written against upstream virtio-forwarder's protocol as its Python tools

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fake_tables.c - see fake_tables.h. */
 #include "fake_tables.h"
 

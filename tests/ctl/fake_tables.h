@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fake_tables.h - a relay table and worker list set up by hand, no EAL, so
  * the core_sched handler can be driven on a made-up two-node machine. */
 #ifndef VIO4WD_FAKE_TABLES_H

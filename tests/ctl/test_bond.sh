@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Bonds through port_control: ADD with two VFs (net_null vdevs that do not
 # exist yet) builds net_bonding0 over them; the relay probes the slaves
 # first. Under guest traffic (testpmd txonly) every packet the guest sent

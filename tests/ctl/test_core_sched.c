@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for relay/ctl_core_sched.c: decoding and every rejection of
  * UPDATE, on a made-up machine with two NUMA nodes (fake_tables.c). The
  * live endpoint, and migrations under traffic, are integration tests. */

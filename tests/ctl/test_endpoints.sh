@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The relay's ZeroMQ endpoints driven by an independent client (Python,
 # pyzmq and a protoc-generated module, as upstream's tools are): every
 # endpoint and operation, 10,000 garbage messages to each endpoint with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for relay/port_request.c: PortControlRequest checks and bonds. */
 #include <errno.h>
 #include <setjmp.h>

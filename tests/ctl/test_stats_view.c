@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for relay/stats_view.c: StatsResponse from counter snapshots. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README command (a), headless: the whole demo end to end (relay, load
 # generator, scheduler), and its summary: 0 packets lost, duplicated or
 # reordered, at least one migration, and the busiest worker closer to the

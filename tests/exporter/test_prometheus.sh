@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # vio4wd-exporter scraped by a real Prometheus (Debian's prometheus).
 #
 # vio4wd-loadgen plays a guest and a VF (memif) for relay 0 at a constant

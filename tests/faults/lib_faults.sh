@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib_faults.sh - shared by the fault-injection tests (sourced after
 # tests/relay/lib.sh, which gives T, spawn, wait_for, cnt and cleanup).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The relay killed with SIGKILL, again and again, under guest traffic, in
 # vhost-user client mode and in server mode. After every kill:
 #  - the next relay starts without any manual cleanup (stale counters,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The scheduler killed with SIGKILL at random moments of a migration storm,
 # under guest traffic (vio4wd-loadgen: guest + memif VF peer of 2 relays).
 #  - A core_sched client that moves both directions of both relays every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # SIGHUP, SIGTERM and SIGINT at random moments, under guest traffic, while
 # a migration storm (core_sched UPDATEs every 2 ms) and a port-add loop
 # (port_control add/remove of a VF) run against the relay:

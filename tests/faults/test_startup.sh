@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Faults at start-up: a run directory on a read-only file system, and one
 # on a full file system. Each must end the relay with exit 2 and a message
 # that names the directory and what is wrong, and leave nothing behind.

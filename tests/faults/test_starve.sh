@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A guest that stops draining its rings, then a VF that stops accepting
 # packets, on a relay that shares its worker with two others. vio4wd-loadgen
 # plays all guests and VF peers at fixed rates (20 kpps each way each) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: /etc/default/virtioforwarder text -> config parser.
  *
  * Whatever the bytes, the parser must return 0 or -1 with a message, never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: bytes on the config socket -> the real handler, on the
  * made-up relay table of tests/ctl/fake_tables.c. Every reply must decode. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: bytes on the core_sched socket -> the real handler,
  * including validation and the all-or-nothing apply, on the made-up
  * two-node machine of tests/ctl/fake_tables.c. Every reply must decode. */

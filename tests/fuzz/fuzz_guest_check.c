@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: libvirt domain XML -> vio4wd-guest-config --check.
  *
  * Whatever the bytes, the check returns 0 with findings or -1 with a

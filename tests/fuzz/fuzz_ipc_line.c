@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_ipc_line.c - the IPC command file's lines, split as the monitor
  * splits the file. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: vio4wd-exporter's --listen ADDR:PORT parser
  * (tools/listen_addr.c). Any text either parses into an address of a known
  * family with a port, or is refused with a message naming it. */

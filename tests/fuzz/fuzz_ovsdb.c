@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_ovsdb.c - what the OVSDB monitor does with bytes from ovsdb-server:
  * split the stream into JSON values, classify each as a JSON-RPC message,
  * apply monitor replies and updates to the Interface rows, work out what

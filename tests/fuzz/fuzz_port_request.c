@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: bytes on the port_control socket -> request checks.
  * Any input must give 0, or -1 with an errno and a reason; and a request
  * that passes must describe something the relay can act on. */

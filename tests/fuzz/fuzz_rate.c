@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: a rate limit's text -> rate_parse, and back.
  *
  * Whatever the bytes, the parser returns 0 or -1 with a message that names

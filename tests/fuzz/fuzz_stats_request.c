@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: bytes on the stats socket -> a StatsResponse built
  * from fixed counter snapshots. Must never crash, and every reply must
  * decode (all required fields set). */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # guest_lib.sh - a real Linux guest (QEMU, the kernel's virtio-net driver)
 # on the relay's vhost-user sockets, for the tests in tests/guest (sourced
 # after ../relay/lib.sh, with RELAY, CNT_DUMP and CACHE set).

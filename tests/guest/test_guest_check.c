@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_guest_check.c - vio4wd-guest-config --check over a table of domain
  * files (tests/guest/domains): one clean domain, libvirt's documentation
  * examples, a virsh dumpxml, and the seed of every failure the check knows.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Two vhost-user NICs on one real Linux guest, the relay configured with
 # VIRTIOFWD_MRGBUF, VIRTIOFWD_TSO and VIRTIOFWD_JUMBO: the guest's driver
 # negotiated mergeable buffers, TSO and checksum offload (its virtio

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_guest_gen.c - what vio4wd-guest-config writes: socket modes opposite
  * to the relay's, reconnect only on QEMU's client side, MSI-X vectors for
  * every queue pair, shared memory; and that everything it writes passes

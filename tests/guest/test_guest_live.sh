@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # vio4wd-guest-config against a running relay and a real virtio guest.
 #
 # The relay (2 relays: net_null0 with up to 32 queue pairs, net_ring0 with

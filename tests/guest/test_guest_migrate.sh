@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Live migration of a real Linux guest between two relay sockets on one
 # host, under a ping flood. The relay has two VFs, taps v4gtap0 and v4gtap1,
 # both ports of a bridge in the test's namespace (10.99.0.1), as the VFs of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Multiqueue with a real Linux guest: a 4-pair vhost-user NIC (mq=on), which
 # the guest's driver starts with one pair (one vCPU); `ethtool -L eth0
 # combined 4` in the guest, the relay follows with 4 pairs on its net_tap

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A real Linux guest (QEMU, the kernel's virtio-net driver) on a relay
 # socket, the VF a net_tap device in a network namespace this test creates:
 # ping works both ways and the relay counts the traffic in each direction.

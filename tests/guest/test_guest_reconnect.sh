@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A relay restart under a running Linux guest, in either vhost-user mode:
 #   client: the relay is the client (VIRTIOFWD_VHOST_CLIENT), QEMU serves
 #           the socket (server=on); the restarted relay connects at once and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The libvirt XML vio4wd-guest-config writes is valid for libvirt itself: a
 # full domain built from --domain plus the interfaces (server and client
 # relays, 1 to 32 queues, hugepages and memfd) validates against libvirt's

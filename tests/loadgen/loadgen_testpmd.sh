@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Integration tests of vio4wd-loadgen against dpdk-testpmd standing in for
 # the relay: for each relay N, testpmd io-forwards between
 #   net_vhost<k>,iface=DIR/virtio-forwarder<N>.sock      (the guest side)

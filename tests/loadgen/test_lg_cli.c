@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for tools/loadgen/lg_cli.c and lg_report.c: the command line
  * and the report, without DPDK. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_lg_lat.c - the loadgen's latency histogram (tools/loadgen/lg_lat.h):
  * bucket edges, every value inside its bucket's range, percentiles of
  * known distributions within the promised 1/32, merging. */

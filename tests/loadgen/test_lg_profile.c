@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for tools/loadgen/lg_profile.c: rates, times and profiles. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for tools/loadgen/lg_seq.c: exact loss, duplicate and reorder
  * accounting with a sliding window. */
 #include <setjmp.h>

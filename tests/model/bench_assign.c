@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model-assign benchmark: solver quality and speed against upstream greedy.
  *
  * For each size (jobs/cores on one NUMA node) and load shape, 20 seeded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared by the model/ cmocka tests. */
 #ifndef VIO4WD_TESTS_MODEL_TEST_H
 #define VIO4WD_TESTS_MODEL_TEST_H

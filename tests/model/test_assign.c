@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/assign: hand-made instances with known optima, NUMA, migrations,
  * hyperthreads, upstream greedy, and bad input. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/hysteresis: the rule with memory (issue 11, item 3). Each test
  * feeds a sequence of decisions to one memory and checks when it acts. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/load: cycles, linear fallback, saturation, wrap and restart,
  * smoothing in seconds and the one-sample outlier gate. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/ pack mode and operator constraints (issue 13): the fewest
  * workers at or below the target, pack's apply rule and its hysteresis,
  * fixed jobs, excluded and reserved workers, the migration budget. */

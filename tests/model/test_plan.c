@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/plan: diff into migrations, hysteresis (noise gives no plan),
  * overload and unplaced jobs force a plan, NUMA guard. */
 #include <stdarg.h>

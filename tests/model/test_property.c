@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/assign property tests over seeded random instances: every job is
  * assigned exactly once to a real worker, NUMA is respected, the makespan
  * is never worse than greedy, the bound never exceeds the makespan, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model/topology: right answers on every hwloc XML in tests/data/topologies
  * (checked against lstopo-no-graphics --input), synthetic strings, and
  * errors for missing CPUs, devices and files. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The Debian package: built from a copy of this tree with
 # dpkg-buildpackage -b -us -uc, checked with lintian (no errors; the
 # summary is printed), installed into this machine with dpkg -i, exercised

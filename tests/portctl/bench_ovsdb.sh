@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # OVSDB change -> relay latency over N mark/unmark flips of one interface
 # (a net_null VF named by external_ids:virtio_forwarder_device), through a
 # real ovsdb-server. Fails if the median is over 100 ms.

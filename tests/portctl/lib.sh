@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - what the port-control tests share (sourced after
 # tests/relay/lib.sh).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ovsdb_flip.c - measures how long an OVSDB change takes to reach the
  * relay: flips external_ids:virtio_forwarder of one interface N times
  * through ovsdb-server (JSON-RPC "transact" over its unix socket), and after

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # ovsdb_lib.sh - a real ovsdb-server in the test's temp dir (sourced after
 # tests/relay/lib.sh). Its database, socket, pid file, control socket and log
 # all live under $T; lib.sh's cleanup kills it with everything else.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The IPC command-file monitor: add_port/del_port lines (written in place or
 # moved in), a netdev resolved through (fake) sysfs, a garbage file, files
 # anyone else could have written (mode, owner, symlink), and 1,000 lines at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_ipc_line.c - the IPC command file: its lines, and who may write it. */
 #include <setjmp.h>
 #include <stdarg.h>

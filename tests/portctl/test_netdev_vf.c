@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_netdev_vf.c - the sysfs resolver on fake trees: a VF's own netdev,
  * a switchdev representor, and the cases that are not a VF. */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # OVSDB port control against a real ovsdb-server, driven with ovs-vsctl as
 # an operator would (no ovs-vswitchd: --no-wait):
 #   - rows marked before the relay starts are found at start; rows that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_ovsdb_rows.c - OVSDB JSON-RPC messages, Interface rows, and what a
  * marked row asks for. */
 #include <setjmp.h>

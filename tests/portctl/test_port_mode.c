@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_port_mode.c - upstream's choice between the port-control modes. */
 #include <setjmp.h>
 #include <stdarg.h>

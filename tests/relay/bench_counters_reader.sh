@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # relay-counters-reader benchmark: does reading the counters slow the
 # dataplane? One relay (worker on CPU 1) carries guest->VF traffic from a
 # dpdk-testpmd txonly guest into a net_null VF, and stays up throughout.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # relay-handover benchmark: how long does a migration leave a direction
 # unserviced? vio4wd-loadgen plays relay 0's guest and VF; handover_bench
 # moves its VF->VM direction between the two worker CPUs N times through

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # relay-idle-sleep benchmark (issue 13): what the idle back-off saves and
 # what it costs.
 #  1. CPU time of an idle worker thread (rte-worker-1, utime + stime from

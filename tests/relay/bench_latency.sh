@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # relay-latency benchmark: one-way latency through the relay at a fixed
 # offered rate, at rest and during a migration storm, in the same
 # invocation. vio4wd-loadgen (--rate RATE, both directions of relay 0)

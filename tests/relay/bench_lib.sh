@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bench_lib.sh - helpers shared by the relay benchmarks (sourced after
 # lib.sh).
 

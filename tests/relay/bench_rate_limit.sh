@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # relay-rate-limit benchmark, two parts in one run.
 #
 # 1. Accuracy: a guest-side dpdk-testpmd (txonly, 64-byte then 1500-byte

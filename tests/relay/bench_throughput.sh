@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # relay-throughput benchmark: 64-byte packets, guest->VF and VF->guest.
 # The forwarder (relay worker, or testpmd's forwarding lcore) runs on CPU 1,
 # the guest-side dpdk-testpmd (net_virtio_user) on CPU 0; the VF is

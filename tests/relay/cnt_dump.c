@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cnt_dump.c - prints the relay's counters as "key value" lines, for the
  * integration tests (and as an example of the counters reader API).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cnt_poll.c - a deliberately eager counters reader, for the
  * relay-counters-reader benchmark: takes full snapshots of the relay's
  * counters at HZ for SECONDS, as a tool polling far faster than any real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* handover_bench.c - moves one relay direction back and forth between two
  * worker CPUs through the core_sched endpoint and reads, after each move,
  * the pause the relay measured (lib/counters/pause_hist.h) from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hotplug_harness.c - drives the relay's internal port API (relay_add_vf /
  * relay_remove_vf, relay_snapshot) while a guest sends, the way the
  * port_control endpoint will: VFs come and go under traffic, traffic

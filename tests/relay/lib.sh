@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - shared helpers for the relay integration tests (sourced).
 #
 # Every process a test starts runs in its own session (setsid), so cleanup

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # rate_lib.sh - the relay configuration the rate-limit test and benchmark
 # share (sourced after lib.sh): lib.sh's isolated $T/relay.conf, one worker
 # on CPU 1, relay 0 on a net_null VF that drops what it is sent, ZeroMQ port

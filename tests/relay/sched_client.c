@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sched_client.c - drives the relay's core_sched endpoint for the tests.
  *
  *   sched_client EP get                      print the worker CPUs

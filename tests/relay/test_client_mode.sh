@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # vhost-user client mode (VIRTIOFWD_VHOST_CLIENT): the guest-side testpmd
 # serves the socket (net_virtio_user server=1, io-forwarding back what the
 # net_null VF sends); the relay connects and reconnects by itself. Kill and

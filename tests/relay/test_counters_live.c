@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_counters_live.c - who counts as a live counters writer. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_handover.c - the handover protocol (relay/handover.h) with plain
  * pthreads: several threads play workers, the main thread plays control.
  *

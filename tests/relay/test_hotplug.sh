@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Hot add and remove of a VF under traffic, through the relay's internal
 # port API (hotplug_harness); the guest is dpdk-testpmd txonly.
 # usage: test_hotplug.sh HARNESS [CYCLES]

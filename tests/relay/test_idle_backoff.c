@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_idle_backoff.c - the idle worker's back-off policy (relay/idle_backoff.h):
  * when it starts sleeping, how the sleep grows, the cap, the return to full
  * polling on a burst, and that 0 turns sleeping and parking off. */

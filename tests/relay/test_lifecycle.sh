@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Start-up and shutdown: a bad configuration exits 2 naming the variable; a
 # second instance on the same run directory is refused; SIGTERM with a
 # guest connected and traffic flowing exits 0 within 2 s, removing files.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # 1,000 hitless migrations under traffic, driven through the core_sched
 # endpoint: both directions of two relays move to random worker CPUs while
 # vio4wd-loadgen (guest + memif VF peer) counts 0 lost, 0 duplicated and 0

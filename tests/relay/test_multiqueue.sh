@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Multiqueue: a guest-side dpdk-testpmd with 4 queue pairs (txonly on all 4
 # txqs) on a relay with a net_null VF. The relay follows the guest's enabled
 # queue pairs (n_queues 4 in the counters file, the VF reconfigured from 1

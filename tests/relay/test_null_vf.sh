@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A relay with a net_null VF and a guest-side dpdk-testpmd (txonly on
 # net_virtio_user) carries traffic, and the relay's counters agree exactly
 # with testpmd's own count. Then SIGTERM: exit 0 within 2 s, files removed.

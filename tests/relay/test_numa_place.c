@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_numa_place.c - the mbuf pool placement rule (relay/numa_place.h):
  * the guest's node once known, the VF's before, and no move without a
  * reason. */

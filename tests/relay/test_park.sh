@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Parked workers (issue 13): a relay on two workers, relay 0 split over
 # both. A core_sched UPDATE puts both directions on CPU 0, so the worker on
 # CPU 1 has none: it must say parked in the counters, and its thread's CPU

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The issue 13 live test: the real scheduler in pack mode parks a worker
 # when the relays go quiet and unparks it when traffic returns, with 0
 # packets lost. Two relays, one per worker (CPUs 0 and 1), start quiet (1k

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_pause_hist.c - handover pauses in the counters (lib/counters/
  * pause_hist.h): bucket edges at a real-looking and an odd TSC rate, the
  * record side (max, last, sum, histogram) and the reader's count. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The mbuf pool follows the guest's memory: with the guest pretended to be
 # on NUMA node 1 (VIO4WD_TEST_GUEST_NUMA_NODE, test only; this machine has
 # one node, so the pool falls back to "any node" and really stays on node

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Per-relay rate limits with a real guest: a dpdk-testpmd guest
 # (net_virtio_user, txonly, as fast as it can) sends through relay 0 to a
 # net_null VF. VIRTIOFWD_RATE_LIMITS=(0:-,100Mb/s@20ms) holds VM->VF at

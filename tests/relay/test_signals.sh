@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Signals, files and start-up checks of the relay (issue 18, bugs 1, 5, 6, 7):
 #  - SIGHUP re-reads the configuration: the log level changes live, a
 #    changed worker mask is named as needing a restart, a broken file

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # vio4wd's commands on DPDK's telemetry socket, asked with Debian's own
 # dpdk-telemetry.py against a running relay with a guest and a VF
 # (vio4wd-loadgen plays both, at a low rate, on 2 queue pairs): /vio4wd/version, /relays,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_test_hooks.c - the relay's test-only settings (relay/test_hooks.h):
  * defaults when unset, values when valid, a refusal naming the variable
  * and the valid range when not. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of the VF drop counters' accumulation (relay/vf_drops.h): the
  * published totals never go backwards when the PMD restarts its counts. */
 #include <setjmp.h>

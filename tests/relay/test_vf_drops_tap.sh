@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A VF that really drops, and how an operator tells who is too slow.
 #
 # The VF is a net_tap device (a kernel tap interface in this test's network

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # vhost-user options that must have an effect: socket owner and group
 # (names and numeric ids, 0660), an unknown owner refused at start with exit
 # 2, mergeable buffers and TSO negotiated only when enabled, and jumbo

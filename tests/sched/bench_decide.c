@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* bench_decide - the wall time of one whole decision against its deadline
  * (issue 11, item 1), through replay_step as the daemon decides.
  *

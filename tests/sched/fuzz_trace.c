@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target for the replay trace reader (sched/trace.c): any bytes,
  * split into lines as trace_next() would, must parse or be rejected with
  * a message; never crash, leak or read out of bounds. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen.c - test helpers (see gen.h). */
 #include "gen.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen.h - test helpers: a seeded RNG, topology views by NUMA node, and a
  * writer for trace lines, so the replay tests build their traces at run
  * time and every run with the same seed sees the same instances. */

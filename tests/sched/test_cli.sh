@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The scheduler's command line, end to end without a relay: --help, bad
 # values (exit 2, message naming option, value and range), --replay on a
 # small trace (file and stdin; JSON lines checked), a trace naming a CPU

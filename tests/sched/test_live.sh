@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The scheduler, with its default settings, against a real relay. Relay
 # 0's two directions are pinned onto worker CPU 1 and together need more
 # than that core; relay 1 runs lightly on CPU 0. The scheduler must see the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_quality - the scheduler's quality bars (issue 6, item 4), checked
  * by replaying traces generated here with a seeded RNG over the real
  * machines' topologies in tests/data/topologies and a few synthetic ones.

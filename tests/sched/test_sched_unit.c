@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for sched/: the trace reader, the decision step, the load
  * tracker (smoothing) and the option parser. */
 #include <math.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # One configuration file for every program, whatever the install prefix
 # (issue 18, bug 3): the path the relay unit passes with --config is the
 # one every program reads by default and shows in --help.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A relay killed with SIGKILL leaves its counters file behind (issue 18,
 # bug 2). Every reader must tell it from a live relay:
 #  - vio4wd-stats --json, vio4wd-core-pinner and vio4wd-monitor-load --once

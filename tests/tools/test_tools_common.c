@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of the tools' pure parts: pin syntax, counters to rows, the
  * table, JSON and OpenMetrics forms, and monitor_load's bar layout. */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The installed systemd units (issue 18): all pass systemd-analyze verify,
 # the relay unit rates 5.0 or better in systemd-analyze security (offline),
 # the scheduler's stays where it was (2.4), and the relay's pre-start check

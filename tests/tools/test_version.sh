@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Every program answers --version with exit 0 and the project's version
 # (issue 18: vio4wd-loadgen did not).
 # usage: test_version.sh VERSION PROGRAM...

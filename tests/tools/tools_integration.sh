@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Integration tests of the operator tools (issue 7).
 #
 # Usage: tools_integration.sh CASE RELAY STATS PINNER MONITOR PORTCTL PRESTART SCHED

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Command-line parsing for vio4wd-loadgen.  Pure C, no DPDK, so that every
  * rejection message is unit-tested. */
 #include "lg_config.h"

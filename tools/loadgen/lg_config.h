@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The load generator's configuration, as parsed from its command line.
  * Pure C, no DPDK. */
 #ifndef VIO4WD_LG_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Latency histogram and percentiles (lg_lat.h). */
 #include "lg_lat.h"
 

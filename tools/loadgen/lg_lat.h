@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* One-way latency of a stream as a histogram, for percentiles.  Pure C, no
  * DPDK.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the generator puts in each packet.  Both ends are in the same
  * process, so fields are in host byte order, except the EtherType. */
 #ifndef VIO4WD_LG_PKT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Port setup for vio4wd-loadgen.  See lg_port.h. */
 #include "lg_port.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Port setup: hot-plug the generator's devices after EAL init, so that a
  * peer that is not there yet can be waited for (and reported by name). */
 #ifndef VIO4WD_LG_PORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Rate profiles: parsing and evaluation.  See lg_profile.h. */
 #include "lg_profile.h"
 

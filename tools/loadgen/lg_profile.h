@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Rate profiles and the small parsers the load generator's command line
  * needs.  Pure C, no DPDK, so that it is unit-tested on its own.
  *

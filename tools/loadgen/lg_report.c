@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The final report: a table for people, one JSON object for scripts.
  * Pure C, no DPDK. */
 #include "lg_stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The traffic loop of vio4wd-loadgen.
  *
  * Each relay (its guest port and its VF-side port) belongs to one lcore, so

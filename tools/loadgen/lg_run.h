@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The traffic loop: rate-controlled tx, rx with sequence accounting, the
  * drain, and the progress line. */
 #ifndef VIO4WD_LG_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Sequence accounting with a sliding bitmap.  See lg_seq.h. */
 #include "lg_seq.h"
 

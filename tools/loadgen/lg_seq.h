@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Exact loss / duplicate / reorder accounting for one stream of sequence
  * numbers 0, 1, 2, ...  Pure C, no DPDK.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Counters per relay, direction and queue, kept by the tx/rx loop and
  * printed by the report.  Pure C, no DPDK. */
 #ifndef VIO4WD_LG_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vio4wd-loadgen: a DPDK load generator that plays N guests and the VF-side
  * peer of each relay.  Run with --help for the interface.
  *
