@@ -1598,8 +1598,7 @@ static int test_flash(uint64_t seed)
  *     is reachable, integrality is not what stops us; but it costs about
  *     41 migrations per hour, 18x the old rule's 2.33 (the budget: 4.66);
  *   - with no noise allowance at all (noise_z and --min-gain set to 0 by
- *     hand,
- *     which breaks the noise bar), the rule reaches 53% at 3.7
+ *     hand, which breaks the noise bar), the rule reaches 53% at 3.7
  *     migrations per hour, and 92% only at 9.1 (--sensitivity 0.01): the
  *     loads drift out of 10% within a few intervals of each rebalance.
  * At +-5% noise, 10% of a makespan of 0.2-0.6 core is moreover within
