@@ -10,9 +10,11 @@
 #include <stdlib.h>
 
 /* EWMA weight of a new sample: about the last ten decisions count. The
- * variance is that of successive differences, halved: noise shows in
- * every difference, while a slow trend (a diurnal cycle) adds only its
- * small step, where a lagging mean would read the trend as noise. */
+ * variance is that of second differences (x[t] - 2 x[t-1] + x[t-2]), a
+ * sixth of their square for white noise: a linear trend (a diurnal
+ * cycle over a few intervals) cancels out, where first differences would
+ * count its step as noise and a lagging mean its whole drift. Trend is
+ * systematic excess, which the hysteresis must count, not discount. */
 #define ALPHA 0.1
 /* The noise assumed before the samples say (a share of the load). */
 #define PRIOR_SHARE 0.05
@@ -28,6 +30,8 @@ struct dir_stat {
     int64_t key;                /* relay id x 2 + dir; -1: empty slot */
     unsigned long seen;         /* decision it was last observed in */
     double last, var;           /* the last load; the noise's variance */
+    double last_dev;            /* the last difference, load - previous */
+    bool has_dev;               /* last_dev is a difference and no jump */
 };
 
 struct class_mem {
@@ -106,6 +110,7 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
     int64_t key = (int64_t)relay * 2 + dir;
     struct dir_stat *s;
     double dev;
+    bool jump;
 
     if ((h->used + 1) * 2 > h->cap && rehash(h) < 0)
         return -1.0;
@@ -119,8 +124,15 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
     s->seen = h->decision;
     dev = load - s->last;
     s->last = load;
-    if (fabs(dev) <= JUMP_SD * sqrt(2.0 * s->var) + JUMP_FLOOR)
-        s->var += ALPHA * (dev * dev / 2.0 - s->var);
+    /* a jump is a new level: neither it nor the second difference across
+     * it (the jump again, the other way) is noise */
+    jump = fabs(dev) > JUMP_SD * sqrt(2.0 * s->var) + JUMP_FLOOR;
+    if (!jump && s->has_dev) {
+        double dd = dev - s->last_dev;
+        s->var += ALPHA * (dd * dd / 6.0 - s->var);
+    }
+    s->last_dev = dev;
+    s->has_dev = !jump;
     return sqrt(s->var);
 }
 

@@ -2,8 +2,9 @@
 /* hysteresis.h - what the scheduler remembers between decisions, for the
  * hysteresis rule of model/hysteresis.h:
  *   - each direction's last load and the variance of its noise (an
- *     exponentially weighted mean of successive differences), so the
- *     rule can discount what is only noise;
+ *     exponentially weighted mean of second differences, which a
+ *     steady trend does not reach), so the rule can discount what is
+ *     only noise and count what drifts;
  *   - each locality class's accumulator (model_hysteresis_memory), keyed
  *     by the lowest OS NUMA node of its set (-1: global mode).
  * The live loop keeps one for its lifetime and a replay one per trace;

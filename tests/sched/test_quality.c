@@ -1590,12 +1590,24 @@ static int test_flash(uint64_t seed)
  * 11's bar: the makespan after each decision within 10%
  * of the bound (the largest of the classes' lower bounds) in at least 90%
  * of the intervals, with at most 2x the migrations per hour of the rule
- * before issue 11 at its defaults. NOT MET: at +-5% noise, 10% of a
- * makespan of 0.2-0.6 core is within what the noise allowance and
- * --min-gain (4 sigma + 0.02 core) must ignore for the noise bar to hold.
- * What is asserted is a guard: no worse than the old rule on this trace
- * (measured on main before the change, seed 1: DIURNAL_OLD_*), and at
- * most 2x its migrations per hour; the 90% figure is printed. */
+ * before issue 11 at its defaults. NOT MET, and not reachable on this
+ * trace within that budget by any rule that waits for a gain to last:
+ *   - the ceiling (acting on every gain, no hysteresis: each decision
+ *     starts from a fresh memory with --min-gain 0) is within 10% in
+ *     100% of the intervals, and so are the solver's answers: the bound
+ *     is reachable, integrality is not what stops us; but it costs about
+ *     41 migrations per hour, 18x the old rule's 2.33 (the budget: 4.66);
+ *   - with no noise allowance at all (noise_z and --min-gain set to 0 by
+ *     hand, which breaks the noise bar), the rule reaches 53% at 3.7
+ *     migrations per hour, and 92% only at 9.1 (--sensitivity 0.01): the
+ *     loads drift out of 10% within a few intervals of each rebalance.
+ * At +-5% noise, 10% of a makespan of 0.2-0.6 core is moreover within
+ * what the noise allowance and --min-gain (4 sigma + 0.02 core) must
+ * ignore for the noise bar to hold. What is asserted: the ceiling (the
+ * bound is reachable at every interval, by the solver and when acting on
+ * it), and a guard: no worse than the old rule on this trace (measured on
+ * main before the change, seed 1: DIURNAL_OLD_*), and at most 2x its
+ * migrations per hour; the 90% figure is printed next to the ceiling. */
 #define DIURNAL_STEPS 96
 #define DIURNAL_STEP_H 0.25
 #define DIURNAL_PEAK 0.65       /* mean load per worker if all peaked at once */
@@ -1608,85 +1620,134 @@ static int test_flash(uint64_t seed)
 #define DIURNAL_OLD_WITHIN 0.208
 #define DIURNAL_OLD_PER_HOUR 2.33
 
+/* One machine's day: what the scheduler reached, and the solver's answers.
+ * always_act: the ceiling -- every decision starts from a fresh memory
+ * (the rule's first-decision case) with --min-gain 0, so any plan that
+ * gains at all is applied, with no hysteresis. */
+struct diurnal_figures {
+    int within;         /* intervals with the makespan within 10% of the bound */
+    int solver_within;  /* ... with each class at its solver's answer */
+    int migrations;     /* after the first decision */
+};
+
+static void diurnal_day(struct gen_topo *g, struct rng *rng, bool always_act,
+                        struct diurnal_figures *f)
+{
+    struct sched_state *gen = state_alloc(), peak;
+    int m_per_node[GEN_MAX_NODES], n_relays[GEN_MAX_NODES];
+    double *phase;
+    struct run run;
+
+    memset(f, 0, sizeof(*f));
+    pick_workers(rng, g, 4, 16, gen, m_per_node);
+    for (int k = 0; k < g->n_nodes; k++)
+        n_relays[k] = m_per_node[k] * 2 < 64 ? m_per_node[k] * 2 : 64;
+    make_relays(rng, g, n_relays, 0, 0, false, gen);
+    for (int i = 0; i < gen->n_relays; i++)
+        for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+            gen->relays[i].load[dir] = 0.5 + rng_unit(rng);
+    scale_to_mean(g, gen, m_per_node, DIURNAL_PEAK);
+    sched_state_copy(&peak, gen);
+    phase = calloc((size_t)gen->n_relays, sizeof(double));
+    for (int i = 0; i < gen->n_relays; i++)
+        phase[i] = DIURNAL_PHASE_H * (2.0 * rng_unit(rng) - 1.0);
+    run_init(&run, g, -1.0, always_act ? "diurnal-always" : "diurnal");
+    run.p.time_limit_s = HYST_TIME_LIMIT_S;
+    if (always_act)
+        run.p.min_gain = 0.0;
+    for (int step = 0; step < DIURNAL_STEPS; step++) {
+        struct sched_state st;
+        struct sched_decision d;
+        double h = step * DIURNAL_STEP_H, lb = 0.0, solver = 0.0;
+
+        for (int i = 0; i < gen->n_relays; i++) {
+            double share = 0.15 + 0.85 * (1.0 - cos(2.0 * M_PI * (h - phase[i]) / 24.0)) / 2.0;
+            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
+                gen->relays[i].load[dir] = peak.relays[i].load[dir] * share *
+                                           (1.0 + 0.05 * (2.0 * rng_unit(rng) - 1.0));
+        }
+        gen->t = h * 3600.0;
+        if (always_act) {
+            sched_hysteresis_free(run.rp.memory);
+            run.rp.memory = NULL;
+        }
+        run_step(&run, gen, &st, &d);
+        /* a class not solved keeps its placement: its makespan is the
+         * current one, which the screen found within the noise of its bound */
+        for (int k = 0; k < d.n_nodes; k++) {
+            lb = fmax(lb, d.nodes[k].lower_bound);
+            solver = fmax(solver, d.nodes[k].makespan);
+        }
+        f->within += d.makespan <= 1.1 * lb + EPS;
+        f->solver_within += solver <= 1.1 * lb + EPS;
+        if (d.act && step > 0)
+            f->migrations += d.n_migrations;
+        sched_decision_free(&d);
+        sched_state_free(&st);
+    }
+    free(phase);
+    run_free(&run);
+    sched_state_free(&peak);
+    state_release(gen);
+}
+
 static int test_diurnal(uint64_t seed)
 {
     struct gen_topo topos[N_XML + N_SYNTH];
     struct rng rng;
-    int nt, intervals = 0, within = 0, migrations = 0, topos_run = 0;
+    struct diurnal_figures sum = {0}, ceil_sum = {0};
+    int nt, intervals = 0, topos_run = 0;
 
     if (!load_topos(topos, &nt))
         return 1;
     rng_seed(&rng, seed);
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
-        struct sched_state *gen, peak;
-        int m_per_node[GEN_MAX_NODES], n_relays[GEN_MAX_NODES], topo_within = 0, topo_mig = 0;
-        double *phase;
-        struct run run;
+        struct diurnal_figures f, c;
+        struct rng same = rng;
 
         if (skip_topo(g))
             continue;
-        gen = state_alloc();
-        pick_workers(&rng, g, 4, 16, gen, m_per_node);
-        for (int k = 0; k < g->n_nodes; k++)
-            n_relays[k] = m_per_node[k] * 2 < 64 ? m_per_node[k] * 2 : 64;
-        make_relays(&rng, g, n_relays, 0, 0, false, gen);
-        for (int i = 0; i < gen->n_relays; i++)
-            for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
-                gen->relays[i].load[dir] = 0.5 + rng_unit(&rng);
-        scale_to_mean(g, gen, m_per_node, DIURNAL_PEAK);
-        sched_state_copy(&peak, gen);
-        phase = calloc((size_t)gen->n_relays, sizeof(double));
-        for (int i = 0; i < gen->n_relays; i++)
-            phase[i] = DIURNAL_PHASE_H * (2.0 * rng_unit(&rng) - 1.0);
-        run_init(&run, g, -1.0, "diurnal");
-        run.p.time_limit_s = HYST_TIME_LIMIT_S;
-        for (int step = 0; step < DIURNAL_STEPS; step++) {
-            struct sched_state st;
-            struct sched_decision d;
-            double h = step * DIURNAL_STEP_H, lb = 0.0;
-
-            for (int i = 0; i < gen->n_relays; i++) {
-                double share = 0.15 + 0.85 * (1.0 - cos(2.0 * M_PI * (h - phase[i]) / 24.0)) / 2.0;
-                for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
-                    gen->relays[i].load[dir] = peak.relays[i].load[dir] * share *
-                                               (1.0 + 0.05 * (2.0 * rng_unit(&rng) - 1.0));
-            }
-            gen->t = h * 3600.0;
-            run_step(&run, gen, &st, &d);
-            for (int k = 0; k < d.n_nodes; k++)
-                lb = fmax(lb, d.nodes[k].lower_bound);
-            topo_within += d.makespan <= 1.1 * lb + EPS;
-            if (d.act && step > 0)
-                topo_mig += d.n_migrations;
-            sched_decision_free(&d);
-            sched_state_free(&st);
-        }
-        printf("  %-45s within 10%% of the bound %5.1f%% of the day, %d migrations\n", g->name,
-               100.0 * topo_within / DIURNAL_STEPS, topo_mig);
+        diurnal_day(g, &same, true, &c);
+        diurnal_day(g, &rng, false, &f);
+        printf("  %-45s within 10%% of the bound %5.1f%% of the day, %d migrations "
+               "(always acting: %5.1f%%, %d migrations)\n", g->name,
+               100.0 * f.within / DIURNAL_STEPS, f.migrations,
+               100.0 * c.within / DIURNAL_STEPS, c.migrations);
         intervals += DIURNAL_STEPS;
         topos_run++;
-        within += topo_within;
-        migrations += topo_mig;
-        free(phase);
-        run_free(&run);
-        sched_state_free(&peak);
-        state_release(gen);
+        sum.within += f.within;
+        sum.solver_within += f.solver_within;
+        sum.migrations += f.migrations;
+        ceil_sum.within += c.within;
+        ceil_sum.solver_within += c.solver_within;
+        ceil_sum.migrations += c.migrations;
         gen_topo_free(g);
     }
-    double per_hour = migrations / (24.0 * (topos_run ? topos_run : 1));
+    int days = topos_run ? topos_run : 1;
+    double per_hour = sum.migrations / (24.0 * days);
+    intervals = intervals ? intervals : 1;
     printf("diurnal: %d topologies x 24 h in %d steps: makespan within 10%% of the bound in "
-           "%.1f%% of the intervals; %.2f migrations per simulated hour per machine (before "
-           "issue 11: %.2f)\n", topos_run, DIURNAL_STEPS, 100.0 * within / intervals, per_hour,
+           "%.1f%% of the intervals (the solver's answers: %.1f%%); %.2f migrations per "
+           "simulated hour per machine (before issue 11: %.2f)\n", topos_run, DIURNAL_STEPS,
+           100.0 * sum.within / intervals, 100.0 * sum.solver_within / intervals, per_hour,
            DIURNAL_OLD_PER_HOUR);
+    printf("  ceiling, acting on every gain: %.1f%% of the intervals within 10%% (the solver's "
+           "answers: %.1f%%), %.2f migrations per hour\n", 100.0 * ceil_sum.within / intervals,
+           100.0 * ceil_sum.solver_within / intervals, ceil_sum.migrations / (24.0 * days));
     printf("  issue 11's bar, 90%% of the intervals within 10%% of the bound: %s\n",
-           within >= 0.9 * intervals ? "met" : "NOT met");
+           sum.within >= 0.9 * intervals ? "met" : "NOT met");
     /* 2 points of slack: both figures depend a little on the solver's
      * wall-clock limits, so on a busy machine they move */
     if (topos_run == nt)
-        CHECK(within >= (DIURNAL_OLD_WITHIN - 0.02) * intervals - EPS, "makespan within 10%% of "
+        CHECK(sum.within >= (DIURNAL_OLD_WITHIN - 0.02) * intervals - EPS, "makespan within 10%% of "
               "the bound in %.1f%% of the intervals, fewer than the old rule's %.1f%% - 2",
-              100.0 * within / intervals, 100.0 * DIURNAL_OLD_WITHIN);
+              100.0 * sum.within / intervals, 100.0 * DIURNAL_OLD_WITHIN);
+    if (topos_run == nt)
+        CHECK(ceil_sum.within >= 0.9 * intervals && ceil_sum.solver_within >= 0.9 * intervals,
+              "acting on every gain, within 10%% of the bound in %.1f%% of the intervals (the "
+              "solver's answers: %.1f%%): the ceiling is under issue 11's 90%%",
+              100.0 * ceil_sum.within / intervals, 100.0 * ceil_sum.solver_within / intervals);
     CHECK(per_hour <= 2.0 * DIURNAL_OLD_PER_HOUR + EPS, "%.2f migrations per hour, more than 2x "
           "the %.2f before issue 11", per_hour, DIURNAL_OLD_PER_HOUR);
     printf("%s\n", failures ? "FAILED" : "ok");

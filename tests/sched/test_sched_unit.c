@@ -476,23 +476,28 @@ static void decide_urgent(void **state)
     sched_state_free(&st);
 }
 
-/* The memory: a prior of 5% of the load, the noise of successive
- * differences, a jump taken as a new level, classes by NUMA node. */
+/* The memory: a prior of 5% of the load, the noise of second
+ * differences (a trend is not noise), a jump taken as a new level,
+ * classes by NUMA node. */
 static void hysteresis_memory(void **state)
 {
     struct sched_hysteresis *h = sched_hysteresis_new();
-    double sd;
+    double sd, trend_sd = 0.0;
     (void)state;
 
     assert_non_null(h);
     sched_hysteresis_begin(h);
     assert_true(fabs(sched_hysteresis_observe(h, 7, 0, 0.4) - 0.02) < 1e-12);
-    /* +-0.01 alternating: differences of 0.02, variance 0.0002 */
+    /* +-0.01 alternating: second differences of 0.04, variance 0.0016/6;
+     * the same noise on a trend of 0.02 a decision reads the same (first
+     * differences would read 0.04 and 0: sd 0.02) */
     for (int i = 0; i < 200; i++) {
         sched_hysteresis_begin(h);
         sd = sched_hysteresis_observe(h, 7, 0, i % 2 ? 0.41 : 0.39);
+        trend_sd = sched_hysteresis_observe(h, 8, 0, 0.2 + 0.02 * i + (i % 2 ? 0.01 : -0.01));
     }
-    assert_true(fabs(sd - sqrt(0.0002)) < 1e-3);
+    assert_true(fabs(sd - sqrt(0.0016 / 6.0)) < 1e-3);
+    assert_true(fabs(trend_sd - sd) < 1e-3);
     /* a flash crowd: the level moves, the noise estimate does not */
     sched_hysteresis_begin(h);
     assert_true(fabs(sched_hysteresis_observe(h, 7, 0, 0.9) - sd) < 1e-9);
