@@ -32,7 +32,8 @@ void model_assign_defaults(struct model_assign_params *params)
 
 void model_solution_free(struct model_solution *sol)
 {
-    if (sol == NULL) return;
+    if (sol == NULL)
+        return;
     free(sol->worker);
     memset(sol, 0, sizeof(*sol));
 }
@@ -44,102 +45,94 @@ void model_solution_free(struct model_solution *sol)
 static bool worker_on_node(const struct model_problem *pb, int numa)
 {
     for (int w = 0; w < pb->n_workers; w++)
-        if (pb->workers[w].numa == numa) return true;
+        if (pb->workers[w].numa == numa)
+            return true;
     return false;
 }
 
-int model_problem_check(const struct model_problem *pb, bool global_numa,
-                        char *errbuf, size_t errlen)
+int model_problem_check(const struct model_problem *pb, bool global_numa, char *errbuf,
+                        size_t errlen)
 {
     if (pb == NULL)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "no problem given");
     if (pb->n_workers <= 0 || pb->workers == NULL)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "no workers (n_workers = %d): nothing can run",
-                          pb->n_workers);
+                          "no workers (n_workers = %d): nothing can run", pb->n_workers);
     if (pb->n_jobs < 0 || (pb->n_jobs > 0 && pb->jobs == NULL))
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "bad job list (n_jobs = %d)", pb->n_jobs);
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "bad job list (n_jobs = %d)", pb->n_jobs);
     if (pb->n_jobs > MODEL_MAX_JOBS || pb->n_workers > MODEL_MAX_WORKERS)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "%d jobs on %d workers exceeds the limits (%d "
-                          "jobs, %d workers)", pb->n_jobs, pb->n_workers,
-                          MODEL_MAX_JOBS, MODEL_MAX_WORKERS);
+                          "jobs, %d workers)",
+                          pb->n_jobs, pb->n_workers, MODEL_MAX_JOBS, MODEL_MAX_WORKERS);
 
     for (int w = 0; w < pb->n_workers; w++) {
         const struct model_worker *wk = &pb->workers[w];
         if (wk->cpu < 0)
-            return model_fail(errbuf, errlen, MODEL_EINVAL,
-                              "worker %d: cpu %d is negative", w, wk->cpu);
+            return model_fail(errbuf, errlen, MODEL_EINVAL, "worker %d: cpu %d is negative", w,
+                              wk->cpu);
         if (!global_numa && wk->numa < 0)
             return model_fail(errbuf, errlen, MODEL_EINVAL,
-                              "worker %d (cpu %d): NUMA node %d is negative",
-                              w, wk->cpu, wk->numa);
+                              "worker %d (cpu %d): NUMA node %d is negative", w, wk->cpu, wk->numa);
         for (int v = 0; v < w; v++)
             if (pb->workers[v].cpu == wk->cpu)
                 return model_fail(errbuf, errlen, MODEL_EINVAL,
-                                  "cpu %d is listed as worker %d and %d",
-                                  wk->cpu, v, w);
+                                  "cpu %d is listed as worker %d and %d", wk->cpu, v, w);
     }
 
     for (int j = 0; j < pb->n_jobs; j++) {
         const struct model_job *jb = &pb->jobs[j];
-        if (!isfinite(jb->load) || jb->load < 0.0 ||
-            jb->load > MODEL_MAX_LOAD)
+        if (!isfinite(jb->load) || jb->load < 0.0 || jb->load > MODEL_MAX_LOAD)
             return model_fail(errbuf, errlen, MODEL_EINVAL,
-                              "job %d: load %g is not a number in [0, %g]",
-                              j, jb->load, MODEL_MAX_LOAD);
+                              "job %d: load %g is not a number in [0, %g]", j, jb->load,
+                              MODEL_MAX_LOAD);
         if (jb->current < -1 || jb->current >= pb->n_workers)
             return model_fail(errbuf, errlen, MODEL_EINVAL,
                               "job %d: current worker %d is out of range "
-                              "[-1, %d)", j, jb->current, pb->n_workers);
+                              "[-1, %d)",
+                              j, jb->current, pb->n_workers);
         if (!global_numa && !worker_on_node(pb, jb->numa))
             return model_fail(errbuf, errlen, MODEL_EINVAL,
                               "job %d is on NUMA node %d, which has no "
                               "worker (use global NUMA optimisation or add "
-                              "a worker there)", j, jb->numa);
+                              "a worker there)",
+                              j, jb->numa);
     }
     return MODEL_OK;
 }
 
-static int check_params(const struct model_assign_params *p, char *errbuf,
-                        size_t errlen)
+static int check_params(const struct model_assign_params *p, char *errbuf, size_t errlen)
 {
     if (!isfinite(p->time_limit_s) || p->time_limit_s <= 0.0)
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "time limit %g s must be > 0", p->time_limit_s);
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "time limit %g s must be > 0",
+                          p->time_limit_s);
     if (!isfinite(p->moves_time_limit_s) || p->moves_time_limit_s <= 0.0)
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "migration time limit %g s must be > 0",
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "migration time limit %g s must be > 0",
                           p->moves_time_limit_s);
     if (!isfinite(p->mip_gap) || p->mip_gap < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "MIP gap %g must be >= 0", p->mip_gap);
+    if (!isfinite(p->pack_target) || p->pack_target < 0.0 || p->pack_target > MODEL_MAX_LOAD)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "MIP gap %g must be >= 0", p->mip_gap);
-    if (!isfinite(p->pack_target) || p->pack_target < 0.0 ||
-        p->pack_target > MODEL_MAX_LOAD)
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "pack target %g must be in [0, %g] (0: spread)",
-                          p->pack_target, MODEL_MAX_LOAD);
+                          "pack target %g must be in [0, %g] (0: spread)", p->pack_target,
+                          MODEL_MAX_LOAD);
     if (p->max_moves < -1)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "migration budget %d must be >= 0 (-1: no limit)",
-                          p->max_moves);
+                          "migration budget %d must be >= 0 (-1: no limit)", p->max_moves);
     if (!isfinite(p->migration_slack) || p->migration_slack < 0.0)
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "migration slack %g must be >= 0",
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "migration slack %g must be >= 0",
                           p->migration_slack);
     return MODEL_OK;
 }
 
-double model_assignment_makespan(const struct model_problem *pb,
-                                 const int *worker)
+double model_assignment_makespan(const struct model_problem *pb, const int *worker)
 {
-    double *load = malloc(sizeof(*load) *
-                          (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
+    double *load = malloc(sizeof(*load) * (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
     double best;
 
-    if (load == NULL) return NAN;
-    for (int j = 0; j < pb->n_jobs; j++) load[j] = pb->jobs[j].load;
+    if (load == NULL)
+        return NAN;
+    for (int j = 0; j < pb->n_jobs; j++)
+        load[j] = pb->jobs[j].load;
     best = model_makespan(load, pb->n_jobs, worker, pb->n_workers);
     free(load);
     return best;
@@ -156,16 +149,16 @@ struct node {
     int *jobs;
     int *cores;
     double *load;
-    int *home;      /* local core of the current worker, -1 if none */
-    bool has_home;  /* some job has a current worker on this node */
-    int *asg;       /* result, local cores */
-    int *greedy;    /* upstream greedy, local cores */
+    int *home;     /* local core of the current worker, -1 if none */
+    bool has_home; /* some job has a current worker on this node */
+    int *asg;      /* result, local cores */
+    int *greedy;   /* upstream greedy, local cores */
     double makespan, bound, greedy_makespan;
     int ilp_runs;
-    bool ilp_skipped;   /* an ILP would have run but was not allowed */
-    double moves_cap;   /* > 0: the migration stage's cap (pack mode) */
-    int max_moves;      /* migration budget, -1: none */
-    int unplaced;       /* jobs with no home (placing them is no move) */
+    bool ilp_skipped; /* an ILP would have run but was not allowed */
+    double moves_cap; /* > 0: the migration stage's cap (pack mode) */
+    int max_moves;    /* migration budget, -1: none */
+    int unplaced;     /* jobs with no home (placing them is no move) */
 };
 
 static void node_free(struct node *nd)
@@ -181,8 +174,8 @@ static void node_free(struct node *nd)
 /* Collect the jobs and workers of NUMA node `numa` (all of them when
  * `all`), through the one slicing the scheduler uses too.  Returns
  * MODEL_ENOMEM or MODEL_OK. */
-static int node_build(const struct model_problem *pb, bool all, int numa,
-                      bool keep_current, struct node *nd)
+static int node_build(const struct model_problem *pb, bool all, int numa, bool keep_current,
+                      struct node *nd)
 {
     struct model_slice s;
     size_t nj;
@@ -200,8 +193,7 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
     nd->home = malloc(sizeof(*nd->home) * nj);
     nd->asg = malloc(sizeof(*nd->asg) * nj);
     nd->greedy = malloc(sizeof(*nd->greedy) * nj);
-    if (nd->load == NULL || nd->home == NULL || nd->asg == NULL ||
-        nd->greedy == NULL) {
+    if (nd->load == NULL || nd->home == NULL || nd->asg == NULL || nd->greedy == NULL) {
         model_slice_free(&s);
         node_free(nd);
         return MODEL_ENOMEM;
@@ -211,8 +203,10 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
         /* A job currently on another node's worker (global optimisation
          * was just turned off) has no valid home here: it must move. */
         nd->home[j] = s.jobs[j].current;
-        if (nd->home[j] >= 0) nd->has_home = true;
-        else nd->unplaced++;
+        if (nd->home[j] >= 0)
+            nd->has_home = true;
+        else
+            nd->unplaced++;
     }
     model_slice_free(&s);
     return MODEL_OK;
@@ -222,22 +216,21 @@ static int node_build(const struct model_problem *pb, bool all, int numa,
 #define STAGE_TIME_MARGIN 0.9
 
 /* Whether the node may go to GLPK at all. */
-static bool ilp_allowed(const struct node *nd,
-                        const struct model_assign_params *p)
+static bool ilp_allowed(const struct node *nd, const struct model_assign_params *p)
 {
-    return p->use_ilp && (p->max_ilp_columns <= 0 ||
-                          (long)nd->n * nd->m <= p->max_ilp_columns);
+    return p->use_ilp && (p->max_ilp_columns <= 0 || (long)nd->n * nd->m <= p->max_ilp_columns);
 }
 
 /* Stage 1: the best makespan we can find and prove in the time limit. */
-static int solve_makespan(struct node *nd, const int *order,
-                          const struct model_assign_params *p, int *best)
+static int solve_makespan(struct node *nd, const int *order, const struct model_assign_params *p,
+                          int *best)
 {
     int n = nd->n, m = nd->m, ret = MODEL_OK;
     double *cl = malloc(sizeof(*cl) * (size_t)m);
     double t0 = model_now(), left;
 
-    if (cl == NULL) return MODEL_ENOMEM;
+    if (cl == NULL)
+        return MODEL_ENOMEM;
     greedy_lpt(nd->load, n, m, order, nd->greedy, cl);
     nd->greedy_makespan = model_max_load(cl, m);
     nd->bound = bound_makespan(nd->load, n, m, order);
@@ -265,8 +258,7 @@ static int solve_makespan(struct node *nd, const int *order,
     free(cl);
 
     /* Fast path: the heuristic is already within the gap of the bound. */
-    if (nd->makespan <= nd->bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS ||
-        m < 2)
+    if (nd->makespan <= nd->bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS || m < 2)
         return MODEL_OK;
     if (!ilp_allowed(nd, p)) {
         nd->ilp_skipped = true;
@@ -275,7 +267,8 @@ static int solve_makespan(struct node *nd, const int *order,
 
     int *ilp = malloc(sizeof(*ilp) * (size_t)n);
     struct ilp_outcome out;
-    if (ilp == NULL) return MODEL_ENOMEM;
+    if (ilp == NULL)
+        return MODEL_ENOMEM;
     /* Symmetry breaking (the job of load rank r only on cores 0..r) prunes
      * the m! relabellings of every solution, but only when cores are
      * interchangeable, i.e. nothing is placed yet.  With a current
@@ -284,9 +277,8 @@ static int solve_makespan(struct node *nd, const int *order,
      * The limit covers the heuristics too, and GLPK checks its clock only
      * between nodes, so keep a small margin for its last node. */
     left = p->time_limit_s * STAGE_TIME_MARGIN - (model_now() - t0);
-    ret = ilp_min_makespan(nd->load, n, m, order, !nd->has_home, nd->bound,
-                           best, p->mip_gap, left > 0.001 ? left : 0.001,
-                           ilp, &out);
+    ret = ilp_min_makespan(nd->load, n, m, order, !nd->has_home, nd->bound, best, p->mip_gap,
+                           left > 0.001 ? left : 0.001, ilp, &out);
     if (ret == MODEL_OK) {
         double ms = model_makespan(nd->load, n, ilp, m);
         nd->ilp_runs++;
@@ -305,7 +297,7 @@ static int solve_makespan(struct node *nd, const int *order,
  * ILP gets the rest: restarts do most of the work on large nodes, where
  * GLPK's LP is too weak to improve on them; on small nodes the ILP can
  * still prove the count optimal. */
-#define REPAIR_TIME_SHARE 0.3
+#define REPAIR_TIME_SHARE   0.3
 #define REPAIR_RESTARTS_MAX 1000
 
 /* Probability that a restart's kick sends a migrated job back home. */
@@ -316,8 +308,8 @@ static int solve_makespan(struct node *nd, const int *order,
  * restarts start from home; even ones from the best so far with some of
  * its migrated jobs sent back home (an iterated-local-search kick).
  * Returns the moves of best[], or -1 if no repair fits under the cap. */
-static int best_repair(const struct node *nd, double cap, int moves_lb,
-                       double budget_s, int *best, int *scratch, int *from)
+static int best_repair(const struct node *nd, double cap, int moves_lb, double budget_s, int *best,
+                       int *scratch, int *from)
 {
     int n = nd->n, m = nd->m, best_moves = -1;
     double deadline = model_now() + budget_s;
@@ -335,8 +327,7 @@ static int best_repair(const struct node *nd, double cap, int moves_lb,
                     from[j] = nd->home[j];
             start = from;
         }
-        if (ls_repair(nd->load, n, m, nd->home, start, cap,
-                      r == 0 ? NULL : &rng, scratch)) {
+        if (ls_repair(nd->load, n, m, nd->home, start, cap, r == 0 ? NULL : &rng, scratch)) {
             int moves = model_count_moves(scratch, nd->home, n);
             if (best_moves < 0 || moves < best_moves) {
                 best_moves = moves;
@@ -372,24 +363,23 @@ static int moves_under(struct node *nd, const int *fresh, double cap,
     ls_relabel_towards(n, m, nd->home, nd->asg);
     /* Without the ILP the restarts get the whole stage. */
     bool ilp = m >= 2 && ilp_allowed(nd, p);
-    repaired_moves = best_repair(nd, cap, moves_lb,
-                                 budget * (ilp ? REPAIR_TIME_SHARE
-                                               : STAGE_TIME_MARGIN),
-                                 repaired, scratch, from);
-    if (repaired_moves >= 0 &&
-        repaired_moves <= model_count_moves(nd->asg, nd->home, n))
+    repaired_moves =
+        best_repair(nd, cap, moves_lb, budget * (ilp ? REPAIR_TIME_SHARE : STAGE_TIME_MARGIN),
+                    repaired, scratch, from);
+    if (repaired_moves >= 0 && repaired_moves <= model_count_moves(nd->asg, nd->home, n))
         memcpy(nd->asg, repaired, sizeof(*nd->asg) * (size_t)n);
 
     start = scratch;
     memcpy(start, nd->asg, sizeof(*start) * (size_t)n);
     if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2 && !ilp) {
-        nd->ilp_skipped = true;     /* the repair's answer stands */
+        nd->ilp_skipped = true; /* the repair's answer stands */
     } else if (model_count_moves(start, nd->home, n) > moves_lb && m >= 2) {
         struct ilp_outcome out;
         double left = budget * STAGE_TIME_MARGIN - (model_now() - t0);
         ret = ilp_min_moves(nd->load, n, m, nd->home, cap, start, moves_lb,
                             left > 0.001 ? left : 0.001, nd->asg, &out);
-        if (ret == MODEL_OK) nd->ilp_runs++;
+        if (ret == MODEL_OK)
+            nd->ilp_runs++;
     }
 out:
     free(repaired);
@@ -418,14 +408,15 @@ static int fit_budget(struct node *nd, const int *fresh, double cap,
     int *kept = malloc(sizeof(*kept) * (size_t)n);
     double lo = cap, hi;
 
-    if (kept == NULL) return MODEL_ENOMEM;
+    if (kept == NULL)
+        return MODEL_ENOMEM;
     ls_repair(nd->load, n, m, nd->home, nd->home, HUGE_VAL, NULL, kept);
     hi = model_makespan(nd->load, n, kept, m) + MODEL_LOAD_EPS;
     for (int step = 0; step < BUDGET_STEPS && hi - lo > MODEL_LOAD_EPS; step++) {
         double mid = (lo + hi) / 2.0;
-        ret = moves_under(nd, fresh, mid, p,
-                          p->moves_time_limit_s / BUDGET_STEPS);
-        if (ret != MODEL_OK) break;
+        ret = moves_under(nd, fresh, mid, p, p->moves_time_limit_s / BUDGET_STEPS);
+        if (ret != MODEL_OK)
+            break;
         if (node_migrations(nd, nd->asg) <= nd->max_moves &&
             model_makespan(nd->load, n, nd->asg, m) <= mid) {
             hi = mid;
@@ -441,27 +432,26 @@ static int fit_budget(struct node *nd, const int *fresh, double cap,
 
 /* Stage 2: fewest moves from home[] with every core under the cap, and no
  * more than the migration budget. */
-static int solve_moves(struct node *nd, const int *fresh,
-                       const struct model_assign_params *p)
+static int solve_moves(struct node *nd, const int *fresh, const struct model_assign_params *p)
 {
     int ret;
     /* Never worse than greedy, whatever the slack. */
-    double limit = nd->greedy_makespan > nd->makespan
-                   ? nd->greedy_makespan : nd->makespan;
+    double limit = nd->greedy_makespan > nd->makespan ? nd->greedy_makespan : nd->makespan;
     /* Stage 1 knows the best makespan only up to the MIP gap: anything
      * within the gap of the bound is as good as optimal.  The slack is
      * counted on top, relative to the bound, so that the cap stays within
      * gap + slack of the proven optimum whatever stage 1 happened to hit. */
-    double best = nd->makespan > nd->bound * (1.0 + p->mip_gap)
-                  ? nd->makespan : nd->bound * (1.0 + p->mip_gap);
+    double best = nd->makespan > nd->bound * (1.0 + p->mip_gap) ? nd->makespan
+                                                                : nd->bound * (1.0 + p->mip_gap);
     double cap = best + nd->bound * p->migration_slack;
 
-    if (cap > limit) cap = limit;
-    if (nd->moves_cap > cap) cap = nd->moves_cap;
+    if (cap > limit)
+        cap = limit;
+    if (nd->moves_cap > cap)
+        cap = nd->moves_cap;
     cap += MODEL_LOAD_EPS;
     ret = moves_under(nd, fresh, cap, p, p->moves_time_limit_s);
-    if (ret == MODEL_OK && nd->max_moves >= 0 &&
-        node_migrations(nd, nd->asg) > nd->max_moves)
+    if (ret == MODEL_OK && nd->max_moves >= 0 && node_migrations(nd, nd->asg) > nd->max_moves)
         ret = fit_budget(nd, fresh, cap, p);
     nd->makespan = model_makespan(nd->load, nd->n, nd->asg, nd->m);
     return ret;
@@ -479,7 +469,8 @@ static int solve_node(struct node *nd, const struct model_assign_params *p)
     }
     model_sort_by_load_desc(nd->load, n, order);
     ret = solve_makespan(nd, order, p, fresh);
-    if (ret != MODEL_OK) goto out;
+    if (ret != MODEL_OK)
+        goto out;
     if (nd->has_home)
         ret = solve_moves(nd, fresh, p);
     else
@@ -497,18 +488,17 @@ out:
 /* Two workers are siblings when they share a known physical core. */
 static bool siblings(const struct model_problem *pb, int a, int b)
 {
-    return a != b && pb->workers[a].core >= 0 &&
-           pb->workers[a].core == pb->workers[b].core;
+    return a != b && pb->workers[a].core >= 0 && pb->workers[a].core == pb->workers[b].core;
 }
 
 /* Position of a worker among the node's workers on its physical core:
  * 0 for the first thread, 1 for its sibling, ... */
-static int thread_slot(const struct model_problem *pb, const struct node *nd,
-                       int c)
+static int thread_slot(const struct model_problem *pb, const struct node *nd, int c)
 {
     int slot = 0;
     for (int d = 0; d < c; d++)
-        if (siblings(pb, nd->cores[d], nd->cores[c])) slot++;
+        if (siblings(pb, nd->cores[d], nd->cores[c]))
+            slot++;
     return slot;
 }
 
@@ -523,20 +513,23 @@ static void spread_fresh(const struct model_problem *pb, struct node *nd)
     int *target = malloc(sizeof(*target) * (size_t)m);
     int *label = malloc(sizeof(*label) * (size_t)m);
 
-    if (bin == NULL || bins == NULL || slots == NULL || target == NULL ||
-        label == NULL)
+    if (bin == NULL || bins == NULL || slots == NULL || target == NULL || label == NULL)
         goto out;
     model_core_loads(nd->load, nd->n, nd->asg, m, bin);
     model_sort_by_load_desc(bin, m, bins);
-    for (int c = 0; c < m; c++) slots[c] = thread_slot(pb, nd, c);
+    for (int c = 0; c < m; c++)
+        slots[c] = thread_slot(pb, nd, c);
 
     /* Cores ordered by thread slot, then by their own order. */
     int k = 0;
     for (int s = 0; k < m; s++)
         for (int c = 0; c < m; c++)
-            if (slots[c] == s) target[k++] = c;
-    for (int i = 0; i < m; i++) label[bins[i]] = target[i];
-    for (int j = 0; j < nd->n; j++) nd->asg[j] = label[nd->asg[j]];
+            if (slots[c] == s)
+                target[k++] = c;
+    for (int i = 0; i < m; i++)
+        label[bins[i]] = target[i];
+    for (int j = 0; j < nd->n; j++)
+        nd->asg[j] = label[nd->asg[j]];
 out:
     free(bin);
     free(bins);
@@ -553,39 +546,46 @@ static void spread_kept(const struct model_problem *pb, struct node *nd)
     int m = nd->m, n = nd->n;
     int *count = calloc((size_t)m, sizeof(*count));
 
-    if (count == NULL) return;
+    if (count == NULL)
+        return;
     for (int round = 0; round < m; round++) {
         bool changed = false;
-        for (int c = 0; c < m; c++) count[c] = 0;
-        for (int j = 0; j < n; j++) count[nd->asg[j]]++;
+        for (int c = 0; c < m; c++)
+            count[c] = 0;
+        for (int j = 0; j < n; j++)
+            count[nd->asg[j]]++;
 
         for (int w = 0; w < m && !changed; w++) {
             bool busy_sibling = false;
-            if (count[w] == 0) continue;
+            if (count[w] == 0)
+                continue;
             for (int s = 0; s < m; s++)
                 if (count[s] > 0 && siblings(pb, nd->cores[w], nd->cores[s]))
                     busy_sibling = true;
-            if (!busy_sibling) continue;
+            if (!busy_sibling)
+                continue;
 
             for (int v = 0; v < m && !changed; v++) {
                 bool core_idle = count[v] == 0;
                 int delta = 0;
                 for (int s = 0; s < m && core_idle; s++)
-                    if (count[s] > 0 &&
-                        siblings(pb, nd->cores[v], nd->cores[s]))
+                    if (count[s] > 0 && siblings(pb, nd->cores[v], nd->cores[s]))
                         core_idle = false;
                 if (!core_idle || siblings(pb, nd->cores[v], nd->cores[w]))
                     continue;
                 for (int j = 0; j < n; j++)
                     if (nd->asg[j] == w)
                         delta += (nd->home[j] != v) - (nd->home[j] != w);
-                if (delta > 0) continue;
+                if (delta > 0)
+                    continue;
                 for (int j = 0; j < n; j++)
-                    if (nd->asg[j] == w) nd->asg[j] = v;
+                    if (nd->asg[j] == w)
+                        nd->asg[j] = v;
                 changed = true;
             }
         }
-        if (!changed) break;
+        if (!changed)
+            break;
     }
     free(count);
 }
@@ -599,11 +599,11 @@ static void spread_kept(const struct model_problem *pb, struct node *nd)
 
 struct heavy_view {
     int m;
-    double *bin;    /* load per local core */
-    bool *heavy;    /* the core's bin holds a heavy job */
-    int *n_mates;   /* per core: its siblings among the node's cores */
-    int *mates;     /* m x MAX_MATES */
-    double avg;     /* the node's average load per PU */
+    double *bin;  /* load per local core */
+    bool *heavy;  /* the core's bin holds a heavy job */
+    int *n_mates; /* per core: its siblings among the node's cores */
+    int *mates;   /* m x MAX_MATES */
+    double avg;   /* the node's average load per PU */
 };
 
 /* The weighted sibling term of one physical core (given by any of its
@@ -615,10 +615,12 @@ static double sibling_penalty(const struct heavy_view *v, int c)
     double pen = 0.0;
     for (int i = -1; i < v->n_mates[c]; i++) {
         int h = i < 0 ? c : v->mates[c * MAX_MATES + i];
-        if (!v->heavy[h]) continue;
+        if (!v->heavy[h])
+            continue;
         for (int k = 0; k < v->n_mates[h]; k++) {
             double over = v->bin[v->mates[h * MAX_MATES + k]] - v->avg;
-            if (over > MODEL_LOAD_EPS) pen += over;
+            if (over > MODEL_LOAD_EPS)
+                pen += over;
         }
     }
     return pen;
@@ -627,7 +629,8 @@ static double sibling_penalty(const struct heavy_view *v, int c)
 static bool same_core(const struct heavy_view *v, int a, int b)
 {
     for (int k = 0; k < v->n_mates[a]; k++)
-        if (v->mates[a * MAX_MATES + k] == b) return true;
+        if (v->mates[a * MAX_MATES + k] == b)
+            return true;
     return a == b;
 }
 
@@ -640,8 +643,10 @@ static void swap_bins(struct node *nd, struct heavy_view *v, int a, int b)
     v->heavy[a] = v->heavy[b];
     v->heavy[b] = h;
     for (int j = 0; j < nd->n; j++) {
-        if (nd->asg[j] == a) nd->asg[j] = b;
-        else if (nd->asg[j] == b) nd->asg[j] = a;
+        if (nd->asg[j] == a)
+            nd->asg[j] = b;
+        else if (nd->asg[j] == b)
+            nd->asg[j] = a;
     }
 }
 
@@ -677,12 +682,12 @@ static void spread_heavy(const struct model_problem *pb, struct node *nd)
         goto out;
     model_core_loads(nd->load, nd->n, nd->asg, m, v.bin);
     for (int j = 0; j < nd->n; j++)
-        if (nd->load[j] > HEAVY_JOB) v.heavy[nd->asg[j]] = true;
+        if (nd->load[j] > HEAVY_JOB)
+            v.heavy[nd->asg[j]] = true;
     for (int c = 0; c < m; c++) {
         total += v.bin[c];
         for (int d = 0; d < m; d++)
-            if (siblings(pb, nd->cores[c], nd->cores[d]) &&
-                v.n_mates[c] < MAX_MATES)
+            if (siblings(pb, nd->cores[c], nd->cores[d]) && v.n_mates[c] < MAX_MATES)
                 v.mates[c * MAX_MATES + v.n_mates[c]++] = d;
     }
     v.avg = total / m;
@@ -691,25 +696,27 @@ static void spread_heavy(const struct model_problem *pb, struct node *nd)
         int best_b = -1, best_v = -1, best_moves = 0;
         double best = -MODEL_LOAD_EPS;
         for (int a = 0; a < m; a++) {
-            if (!v.heavy[a]) continue;
+            if (!v.heavy[a])
+                continue;
             for (int k = 0; k < v.n_mates[a]; k++) {
                 int b = v.mates[a * MAX_MATES + k];
-                if (v.bin[b] <= v.avg + MODEL_LOAD_EPS) continue;
+                if (v.bin[b] <= v.avg + MODEL_LOAD_EPS)
+                    continue;
                 for (int c = 0; c < m; c++) {
                     double before, after;
                     int moves;
-                    if (same_core(&v, b, c)) continue;
+                    if (same_core(&v, b, c))
+                        continue;
                     before = sibling_penalty(&v, b) + sibling_penalty(&v, c);
                     swap_bins(nd, &v, b, c);
                     after = sibling_penalty(&v, b) + sibling_penalty(&v, c);
                     swap_bins(nd, &v, b, c);
                     /* a trade must lower the term, not just save moves:
                      * otherwise equal trades could cycle */
-                    if (after - before >= -MODEL_LOAD_EPS ||
-                        after - before > best + MODEL_LOAD_EPS) continue;
+                    if (after - before >= -MODEL_LOAD_EPS || after - before > best + MODEL_LOAD_EPS)
+                        continue;
                     moves = swap_moves(nd, b, c);
-                    if (after - before < best - MODEL_LOAD_EPS ||
-                        moves < best_moves) {
+                    if (after - before < best - MODEL_LOAD_EPS || moves < best_moves) {
                         best = after - before;
                         best_b = b;
                         best_v = c;
@@ -718,7 +725,8 @@ static void spread_heavy(const struct model_problem *pb, struct node *nd)
                 }
             }
         }
-        if (best_b < 0) break;
+        if (best_b < 0)
+            break;
         swap_bins(nd, &v, best_b, best_v);
     }
 out:
@@ -739,7 +747,8 @@ static int spread_heavy_within(const struct model_problem *pb, struct node *nd)
         return MODEL_OK;
     }
     before = malloc(sizeof(*before) * (size_t)nd->n);
-    if (before == NULL) return MODEL_ENOMEM;
+    if (before == NULL)
+        return MODEL_ENOMEM;
     memcpy(before, nd->asg, sizeof(*before) * (size_t)nd->n);
     spread_heavy(pb, nd);
     if (node_migrations(nd, nd->asg) > nd->max_moves)
@@ -757,8 +766,8 @@ static int spread_heavy_within(const struct model_problem *pb, struct node *nd)
  * threads of distinct physical cores before second threads (hyperthread
  * sharing ranks last), then the lower index.  rank[0..m) receives local
  * cores in that order. */
-static void pack_rank(const struct model_problem *pb, const struct node *nd,
-                      int *rank, int *count, double *held, int *slot)
+static void pack_rank(const struct model_problem *pb, const struct node *nd, int *rank, int *count,
+                      double *held, int *slot)
 {
     int m = nd->m;
 
@@ -781,9 +790,9 @@ static void pack_rank(const struct model_problem *pb, const struct node *nd,
             bool after = count[d] < count[c] ||
                          (count[d] == count[c] &&
                           (held[d] < held[c] - MODEL_LOAD_EPS ||
-                           (fabs(held[d] - held[c]) <= MODEL_LOAD_EPS &&
-                            slot[d] > slot[c])));
-            if (!after) break;
+                           (fabs(held[d] - held[c]) <= MODEL_LOAD_EPS && slot[d] > slot[c])));
+            if (!after)
+                break;
             rank[k + 1] = d;
             k--;
         }
@@ -793,8 +802,7 @@ static void pack_rank(const struct model_problem *pb, const struct node *nd,
 
 /* The node restricted to its first k cores in rank order (local numbering
  * of the restriction: core i is nd's core rank[i]). */
-static int pack_sub(const struct node *nd, const int *rank, int k,
-                    int *inv, struct node *sub)
+static int pack_sub(const struct node *nd, const int *rank, int k, int *inv, struct node *sub)
 {
     size_t nj = (size_t)(nd->n > 0 ? nd->n : 1);
 
@@ -805,19 +813,22 @@ static int pack_sub(const struct node *nd, const int *rank, int k,
     sub->home = malloc(sizeof(*sub->home) * nj);
     sub->asg = malloc(sizeof(*sub->asg) * nj);
     sub->greedy = malloc(sizeof(*sub->greedy) * nj);
-    if (sub->load == NULL || sub->home == NULL || sub->asg == NULL ||
-        sub->greedy == NULL) {
+    if (sub->load == NULL || sub->home == NULL || sub->asg == NULL || sub->greedy == NULL) {
         node_free(sub);
         return MODEL_ENOMEM;
     }
-    for (int c = 0; c < nd->m; c++) inv[c] = -1;
-    for (int i = 0; i < k; i++) inv[rank[i]] = i;
+    for (int c = 0; c < nd->m; c++)
+        inv[c] = -1;
+    for (int i = 0; i < k; i++)
+        inv[rank[i]] = i;
     memcpy(sub->load, nd->load, sizeof(*sub->load) * (size_t)nd->n);
-    sub->max_moves = -1;    /* counted against nd's homes, in pack_node */
+    sub->max_moves = -1; /* counted against nd's homes, in pack_node */
     for (int j = 0; j < nd->n; j++) {
         sub->home[j] = nd->home[j] >= 0 ? inv[nd->home[j]] : -1;
-        if (sub->home[j] >= 0) sub->has_home = true;
-        else sub->unplaced++;
+        if (sub->home[j] >= 0)
+            sub->has_home = true;
+        else
+            sub->unplaced++;
     }
     return MODEL_OK;
 }
@@ -836,41 +847,41 @@ static int pack_node(const struct model_problem *pb, struct node *nd,
     double *held = malloc(sizeof(double) * (size_t)m);
     double total = 0.0, target = p->pack_target;
 
-    if (rank == NULL || count == NULL || slot == NULL || inv == NULL ||
-        order == NULL || held == NULL) {
+    if (rank == NULL || count == NULL || slot == NULL || inv == NULL || order == NULL ||
+        held == NULL) {
         ret = MODEL_ENOMEM;
         goto out;
     }
     pack_rank(pb, nd, rank, count, held, slot);
     model_sort_by_load_desc(nd->load, n, order);
-    for (int j = 0; j < n; j++) total += nd->load[j];
+    for (int j = 0; j < n; j++)
+        total += nd->load[j];
     k = (int)ceil(total / target - MODEL_LOAD_EPS);
     /* all the node's workers when even they cannot stay under the target */
-    if (k > m) k = m;
-    if (k < 1) k = 1;
+    if (k > m)
+        k = m;
+    if (k < 1)
+        k = 1;
     for (; k <= m; k++) {
         struct node sub;
         /* No k workers beat the bound: skip the solve. */
-        if (k < m && bound_makespan(nd->load, n, k, order) >
-                     target + MODEL_LOAD_EPS)
+        if (k < m && bound_makespan(nd->load, n, k, order) > target + MODEL_LOAD_EPS)
             continue;
         ret = pack_sub(nd, rank, k, inv, &sub);
-        if (ret != MODEL_OK) goto out;
+        if (ret != MODEL_OK)
+            goto out;
         sub.moves_cap = target;
         ret = solve_node(&sub, p);
         for (int j = 0; ret == MODEL_OK && j < n; j++)
             nd->asg[j] = rank[sub.asg[j]];
         /* over the budget: k workers cannot do it; staying home can */
-        if (ret == MODEL_OK && nd->max_moves >= 0 &&
-            node_migrations(nd, nd->asg) > nd->max_moves) {
+        if (ret == MODEL_OK && nd->max_moves >= 0 && node_migrations(nd, nd->asg) > nd->max_moves) {
             if (k == m)
-                ls_repair(nd->load, n, m, nd->home, nd->home, HUGE_VAL, NULL,
-                          nd->asg);
+                ls_repair(nd->load, n, m, nd->home, nd->home, HUGE_VAL, NULL, nd->asg);
             else
                 sub.makespan = HUGE_VAL;
         }
-        if (ret == MODEL_OK &&
-            (sub.makespan <= target + MODEL_LOAD_EPS || k == m)) {
+        if (ret == MODEL_OK && (sub.makespan <= target + MODEL_LOAD_EPS || k == m)) {
             nd->makespan = model_makespan(nd->load, n, nd->asg, m);
             nd->bound = sub.bound;
             nd->ilp_runs += sub.ilp_runs;
@@ -880,7 +891,8 @@ static int pack_node(const struct model_problem *pb, struct node *nd,
         }
         nd->ilp_runs += sub.ilp_runs;
         node_free(&sub);
-        if (ret != MODEL_OK) goto out;
+        if (ret != MODEL_OK)
+            goto out;
     }
     /* upstream's greedy over all the node's workers, the yardstick */
     greedy_lpt(nd->load, n, m, order, nd->greedy, NULL);
@@ -910,19 +922,19 @@ static int node_ids(const struct model_problem *pb, bool all, int *ids)
     for (int w = 0; w < pb->n_workers; w++) {
         bool seen = false;
         for (int i = 0; i < k; i++)
-            if (ids[i] == pb->workers[w].numa) seen = true;
-        if (!seen) ids[k++] = pb->workers[w].numa;
+            if (ids[i] == pb->workers[w].numa)
+                seen = true;
+        if (!seen)
+            ids[k++] = pb->workers[w].numa;
     }
     return k;
 }
 
-static int solution_alloc(const struct model_problem *pb,
-                          struct model_solution *sol)
+static int solution_alloc(const struct model_problem *pb, struct model_solution *sol)
 {
     memset(sol, 0, sizeof(*sol));
     sol->n_jobs = pb->n_jobs;
-    sol->worker = malloc(sizeof(*sol->worker) *
-                         (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
+    sol->worker = malloc(sizeof(*sol->worker) * (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
     return sol->worker != NULL ? MODEL_OK : MODEL_ENOMEM;
 }
 
@@ -931,14 +943,15 @@ static int count_migrations(const struct model_problem *pb, const int *worker)
 {
     int moves = 0;
     for (int j = 0; j < pb->n_jobs; j++)
-        if (pb->jobs[j].current != worker[j]) moves++;
+        if (pb->jobs[j].current != worker[j])
+            moves++;
     return moves;
 }
 
 /* A node whose every worker is excluded or reserved: its jobs stay where
  * they are; one that has no worker at all cannot be placed. */
-static int unplaceable(const struct model_problem *pb, const struct node *nd,
-                       int numa, char *errbuf, size_t errlen)
+static int unplaceable(const struct model_problem *pb, const struct node *nd, int numa,
+                       char *errbuf, size_t errlen)
 {
     for (int k = 0; k < nd->n; k++)
         if (pb->jobs[nd->jobs[k]].current < 0)
@@ -950,9 +963,8 @@ static int unplaceable(const struct model_problem *pb, const struct node *nd,
 }
 
 /* Shared driver.  With greedy_only, each node keeps upstream's answer. */
-static int assign(const struct model_problem *pb,
-                  const struct model_assign_params *p, bool greedy_only,
-                  struct model_solution *sol, char *errbuf, size_t errlen)
+static int assign(const struct model_problem *pb, const struct model_assign_params *p,
+                  bool greedy_only, struct model_solution *sol, char *errbuf, size_t errlen)
 {
     double t0 = model_now();
     int ret, nn, *ids = NULL, *greedy = NULL;
@@ -961,9 +973,11 @@ static int assign(const struct model_problem *pb,
         return model_fail(errbuf, errlen, MODEL_EINVAL, "no solution given");
     memset(sol, 0, sizeof(*sol));
     ret = model_problem_check(pb, p->global_numa, errbuf, errlen);
-    if (ret != MODEL_OK) return ret;
+    if (ret != MODEL_OK)
+        return ret;
     ret = check_params(p, errbuf, errlen);
-    if (ret != MODEL_OK) return ret;
+    if (ret != MODEL_OK)
+        return ret;
 
     ids = malloc(sizeof(*ids) * (size_t)pb->n_workers);
     greedy = malloc(sizeof(*greedy) * (size_t)(pb->n_jobs > 0 ? pb->n_jobs : 1));
@@ -988,36 +1002,39 @@ static int assign(const struct model_problem *pb,
         if (nd.n > 0 && nd.m == 0) {
             ret = unplaceable(pb, &nd, ids[i], errbuf, errlen);
             node_free(&nd);
-            if (ret != MODEL_OK) goto out;
+            if (ret != MODEL_OK)
+                goto out;
             continue;
         }
         nd.max_moves = greedy_only ? -1 : p->max_moves;
         if (nd.n > 0) {
             if (greedy_only) {
                 int *order = malloc(sizeof(*order) * (size_t)nd.n);
-                if (order == NULL) ret = MODEL_ENOMEM;
+                if (order == NULL)
+                    ret = MODEL_ENOMEM;
                 else {
                     model_sort_by_load_desc(nd.load, nd.n, order);
                     greedy_lpt(nd.load, nd.n, nd.m, order, nd.greedy, NULL);
                     memcpy(nd.asg, nd.greedy, sizeof(int) * (size_t)nd.n);
-                    nd.greedy_makespan =
-                        model_makespan(nd.load, nd.n, nd.greedy, nd.m);
+                    nd.greedy_makespan = model_makespan(nd.load, nd.n, nd.greedy, nd.m);
                     nd.bound = bound_makespan(nd.load, nd.n, nd.m, order);
                     free(order);
                 }
             } else {
-                ret = p->pack_target > 0.0 ? pack_node(pb, &nd, p)
-                                           : solve_node(&nd, p);
+                ret = p->pack_target > 0.0 ? pack_node(pb, &nd, p) : solve_node(&nd, p);
                 if (ret == MODEL_OK) {
-                    if (nd.has_home) spread_kept(pb, &nd);
-                    else spread_fresh(pb, &nd);
+                    if (nd.has_home)
+                        spread_kept(pb, &nd);
+                    else
+                        spread_fresh(pb, &nd);
                     ret = spread_heavy_within(pb, &nd);
                 }
             }
             if (ret != MODEL_OK) {
-                model_fail(errbuf, errlen, ret, "%s while solving NUMA "
-                           "node %d", ret == MODEL_ENOMEM ? "out of memory"
-                           : "solver failure", ids[i]);
+                model_fail(errbuf, errlen, ret,
+                           "%s while solving NUMA "
+                           "node %d",
+                           ret == MODEL_ENOMEM ? "out of memory" : "solver failure", ids[i]);
                 node_free(&nd);
                 goto out;
             }
@@ -1025,7 +1042,8 @@ static int assign(const struct model_problem *pb,
                 sol->worker[nd.jobs[k]] = nd.cores[nd.asg[k]];
                 greedy[nd.jobs[k]] = nd.cores[nd.greedy[k]];
             }
-            if (nd.bound > sol->lower_bound) sol->lower_bound = nd.bound;
+            if (nd.bound > sol->lower_bound)
+                sol->lower_bound = nd.bound;
             sol->ilp_runs += nd.ilp_runs;
             sol->ilp_skipped |= nd.ilp_skipped;
         }
@@ -1036,18 +1054,17 @@ static int assign(const struct model_problem *pb,
     sol->greedy_makespan = model_assignment_makespan(pb, greedy);
     sol->migrations = count_migrations(pb, sol->worker);
     sol->greedy_migrations = count_migrations(pb, greedy);
-    sol->proven = sol->makespan <=
-                  sol->lower_bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS;
+    sol->proven = sol->makespan <= sol->lower_bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS;
     sol->solve_time_s = model_now() - t0;
 out:
     free(ids);
     free(greedy);
-    if (ret != MODEL_OK) model_solution_free(sol);
+    if (ret != MODEL_OK)
+        model_solution_free(sol);
     return ret;
 }
 
-int model_assign(const struct model_problem *pb,
-                 const struct model_assign_params *params,
+int model_assign(const struct model_problem *pb, const struct model_assign_params *params,
                  struct model_solution *sol, char *errbuf, size_t errlen)
 {
     struct model_assign_params def;
@@ -1059,8 +1076,7 @@ int model_assign(const struct model_problem *pb,
 }
 
 int model_assign_greedy(const struct model_problem *pb, bool global_numa,
-                        struct model_solution *sol, char *errbuf,
-                        size_t errlen)
+                        struct model_solution *sol, char *errbuf, size_t errlen)
 {
     struct model_assign_params p;
     model_assign_defaults(&p);

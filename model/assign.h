@@ -44,26 +44,26 @@
 #include "problem.h"
 
 struct model_assign_params {
-    double time_limit_s;        /* stage 1 (makespan) per NUMA node; 0.1 */
-    double moves_time_limit_s;  /* stage 2 (migrations) per node; 0.2 */
-    double mip_gap;             /* relative optimality gap; 0.005 */
-    double migration_slack;     /* epsilon of stage 2: moves are minimised
+    double time_limit_s;       /* stage 1 (makespan) per NUMA node; 0.1 */
+    double moves_time_limit_s; /* stage 2 (migrations) per node; 0.2 */
+    double mip_gap;            /* relative optimality gap; 0.005 */
+    double migration_slack;    /* epsilon of stage 2: moves are minimised
                                  * among solutions with makespan at most
                                  * max(best found, bound*(1+mip_gap)) +
                                  * epsilon*bound; 0.01 */
-    bool global_numa;           /* ignore NUMA: any job on any worker */
-    bool keep_current;          /* minimise migrations from jobs[].current
+    bool global_numa;          /* ignore NUMA: any job on any worker */
+    bool keep_current;         /* minimise migrations from jobs[].current
                                  * (stage 2); true */
-    bool use_ilp;               /* false: greedy, local search and repair
+    bool use_ilp;              /* false: greedy, local search and repair
                                  * only (a caller out of time); true */
-    double pack_target;         /* > 0: pack mode (see model_assign());
+    double pack_target;        /* > 0: pack mode (see model_assign());
                                  * 0: spread, the order above; 0 */
-    int max_moves;              /* operator constraint: at most this many
+    int max_moves;             /* operator constraint: at most this many
                                  * jobs leave their current worker (placing
                                  * a job that has none is not a move); the
                                  * makespan is then the least within the
                                  * budget; -1: no limit; -1 */
-    long max_ilp_columns;       /* a node with more jobs x workers than
+    long max_ilp_columns;      /* a node with more jobs x workers than
                                  * this keeps the heuristic answer: GLPK's
                                  * model grows with the product (600 MB at
                                  * 8,192 jobs); 0: no limit; 0 */
@@ -90,26 +90,23 @@ void model_assign_defaults(struct model_assign_params *params);
 /* Solve.  params may be NULL for the defaults.  On success sol owns
  * sol->worker; release it with model_solution_free().  On failure sol is
  * left empty and errbuf (may be NULL) names the bad value. */
-int model_assign(const struct model_problem *pb,
-                 const struct model_assign_params *params,
+int model_assign(const struct model_problem *pb, const struct model_assign_params *params,
                  struct model_solution *sol, char *errbuf, size_t errlen);
 
 /* Upstream virtio-forwarder's greedy (largest job to the least-loaded
  * worker, per NUMA node unless global_numa), for comparison.  Fills the
  * same fields; lower_bound is the combinatorial bound. */
 int model_assign_greedy(const struct model_problem *pb, bool global_numa,
-                        struct model_solution *sol, char *errbuf,
-                        size_t errlen);
+                        struct model_solution *sol, char *errbuf, size_t errlen);
 
 void model_solution_free(struct model_solution *sol);
 
 /* Check a problem the way model_assign() does, without solving. */
-int model_problem_check(const struct model_problem *pb, bool global_numa,
-                        char *errbuf, size_t errlen);
+int model_problem_check(const struct model_problem *pb, bool global_numa, char *errbuf,
+                        size_t errlen);
 
 /* Largest worker load when job j runs on worker[j]; jobs with worker -1
  * add nothing.  Used for the current assignment's makespan. */
-double model_assignment_makespan(const struct model_problem *pb,
-                                 const int *worker);
+double model_assignment_makespan(const struct model_problem *pb, const int *worker);
 
 #endif

@@ -20,7 +20,6 @@ int bound_moves(const double *load, int n, int m, const int *cur, double cap);
 /* The part of bound_moves() due to one core: how many of the jobs on
  * `core` in cur[] must leave it for the rest to fit under cap.  Also a
  * valid cut: at most (jobs there - evictions) of them can stay. */
-int bound_evictions(const double *load, int n, const int *cur, int core,
-                    double cap);
+int bound_evictions(const double *load, int n, const int *cur, int core, double cap);
 
 #endif

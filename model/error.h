@@ -11,11 +11,11 @@
 
 enum model_status {
     MODEL_OK = 0,
-    MODEL_EINVAL = -1,   /* bad argument: the message names it */
-    MODEL_ENOMEM = -2,   /* allocation failed */
-    MODEL_ENOENT = -3,   /* a CPU, PCI device or file does not exist */
-    MODEL_ETOPO = -4,    /* hwloc could not build the topology */
-    MODEL_ESOLVER = -5,  /* GLPK failed in a way the fallbacks could not hide */
+    MODEL_EINVAL = -1,  /* bad argument: the message names it */
+    MODEL_ENOMEM = -2,  /* allocation failed */
+    MODEL_ENOENT = -3,  /* a CPU, PCI device or file does not exist */
+    MODEL_ETOPO = -4,   /* hwloc could not build the topology */
+    MODEL_ESOLVER = -5, /* GLPK failed in a way the fallbacks could not hide */
 };
 
 /* Enough for a message that quotes a value and a short explanation. */

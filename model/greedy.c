@@ -4,26 +4,28 @@
 
 #include "greedy.h"
 
-void greedy_lpt(const double *load, int n, int m, const int *order,
-                int *asg, double *core_load)
+void greedy_lpt(const double *load, int n, int m, const int *order, int *asg, double *core_load)
 {
     double small[256];
-    double *cl = core_load != NULL ? core_load
-               : m <= 256 ? small : malloc(sizeof(*cl) * (size_t)m);
+    double *cl = core_load != NULL ? core_load : m <= 256 ? small : malloc(sizeof(*cl) * (size_t)m);
     if (cl == NULL) {
         /* Without scratch space, round robin is the only safe answer. */
-        for (int r = 0; r < n; r++) asg[order[r]] = r % m;
+        for (int r = 0; r < n; r++)
+            asg[order[r]] = r % m;
         return;
     }
 
-    for (int c = 0; c < m; c++) cl[c] = 0.0;
+    for (int c = 0; c < m; c++)
+        cl[c] = 0.0;
     for (int r = 0; r < n; r++) {
         int j = order[r], best = 0;
         /* Strict < keeps the lowest index on ties, like Python's min(). */
         for (int c = 1; c < m; c++)
-            if (cl[c] < cl[best]) best = c;
+            if (cl[c] < cl[best])
+                best = c;
         asg[j] = best;
         cl[best] += load[j];
     }
-    if (cl != core_load && cl != small) free(cl);
+    if (cl != core_load && cl != small)
+        free(cl);
 }

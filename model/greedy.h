@@ -10,7 +10,6 @@
  * the smallest load so far, the lowest index winning ties, as upstream's
  * Python does.  asg[j] receives a core in [0, m); core_load (m entries,
  * may be NULL) receives the resulting loads. */
-void greedy_lpt(const double *load, int n, int m, const int *order,
-                int *asg, double *core_load);
+void greedy_lpt(const double *load, int n, int m, const int *order, int *asg, double *core_load);
 
 #endif

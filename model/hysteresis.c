@@ -22,33 +22,30 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p)
     };
 }
 
-int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf,
-                           size_t errlen)
+int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf, size_t errlen)
 {
     if (!isfinite(p->sensitivity) || p->sensitivity < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "sensitivity %g must be >= 0 (core x intervals per migration)",
                           p->sensitivity);
     if (!isfinite(p->min_gain) || p->min_gain < 0.0)
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "minimum gain %g must be >= 0 (cores)", p->min_gain);
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "minimum gain %g must be >= 0 (cores)",
+                          p->min_gain);
     if (!isfinite(p->noise_z) || p->noise_z < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "noise allowance %g must be >= 0 standard deviations", p->noise_z);
     if (!isfinite(p->urgent) || p->urgent <= 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "urgent load %g must be > 0 (cores)",
                           p->urgent);
-    if (!isfinite(p->urgent_margin) || p->urgent_margin < 0.0 ||
-        p->urgent_margin >= p->urgent)
+    if (!isfinite(p->urgent_margin) || p->urgent_margin < 0.0 || p->urgent_margin >= p->urgent)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "urgent margin %g must be in [0, %g) (cores)", p->urgent_margin,
                           p->urgent);
     if (!isfinite(p->horizon) || p->horizon < 1.0)
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "horizon %g must be >= 1 interval", p->horizon);
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "horizon %g must be >= 1 interval",
+                          p->horizon);
     if (!isfinite(p->large) || p->large <= 0.0)
-        return model_fail(errbuf, errlen, MODEL_EINVAL, "large gain %g must be > 0",
-                          p->large);
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "large gain %g must be > 0", p->large);
     if (p->urgent_after < 1)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "urgent relief after %d decisions: must be >= 1", p->urgent_after);
@@ -124,15 +121,14 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
         v->act = true;
         v->why = MODEL_HYST_LARGE;
         snprintf(v->reason, sizeof(v->reason),
-                 "makespan %.3f -> %.3f gains more than %.0f%% beyond the noise %.3f",
-                 in->current, in->planned, p->large * 100.0, v->noise);
-    } else if (in->migrations > 0 && m->decisions == 0 &&
-               in->current - in->planned > p->min_gain) {
+                 "makespan %.3f -> %.3f gains more than %.0f%% beyond the noise %.3f", in->current,
+                 in->planned, p->large * 100.0, v->noise);
+    } else if (in->migrations > 0 && m->decisions == 0 && in->current - in->planned > p->min_gain) {
         v->act = true;
         v->why = MODEL_HYST_FIRST;
         snprintf(v->reason, sizeof(v->reason),
-                 "first decision: makespan %.3f -> %.3f gains more than %.3f core",
-                 in->current, in->planned, p->min_gain);
+                 "first decision: makespan %.3f -> %.3f gains more than %.3f core", in->current,
+                 in->planned, p->min_gain);
     } else if (v->excess <= 0.0) {
         v->why = MODEL_HYST_NO_GAIN;
         snprintf(v->reason, sizeof(v->reason),
@@ -148,9 +144,9 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
         v->why = v->act ? MODEL_HYST_PAID : MODEL_HYST_ACCUMULATING;
         snprintf(v->reason, sizeof(v->reason),
                  "makespan %.3f -> %.3f: %.3f core x interval accumulated, %s the %.3f "
-                 "%d migration(s) cost%s", in->current, in->planned, m->accumulated,
-                 v->act ? "beyond" : "short of", v->threshold, in->migrations,
-                 v->act ? "" : ": keep placement");
+                 "%d migration(s) cost%s",
+                 in->current, in->planned, m->accumulated, v->act ? "beyond" : "short of",
+                 v->threshold, in->migrations, v->act ? "" : ": keep placement");
     }
     if (v->act || v->why == MODEL_HYST_NO_GAIN || v->why == MODEL_HYST_NOTHING) {
         if (v->accumulated == 0.0)

@@ -46,68 +46,67 @@
 #include <stddef.h>
 
 struct model_hysteresis_params {
-    double sensitivity;     /* cost of one migration, core x intervals; 0.05 */
-    double min_gain;        /* gain that never counts, in cores; 0.02 */
-    double noise_z;         /* standard deviations of noise discounted; 4
+    double sensitivity;   /* cost of one migration, core x intervals; 0.05 */
+    double min_gain;      /* gain that never counts, in cores; 0.02 */
+    double noise_z;       /* standard deviations of noise discounted; 4
                              * (the gain compares two noisy workers, and
                              * the plan was fitted to this sample) */
-    double urgent;          /* a busiest worker above it is urgent; 0.9 */
-    double urgent_margin;   /* urgent relief must reach urgent - margin; 0.05 */
-    int urgent_after;       /* decisions running above urgent; 2 */
-    double horizon;         /* intervals a benefit is remembered: the sum
+    double urgent;        /* a busiest worker above it is urgent; 0.9 */
+    double urgent_margin; /* urgent relief must reach urgent - margin; 0.05 */
+    int urgent_after;     /* decisions running above urgent; 2 */
+    double horizon;       /* intervals a benefit is remembered: the sum
                              * fades by 1/horizon a decision, so a gain
                              * that hovers just above the noise never
                              * pays; 10 */
-    double large;           /* a gain beyond noise of more than this share
+    double large;         /* a gain beyond noise of more than this share
                              * of the makespan acts at once (a plan from a
                              * random or stale placement); 0.25 */
 };
 
 /* What one problem remembers between decisions. Zero it to start. */
 struct model_hysteresis_memory {
-    double accumulated;     /* excess summed since the last reset */
-    int urgent_streak;      /* decisions running with the busiest worker
+    double accumulated; /* excess summed since the last reset */
+    int urgent_streak;  /* decisions running with the busiest worker
                              * above urgent, noise discounted */
-    int decisions;          /* decisions made so far */
-    double bound_gap;       /* the caller's: how far the last plan solved
+    int decisions;      /* decisions made so far */
+    double bound_gap;   /* the caller's: how far the last plan solved
                              * stayed above the lower bound, to screen
                              * the next decisions without the solver */
 };
 
 struct model_hysteresis_input {
-    double current;         /* makespan of the current placement */
-    double planned;         /* of the plan (or a lower bound, to screen) */
-    double noise_sd;        /* standard deviation of the busiest worker's load */
-    int migrations;         /* the plan's moves of jobs that have a worker */
-    int unplaced;           /* jobs with no worker yet */
+    double current;  /* makespan of the current placement */
+    double planned;  /* of the plan (or a lower bound, to screen) */
+    double noise_sd; /* standard deviation of the busiest worker's load */
+    int migrations;  /* the plan's moves of jobs that have a worker */
+    int unplaced;    /* jobs with no worker yet */
 };
 
 enum model_hysteresis_why {
-    MODEL_HYST_PLACE = 0,   /* acts: jobs without a worker */
-    MODEL_HYST_URGENT,      /* acts: urgent relief */
-    MODEL_HYST_PAID,        /* acts: the accumulated excess paid */
-    MODEL_HYST_ACCUMULATING,/* holds: excess summed, not enough yet */
-    MODEL_HYST_NO_GAIN,     /* holds: no excess beyond noise; sum reset */
-    MODEL_HYST_NOTHING,     /* holds: the plan moves nothing */
-    MODEL_HYST_LARGE,       /* acts: a large gain, at once */
-    MODEL_HYST_FIRST,       /* acts: the first decision, any excess */
+    MODEL_HYST_PLACE = 0,    /* acts: jobs without a worker */
+    MODEL_HYST_URGENT,       /* acts: urgent relief */
+    MODEL_HYST_PAID,         /* acts: the accumulated excess paid */
+    MODEL_HYST_ACCUMULATING, /* holds: excess summed, not enough yet */
+    MODEL_HYST_NO_GAIN,      /* holds: no excess beyond noise; sum reset */
+    MODEL_HYST_NOTHING,      /* holds: the plan moves nothing */
+    MODEL_HYST_LARGE,        /* acts: a large gain, at once */
+    MODEL_HYST_FIRST,        /* acts: the first decision, any excess */
 };
 
 struct model_hysteresis_verdict {
     bool act;
-    int why;                /* enum model_hysteresis_why */
-    double noise;           /* noise_z x noise_sd, cores */
-    double excess;          /* this decision's, cores (may be negative) */
-    double accumulated;     /* the sum compared with the threshold */
-    double threshold;       /* the plan's cost: sensitivity x migrations */
+    int why;            /* enum model_hysteresis_why */
+    double noise;       /* noise_z x noise_sd, cores */
+    double excess;      /* this decision's, cores (may be negative) */
+    double accumulated; /* the sum compared with the threshold */
+    double threshold;   /* the plan's cost: sensitivity x migrations */
     char reason[160];
 };
 
 void model_hysteresis_defaults(struct model_hysteresis_params *p);
 
 /* 0, or MODEL_EINVAL naming the bad parameter and its valid range. */
-int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf,
-                           size_t errlen);
+int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf, size_t errlen);
 
 /* Short name of a verdict's why ("place", "urgent", "paid",
  * "accumulating", "no-gain", "nothing-to-move", "large", "first"). */

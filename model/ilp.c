@@ -34,18 +34,21 @@
  * before it gives up. */
 #define STALL_SHARE 0.5
 
-enum stage { STAGE_MAKESPAN, STAGE_MOVES };
+enum stage {
+    STAGE_MAKESPAN,
+    STAGE_MOVES
+};
 
 struct ilp_ctx {
     enum stage stage;
     const double *load;
     int n, m;
-    int *col;               /* col[j*m+c]: GLPK column, 0 if not in model */
-    int t_col;              /* stage 1: column of T */
+    int *col;  /* col[j*m+c]: GLPK column, 0 if not in model */
+    int t_col; /* stage 1: column of T */
     int ncols;
 
     /* Stage 1 */
-    const int *rank;        /* rank[j]: position of j in the load order */
+    const int *rank; /* rank[j]: position of j in the load order */
     const int *order;
     bool break_symmetry;
     double lb;
@@ -56,17 +59,17 @@ struct ilp_ctx {
 
     const int *start;
     bool start_sent;
-    int *best;              /* best assignment injected or found */
+    int *best; /* best assignment injected or found */
     double best_obj;
     int rounds_left;
     int rounded;
 
-    double bound;           /* best proven lower bound seen */
-    double last_gain;       /* model_now() of the last better incumbent */
-    double stall_s;         /* give up after this long without one */
-    bool integral_proof;    /* stage 2 stopped on ceil(bound) == incumbent */
+    double bound;        /* best proven lower bound seen */
+    double last_gain;    /* model_now() of the last better incumbent */
+    double stall_s;      /* give up after this long without one */
+    bool integral_proof; /* stage 2 stopped on ceil(bound) == incumbent */
 
-    double *x;              /* 1-based column values for injection */
+    double *x; /* 1-based column values for injection */
     int *tmp;
     int *tmp2;
     double *core_load;
@@ -87,10 +90,12 @@ static void canonicalise(const struct ilp_ctx *ctx, const int *asg, int *out)
 {
     int *label = ctx->tmp2, next = 0;
 
-    for (int c = 0; c < ctx->m; c++) label[c] = -1;
+    for (int c = 0; c < ctx->m; c++)
+        label[c] = -1;
     for (int r = 0; r < ctx->n; r++) {
         int j = ctx->order[r];
-        if (label[asg[j]] < 0) label[asg[j]] = next++;
+        if (label[asg[j]] < 0)
+            label[asg[j]] = next++;
         out[j] = label[asg[j]];
     }
 }
@@ -108,7 +113,8 @@ static void inject(struct ilp_ctx *ctx, glp_tree *tree, const int *asg)
     memset(ctx->x, 0, sizeof(*ctx->x) * (size_t)(ctx->ncols + 1));
     for (int j = 0; j < ctx->n; j++) {
         int k = ctx->col[j * ctx->m + use[j]];
-        if (k == 0) return;     /* cannot happen after canonicalise */
+        if (k == 0)
+            return; /* cannot happen after canonicalise */
         ctx->x[k] = 1.0;
     }
     if (ctx->stage == STAGE_MAKESPAN) {
@@ -145,7 +151,8 @@ static bool round_lp(struct ilp_ctx *ctx, glp_prob *lp, int *asg)
         for (int c = 0; c < m; c++) {
             int k = ctx->col[j * m + c];
             double v;
-            if (k == 0) continue;
+            if (k == 0)
+                continue;
             v = glp_get_col_prim(lp, k);
             if (v > best_v) {
                 best_v = v;
@@ -161,8 +168,7 @@ static bool round_lp(struct ilp_ctx *ctx, glp_prob *lp, int *asg)
         return true;
     }
     memcpy(ctx->tmp2, asg, sizeof(*asg) * (size_t)n);
-    return ls_repair(ctx->load, n, m, ctx->home, ctx->tmp2, ctx->cap, NULL,
-                     asg);
+    return ls_repair(ctx->load, n, m, ctx->home, ctx->tmp2, ctx->cap, NULL, asg);
 }
 
 /* The lowest local bound among active nodes and the current one is a
@@ -172,13 +178,16 @@ static void track_bound(struct ilp_ctx *ctx, glp_tree *tree)
     int p = glp_ios_best_node(tree), cur = glp_ios_curr_node(tree);
     double b;
 
-    if (p == 0 && cur == 0) return;
+    if (p == 0 && cur == 0)
+        return;
     b = p != 0 ? glp_ios_node_bound(tree, p) : DBL_MAX;
     if (cur != 0) {
         double bc = glp_ios_node_bound(tree, cur);
-        if (bc < b) b = bc;
+        if (bc < b)
+            b = bc;
     }
-    if (b > ctx->bound && b < DBL_MAX / 2) ctx->bound = b;
+    if (b > ctx->bound && b < DBL_MAX / 2)
+        ctx->bound = b;
 }
 
 static void callback(glp_tree *tree, void *info)
@@ -211,7 +220,8 @@ static void callback(glp_tree *tree, void *info)
         }
     }
 
-    if (glp_ios_reason(tree) == GLP_IBINGO) ctx->last_gain = model_now();
+    if (glp_ios_reason(tree) == GLP_IBINGO)
+        ctx->last_gain = model_now();
     /* Measured: when the LP-based search has not improved the incumbent
      * for a while it does not later either; stop and save the time. */
     if (model_now() - ctx->last_gain > ctx->stall_s) {
@@ -235,7 +245,8 @@ static bool read_solution(const struct ilp_ctx *ctx, glp_prob *lp, int *asg)
 {
     int st = glp_mip_status(lp);
 
-    if (st != GLP_OPT && st != GLP_FEAS) return false;
+    if (st != GLP_OPT && st != GLP_FEAS)
+        return false;
     for (int j = 0; j < ctx->n; j++) {
         asg[j] = -1;
         for (int c = 0; c < ctx->m; c++) {
@@ -245,7 +256,8 @@ static bool read_solution(const struct ilp_ctx *ctx, glp_prob *lp, int *asg)
                 break;
             }
         }
-        if (asg[j] < 0) return false;
+        if (asg[j] < 0)
+            return false;
     }
     return true;
 }
@@ -261,21 +273,26 @@ static int remaining_ms(double deadline)
  * least k of its current jobs, so at most (jobs - k) of them stay.  The
  * plain LP spreads fractions of jobs instead; these rows lift its bound
  * to bound_moves() and make its roundings much closer to integral. */
-static int add_eviction_cuts(struct ilp_ctx *ctx, glp_prob *lp, int nnz,
-                             int *ia, int *ja, double *ar)
+static int add_eviction_cuts(struct ilp_ctx *ctx, glp_prob *lp, int nnz, int *ia, int *ja,
+                             double *ar)
 {
     int n = ctx->n, m = ctx->m;
 
     for (int c = 0; c < m; c++) {
         int k = bound_evictions(ctx->load, n, ctx->home, c, ctx->cap);
         int stay = 0, row;
-        if (k == 0) continue;
-        for (int j = 0; j < n; j++) stay += ctx->home[j] == c;
+        if (k == 0)
+            continue;
+        for (int j = 0; j < n; j++)
+            stay += ctx->home[j] == c;
         row = glp_add_rows(lp, 1);
         glp_set_row_bnds(lp, row, GLP_UP, 0.0, (double)(stay - k));
         for (int j = 0; j < n; j++) {
-            if (ctx->home[j] != c) continue;
-            ++nnz; ia[nnz] = row; ja[nnz] = ctx->col[j * m + c];
+            if (ctx->home[j] != c)
+                continue;
+            ++nnz;
+            ia[nnz] = row;
+            ja[nnz] = ctx->col[j * m + c];
             ar[nnz] = 1.0;
         }
     }
@@ -294,11 +311,12 @@ static glp_prob *build(struct ilp_ctx *ctx)
 
     for (int j = 0; j < n; j++)
         for (int c = 0; c < m; c++) {
-            bool allowed = !(ctx->stage == STAGE_MAKESPAN &&
-                             ctx->break_symmetry && c > ctx->rank[j]);
+            bool allowed =
+                !(ctx->stage == STAGE_MAKESPAN && ctx->break_symmetry && c > ctx->rank[j]);
             ctx->col[j * m + c] = allowed ? ++ncols : 0;
         }
-    if (ctx->stage == STAGE_MAKESPAN) ctx->t_col = ++ncols;
+    if (ctx->stage == STAGE_MAKESPAN)
+        ctx->t_col = ++ncols;
     ctx->ncols = ncols;
 
     ia = malloc(sizeof(*ia) * cap_nz);
@@ -318,7 +336,8 @@ static glp_prob *build(struct ilp_ctx *ctx)
     glp_add_cols(lp, ncols);
 
     /* Rows 1..n: each job on exactly one core. */
-    for (int j = 0; j < n; j++) glp_set_row_bnds(lp, j + 1, GLP_FX, 1.0, 1.0);
+    for (int j = 0; j < n; j++)
+        glp_set_row_bnds(lp, j + 1, GLP_FX, 1.0, 1.0);
     /* Rows n+1..n+m: core load <= T (stage 1) or <= cap (stage 2). */
     for (int c = 0; c < m; c++) {
         if (ctx->stage == STAGE_MAKESPAN)
@@ -330,10 +349,17 @@ static glp_prob *build(struct ilp_ctx *ctx)
     for (int j = 0; j < n; j++)
         for (int c = 0; c < m; c++) {
             int k = ctx->col[j * m + c];
-            if (k == 0) continue;
+            if (k == 0)
+                continue;
             glp_set_col_kind(lp, k, GLP_BV);
-            ++nnz; ia[nnz] = j + 1; ja[nnz] = k; ar[nnz] = 1.0;
-            ++nnz; ia[nnz] = n + c + 1; ja[nnz] = k; ar[nnz] = ctx->load[j];
+            ++nnz;
+            ia[nnz] = j + 1;
+            ja[nnz] = k;
+            ar[nnz] = 1.0;
+            ++nnz;
+            ia[nnz] = n + c + 1;
+            ja[nnz] = k;
+            ar[nnz] = ctx->load[j];
             /* Stage 2 objective: -1 for staying home, plus a constant. */
             if (ctx->stage == STAGE_MOVES && ctx->home[j] == c)
                 glp_set_obj_coef(lp, k, -1.0);
@@ -342,7 +368,10 @@ static glp_prob *build(struct ilp_ctx *ctx)
         glp_set_col_bnds(lp, ctx->t_col, GLP_LO, ctx->lb, 0.0);
         glp_set_obj_coef(lp, ctx->t_col, 1.0);
         for (int c = 0; c < m; c++) {
-            ++nnz; ia[nnz] = n + c + 1; ja[nnz] = ctx->t_col; ar[nnz] = -1.0;
+            ++nnz;
+            ia[nnz] = n + c + 1;
+            ja[nnz] = ctx->t_col;
+            ar[nnz] = -1.0;
         }
     } else {
         glp_set_obj_coef(lp, 0, (double)n);
@@ -356,8 +385,8 @@ static glp_prob *build(struct ilp_ctx *ctx)
 }
 
 /* Shared driver: build, simplex, intopt with the callback, read back. */
-static int run(struct ilp_ctx *ctx, double gap, double time_limit_s,
-               int *asg, struct ilp_outcome *out)
+static int run(struct ilp_ctx *ctx, double gap, double time_limit_s, int *asg,
+               struct ilp_outcome *out)
 {
     double deadline = model_now() + time_limit_s;
     int n = ctx->n, m = ctx->m, ret = MODEL_OK, rc, term;
@@ -371,8 +400,8 @@ static int run(struct ilp_ctx *ctx, double gap, double time_limit_s,
     ctx->tmp = malloc(sizeof(*ctx->tmp) * (size_t)(n > m ? n : m));
     ctx->tmp2 = malloc(sizeof(*ctx->tmp2) * (size_t)(n > m ? n : m));
     ctx->core_load = malloc(sizeof(*ctx->core_load) * (size_t)m);
-    if (ctx->col == NULL || ctx->best == NULL || ctx->tmp == NULL ||
-        ctx->tmp2 == NULL || ctx->core_load == NULL) {
+    if (ctx->col == NULL || ctx->best == NULL || ctx->tmp == NULL || ctx->tmp2 == NULL ||
+        ctx->core_load == NULL) {
         ret = MODEL_ENOMEM;
         goto out;
     }
@@ -418,7 +447,8 @@ static int run(struct ilp_ctx *ctx, double gap, double time_limit_s,
                 /* GLPK proved |obj - bound| <= gap * (|obj| + eps). */
                 double v = glp_mip_obj_val(lp);
                 double b = v - gap * (fabs(v) + DBL_EPSILON);
-                if (b > ctx->bound) ctx->bound = b;
+                if (b > ctx->bound)
+                    ctx->bound = b;
             }
         }
     }
@@ -430,11 +460,9 @@ static int run(struct ilp_ctx *ctx, double gap, double time_limit_s,
     out->improved = ctx->best_obj < start_obj - MODEL_LOAD_EPS;
     out->nodes_heur = ctx->rounded;
     if (ctx->stage == STAGE_MOVES)
-        out->proven = ctx->integral_proof ||
-                      ceil(ctx->bound - 1e-6) >= ctx->best_obj - 1e-6;
+        out->proven = ctx->integral_proof || ceil(ctx->bound - 1e-6) >= ctx->best_obj - 1e-6;
     else
-        out->proven = ctx->best_obj <=
-                      ctx->bound * (1.0 + gap) + MODEL_LOAD_EPS;
+        out->proven = ctx->best_obj <= ctx->bound * (1.0 + gap) + MODEL_LOAD_EPS;
 out:
     free(ctx->col);
     free(ctx->best);
@@ -445,33 +473,46 @@ out:
     return ret;
 }
 
-int ilp_min_makespan(const double *load, int n, int m, const int *order,
-                     bool break_symmetry, double lb, const int *start,
-                     double gap, double time_limit_s, int *asg,
+int ilp_min_makespan(const double *load, int n, int m, const int *order, bool break_symmetry,
+                     double lb, const int *start, double gap, double time_limit_s, int *asg,
                      struct ilp_outcome *out)
 {
     int *rank = malloc(sizeof(*rank) * (size_t)n);
     int ret;
     struct ilp_ctx ctx = {
-        .stage = STAGE_MAKESPAN, .load = load, .n = n, .m = m,
-        .order = order, .rank = rank, .break_symmetry = break_symmetry,
-        .lb = lb, .start = start, .bound = lb,
+        .stage = STAGE_MAKESPAN,
+        .load = load,
+        .n = n,
+        .m = m,
+        .order = order,
+        .rank = rank,
+        .break_symmetry = break_symmetry,
+        .lb = lb,
+        .start = start,
+        .bound = lb,
     };
 
-    if (rank == NULL) return MODEL_ENOMEM;
-    for (int r = 0; r < n; r++) rank[order[r]] = r;
+    if (rank == NULL)
+        return MODEL_ENOMEM;
+    for (int r = 0; r < n; r++)
+        rank[order[r]] = r;
     ret = run(&ctx, gap, time_limit_s, asg, out);
     free(rank);
     return ret;
 }
 
-int ilp_min_moves(const double *load, int n, int m, const int *home,
-                  double cap, const int *start, int moves_lb,
-                  double time_limit_s, int *asg, struct ilp_outcome *out)
+int ilp_min_moves(const double *load, int n, int m, const int *home, double cap, const int *start,
+                  int moves_lb, double time_limit_s, int *asg, struct ilp_outcome *out)
 {
     struct ilp_ctx ctx = {
-        .stage = STAGE_MOVES, .load = load, .n = n, .m = m,
-        .home = home, .cap = cap, .start = start, .bound = moves_lb,
+        .stage = STAGE_MOVES,
+        .load = load,
+        .n = n,
+        .m = m,
+        .home = home,
+        .cap = cap,
+        .start = start,
+        .bound = moves_lb,
     };
     /* The gap is absolute in moves (see the callback); GLPK's relative
      * gap is left at zero so it does not stop before that proof. */

@@ -25,16 +25,14 @@ struct ilp_outcome {
  * cores are interchangeable when nothing is currently placed).  lb is a
  * proven bound, given to T as its lower bound.  start is a feasible
  * assignment; asg receives the best found (possibly start itself). */
-int ilp_min_makespan(const double *load, int n, int m, const int *order,
-                     bool break_symmetry, double lb, const int *start,
-                     double gap, double time_limit_s, int *asg,
+int ilp_min_makespan(const double *load, int n, int m, const int *order, bool break_symmetry,
+                     double lb, const int *start, double gap, double time_limit_s, int *asg,
                      struct ilp_outcome *out);
 
 /* Stage 2.  Every core at most cap; minimise moves away from home[]
  * (home < 0 counts as a move wherever the job goes).  start must fit
  * under cap; moves_lb is a proven bound on the moves. */
-int ilp_min_moves(const double *load, int n, int m, const int *home,
-                  double cap, const int *start, int moves_lb,
-                  double time_limit_s, int *asg, struct ilp_outcome *out);
+int ilp_min_moves(const double *load, int n, int m, const int *home, double cap, const int *start,
+                  int moves_lb, double time_limit_s, int *asg, struct ilp_outcome *out);
 
 #endif

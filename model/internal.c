@@ -10,13 +10,20 @@
 const char *model_strerror(int status)
 {
     switch (status) {
-    case MODEL_OK: return "OK";
-    case MODEL_EINVAL: return "EINVAL";
-    case MODEL_ENOMEM: return "ENOMEM";
-    case MODEL_ENOENT: return "ENOENT";
-    case MODEL_ETOPO: return "ETOPO";
-    case MODEL_ESOLVER: return "ESOLVER";
-    default: return "unknown";
+    case MODEL_OK:
+        return "OK";
+    case MODEL_EINVAL:
+        return "EINVAL";
+    case MODEL_ENOMEM:
+        return "ENOMEM";
+    case MODEL_ENOENT:
+        return "ENOENT";
+    case MODEL_ETOPO:
+        return "ETOPO";
+    case MODEL_ESOLVER:
+        return "ESOLVER";
+    default:
+        return "unknown";
     }
 }
 
@@ -48,8 +55,10 @@ struct ranked {
 static int cmp_ranked(const void *a, const void *b)
 {
     const struct ranked *x = a, *y = b;
-    if (x->load > y->load) return -1;
-    if (x->load < y->load) return 1;
+    if (x->load > y->load)
+        return -1;
+    if (x->load < y->load)
+        return 1;
     return (x->job > y->job) - (x->job < y->job);
 }
 
@@ -61,11 +70,12 @@ void model_sort_by_load_desc(const double *load, int n, int *order)
     if (r == NULL) {
         /* Out of memory on a tiny array: fall back to insertion sort,
          * which needs nothing and is only slow, never wrong. */
-        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = 0; i < n; i++)
+            order[i] = i;
         for (int i = 1; i < n; i++) {
             int j = order[i], k = i - 1;
-            while (k >= 0 && (load[order[k]] < load[j] ||
-                   (load[order[k]] == load[j] && order[k] > j))) {
+            while (k >= 0 &&
+                   (load[order[k]] < load[j] || (load[order[k]] == load[j] && order[k] > j))) {
                 order[k + 1] = order[k];
                 k--;
             }
@@ -78,23 +88,27 @@ void model_sort_by_load_desc(const double *load, int n, int *order)
         r[i].job = i;
     }
     qsort(r, (size_t)n, sizeof(*r), cmp_ranked);
-    for (int i = 0; i < n; i++) order[i] = r[i].job;
-    if (r != small) free(r);
+    for (int i = 0; i < n; i++)
+        order[i] = r[i].job;
+    if (r != small)
+        free(r);
 }
 
-void model_core_loads(const double *load, int n, const int *asg, int m,
-                      double *core_load)
+void model_core_loads(const double *load, int n, const int *asg, int m, double *core_load)
 {
-    for (int c = 0; c < m; c++) core_load[c] = 0.0;
+    for (int c = 0; c < m; c++)
+        core_load[c] = 0.0;
     for (int j = 0; j < n; j++)
-        if (asg[j] >= 0 && asg[j] < m) core_load[asg[j]] += load[j];
+        if (asg[j] >= 0 && asg[j] < m)
+            core_load[asg[j]] += load[j];
 }
 
 double model_max_load(const double *core_load, int m)
 {
     double best = 0.0;
     for (int c = 0; c < m; c++)
-        if (core_load[c] > best) best = core_load[c];
+        if (core_load[c] > best)
+            best = core_load[c];
     return best;
 }
 
@@ -109,22 +123,27 @@ double model_makespan(const double *load, int n, const int *asg, int m)
         for (int c = 0; c < m; c++) {
             double s = 0.0;
             for (int j = 0; j < n; j++)
-                if (asg[j] == c) s += load[j];
-            if (s > best) best = s;
+                if (asg[j] == c)
+                    s += load[j];
+            if (s > best)
+                best = s;
         }
         return best;
     }
     model_core_loads(load, n, asg, m, cl);
     best = model_max_load(cl, m);
-    if (cl != small) free(cl);
+    if (cl != small)
+        free(cl);
     return best;
 }
 
 int model_count_moves(const int *asg, const int *cur, int n)
 {
     int moves = 0;
-    if (cur == NULL) return 0;
+    if (cur == NULL)
+        return 0;
     for (int j = 0; j < n; j++)
-        if (cur[j] != asg[j]) moves++;
+        if (cur[j] != asg[j])
+            moves++;
     return moves;
 }

@@ -29,8 +29,7 @@ void model_sort_by_load_desc(const double *load, int n, int *order);
 
 /* Per-core loads of an assignment; core_load must hold m entries.  Jobs
  * with asg outside [0, m) (-1: not placed) add nothing. */
-void model_core_loads(const double *load, int n, const int *asg, int m,
-                      double *core_load);
+void model_core_loads(const double *load, int n, const int *asg, int m, double *core_load);
 
 /* Largest entry of core_load[0..m). */
 double model_max_load(const double *core_load, int m);

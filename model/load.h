@@ -54,29 +54,29 @@ struct model_counters {
 #define MODEL_LOAD_B_VF_TO_VM 8.2e-5
 
 struct model_load_params {
-    double tau_s;             /* EWMA time constant in seconds; 10 */
-    double full_burst_ratio;  /* full/total bursts that mean saturated;
+    double tau_s;            /* EWMA time constant in seconds; 10 */
+    double full_burst_ratio; /* full/total bursts that mean saturated;
                                * 0.1 */
-    double saturation_boost;  /* a burst-saturated direction demands at
+    double saturation_boost; /* a burst-saturated direction demands at
                                * least measured * (1 + boost); 0.25 */
-    double max_demand;        /* cap: one direction runs on one core; 1.0 */
-    double outlier_rel;       /* a sample this far (relative) from the
+    double max_demand;       /* cap: one direction runs on one core; 1.0 */
+    double outlier_rel;      /* a sample this far (relative) from the
                                * estimate is held until confirmed; 0.5 */
-    double outlier_abs;       /* ...and at least this far in absolute
+    double outlier_abs;      /* ...and at least this far in absolute
                                * load, so idle directions are not gated;
                                * 0.05 */
 };
 
 /* What one pair of snapshots says. */
 struct model_load_sample {
-    bool valid;          /* false: baseline only, see reason */
-    const char *reason;  /* why not valid, or why held/saturated */
+    bool valid;         /* false: baseline only, see reason */
+    const char *reason; /* why not valid, or why held/saturated */
     double interval_s;
-    double measured;     /* load seen in the window */
-    double demand;       /* measured, raised if saturated, capped */
+    double measured; /* load seen in the window */
+    double demand;   /* measured, raised if saturated, capped */
     bool saturated;
-    bool from_cycles;    /* false: linear pps/Bps fallback */
-    bool held;           /* outlier waiting for confirmation */
+    bool from_cycles; /* false: linear pps/Bps fallback */
+    bool held;        /* outlier waiting for confirmation */
 };
 
 /* Estimator state for one direction; zero it with model_load_init(). */
@@ -85,17 +85,16 @@ struct model_load_state {
     struct model_counters prev;
     bool have_prev;
     bool have_estimate;
-    double estimate;        /* smoothed demand */
-    bool saturated;         /* last applied sample was saturated */
-    bool have_pending;      /* an outlier waits for confirmation */
+    double estimate;   /* smoothed demand */
+    bool saturated;    /* last applied sample was saturated */
+    bool have_pending; /* an outlier waits for confirmation */
     struct model_load_sample pending;
-    uint64_t samples;       /* samples applied */
+    uint64_t samples; /* samples applied */
 };
 
 void model_load_defaults(struct model_load_params *params);
 
-int model_load_check_params(const struct model_load_params *params,
-                            char *errbuf, size_t errlen);
+int model_load_check_params(const struct model_load_params *params, char *errbuf, size_t errlen);
 
 /* Linear fallback: load of a direction forwarding pps packets/s and Bps
  * bytes/s, with upstream's coefficients. */
@@ -105,21 +104,17 @@ double model_load_linear(enum model_dir dir, double pps, double Bps);
  * pair carries no usable sample (no time elapsed, counters went backwards
  * because the relay restarted, TSC rate changed); MODEL_EINVAL for
  * nonsense (tsc_hz 0).  Counters that wrapped past 2^64 are handled. */
-int model_load_sample(const struct model_counters *prev,
-                      const struct model_counters *cur, enum model_dir dir,
-                      const struct model_load_params *params,
-                      struct model_load_sample *out,
-                      char *errbuf, size_t errlen);
+int model_load_sample(const struct model_counters *prev, const struct model_counters *cur,
+                      enum model_dir dir, const struct model_load_params *params,
+                      struct model_load_sample *out, char *errbuf, size_t errlen);
 
 void model_load_init(struct model_load_state *st, enum model_dir dir);
 
 /* Feed the next snapshot.  The first one only sets the baseline.  A
  * restart rebaselines but keeps the estimate.  sample (may be NULL)
  * receives what this snapshot contributed. */
-int model_load_update(struct model_load_state *st,
-                      const struct model_counters *cur,
-                      const struct model_load_params *params,
-                      struct model_load_sample *sample,
+int model_load_update(struct model_load_state *st, const struct model_counters *cur,
+                      const struct model_load_params *params, struct model_load_sample *sample,
                       char *errbuf, size_t errlen);
 
 /* The smoothed demand (0 before the first sample). */

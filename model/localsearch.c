@@ -17,37 +17,42 @@
  * current load of `hot`, so every step lowers the sorted load vector and
  * the descent terminates. */
 struct step {
-    int job, other_job, to;   /* other_job < 0: plain move */
-    double peak;              /* larger of the two new loads */
+    int job, other_job, to; /* other_job < 0: plain move */
+    double peak;            /* larger of the two new loads */
 };
 
-static bool best_step(const double *load, int n, int m, const int *asg,
-                      const double *core_load, int hot, struct step *out)
+static bool best_step(const double *load, int n, int m, const int *asg, const double *core_load,
+                      int hot, struct step *out)
 {
     double hot_load = core_load[hot];
     bool found = false;
 
     out->peak = hot_load - MODEL_LOAD_EPS;
     for (int j = 0; j < n; j++) {
-        if (asg[j] != hot || load[j] <= 0.0) continue;
+        if (asg[j] != hot || load[j] <= 0.0)
+            continue;
         for (int c = 0; c < m; c++) {
             double peak;
-            if (c == hot) continue;
+            if (c == hot)
+                continue;
             peak = core_load[c] + load[j];
-            if (hot_load - load[j] > peak) peak = hot_load - load[j];
+            if (hot_load - load[j] > peak)
+                peak = hot_load - load[j];
             if (peak < out->peak) {
-                *out = (struct step){ j, -1, c, peak };
+                *out = (struct step){j, -1, c, peak};
                 found = true;
             }
         }
         for (int k = 0; k < n; k++) {
             double d, peak;
-            if (asg[k] == hot || load[k] >= load[j]) continue;
+            if (asg[k] == hot || load[k] >= load[j])
+                continue;
             d = load[j] - load[k];
             peak = core_load[asg[k]] + d;
-            if (hot_load - d > peak) peak = hot_load - d;
+            if (hot_load - d > peak)
+                peak = hot_load - d;
             if (peak < out->peak) {
-                *out = (struct step){ j, k, asg[k], peak };
+                *out = (struct step){j, k, asg[k], peak};
                 found = true;
             }
         }
@@ -55,18 +60,20 @@ static bool best_step(const double *load, int n, int m, const int *asg,
     return found;
 }
 
-double ls_descent(const double *load, int n, int m, int *asg,
-                  double *core_load)
+double ls_descent(const double *load, int n, int m, int *asg, double *core_load)
 {
-    if (m < 2) return model_max_load(core_load, m);
+    if (m < 2)
+        return model_max_load(core_load, m);
     for (;;) {
         struct step s;
         int hot = 0;
         for (int c = 1; c < m; c++)
-            if (core_load[c] > core_load[hot]) hot = c;
+            if (core_load[c] > core_load[hot])
+                hot = c;
         /* If the most loaded core cannot shed load, the makespan cannot
          * drop by one move or swap, whatever happens elsewhere. */
-        if (!best_step(load, n, m, asg, core_load, hot, &s)) break;
+        if (!best_step(load, n, m, asg, core_load, hot, &s))
+            break;
         core_load[hot] -= load[s.job];
         core_load[s.to] += load[s.job];
         asg[s.job] = s.to;
@@ -87,18 +94,16 @@ double ls_descent(const double *load, int n, int m, int *asg,
  * b comes closest to half their difference, with 0 < d < difference so
  * that the heavier of the two always gets lighter.  Returns false if no
  * such transfer exists. */
-static bool best_transfer(const double *load, const int *jobs_a, int na,
-                          const int *jobs_b, int nb, double gap,
-                          int *out_j, int *out_k)
+static bool best_transfer(const double *load, const int *jobs_a, int na, const int *jobs_b, int nb,
+                          double gap, int *out_j, int *out_k)
 {
-    double best = gap / 2.0;   /* |d - gap/2| must beat this to help */
+    double best = gap / 2.0; /* |d - gap/2| must beat this to help */
     bool found = false;
 
     for (int x = 0; x < na; x++) {
         int j = jobs_a[x];
         double d = load[j];
-        if (d > MODEL_LOAD_EPS && d < gap - MODEL_LOAD_EPS &&
-            fabs(d - gap / 2.0) < best) {
+        if (d > MODEL_LOAD_EPS && d < gap - MODEL_LOAD_EPS && fabs(d - gap / 2.0) < best) {
             best = fabs(d - gap / 2.0);
             *out_j = j;
             *out_k = -1;
@@ -107,8 +112,7 @@ static bool best_transfer(const double *load, const int *jobs_a, int na,
         for (int y = 0; y < nb; y++) {
             int k = jobs_b[y];
             d = load[j] - load[k];
-            if (d > MODEL_LOAD_EPS && d < gap - MODEL_LOAD_EPS &&
-                fabs(d - gap / 2.0) < best) {
+            if (d > MODEL_LOAD_EPS && d < gap - MODEL_LOAD_EPS && fabs(d - gap / 2.0) < best) {
                 best = fabs(d - gap / 2.0);
                 *out_j = j;
                 *out_k = k;
@@ -126,19 +130,19 @@ static bool best_transfer(const double *load, const int *jobs_a, int na,
 /* Best split of the jobs of cores a and b: the subset for a whose sum
  * comes closest to half the pair's total.  Writes the new core of each
  * job into asg and returns true only if the heavier side gets lighter. */
-static bool split_pair(const double *load, const int *jobs, int t, int a,
-                       int b, double heavier, double *sums, int *asg)
+static bool split_pair(const double *load, const int *jobs, int t, int a, int b, double heavier,
+                       double *sums, int *asg)
 {
     double total = 0.0, best = heavier - MODEL_LOAD_EPS;
     unsigned best_mask = 0, full = 1u << t;
     bool found = false;
 
-    for (int i = 0; i < t; i++) total += load[jobs[i]];
+    for (int i = 0; i < t; i++)
+        total += load[jobs[i]];
     sums[0] = 0.0;
     for (unsigned mask = 1; mask < full; mask++) {
         double side, peak;
-        sums[mask] = sums[mask & (mask - 1)] +
-                     load[jobs[__builtin_ctz(mask)]];
+        sums[mask] = sums[mask & (mask - 1)] + load[jobs[__builtin_ctz(mask)]];
         side = sums[mask];
         peak = side > total - side ? side : total - side;
         if (peak < best) {
@@ -147,7 +151,8 @@ static bool split_pair(const double *load, const int *jobs, int t, int a,
             found = true;
         }
     }
-    if (!found) return false;
+    if (!found)
+        return false;
     for (int i = 0; i < t; i++)
         asg[jobs[i]] = (best_mask >> i) & 1u ? a : b;
     return true;
@@ -155,18 +160,21 @@ static bool split_pair(const double *load, const int *jobs, int t, int a,
 
 /* Jobs grouped by core: list[first[c] .. first[c+1]) are on core c.
  * pos (m entries) is scratch. */
-static void group_by_core(int n, int m, const int *asg, int *first,
-                          int *pos, int *list)
+static void group_by_core(int n, int m, const int *asg, int *first, int *pos, int *list)
 {
-    for (int c = 0; c <= m; c++) first[c] = 0;
-    for (int j = 0; j < n; j++) first[asg[j] + 1]++;
-    for (int c = 0; c < m; c++) first[c + 1] += first[c];
-    for (int c = 0; c < m; c++) pos[c] = first[c];
-    for (int j = 0; j < n; j++) list[pos[asg[j]]++] = j;
+    for (int c = 0; c <= m; c++)
+        first[c] = 0;
+    for (int j = 0; j < n; j++)
+        first[asg[j] + 1]++;
+    for (int c = 0; c < m; c++)
+        first[c + 1] += first[c];
+    for (int c = 0; c < m; c++)
+        pos[c] = first[c];
+    for (int j = 0; j < n; j++)
+        list[pos[asg[j]]++] = j;
 }
 
-double ls_balance(const double *load, int n, int m, int *asg,
-                  double *core_load)
+double ls_balance(const double *load, int n, int m, int *asg, double *core_load)
 {
     int *first = malloc(sizeof(*first) * (size_t)(m + 1));
     int *pos = malloc(sizeof(*pos) * (size_t)(m + 1));
@@ -177,8 +185,7 @@ double ls_balance(const double *load, int n, int m, int *asg,
     int budget = 50 * n + 100;
     bool improved = true;
 
-    if (first == NULL || pos == NULL || list == NULL || sums == NULL ||
-        m < 2)
+    if (first == NULL || pos == NULL || list == NULL || sums == NULL || m < 2)
         goto out;
     while (improved && budget > 0) {
         improved = false;
@@ -188,14 +195,13 @@ double ls_balance(const double *load, int n, int m, int *asg,
                 double gap = core_load[a] - core_load[b];
                 int j, k, na = first[a + 1] - first[a];
                 int nb = first[b + 1] - first[b];
-                if (gap <= MODEL_LOAD_EPS) continue;
+                if (gap <= MODEL_LOAD_EPS)
+                    continue;
                 if (na + nb <= EXACT_PAIR_JOBS) {
                     int pair[EXACT_PAIR_JOBS];
                     memcpy(pair, list + first[a], sizeof(int) * (size_t)na);
-                    memcpy(pair + na, list + first[b],
-                           sizeof(int) * (size_t)nb);
-                    if (!split_pair(load, pair, na + nb, a, b, core_load[a],
-                                    sums, asg))
+                    memcpy(pair + na, list + first[b], sizeof(int) * (size_t)nb);
+                    if (!split_pair(load, pair, na + nb, a, b, core_load[a], sums, asg))
                         continue;
                     core_load[a] = core_load[b] = 0.0;
                     for (int i = 0; i < na + nb; i++)
@@ -205,8 +211,7 @@ double ls_balance(const double *load, int n, int m, int *asg,
                     group_by_core(n, m, asg, first, pos, list);
                     continue;
                 }
-                if (!best_transfer(load, list + first[a],
-                                   first[a + 1] - first[a], list + first[b],
+                if (!best_transfer(load, list + first[a], first[a + 1] - first[a], list + first[b],
                                    first[b + 1] - first[b], gap, &j, &k))
                     continue;
                 core_load[a] -= load[j];
@@ -245,86 +250,97 @@ static int move_cost(const int *home, int j, int from, int to)
 struct fix {
     int job, other_job, to;
     int cost;
-    double shed;     /* load taken off the hot core */
-    double slack;    /* room left on the receiving core */
-    double rank;     /* shed, perturbed in randomised restarts */
+    double shed;  /* load taken off the hot core */
+    double slack; /* room left on the receiving core */
+    double rank;  /* shed, perturbed in randomised restarts */
 };
-
 
 /* A candidate beats the incumbent if it fixes the core when the other does
  * not, then if it costs fewer migrations, then (for fixes) if it sheds
  * less, which keeps big jobs in place, then if it packs tighter. */
-static bool better_fix(const struct fix *a, const struct fix *b,
-                       double excess)
+static bool better_fix(const struct fix *a, const struct fix *b, double excess)
 {
     bool a_fixes = a->shed >= excess - MODEL_LOAD_EPS;
     bool b_fixes = b->shed >= excess - MODEL_LOAD_EPS;
 
-    if (b->job < 0) return true;
-    if (a_fixes != b_fixes) return a_fixes;
-    if (a->cost != b->cost) return a->cost < b->cost;
+    if (b->job < 0)
+        return true;
+    if (a_fixes != b_fixes)
+        return a_fixes;
+    if (a->cost != b->cost)
+        return a->cost < b->cost;
     if (a_fixes) {
-        if (a->rank != b->rank) return a->rank < b->rank;
+        if (a->rank != b->rank)
+            return a->rank < b->rank;
     } else if (a->rank != b->rank) {
         return a->rank > b->rank;
     }
     return a->slack < b->slack;
 }
 
-static bool find_fix(const double *load, int n, int m, const int *home,
-                     const int *asg, const double *core_load, int hot,
-                     double cap, uint64_t *rng, struct fix *best)
+static bool find_fix(const double *load, int n, int m, const int *home, const int *asg,
+                     const double *core_load, int hot, double cap, uint64_t *rng, struct fix *best)
 {
     double excess = core_load[hot] - cap;
 
     best->job = -1;
     for (int j = 0; j < n; j++) {
-        if (asg[j] != hot || load[j] <= 0.0) continue;
+        if (asg[j] != hot || load[j] <= 0.0)
+            continue;
         for (int c = 0; c < m; c++) {
             double room;
-            if (c == hot) continue;
+            if (c == hot)
+                continue;
             room = cap - core_load[c] - load[j];
-            if (room < -MODEL_LOAD_EPS) continue;
-            struct fix f = { j, -1, c, move_cost(home, j, hot, c),
-                             load[j], room, load[j] };
-            if (rng != NULL) f.rank *= 0.5 + model_rng_unit(rng);
-            if (better_fix(&f, best, excess)) *best = f;
+            if (room < -MODEL_LOAD_EPS)
+                continue;
+            struct fix f = {j, -1, c, move_cost(home, j, hot, c), load[j], room, load[j]};
+            if (rng != NULL)
+                f.rank *= 0.5 + model_rng_unit(rng);
+            if (better_fix(&f, best, excess))
+                *best = f;
         }
         for (int k = 0; k < n; k++) {
             int c = asg[k];
             double d, room;
-            if (c == hot || load[k] >= load[j]) continue;
+            if (c == hot || load[k] >= load[j])
+                continue;
             d = load[j] - load[k];
             room = cap - core_load[c] - d;
-            if (room < -MODEL_LOAD_EPS) continue;
-            struct fix f = { j, k, c,
-                             move_cost(home, j, hot, c) +
-                             move_cost(home, k, c, hot),
-                             d, room, d };
-            if (rng != NULL) f.rank *= 0.5 + model_rng_unit(rng);
-            if (better_fix(&f, best, excess)) *best = f;
+            if (room < -MODEL_LOAD_EPS)
+                continue;
+            struct fix f = {j, k,    c, move_cost(home, j, hot, c) + move_cost(home, k, c, hot),
+                            d, room, d};
+            if (rng != NULL)
+                f.rank *= 0.5 + model_rng_unit(rng);
+            if (better_fix(&f, best, excess))
+                *best = f;
         }
     }
     return best->job >= 0;
 }
 
 /* Jobs without a home go, largest first, where they fit best. */
-static void place_homeless(const double *load, int n, int m, int *asg,
-                           double *core_load, double cap)
+static void place_homeless(const double *load, int n, int m, int *asg, double *core_load,
+                           double cap)
 {
     for (;;) {
         int j_big = -1, best = -1;
         for (int j = 0; j < n; j++)
-            if (asg[j] < 0 && (j_big < 0 || load[j] > load[j_big])) j_big = j;
-        if (j_big < 0) return;
+            if (asg[j] < 0 && (j_big < 0 || load[j] > load[j_big]))
+                j_big = j;
+        if (j_big < 0)
+            return;
         for (int c = 0; c < m; c++) {
             double after = core_load[c] + load[j_big];
-            if (best < 0) { best = c; continue; }
+            if (best < 0) {
+                best = c;
+                continue;
+            }
             double best_after = core_load[best] + load[j_big];
             /* Best fit under the cap, else least loaded. */
             bool fits = after <= cap, best_fits = best_after <= cap;
-            if (fits != best_fits ? fits
-                : fits ? after > best_after : after < best_after)
+            if (fits != best_fits ? fits : fits ? after > best_after : after < best_after)
                 best = c;
         }
         asg[j_big] = best;
@@ -333,16 +349,18 @@ static void place_homeless(const double *load, int n, int m, int *asg,
 }
 
 /* Undo migrations that turned out unnecessary. */
-static void send_home(const double *load, int n, const int *home, int *asg,
-                      double *core_load, double cap)
+static void send_home(const double *load, int n, const int *home, int *asg, double *core_load,
+                      double cap)
 {
     bool again = true;
     while (again) {
         again = false;
         for (int j = 0; j < n; j++) {
             int h = home[j];
-            if (h < 0 || asg[j] == h) continue;
-            if (core_load[h] + load[j] > cap + MODEL_LOAD_EPS) continue;
+            if (h < 0 || asg[j] == h)
+                continue;
+            if (core_load[h] + load[j] > cap + MODEL_LOAD_EPS)
+                continue;
             core_load[asg[j]] -= load[j];
             core_load[h] += load[j];
             asg[j] = h;
@@ -351,8 +369,8 @@ static void send_home(const double *load, int n, const int *home, int *asg,
     }
 }
 
-bool ls_repair(const double *load, int n, int m, const int *home,
-               const int *start, double cap, uint64_t *rng, int *asg)
+bool ls_repair(const double *load, int n, int m, const int *home, const int *start, double cap,
+               uint64_t *rng, int *asg)
 {
     double small[256];
     double *cl = m <= 256 ? small : malloc(sizeof(*cl) * (size_t)m);
@@ -361,18 +379,22 @@ bool ls_repair(const double *load, int n, int m, const int *home,
      * so that float noise can never make it spin. */
     int budget = 4 * n + 4 * m + 16;
 
-    if (cl == NULL) return false;
+    if (cl == NULL)
+        return false;
     memcpy(asg, start, sizeof(*asg) * (size_t)n);
-    for (int c = 0; c < m; c++) cl[c] = 0.0;
+    for (int c = 0; c < m; c++)
+        cl[c] = 0.0;
     for (int j = 0; j < n; j++)
-        if (asg[j] >= 0) cl[asg[j]] += load[j];
+        if (asg[j] >= 0)
+            cl[asg[j]] += load[j];
     place_homeless(load, n, m, asg, cl, cap);
 
     while (budget-- > 0) {
         struct fix f;
         int hot = 0, over = 0;
         for (int c = 1; c < m; c++)
-            if (cl[c] - cap > cl[hot] - cap) hot = c;
+            if (cl[c] - cap > cl[hot] - cap)
+                hot = c;
         if (cl[hot] <= cap + MODEL_LOAD_EPS) {
             ok = true;
             break;
@@ -381,11 +403,11 @@ bool ls_repair(const double *load, int n, int m, const int *home,
          * core gets the big rooms first is what decides the count. */
         if (rng != NULL) {
             for (int c = 0; c < m; c++)
-                if (cl[c] > cap + MODEL_LOAD_EPS &&
-                    model_rng_next(rng) % (uint64_t)++over == 0)
+                if (cl[c] > cap + MODEL_LOAD_EPS && model_rng_next(rng) % (uint64_t)++over == 0)
                     hot = c;
         }
-        if (!find_fix(load, n, m, home, asg, cl, hot, cap, rng, &f)) break;
+        if (!find_fix(load, n, m, home, asg, cl, hot, cap, rng, &f))
+            break;
         cl[hot] -= load[f.job];
         cl[f.to] += load[f.job];
         asg[f.job] = f.to;
@@ -395,8 +417,10 @@ bool ls_repair(const double *load, int n, int m, const int *home,
             asg[f.other_job] = hot;
         }
     }
-    if (ok) send_home(load, n, home, asg, cl, cap);
-    if (cl != small) free(cl);
+    if (ok)
+        send_home(load, n, home, asg, cl, cap);
+    if (cl != small)
+        free(cl);
     return ok;
 }
 
@@ -410,17 +434,21 @@ void ls_relabel_towards(int n, int m, const int *home, int *asg)
     int *label = malloc(sizeof(*label) * (size_t)m);
     bool *taken = calloc((size_t)m, sizeof(*taken));
 
-    if (overlap == NULL || label == NULL || taken == NULL) goto out;
+    if (overlap == NULL || label == NULL || taken == NULL)
+        goto out;
     for (int j = 0; j < n; j++)
-        if (home[j] >= 0) overlap[asg[j] * m + home[j]]++;
-    for (int b = 0; b < m; b++) label[b] = -1;
+        if (home[j] >= 0)
+            overlap[asg[j] * m + home[j]]++;
+    for (int b = 0; b < m; b++)
+        label[b] = -1;
 
     /* Greedy matching: repeatedly pair the bin and core that share the
      * most jobs.  m is at most a few dozen per NUMA node, so m^3 is fine. */
     for (int round = 0; round < m; round++) {
         int bb = -1, bc = -1, bw = -1;
         for (int b = 0; b < m; b++) {
-            if (label[b] >= 0) continue;
+            if (label[b] >= 0)
+                continue;
             for (int c = 0; c < m; c++)
                 if (!taken[c] && overlap[b * m + c] > bw) {
                     bw = overlap[b * m + c];
@@ -431,7 +459,8 @@ void ls_relabel_towards(int n, int m, const int *home, int *asg)
         label[bb] = bc;
         taken[bc] = true;
     }
-    for (int j = 0; j < n; j++) asg[j] = label[asg[j]];
+    for (int j = 0; j < n; j++)
+        asg[j] = label[asg[j]];
 out:
     free(overlap);
     free(label);

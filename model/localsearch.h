@@ -15,16 +15,14 @@
  * swapping one of its jobs with a smaller job elsewhere, while that lowers
  * the larger of the two cores involved.  core_load (m entries) must hold
  * the loads of asg and is kept up to date.  Returns the new makespan. */
-double ls_descent(const double *load, int n, int m, int *asg,
-                  double *core_load);
+double ls_descent(const double *load, int n, int m, int *asg, double *core_load);
 
 /* Stronger than ls_descent: for every pair of cores, move or swap so that
  * the transfer comes closest to evening the pair out, until no pair can
  * get closer.  Lowers the sum of squared loads at every step, which keeps
  * going where the makespan alone is stuck on ties.  Returns the new
  * makespan; core_load is kept up to date. */
-double ls_balance(const double *load, int n, int m, int *asg,
-                  double *core_load);
+double ls_balance(const double *load, int n, int m, int *asg, double *core_load);
 
 /* Starting from start[] (often equal to home[]), reach an assignment with
  * every core at most cap, preferring the moves and swaps that cost the
@@ -33,8 +31,8 @@ double ls_balance(const double *load, int n, int m, int *asg,
  * fit.  Returns true if every core ends under cap; asg holds the result
  * either way.  With rng non-NULL the order of the overloaded cores and the
  * preference among equally cheap fixes are randomised, for restarts. */
-bool ls_repair(const double *load, int n, int m, const int *home,
-               const int *start, double cap, uint64_t *rng, int *asg);
+bool ls_repair(const double *load, int n, int m, const int *home, const int *start, double cap,
+               uint64_t *rng, int *asg);
 
 /* Relabel the cores of a fresh solution so that as many jobs as possible
  * stay where home[] has them (greedy max-weight matching of cores).  The

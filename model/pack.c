@@ -18,7 +18,8 @@ int model_active_workers(const struct model_problem *pb, const int *worker)
     bool *busy = calloc((size_t)(pb->n_workers > 0 ? pb->n_workers : 1), sizeof(*busy));
     int n = 0;
 
-    if (busy == NULL) return -1;
+    if (busy == NULL)
+        return -1;
     for (int j = 0; j < pb->n_jobs; j++) {
         int w = worker != NULL ? worker[j] : pb->jobs[j].current;
         if (w >= 0 && w < pb->n_workers && !busy[w]) {
@@ -35,8 +36,10 @@ int model_workers_needed(const struct model_problem *pb, double cap)
     double total = 0.0;
     int k;
 
-    for (int j = 0; j < pb->n_jobs; j++) total += pb->jobs[j].load;
-    if (pb->n_jobs == 0) return 0;
+    for (int j = 0; j < pb->n_jobs; j++)
+        total += pb->jobs[j].load;
+    if (pb->n_jobs == 0)
+        return 0;
     k = (int)ceil(total / cap - MODEL_LOAD_EPS);
     return k < 1 ? 1 : k;
 }
@@ -51,17 +54,21 @@ static void decide(struct model_plan *plan, int unplaced, int active_now, int ac
     plan->act = false;
     if (unplaced > 0) {
         plan->act = true;
-        snprintf(plan->reason, sizeof(plan->reason), "%d job(s) have no worker yet; %d active "
-                 "worker(s)", unplaced, active_next);
+        snprintf(plan->reason, sizeof(plan->reason),
+                 "%d job(s) have no worker yet; %d active "
+                 "worker(s)",
+                 unplaced, active_next);
     } else if (cur > p->target + MODEL_LOAD_EPS && nw < cur - MODEL_LOAD_EPS) {
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
                  "a worker at %.3f is above the pack target %.3f: %.3f on %d active worker(s) "
-                 "(were %d)", cur, p->target, nw, active_next, active_now);
+                 "(were %d)",
+                 cur, p->target, nw, active_next, active_now);
     } else if (cur > p->target + MODEL_LOAD_EPS) {
         snprintf(plan->reason, sizeof(plan->reason),
                  "a worker at %.3f is above the pack target %.3f, and no plan does better: "
-                 "keep placement", cur, p->target);
+                 "keep placement",
+                 cur, p->target);
     } else if (active_next < active_now && nw <= park_cap + MODEL_LOAD_EPS) {
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
@@ -70,7 +77,8 @@ static void decide(struct model_plan *plan, int unplaced, int active_now, int ac
     } else if (active_next < active_now) {
         snprintf(plan->reason, sizeof(plan->reason),
                  "%d active worker(s) would do at makespan %.3f, above the %.3f parking needs: "
-                 "keep placement", active_next, nw, park_cap);
+                 "keep placement",
+                 active_next, nw, park_cap);
     } else {
         snprintf(plan->reason, sizeof(plan->reason),
                  "%d active worker(s), all at or below the pack target %.3f: keep placement",
@@ -90,15 +98,16 @@ int model_pack_plan(const struct model_problem *pb, const struct model_solution 
     if (params == NULL || !isfinite(params->target) || params->target <= 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "pack target %g must be > 0",
                           params != NULL ? params->target : NAN);
-    if (!isfinite(params->park_margin) || params->park_margin < 0.0 ||
-        params->park_margin >= 1.0)
+    if (!isfinite(params->park_margin) || params->park_margin < 0.0 || params->park_margin >= 1.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "park margin %g must be in [0, 1)",
                           params->park_margin);
     ret = model_plan_check(pb, sol, global_numa, errbuf, errlen);
-    if (ret != MODEL_OK) return ret;
+    if (ret != MODEL_OK)
+        return ret;
 
     ret = model_plan_measure(pb, sol, plan, &unplaced, &moves, errbuf, errlen);
-    if (ret != MODEL_OK) return ret;
+    if (ret != MODEL_OK)
+        return ret;
     plan->gain = plan->current_makespan > 0.0
                      ? (plan->current_makespan - plan->new_makespan) / plan->current_makespan
                      : 0.0;

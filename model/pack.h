@@ -27,8 +27,8 @@
 #include "plan.h"
 
 struct model_pack_params {
-    double target;          /* a worker's load may not exceed it; 0.7 */
-    double park_margin;     /* parking leaves every worker at most
+    double target;      /* a worker's load may not exceed it; 0.7 */
+    double park_margin; /* parking leaves every worker at most
                              * target x (1 - margin); 0.1 */
 };
 

@@ -23,28 +23,28 @@
 #include "error.h"
 
 struct model_migration {
-    int job;    /* index into the problem's jobs */
-    int from;   /* worker index, -1 if the job had none */
-    int to;     /* worker index */
+    int job;  /* index into the problem's jobs */
+    int from; /* worker index, -1 if the job had none */
+    int to;   /* worker index */
 };
 
 struct model_plan_params {
-    double sensitivity;  /* required relative makespan gain; 0.1 */
-    double min_gain;     /* required absolute gain, in cores; 0.05 */
-    double overload;     /* a worker above this load forces action; 1.0 */
-    double overload_gain;/* relative gain an overloaded worker's plan still
+    double sensitivity;   /* required relative makespan gain; 0.1 */
+    double min_gain;      /* required absolute gain, in cores; 0.05 */
+    double overload;      /* a worker above this load forces action; 1.0 */
+    double overload_gain; /* relative gain an overloaded worker's plan still
                           * needs (capped by sensitivity); 0: any gain */
-    bool global_numa;    /* allow moves across NUMA nodes */
+    bool global_numa;     /* allow moves across NUMA nodes */
 };
 
 struct model_plan {
-    bool act;                       /* apply the moves below */
+    bool act; /* apply the moves below */
     int n_moves;
-    struct model_migration *moves;  /* n_moves entries, NULL if none */
-    double current_makespan;        /* of the jobs' current workers */
-    double new_makespan;            /* of the solution */
-    double gain;                    /* (current - new) / current */
-    char reason[128];               /* why act or not, for logs */
+    struct model_migration *moves; /* n_moves entries, NULL if none */
+    double current_makespan;       /* of the jobs' current workers */
+    double new_makespan;           /* of the solution */
+    double gain;                   /* (current - new) / current */
+    char reason[128];              /* why act or not, for logs */
 };
 
 void model_plan_defaults(struct model_plan_params *params);
@@ -53,36 +53,32 @@ void model_plan_defaults(struct model_plan_params *params);
  * current_makespan: the sensitivity, or less when that worker is
  * overloaded. Callers can skip solving when even the lower bound would not
  * beat it. */
-double model_plan_required_gain(const struct model_plan_params *params,
-                                double current_makespan);
+double model_plan_required_gain(const struct model_plan_params *params, double current_makespan);
 
 /* Diff pb's current assignment against sol and apply the hysteresis rule.
  * When act is false the plan holds no moves.  A move across NUMA nodes
  * without global_numa is refused with MODEL_EINVAL (the solver never
  * proposes one; this guards hand-made or stale solutions). */
-int model_plan_build(const struct model_problem *pb,
-                     const struct model_solution *sol,
-                     const struct model_plan_params *params,
-                     struct model_plan *plan, char *errbuf, size_t errlen);
+int model_plan_build(const struct model_problem *pb, const struct model_solution *sol,
+                     const struct model_plan_params *params, struct model_plan *plan, char *errbuf,
+                     size_t errlen);
 
 void model_plan_free(struct model_plan *plan);
 
 /* The checks model_plan_build() makes on pb and sol (a move across NUMA
  * nodes without global_numa is MODEL_EINVAL), for other rules. */
-int model_plan_check(const struct model_problem *pb,
-                     const struct model_solution *sol, bool global_numa,
-                     char *errbuf, size_t errlen);
+int model_plan_check(const struct model_problem *pb, const struct model_solution *sol,
+                     bool global_numa, char *errbuf, size_t errlen);
 
 /* The figures every rule starts from: plan's current and new makespans,
  * the jobs with no worker yet and the jobs sol moves. */
-int model_plan_measure(const struct model_problem *pb,
-                       const struct model_solution *sol, struct model_plan *plan,
-                       int *unplaced, int *moves, char *errbuf, size_t errlen);
+int model_plan_measure(const struct model_problem *pb, const struct model_solution *sol,
+                       struct model_plan *plan, int *unplaced, int *moves, char *errbuf,
+                       size_t errlen);
 
 /* Fill plan->moves with every job whose worker differs in sol (a rule
  * that decided to act calls it). */
-int model_plan_moves(const struct model_problem *pb,
-                     const struct model_solution *sol, struct model_plan *plan,
-                     char *errbuf, size_t errlen);
+int model_plan_moves(const struct model_problem *pb, const struct model_solution *sol,
+                     struct model_plan *plan, char *errbuf, size_t errlen);
 
 #endif

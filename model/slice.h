@@ -20,18 +20,18 @@
 #include "problem.h"
 
 struct model_slice {
-    struct model_problem pb;    /* the node's part, local numbering */
-    int *job;                   /* local job -> job of the whole problem */
-    int *worker;                /* local worker -> worker of the whole */
-    struct model_job *jobs;     /* storage behind pb */
+    struct model_problem pb; /* the node's part, local numbering */
+    int *job;                /* local job -> job of the whole problem */
+    int *worker;             /* local worker -> worker of the whole */
+    struct model_job *jobs;  /* storage behind pb */
     struct model_worker *workers;
 };
 
 /* The part of pb on NUMA node `numa` (the workers' and jobs' .numa), or
  * all of it when numa < 0.  With keep_current false every job is
  * "not placed yet".  Returns MODEL_OK or MODEL_ENOMEM (s is then empty). */
-int model_slice_build(const struct model_problem *pb, int numa,
-                      bool keep_current, struct model_slice *s);
+int model_slice_build(const struct model_problem *pb, int numa, bool keep_current,
+                      struct model_slice *s);
 
 void model_slice_free(struct model_slice *s);
 

@@ -19,10 +19,14 @@ struct model_topology {
 /* Loading                                                              */
 /* ------------------------------------------------------------------ */
 
-enum source { SRC_LIVE, SRC_XML, SRC_SYNTHETIC };
+enum source {
+    SRC_LIVE,
+    SRC_XML,
+    SRC_SYNTHETIC
+};
 
-static int load(enum source src, const char *arg, unsigned flags,
-                struct model_topology **out, char *errbuf, size_t errlen)
+static int load(enum source src, const char *arg, unsigned flags, struct model_topology **out,
+                char *errbuf, size_t errlen)
 {
     struct model_topology *t;
     unsigned long hwflags = 0;
@@ -35,8 +39,8 @@ static int load(enum source src, const char *arg, unsigned flags,
         return model_fail(errbuf, errlen, MODEL_ENOMEM, "out of memory");
     if (hwloc_topology_init(&t->hw) != 0) {
         free(t);
-        return model_fail(errbuf, errlen, MODEL_ETOPO,
-                          "hwloc_topology_init failed: %s", strerror(errno));
+        return model_fail(errbuf, errlen, MODEL_ETOPO, "hwloc_topology_init failed: %s",
+                          strerror(errno));
     }
     /* PCI devices are needed to place VFs; keep them all, bridges too, so
      * that a device's ancestry is the real one. */
@@ -45,9 +49,7 @@ static int load(enum source src, const char *arg, unsigned flags,
      * libpciaccess component adds nothing but a transient allocation of
      * over a gigabyte and a leak (seen with hwloc 2.9 under valgrind). */
     if (src == SRC_LIVE)
-        hwloc_topology_set_components(t->hw,
-                                      HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST,
-                                      "pci");
+        hwloc_topology_set_components(t->hw, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "pci");
     if (flags & MODEL_TOPO_WHOLE_SYSTEM)
         hwflags |= HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED;
     hwloc_topology_set_flags(t->hw, hwflags);
@@ -56,8 +58,7 @@ static int load(enum source src, const char *arg, unsigned flags,
         int e = errno;
         hwloc_topology_destroy(t->hw);
         free(t);
-        return model_fail(errbuf, errlen, MODEL_ETOPO,
-                          "topology XML '%s' cannot be used: %s", arg,
+        return model_fail(errbuf, errlen, MODEL_ETOPO, "topology XML '%s' cannot be used: %s", arg,
                           strerror(e));
     }
     if (src == SRC_SYNTHETIC && hwloc_topology_set_synthetic(t->hw, arg)) {
@@ -74,46 +75,43 @@ static int load(enum source src, const char *arg, unsigned flags,
         free(t);
         return model_fail(errbuf, errlen, MODEL_ETOPO,
                           "hwloc could not load the %s topology%s%s%s: %s",
-                          src == SRC_LIVE ? "live" : src == SRC_XML ? "XML"
-                          : "synthetic", arg ? " '" : "", arg ? arg : "",
-                          arg ? "'" : "", strerror(e));
+                          src == SRC_LIVE  ? "live"
+                          : src == SRC_XML ? "XML"
+                                           : "synthetic",
+                          arg ? " '" : "", arg ? arg : "", arg ? "'" : "", strerror(e));
     }
     *out = t;
     return MODEL_OK;
 }
 
-int model_topology_load_live(unsigned flags, struct model_topology **out,
-                             char *errbuf, size_t errlen)
+int model_topology_load_live(unsigned flags, struct model_topology **out, char *errbuf,
+                             size_t errlen)
 {
     return load(SRC_LIVE, NULL, flags, out, errbuf, errlen);
 }
 
-int model_topology_load_xml(const char *path, unsigned flags,
-                            struct model_topology **out,
+int model_topology_load_xml(const char *path, unsigned flags, struct model_topology **out,
                             char *errbuf, size_t errlen)
 {
     struct stat st;
     if (path == NULL || *path == '\0')
         return model_fail(errbuf, errlen, MODEL_EINVAL, "empty XML path");
     if (stat(path, &st) != 0)
-        return model_fail(errbuf, errlen, MODEL_ENOENT,
-                          "topology XML '%s': %s", path, strerror(errno));
+        return model_fail(errbuf, errlen, MODEL_ENOENT, "topology XML '%s': %s", path,
+                          strerror(errno));
     return load(SRC_XML, path, flags, out, errbuf, errlen);
 }
 
-int model_topology_load_synthetic(const char *desc, unsigned flags,
-                                  struct model_topology **out,
+int model_topology_load_synthetic(const char *desc, unsigned flags, struct model_topology **out,
                                   char *errbuf, size_t errlen)
 {
     if (desc == NULL || *desc == '\0')
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "empty synthetic topology description");
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "empty synthetic topology description");
     return load(SRC_SYNTHETIC, desc, flags, out, errbuf, errlen);
 }
 
-int model_topology_load(const char *spec, unsigned flags,
-                        struct model_topology **out,
-                        char *errbuf, size_t errlen)
+int model_topology_load(const char *spec, unsigned flags, struct model_topology **out, char *errbuf,
+                        size_t errlen)
 {
     struct stat st;
     size_t len;
@@ -125,14 +123,15 @@ int model_topology_load(const char *spec, unsigned flags,
     /* A missing file named like XML is a typo, not a synthetic string. */
     len = strlen(spec);
     if (len > 4 && strcmp(spec + len - 4, ".xml") == 0)
-        return model_fail(errbuf, errlen, MODEL_ENOENT,
-                          "topology XML '%s': %s", spec, strerror(ENOENT));
+        return model_fail(errbuf, errlen, MODEL_ENOENT, "topology XML '%s': %s", spec,
+                          strerror(ENOENT));
     return model_topology_load_synthetic(spec, flags, out, errbuf, errlen);
 }
 
 void model_topology_free(struct model_topology *topo)
 {
-    if (topo == NULL) return;
+    if (topo == NULL)
+        return;
     hwloc_topology_destroy(topo->hw);
     free(topo);
 }
@@ -151,18 +150,21 @@ int model_topology_num_numa(const struct model_topology *topo)
     return hwloc_get_nbobjs_by_type(topo->hw, HWLOC_OBJ_NUMANODE);
 }
 
-int model_topology_cpus(const struct model_topology *topo, int *cpus,
-                        int max)
+int model_topology_cpus(const struct model_topology *topo, int *cpus, int max)
 {
     hwloc_const_cpuset_t set = hwloc_topology_get_topology_cpuset(topo->hw);
     int k = 0;
     unsigned i;
 
-    hwloc_bitmap_foreach_begin(i, set) {
-        if (hwloc_get_pu_obj_by_os_index(topo->hw, i) == NULL) continue;
-        if (k < max) cpus[k] = (int)i;
+    hwloc_bitmap_foreach_begin(i, set)
+    {
+        if (hwloc_get_pu_obj_by_os_index(topo->hw, i) == NULL)
+            continue;
+        if (k < max)
+            cpus[k] = (int)i;
         k++;
-    } hwloc_bitmap_foreach_end();
+    }
+    hwloc_bitmap_foreach_end();
     return k;
 }
 
@@ -171,7 +173,8 @@ int model_topology_cpus(const struct model_topology *topo, int *cpus,
 static hwloc_obj_t attach_point(hwloc_obj_t numa)
 {
     hwloc_obj_t p = numa->parent;
-    while (p != NULL && hwloc_obj_type_is_memory(p->type)) p = p->parent;
+    while (p != NULL && hwloc_obj_type_is_memory(p->type))
+        p = p->parent;
     return p;
 }
 
@@ -186,15 +189,15 @@ static int local_numa(hwloc_topology_t hw, hwloc_obj_t obj)
 
     for (hwloc_obj_t a = obj; a != NULL; a = a->parent) {
         int best = -1;
-        if (a->memory_arity == 0) continue;
+        if (a->memory_arity == 0)
+            continue;
         for (int i = 0; i < nn; i++) {
-            hwloc_obj_t node = hwloc_get_obj_by_type(hw, HWLOC_OBJ_NUMANODE,
-                                                     (unsigned)i);
-            if (attach_point(node) == a &&
-                (best < 0 || (int)node->os_index < best))
+            hwloc_obj_t node = hwloc_get_obj_by_type(hw, HWLOC_OBJ_NUMANODE, (unsigned)i);
+            if (attach_point(node) == a && (best < 0 || (int)node->os_index < best))
                 best = (int)node->os_index;
         }
-        if (best >= 0) return best;
+        if (best >= 0)
+            return best;
     }
     if (obj->nodeset != NULL && hwloc_bitmap_weight(obj->nodeset) == 1)
         return hwloc_bitmap_first(obj->nodeset);
@@ -224,12 +227,12 @@ static int local_numa_set(hwloc_topology_t hw, hwloc_obj_t pu, int *set)
 
 static hwloc_obj_t find_pu(const struct model_topology *topo, int cpu)
 {
-    if (cpu < 0) return NULL;
+    if (cpu < 0)
+        return NULL;
     return hwloc_get_pu_obj_by_os_index(topo->hw, (unsigned)cpu);
 }
 
-int model_topology_cpu(const struct model_topology *topo, int cpu,
-                       struct model_cpu_info *info,
+int model_topology_cpu(const struct model_topology *topo, int cpu, struct model_cpu_info *info,
                        char *errbuf, size_t errlen)
 {
     hwloc_obj_t pu, core, pkg;
@@ -239,9 +242,8 @@ int model_topology_cpu(const struct model_topology *topo, int cpu,
         return model_fail(errbuf, errlen, MODEL_EINVAL, "no topology given");
     pu = find_pu(topo, cpu);
     if (pu == NULL)
-        return model_fail(errbuf, errlen, MODEL_ENOENT,
-                          "cpu %d is not in the topology (%d CPUs)", cpu,
-                          model_topology_num_cpus(topo));
+        return model_fail(errbuf, errlen, MODEL_ENOENT, "cpu %d is not in the topology (%d CPUs)",
+                          cpu, model_topology_num_cpus(topo));
 
     memset(info, 0, sizeof(*info));
     info->cpu = cpu;
@@ -261,29 +263,31 @@ int model_topology_cpu(const struct model_topology *topo, int cpu,
     info->core = (int)core->logical_index;
 
     unsigned i;
-    hwloc_bitmap_foreach_begin(i, core->cpuset) {
+    hwloc_bitmap_foreach_begin(i, core->cpuset)
+    {
         if ((int)i == cpu || info->n_siblings >= MODEL_TOPO_MAX_SMT)
             continue;
         if (hwloc_get_pu_obj_by_os_index(topo->hw, i) != NULL)
             info->siblings[info->n_siblings++] = (int)i;
-    } hwloc_bitmap_foreach_end();
+    }
+    hwloc_bitmap_foreach_end();
     return MODEL_OK;
 }
 
-int model_topology_workers(const struct model_topology *topo,
-                           const int *cpus, int n,
-                           struct model_worker *workers,
-                           char *errbuf, size_t errlen)
+int model_topology_workers(const struct model_topology *topo, const int *cpus, int n,
+                           struct model_worker *workers, char *errbuf, size_t errlen)
 {
     if (n < 0 || (n > 0 && (cpus == NULL || workers == NULL)))
-        return model_fail(errbuf, errlen, MODEL_EINVAL,
-                          "bad worker list (n = %d)", n);
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "bad worker list (n = %d)", n);
     for (int w = 0; w < n; w++) {
         struct model_cpu_info ci;
         int ret = model_topology_cpu(topo, cpus[w], &ci, errbuf, errlen);
-        if (ret != MODEL_OK) return ret;
+        if (ret != MODEL_OK)
+            return ret;
         workers[w] = (struct model_worker){
-            .cpu = ci.cpu, .numa = ci.numa, .core = ci.core,
+            .cpu = ci.cpu,
+            .numa = ci.numa,
+            .core = ci.core,
         };
     }
     return MODEL_OK;
@@ -291,25 +295,23 @@ int model_topology_workers(const struct model_topology *topo,
 
 /* Strict PCI address parser: [dddd:]bb:dd.f in hex, nothing after.
  * %n checks that the whole string was consumed. */
-static bool parse_pci(const char *s, unsigned *dom, unsigned *bus,
-                      unsigned *dev, unsigned *fn)
+static bool parse_pci(const char *s, unsigned *dom, unsigned *bus, unsigned *dev, unsigned *fn)
 {
     int used = -1;
 
-    if (!isxdigit((unsigned char)s[0])) return false;
-    if (sscanf(s, "%4x:%2x:%2x.%1x%n", dom, bus, dev, fn, &used) == 4 &&
-        used > 0 && s[used] == '\0')
+    if (!isxdigit((unsigned char)s[0]))
+        return false;
+    if (sscanf(s, "%4x:%2x:%2x.%1x%n", dom, bus, dev, fn, &used) == 4 && used > 0 &&
+        s[used] == '\0')
         return *dev <= 0x1f && *fn <= 7;
     used = -1;
     *dom = 0;
-    if (sscanf(s, "%2x:%2x.%1x%n", bus, dev, fn, &used) == 3 &&
-        used > 0 && s[used] == '\0')
+    if (sscanf(s, "%2x:%2x.%1x%n", bus, dev, fn, &used) == 3 && used > 0 && s[used] == '\0')
         return *dev <= 0x1f && *fn <= 7;
     return false;
 }
 
-int model_topology_pci_numa(const struct model_topology *topo,
-                            const char *pci_addr, int *numa,
+int model_topology_pci_numa(const struct model_topology *topo, const char *pci_addr, int *numa,
                             char *errbuf, size_t errlen)
 {
     unsigned dom, bus, dev, fn;
@@ -321,13 +323,16 @@ int model_topology_pci_numa(const struct model_topology *topo,
     if (!parse_pci(pci_addr, &dom, &bus, &dev, &fn))
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "'%s' is not a PCI address (expected "
-                          "[dddd:]bb:dd.f, e.g. 0000:05:08.1)", pci_addr);
+                          "[dddd:]bb:dd.f, e.g. 0000:05:08.1)",
+                          pci_addr);
     obj = hwloc_get_pcidev_by_busid(topo->hw, dom, bus, dev, fn);
     if (obj == NULL)
         return model_fail(errbuf, errlen, MODEL_ENOENT,
                           "PCI device %04x:%02x:%02x.%x is not in the "
-                          "topology", dom, bus, dev, fn);
+                          "topology",
+                          dom, bus, dev, fn);
     anc = hwloc_get_non_io_ancestor_obj(topo->hw, obj);
-    if (anc != NULL) *numa = local_numa(topo->hw, anc);
+    if (anc != NULL)
+        *numa = local_numa(topo->hw, anc);
     return MODEL_OK;
 }

@@ -32,8 +32,8 @@ enum model_topology_flags {
 #define MODEL_TOPO_MAX_LOCAL_NUMA 16
 
 struct model_cpu_info {
-    int cpu;        /* OS index */
-    int numa;       /* the nearest local NUMA node (OS index; the lowest
+    int cpu;  /* OS index */
+    int numa; /* the nearest local NUMA node (OS index; the lowest
                      * of those attached at the same level), -1 if none */
     /* Every NUMA node whose memory is local to the CPU (its cpuset holds
      * the CPU), OS indexes ascending: on Sub-NUMA-Clustering or KNL
@@ -42,25 +42,22 @@ struct model_cpu_info {
      * locally on this CPU. */
     int n_local_numa;
     int local_numa[MODEL_TOPO_MAX_LOCAL_NUMA];
-    int core;       /* physical core, unique machine-wide (not the Core's
+    int core;                         /* physical core, unique machine-wide (not the Core's
                      * P#, which repeats per package); siblings share it */
-    int package;    /* package OS index, -1 if none */
-    int n_siblings; /* other hyperthreads on the same core */
-    int siblings[MODEL_TOPO_MAX_SMT];  /* their OS indexes, ascending */
+    int package;                      /* package OS index, -1 if none */
+    int n_siblings;                   /* other hyperthreads on the same core */
+    int siblings[MODEL_TOPO_MAX_SMT]; /* their OS indexes, ascending */
 };
 
 /* spec NULL or "" loads the live machine; a path to an existing file loads
  * hwloc XML; anything else is taken as a synthetic description. */
-int model_topology_load(const char *spec, unsigned flags,
-                        struct model_topology **out,
-                        char *errbuf, size_t errlen);
-int model_topology_load_live(unsigned flags, struct model_topology **out,
-                             char *errbuf, size_t errlen);
-int model_topology_load_xml(const char *path, unsigned flags,
-                            struct model_topology **out,
+int model_topology_load(const char *spec, unsigned flags, struct model_topology **out, char *errbuf,
+                        size_t errlen);
+int model_topology_load_live(unsigned flags, struct model_topology **out, char *errbuf,
+                             size_t errlen);
+int model_topology_load_xml(const char *path, unsigned flags, struct model_topology **out,
                             char *errbuf, size_t errlen);
-int model_topology_load_synthetic(const char *desc, unsigned flags,
-                                  struct model_topology **out,
+int model_topology_load_synthetic(const char *desc, unsigned flags, struct model_topology **out,
                                   char *errbuf, size_t errlen);
 void model_topology_free(struct model_topology *topo);
 
@@ -69,25 +66,20 @@ int model_topology_num_cpus(const struct model_topology *topo);
 int model_topology_num_numa(const struct model_topology *topo);
 
 /* OS indexes of all PUs, ascending; writes at most max, returns the total. */
-int model_topology_cpus(const struct model_topology *topo, int *cpus,
-                        int max);
+int model_topology_cpus(const struct model_topology *topo, int *cpus, int max);
 
 /* Where a CPU sits.  MODEL_ENOENT if the topology has no such CPU. */
-int model_topology_cpu(const struct model_topology *topo, int cpu,
-                       struct model_cpu_info *info,
+int model_topology_cpu(const struct model_topology *topo, int cpu, struct model_cpu_info *info,
                        char *errbuf, size_t errlen);
 
 /* Describe worker CPUs for the solver (cpu, NUMA node, physical core). */
-int model_topology_workers(const struct model_topology *topo,
-                           const int *cpus, int n,
-                           struct model_worker *workers,
-                           char *errbuf, size_t errlen);
+int model_topology_workers(const struct model_topology *topo, const int *cpus, int n,
+                           struct model_worker *workers, char *errbuf, size_t errlen);
 
 /* NUMA node of a PCI device, "0000:05:08.1" or "05:08.1".  *numa is -1
  * when the device has no single local node (attached above several).
  * MODEL_EINVAL for a malformed address, MODEL_ENOENT if not present. */
-int model_topology_pci_numa(const struct model_topology *topo,
-                            const char *pci_addr, int *numa,
+int model_topology_pci_numa(const struct model_topology *topo, const char *pci_addr, int *numa,
                             char *errbuf, size_t errlen);
 
 #endif

@@ -16,8 +16,8 @@
 #include "log_limit.h"
 #include "relay.h"
 
-#define CTL_POLL_MS   50
-#define CTL_TIMEO_MS  1000
+#define CTL_POLL_MS  50
+#define CTL_TIMEO_MS 1000
 
 struct ctl_endpoint {
     char name[32];
@@ -120,10 +120,10 @@ static void serve(struct ctl_endpoint *ep)
     zmq_msg_init(&msg);
     if (zmq_msg_recv(&msg, ep->sock, ZMQ_DONTWAIT) < 0) {
         zmq_msg_close(&msg);
-        return;                 /* nothing after all (or dropped oversize) */
+        return; /* nothing after all (or dropped oversize) */
     }
     zmq_getsockopt(ep->sock, ZMQ_RCVMORE, &more, &more_len);
-    while (more) {              /* multi-part: not ours; swallow the rest */
+    while (more) { /* multi-part: not ours; swallow the rest */
         zmq_msg_t part;
         usable = false;
         zmq_msg_init(&part);
@@ -144,8 +144,7 @@ static void serve(struct ctl_endpoint *ep)
         char key[64];
         snprintf(key, sizeof(key), "%s/reply", ep->name);
         log_limited(LOG_WARNING, key, "failed replies (socket recreated)",
-                    "%s: reply failed (%s); recreating the socket", ep->name,
-                    zmq_strerror(errno));
+                    "%s: reply failed (%s); recreating the socket", ep->name, zmq_strerror(errno));
         close_socket(ep);
         if (open_socket(ep, err, sizeof(err)) != 0)
             log_err("%s", err);
@@ -167,12 +166,11 @@ void ctl_run(volatile sig_atomic_t *stop)
         for (unsigned i = 0; i < g_n_watches; i++)
             if (g_watches[i].tick)
                 g_watches[i].tick(g_watches[i].opaque);
-        log_limited_flush();    /* summaries of floods that have stopped */
+        log_limited_flush(); /* summaries of floods that have stopped */
         for (unsigned i = 0; i < g_n_eps; i++)
             if (g_eps[i].sock) {
                 which[n_eps] = &g_eps[i];
-                items[n_eps++] = (zmq_pollitem_t){.socket = g_eps[i].sock,
-                                                  .events = ZMQ_POLLIN};
+                items[n_eps++] = (zmq_pollitem_t){.socket = g_eps[i].sock, .events = ZMQ_POLLIN};
             }
         n_items = n_eps;
         for (unsigned i = 0; i < g_n_watches; i++) {
@@ -187,7 +185,7 @@ void ctl_run(volatile sig_atomic_t *stop)
             continue;
         }
         if (zmq_poll(items, n_items, CTL_POLL_MS) <= 0)
-            continue;           /* timeout or EINTR: re-check stop */
+            continue; /* timeout or EINTR: re-check stop */
         for (int i = 0; i < n_items && !*stop; i++) {
             if (!(items[i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)))
                 continue;

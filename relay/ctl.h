@@ -18,7 +18,7 @@
 
 #define CTL_MAX_ENDPOINTS 8
 #define CTL_MAX_WATCHES   4
-#define CTL_MAX_MSG       (1 << 20)   /* larger requests are dropped */
+#define CTL_MAX_MSG       (1 << 20) /* larger requests are dropped */
 
 /* Handles one request. 'req' is NULL when the request was unusable (too
  * large, multi-part); the handler should then build an error reply.

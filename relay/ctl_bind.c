@@ -27,8 +27,8 @@ static const char *ipc_path(const char *endpoint)
 /* The directory of an ipc:// socket must exist already: the relay creates
  * only its run directory (main.c), so a typo in an endpoint fails here
  * instead of leaving a tree of directories behind. */
-static int check_parent_dir(const char *name, const char *endpoint, const char *path,
-                            char *err, size_t errlen)
+static int check_parent_dir(const char *name, const char *endpoint, const char *path, char *err,
+                            size_t errlen)
 {
     char dir[512];
     struct stat st;
@@ -37,13 +37,14 @@ static int check_parent_dir(const char *name, const char *endpoint, const char *
         return snprintf(err, errlen, "%s: path %s is too long", name, path), -1;
     char *slash = strrchr(dir, '/');
     if (!slash)
-        return 0;               /* relative: the working directory */
+        return 0; /* relative: the working directory */
     slash[slash == dir ? 1 : 0] = '\0';
     if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
         return 0;
-    snprintf(err, errlen, "%s: cannot bind %s: directory %s %s; create it first or correct the "
-             "endpoint (only the run directory is created)", name, endpoint, dir,
-             stat(dir, &st) == 0 ? "is not a directory" : "does not exist");
+    snprintf(err, errlen,
+             "%s: cannot bind %s: directory %s %s; create it first or correct the "
+             "endpoint (only the run directory is created)",
+             name, endpoint, dir, stat(dir, &st) == 0 ? "is not a directory" : "does not exist");
     return -1;
 }
 
@@ -53,13 +54,14 @@ int ctl_bind(void *sock, const char *name, const char *endpoint, char *err, size
 
     if (strncmp(endpoint, "tcp://", 6) == 0) {
         if (!tcp_allowed) {
-            snprintf(err, errlen, "%s: %s is reachable over the network and the control "
-                                  "endpoints have no authentication; use ipc://, or start "
-                                  "with --allow-tcp-endpoints", name, endpoint);
+            snprintf(err, errlen,
+                     "%s: %s is reachable over the network and the control "
+                     "endpoints have no authentication; use ipc://, or start "
+                     "with --allow-tcp-endpoints",
+                     name, endpoint);
             return -1;
         }
-        log_warning("%s on %s: anyone who can reach this port controls the relay", name,
-                    endpoint);
+        log_warning("%s on %s: anyone who can reach this port controls the relay", name, endpoint);
     } else if (!path && strncmp(endpoint, "inproc://", 9) != 0) {
         snprintf(err, errlen, "%s: '%s' is not an ipc://, tcp:// or inproc:// endpoint", name,
                  endpoint);
@@ -68,7 +70,7 @@ int ctl_bind(void *sock, const char *name, const char *endpoint, char *err, size
     if (path) {
         if (check_parent_dir(name, endpoint, path, err, errlen) < 0)
             return -1;
-        unlink(path);       /* a stale socket of a relay that died */
+        unlink(path); /* a stale socket of a relay that died */
     }
     if (zmq_bind(sock, endpoint) != 0) {
         snprintf(err, errlen, "%s: cannot bind %s: %s", name, endpoint, zmq_strerror(zmq_errno()));

@@ -36,8 +36,7 @@ static void format_worker_cpus(char *buf, size_t len)
     size_t used = 0;
     buf[0] = '\0';
     for (unsigned i = 0; i < g_n_workers && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%u", i ? "," : "",
-                                 g_workers[i].ho.cpu);
+        used += (size_t)snprintf(buf + used, len - used, "%s%u", i ? "," : "", g_workers[i].ho.cpu);
 }
 
 /* Checks a whole set of moves without applying any: relay in use, CPU is a
@@ -50,7 +49,8 @@ static int validate(const struct move *moves, unsigned n, bool allow_cross_numa,
     for (unsigned i = 0; i < n; i++) {
         const struct move *m = &moves[i];
         if (m->relay_id >= VIO4WD_MAX_RELAYS || !relay_get(m->relay_id)) {
-            snprintf(err, errlen, "relay %u is not in use (valid ids are relays with a VF or a vhost socket)",
+            snprintf(err, errlen,
+                     "relay %u is not in use (valid ids are relays with a VF or a vhost socket)",
                      m->relay_id);
             return -ENOENT;
         }
@@ -62,8 +62,8 @@ static int validate(const struct move *moves, unsigned n, bool allow_cross_numa,
         if (w < 0) {
             char workers[256];
             format_worker_cpus(workers, sizeof(workers));
-            snprintf(err, errlen, "relay %u %s: CPU %d is not a worker (workers: %s)",
-                     m->relay_id, vio4wd_dir_name(m->dir), m->cpu, workers);
+            snprintf(err, errlen, "relay %u %s: CPU %d is not a worker (workers: %s)", m->relay_id,
+                     vio4wd_dir_name(m->dir), m->cpu, workers);
             return -EINVAL;
         }
         struct relay *r = &g_relays[m->relay_id];
@@ -89,8 +89,8 @@ static int validate(const struct move *moves, unsigned n, bool allow_cross_numa,
  * has completed. Directions that are not currently serviced (no VF and no
  * guest) just remember the CPU for when they are. Returns 0 or a negative
  * errno. */
-static int apply(const struct move *moves, unsigned n, bool allow_cross_numa,
-                 unsigned timeout_us, char *err, size_t errlen)
+static int apply(const struct move *moves, unsigned n, bool allow_cross_numa, unsigned timeout_us,
+                 char *err, size_t errlen)
 {
     int rc;
 
@@ -105,18 +105,18 @@ static int apply(const struct move *moves, unsigned n, bool allow_cross_numa,
         struct relay_dir *d = &r->dir[moves[i].dir];
         d->pref_cpu = moves[i].cpu;
         if (!r->assigned)
-            continue;               /* remembered for when it is serviced */
+            continue; /* remembered for when it is serviced */
         rc = handover_move(&g_handover, &d->ho, worker_of_cpu(moves[i].cpu));
         if (rc)
-            snprintf(err, errlen, "relay %u %s: a previous move is still in progress",
-                     r->id, vio4wd_dir_name(moves[i].dir));
+            snprintf(err, errlen, "relay %u %s: a previous move is still in progress", r->id,
+                     vio4wd_dir_name(moves[i].dir));
     }
     for (unsigned i = 0; i < n; i++) {
         struct relay *r = &g_relays[moves[i].relay_id];
         if (r->assigned && !handover_wait(&g_handover, &r->dir[moves[i].dir].ho, timeout_us) &&
             !rc) {
-            snprintf(err, errlen, "relay %u %s: move to CPU %d did not complete in %u us",
-                     r->id, vio4wd_dir_name(moves[i].dir), moves[i].cpu, timeout_us);
+            snprintf(err, errlen, "relay %u %s: move to CPU %d did not complete in %u us", r->id,
+                     vio4wd_dir_name(moves[i].dir), moves[i].cpu, timeout_us);
             rc = -ETIMEDOUT;
         }
     }
@@ -170,17 +170,16 @@ static size_t update(const Virtioforwarder__CoreSchedRequest *req, uint8_t **rep
     for (size_t i = 0; i < req->n_relay_cpu_map; i++) {
         const Virtioforwarder__CoreSchedRequest__RelayCPU *m = req->relay_cpu_map[i];
         if (m->relay_number < 0 || m->relay_number >= VIO4WD_MAX_RELAYS) {
-            snprintf(err, sizeof(err), "relay %d does not exist (ids are 0..%d)",
-                     m->relay_number, VIO4WD_MAX_RELAYS - 1);
+            snprintf(err, sizeof(err), "relay %d does not exist (ids are 0..%d)", m->relay_number,
+                     VIO4WD_MAX_RELAYS - 1);
             return error_reply(ENOENT, err, reply);
         }
-        moves[n++] = (struct move){(unsigned)m->relay_number, VIO4WD_DIR_VF_TO_VM,
-                                   m->vf2virtio_cpu};
-        moves[n++] = (struct move){(unsigned)m->relay_number, VIO4WD_DIR_VM_TO_VF,
-                                   m->virtio2vf_cpu};
+        moves[n++] =
+            (struct move){(unsigned)m->relay_number, VIO4WD_DIR_VF_TO_VM, m->vf2virtio_cpu};
+        moves[n++] =
+            (struct move){(unsigned)m->relay_number, VIO4WD_DIR_VM_TO_VF, m->virtio2vf_cpu};
     }
-    int rc = apply(moves, n, g_cfg->core_sched_global_numa_opt, MOVE_TIMEOUT_US, err,
-                   sizeof(err));
+    int rc = apply(moves, n, g_cfg->core_sched_global_numa_opt, MOVE_TIMEOUT_US, err, sizeof(err));
     if (rc)
         return error_reply(-rc, err, reply);
 
@@ -197,7 +196,8 @@ size_t ctl_core_sched_handle(void *opaque, const uint8_t *req_buf, size_t len, u
     if (!req_buf)
         return error_reply(EBADMSG, "request was not a single-part message under the size cap",
                            reply);
-    Virtioforwarder__CoreSchedRequest *req = virtioforwarder__core_sched_request__unpack(NULL, len, req_buf);
+    Virtioforwarder__CoreSchedRequest *req =
+        virtioforwarder__core_sched_request__unpack(NULL, len, req_buf);
     if (!req)
         return error_reply(EBADMSG, "malformed CoreSchedRequest", reply);
     size_t out;

@@ -22,7 +22,7 @@ struct outcome {
     bool ok;
     int error_code;
     char source[512];
-    char *query;                /* malloc()ed, QUERY_PCI and RATE only */
+    char *query; /* malloc()ed, QUERY_PCI and RATE only */
 };
 
 static const struct vio4wd_config *g_port_cfg;
@@ -84,8 +84,9 @@ static void do_remove(struct outcome *o, const struct port_op *op, const struct 
 static bool sockets_are_dynamic(struct outcome *o)
 {
     if (!g_port_cfg->dynamic_sockets)
-        fail(o, EPERM, "sockets are fixed at start; ADD_SOCK and REMOVE_SOCK need "
-                       "VIRTIOFWD_DYNAMIC_SOCKETS=y");
+        fail(o, EPERM,
+             "sockets are fixed at start; ADD_SOCK and REMOVE_SOCK need "
+             "VIRTIOFWD_DYNAMIC_SOCKETS=y");
     return g_port_cfg->dynamic_sockets;
 }
 
@@ -150,8 +151,8 @@ static void do_query(struct outcome *o, const struct port_op *op, const struct r
         if (op->has_relay && !op->device[0])
             used += (size_t)snprintf(o->query, size, "%s", all[i].vf_dev);
         else
-            used += (size_t)snprintf(o->query + used, size - used, "%s%u %s",
-                                     used ? "\n" : "", all[i].id, all[i].vf_dev);
+            used += (size_t)snprintf(o->query + used, size - used, "%s%u %s", used ? "\n" : "",
+                                     all[i].id, all[i].vf_dev);
     }
     if (used == 0 && op->has_relay && op->device[0])
         fail(o, ENOENT, "relay %u does not use %s", op->relay_id, op->device);
@@ -219,12 +220,24 @@ size_t ctl_port_handle(void *opaque, const uint8_t *req, size_t len, uint8_t **r
         relay_unlock();
         const struct relay_info *r = find_relay(relays, n, op.relay_id);
         switch (op.kind) {
-        case PORT_ADD:         do_add(&o, &op, r); break;
-        case PORT_REMOVE:      do_remove(&o, &op, r); break;
-        case PORT_ADD_SOCK:    do_add_socket(&o, &op, r); break;
-        case PORT_REMOVE_SOCK: do_remove_socket(&o, &op, r); break;
-        case PORT_QUERY:       do_query(&o, &op, relays, n); break;
-        case PORT_RATE:        do_rate(&o, &op); break;
+        case PORT_ADD:
+            do_add(&o, &op, r);
+            break;
+        case PORT_REMOVE:
+            do_remove(&o, &op, r);
+            break;
+        case PORT_ADD_SOCK:
+            do_add_socket(&o, &op, r);
+            break;
+        case PORT_REMOVE_SOCK:
+            do_remove_socket(&o, &op, r);
+            break;
+        case PORT_QUERY:
+            do_query(&o, &op, relays, n);
+            break;
+        case PORT_RATE:
+            do_rate(&o, &op);
+            break;
         }
     }
     if (!o.ok) {

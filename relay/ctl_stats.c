@@ -14,11 +14,11 @@
 #include "log.h"
 #include "stats_view.h"
 
-#define MAX_CLIENTS    32       /* remembered for "since your last request" */
-#define MAX_PENDING    32       /* delayed replies in flight */
-#define MAX_ID         256      /* ZeroMQ routing ids are at most 255 bytes */
-#define MAX_REQUEST    65536    /* a StatsRequest is a few hundred bytes */
-#define IDLE_POLL_MS   100
+#define MAX_CLIENTS  32    /* remembered for "since your last request" */
+#define MAX_PENDING  32    /* delayed replies in flight */
+#define MAX_ID       256   /* ZeroMQ routing ids are at most 255 bytes */
+#define MAX_REQUEST  65536 /* a StatsRequest is a few hundred bytes */
+#define IDLE_POLL_MS 100
 
 typedef struct vio4wd_counters_snapshot snapshot_t;
 
@@ -33,7 +33,7 @@ struct peer {
 struct client {
     struct peer peer;
     long long last_seen_ms;
-    snapshot_t *last;           /* at this client's previous request */
+    snapshot_t *last; /* at this client's previous request */
 };
 
 struct pending {
@@ -48,7 +48,7 @@ static struct {
     void *context, *socket;
     pthread_t thread;
     bool running;
-    bool stop;                  /* set by ctl_stats_stop, read by the thread */
+    bool stop; /* set by ctl_stats_stop, read by the thread */
     char endpoint[256];
     struct vio4wd_counters *counters;
     struct client clients[MAX_CLIENTS];
@@ -209,7 +209,7 @@ static void handle_incoming(void)
         if (n < 4)
             n++;
         else
-            zmq_msg_close(f);       /* more frames than any client sends */
+            zmq_msg_close(f); /* more frames than any client sends */
     }
     if (n < 2 || zmq_msg_size(&frames[0]) > MAX_ID)
         goto out;
@@ -234,7 +234,7 @@ static void handle_incoming(void)
         send_error(&peer, status);
         virtioforwarder__stats_request__free_unpacked(req, NULL);
     } else if (req->has_delay && req->delay > 0) {
-        defer(&peer, req);      /* takes ownership of req */
+        defer(&peer, req); /* takes ownership of req */
     } else {
         answer_now(&peer, req);
         virtioforwarder__stats_request__free_unpacked(req, NULL);

@@ -25,8 +25,8 @@
 #include <stdint.h>
 
 struct doorbell {
-    uint32_t rings;     /* the futex word: +1 per ring */
-    uint32_t resting;   /* 1 from prepare to done (owner writes) */
+    uint32_t rings;   /* the futex word: +1 per ring */
+    uint32_t resting; /* 1 from prepare to done (owner writes) */
 };
 
 void doorbell_init(struct doorbell *b);

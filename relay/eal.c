@@ -42,20 +42,23 @@ int eal_start(const struct vio4wd_config *cfg, const char *prog, int n_extra, ch
          * every control request and core move is slow. */
         log_warning("VIRTIOFWD_MASTER_LCORE=%u is also a worker CPU of VIRTIOFWD_CPU_MASK (%s): "
                     "the control thread shares a busy-polling core; pick a CPU outside the "
-                    "mask", out->main_cpu, mask);
+                    "mask",
+                    out->main_cpu, mask);
     }
     for (int c = cpuset_next(&cfg->cpu_mask, 0); c >= 0;
          c = cpuset_next(&cfg->cpu_mask, (unsigned)c + 1)) {
         if ((unsigned)c >= RTE_MAX_LCORE - 1) {
-            snprintf(err, errlen, "VIRTIOFWD_CPU_MASK: CPU %d is beyond this DPDK build's "
-                     "lcore limit (%d)", c, RTE_MAX_LCORE - 1);
+            snprintf(err, errlen,
+                     "VIRTIOFWD_CPU_MASK: CPU %d is beyond this DPDK build's "
+                     "lcore limit (%d)",
+                     c, RTE_MAX_LCORE - 1);
             return -1;
         }
         out->worker_cpus[out->n_workers] = (unsigned)c;
         out->worker_lcores[out->n_workers] = (unsigned)c;
         out->n_workers++;
-        pos += (size_t)snprintf(lcores + pos, sizeof(lcores) - pos, "%s%d@%d",
-                                pos ? "," : "", c, c);
+        pos +=
+            (size_t)snprintf(lcores + pos, sizeof(lcores) - pos, "%s%d@%d", pos ? "," : "", c, c);
     }
     if (out->n_workers == 0) {
         snprintf(err, errlen, "VIRTIOFWD_CPU_MASK is empty: at least one worker CPU is needed");
@@ -110,7 +113,7 @@ int eal_start(const struct vio4wd_config *cfg, const char *prog, int n_extra, ch
     }
     memcpy(copy, argv, (size_t)argc * sizeof(char *));
     int rc = rte_eal_init(argc, copy);
-    free(copy);         /* the strings themselves are static or ours */
+    free(copy); /* the strings themselves are static or ours */
     if (rc < 0) {
         snprintf(err, errlen, "DPDK EAL initialisation failed: %s (arguments: %s)",
                  rte_strerror(rte_errno), line);

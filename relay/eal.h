@@ -21,7 +21,7 @@ struct eal_layout {
  * worker (small machines), it gets a spare lcore id mapped onto the same
  * CPU with --lcores. 'extra' (everything after "--" on our command line) is
  * appended verbatim. Returns 0 or -1 with err set. */
-int eal_start(const struct vio4wd_config *cfg, const char *prog, int n_extra,
-              char **extra, struct eal_layout *out, char *err, size_t errlen);
+int eal_start(const struct vio4wd_config *cfg, const char *prog, int n_extra, char **extra,
+              struct eal_layout *out, char *err, size_t errlen);
 
 #endif

@@ -86,8 +86,7 @@ static void drop_dir(struct handover_worker *w, struct handover_dir *d)
     for (uint16_t i = 0; i < w->n_dirs; i++)
         if (w->dirs[i] == d) {
             /* keep the order of the others: fairness stays predictable */
-            memmove(&w->dirs[i], &w->dirs[i + 1],
-                    (size_t)(w->n_dirs - i - 1) * sizeof(w->dirs[0]));
+            memmove(&w->dirs[i], &w->dirs[i + 1], (size_t)(w->n_dirs - i - 1) * sizeof(w->dirs[0]));
             w->n_dirs--;
             return;
         }
@@ -142,7 +141,7 @@ static void poll_release(struct handover *h, struct handover_worker *w)
 
             int32_t t = __atomic_load_n(&d->target, __ATOMIC_ACQUIRE);
             if (t == (int32_t)w->index)
-                continue;               /* request withdrawn: keep it */
+                continue; /* request withdrawn: keep it */
             drop_dir(w, d);
             if (t < 0) {
                 retire_dir(d);
@@ -215,7 +214,7 @@ bool handover_wait(const struct handover *h, const struct handover_dir *d, unsig
         if (el < WAIT_SPIN_NS)
             cpu_relax();
         else
-            nanosleep(&nap, NULL);  /* the worker may share our CPU */
+            nanosleep(&nap, NULL); /* the worker may share our CPU */
     }
 }
 
@@ -223,7 +222,7 @@ void handover_assign(struct handover *h, struct handover_dir *d, int w)
 {
     __atomic_store_n(&d->target, (int32_t)w, __ATOMIC_RELEASE);
     if (!is_running(h, w))
-        adopt_dir(h->workers[w], d);     /* not looping: no race */
+        adopt_dir(h->workers[w], d); /* not looping: no race */
     else
         give(h->workers[w], h->workers[w]->adopt, d->index);
 }

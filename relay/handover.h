@@ -46,26 +46,26 @@
 #define HANDOVER_MAX_DIRS    (VIO4WD_CNT_MAX_RELAYS * VIO4WD_DIR_COUNT)
 #define HANDOVER_MAX_WORKERS VIO4WD_CNT_MAX_WORKERS
 #define HANDOVER_MASK_WORDS  ((HANDOVER_MAX_DIRS + 63) / 64)
-#define HANDOVER_NONE        (-1)   /* no worker */
+#define HANDOVER_NONE        (-1) /* no worker */
 #define HANDOVER_CACHE_LINE  64
 
 /* How long control waits for a previous move of the same direction to
  * finish before it starts another (a worker is between two loop
  * iterations within microseconds; this is for a worker stuck in a long
  * burst or descheduled). */
-#define HANDOVER_SETTLE_US   100000
+#define HANDOVER_SETTLE_US 100000
 /* How long control waits for a worker to give back a direction that is
  * taken away from it (unassignment) before it logs that it did not. */
-#define HANDOVER_RELEASE_US  500000
+#define HANDOVER_RELEASE_US 500000
 
 /* The handover state of one direction, embedded in it (relay_dir). */
 struct handover_dir {
     /* Owner only. */
-    uint16_t index;                 /* bit in the workers' masks */
-    int32_t last_owner;             /* worker that serviced it before, or -1 */
-    struct vio4wd_cnt_dir *cnt;     /* its counters: cpu, migrations, pauses */
-    uint64_t last_service_tsc;      /* end of the owner's latest service */
-    uint64_t pause_from_tsc;        /* a migration's pause runs from here; 0 = none */
+    uint16_t index;             /* bit in the workers' masks */
+    int32_t last_owner;         /* worker that serviced it before, or -1 */
+    struct vio4wd_cnt_dir *cnt; /* its counters: cpu, migrations, pauses */
+    uint64_t last_service_tsc;  /* end of the owner's latest service */
+    uint64_t pause_from_tsc;    /* a migration's pause runs from here; 0 = none */
 
     /* owner: written by workers (release); target: by control (release). */
     int32_t owner __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -77,7 +77,7 @@ struct handover_worker {
     /* Written by others, read by this worker every loop. */
     uint64_t release[HANDOVER_MASK_WORDS] __attribute__((aligned(HANDOVER_CACHE_LINE)));
     uint64_t adopt[HANDOVER_MASK_WORDS];
-    struct doorbell bell;           /* rung after every bit set above */
+    struct doorbell bell; /* rung after every bit set above */
 
     /* Written by this worker (handover_set_running), read by control. */
     bool running __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -86,8 +86,7 @@ struct handover_worker {
      * the worker in handover_poll(), or by control while it is not running. */
     unsigned index, cpu;
     uint16_t n_dirs;
-    struct handover_dir *dirs[HANDOVER_MAX_DIRS]
-        __attribute__((aligned(HANDOVER_CACHE_LINE)));
+    struct handover_dir *dirs[HANDOVER_MAX_DIRS] __attribute__((aligned(HANDOVER_CACHE_LINE)));
 };
 
 /* Every direction by index and every worker: what the masks' bits and the
@@ -96,7 +95,7 @@ struct handover {
     struct handover_dir *dirs[HANDOVER_MAX_DIRS];
     struct handover_worker *workers[HANDOVER_MAX_WORKERS];
     unsigned n_workers;
-    uint64_t tsc_hz;                /* TSC ticks per second, for pause buckets */
+    uint64_t tsc_hz; /* TSC ticks per second, for pause buckets */
 };
 
 /* ---- set-up (before any worker runs) ---------------------------------- */

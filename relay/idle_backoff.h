@@ -23,14 +23,14 @@
 
 #include <stdbool.h>
 
-#define IDLE_BACKOFF_HANDFUL        4      /* packets in a poll that end the back-off */
-#define IDLE_BACKOFF_LIGHT_POLLS    256    /* light polls in a row before the first sleep */
-#define IDLE_BACKOFF_FIRST_US       4      /* the first sleep */
+#define IDLE_BACKOFF_HANDFUL     4   /* packets in a poll that end the back-off */
+#define IDLE_BACKOFF_LIGHT_POLLS 256 /* light polls in a row before the first sleep */
+#define IDLE_BACKOFF_FIRST_US    4   /* the first sleep */
 
 struct idle_backoff {
-    unsigned max_us;            /* 0: never sleep, never park */
-    unsigned light;             /* light polls in a row, up to LIGHT_POLLS */
-    unsigned next_us;           /* the next sleep */
+    unsigned max_us;  /* 0: never sleep, never park */
+    unsigned light;   /* light polls in a row, up to LIGHT_POLLS */
+    unsigned next_us; /* the next sleep */
 };
 
 static inline unsigned idle_backoff_first(unsigned max_us)

@@ -17,19 +17,22 @@ static int check(const char *path, const struct stat *st, uid_t owner, char *err
         return -1;
     }
     if (st->st_uid != owner && st->st_uid != 0) {
-        snprintf(err, errlen, "%s is owned by uid %u, not by the relay's user (uid %u) or root; "
-                 "refused, since whoever writes it plugs ports", path, (unsigned)st->st_uid,
-                 (unsigned)owner);
+        snprintf(err, errlen,
+                 "%s is owned by uid %u, not by the relay's user (uid %u) or root; "
+                 "refused, since whoever writes it plugs ports",
+                 path, (unsigned)st->st_uid, (unsigned)owner);
         return -1;
     }
     if (st->st_mode & S_IWOTH) {
-        snprintf(err, errlen, "%s is world-writable (mode %04o); refused, since whoever writes "
-                 "it plugs ports: chmod o-w", path, (unsigned)(st->st_mode & 07777));
+        snprintf(err, errlen,
+                 "%s is world-writable (mode %04o); refused, since whoever writes "
+                 "it plugs ports: chmod o-w",
+                 path, (unsigned)(st->st_mode & 07777));
         return -1;
     }
     if (st->st_size > IPC_FILE_MAX) {
-        snprintf(err, errlen, "%s is %lld bytes; refused, at most %d", path,
-                 (long long)st->st_size, IPC_FILE_MAX);
+        snprintf(err, errlen, "%s is %lld bytes; refused, at most %d", path, (long long)st->st_size,
+                 IPC_FILE_MAX);
         return -1;
     }
     return 0;

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define IPC_FILE_MAX (1 << 20)      /* larger files are refused */
+#define IPC_FILE_MAX (1 << 20) /* larger files are refused */
 
 /* Reads 'path' whole into a malloc()ed, NUL-terminated buffer. Refuses
  * (-1, err says why) a symbolic link, anything but a regular file, a file

@@ -9,8 +9,9 @@
 
 #include "port_text.h"
 
-#define SYNTAX "expected 'add_port <netdev> [relay=<0-63> device=<DPDK device>]' or " \
-               "'del_port <netdev>'"
+#define SYNTAX                                                             \
+    "expected 'add_port <netdev> [relay=<0-63> device=<DPDK device>]' or " \
+    "'del_port <netdev>'"
 #define MAX_WORDS 4
 
 /* Splits at blanks into at most MAX_WORDS words (pointers into buf). */
@@ -70,7 +71,8 @@ static int parse_options(char **words, int n, struct ipc_cmd *cmd, char *err, si
         } else if (strncmp(words[i], "device=", 7) == 0 && !cmd->has_device) {
             const char *d = words[i] + 7;
             if (!port_text_is_device(d) || strlen(d) >= sizeof(cmd->device)) {
-                snprintf(err, errlen, "'%s': device= takes a DPDK device string (as in "
+                snprintf(err, errlen,
+                         "'%s': device= takes a DPDK device string (as in "
                          "net_null0 or 0000:05:08.1) of at most %d characters",
                          printable(words[i], shown, sizeof(shown)), VIO4WD_DEVICE_MAX - 1);
                 return -1;
@@ -120,8 +122,10 @@ int ipc_line_parse(const char *line, size_t len, struct ipc_cmd *cmd, char *err,
         return -1;
     }
     if (n < 2 || !is_ifname(words[1])) {
-        snprintf(err, errlen, "%s needs an interface name (1-%d characters, no '/' or ':' or "
-                 "spaces)", words[0], IPC_NAME_MAX - 1);
+        snprintf(err, errlen,
+                 "%s needs an interface name (1-%d characters, no '/' or ':' or "
+                 "spaces)",
+                 words[0], IPC_NAME_MAX - 1);
         return -1;
     }
     strcpy(cmd->ifname, words[1]);

@@ -18,7 +18,7 @@
 
 #include "config.h"
 
-#define IPC_NAME_MAX 16     /* IFNAMSIZ */
+#define IPC_NAME_MAX 16 /* IFNAMSIZ */
 
 enum ipc_op {
     IPC_ADD_PORT,
@@ -29,7 +29,7 @@ struct ipc_cmd {
     enum ipc_op op;
     char ifname[IPC_NAME_MAX];
     bool has_device;
-    unsigned relay_id;                  /* with has_device */
+    unsigned relay_id; /* with has_device */
     char device[VIO4WD_DEVICE_MAX];
 };
 

@@ -31,7 +31,7 @@ static struct {
     char path[VIO4WD_PATH_MAX];
     char dir[VIO4WD_PATH_MAX];
     char base[NAME_MAX + 1];
-    int fd;                     /* inotify */
+    int fd; /* inotify */
     struct port_claims claims;
 } g = {.fd = -1, .claims = {.source = "IPC file"}};
 
@@ -54,8 +54,8 @@ static void add_port(const struct ipc_cmd *cmd, unsigned lineno)
                     lineno, cmd->ifname, had);
         return;
     }
-    if (port_claims_attach(&g.claims, w.relay_id, cmd->ifname, w.device, w.how, err,
-                           sizeof(err)) != 0)
+    if (port_claims_attach(&g.claims, w.relay_id, cmd->ifname, w.device, w.how, err, sizeof(err)) !=
+        0)
         log_warning("IPC file %s line %u: add_port %s; ignored", g.path, lineno, err);
 }
 
@@ -75,7 +75,8 @@ static void run_line(const char *line, size_t len, unsigned lineno)
     int id = port_claims_find(&g.claims, cmd.ifname);
     if (id < 0)
         log_warning("IPC file %s line %u: del_port %s: no relay has it through this file; "
-                    "ignored", g.path, lineno, cmd.ifname);
+                    "ignored",
+                    g.path, lineno, cmd.ifname);
     else
         port_claims_release(&g.claims, (unsigned)id, "was deleted (del_port)");
 }
@@ -105,7 +106,7 @@ static void run_file(void)
         return;
     }
     consume(&st);
-    relay_lock();               /* port changes come one at a time */
+    relay_lock(); /* port changes come one at a time */
     unsigned lineno = 0;
     for (size_t off = 0; off < len;) {
         const char *nl = memchr(text + off, '\n', len - off);
@@ -155,8 +156,10 @@ int ipc_monitor_start(const char *path, char *err, size_t errlen)
 {
     const char *slash = strrchr(path, '/');
     if (path[0] != '/' || !slash[1] || strlen(path) >= sizeof(g.path)) {
-        snprintf(err, errlen, "VIO4WD_IPC_PORT_CONTROL_FILE='%s': expected an absolute file "
-                 "path, such as /tmp/vio_cmd", path);
+        snprintf(err, errlen,
+                 "VIO4WD_IPC_PORT_CONTROL_FILE='%s': expected an absolute file "
+                 "path, such as /tmp/vio_cmd",
+                 path);
         return -1;
     }
     snprintf(g.path, sizeof(g.path), "%s", path);
@@ -169,12 +172,12 @@ int ipc_monitor_start(const char *path, char *err, size_t errlen)
         watch_stop(NULL);
         return -1;
     }
-    const struct ctl_watch w = {.name = "ipc", .fd = watch_fd, .ready = watch_ready,
-                                .stop = watch_stop};
+    const struct ctl_watch w = {
+        .name = "ipc", .fd = watch_fd, .ready = watch_ready, .stop = watch_stop};
     if (ctl_add_watch(&w, err, errlen) != 0) {
         watch_stop(NULL);
         return -1;
     }
-    run_file();                 /* a command written before we started */
+    run_file(); /* a command written before we started */
     return 0;
 }

@@ -57,12 +57,12 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#define EXIT_BAD_CONFIG 2
+#define EXIT_BAD_CONFIG      2
 #define SHUTDOWN_WATCHDOG_MS 1800
 
-static volatile sig_atomic_t g_wake;      /* any signal: leave ctl_run() */
-static volatile sig_atomic_t g_stop_sig;  /* the signal that ends us, 0: none */
-static volatile sig_atomic_t g_reload;    /* SIGHUP seen */
+static volatile sig_atomic_t g_wake;     /* any signal: leave ctl_run() */
+static volatile sig_atomic_t g_stop_sig; /* the signal that ends us, 0: none */
+static volatile sig_atomic_t g_reload;   /* SIGHUP seen */
 static struct pidfile g_lock, g_pidfile;
 
 /* Paths the watchdog removes if an orderly shutdown hangs. */
@@ -101,11 +101,11 @@ static void add_emergency_path(const char *path)
 static void install_signals(void)
 {
     /* Default action "terminate" (or "core" without a crash behind it). */
-    static const int ending[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2,
-                                 SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPWR, SIGSTKFLT};
+    static const int ending[] = {SIGHUP,  SIGINT,  SIGTERM,   SIGQUIT, SIGUSR1, SIGUSR2,
+                                 SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPWR,  SIGSTKFLT};
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;      /* no SA_RESTART: poll returns EINTR */
+    sa.sa_handler = on_signal; /* no SA_RESTART: poll returns EINTR */
     sigfillset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
         sigaction(ending[i], &sa, NULL);
@@ -133,7 +133,7 @@ static int make_run_dir(const char *dir)
             *p = '/';
         }
     if (mkdir(buf, 0750) == 0)
-        return chmod(buf, 0750);        /* whatever the umask */
+        return chmod(buf, 0750); /* whatever the umask */
     return errno == EEXIST ? 0 : -1;
 }
 
@@ -167,14 +167,14 @@ static int take_locks(const struct relay_options *o)
     int rc = pidfile_acquire(&g_lock, path, err, sizeof(err));
     if (rc != 0) {
         log_err("%s%s", err, rc == -1 ? " (is the run directory writable, with space left?)" : "");
-        return rc == -2 ? -1 : -2;  /* held by another relay : cannot be created */
+        return rc == -2 ? -1 : -2; /* held by another relay : cannot be created */
     }
     add_emergency_path(path);
     give_socket_group(&o->cfg, o->run_dir);
     give_socket_group(&o->cfg, path);
     if (realpath(o->run_dir, real_run) && realpath(o->cfg.pid_dir, real_pid) &&
         strcmp(real_run, real_pid) == 0)
-        return 0;       /* the lock is the pid file */
+        return 0; /* the lock is the pid file */
     snprintf(pid_path, sizeof(pid_path), "%s/virtio-forwarder.pid", o->cfg.pid_dir);
     rc = pidfile_acquire(&g_pidfile, pid_path, err, sizeof(err));
     if (rc != 0) {
@@ -237,8 +237,8 @@ static int start_endpoints(const struct vio4wd_config *cfg, char *err, size_t er
     ctl_bind_allow_tcp(cfg->zmq_allow_tcp);
     if (telemetry_register(err, errlen) != 0 ||
         ctl_stats_start(cfg->zmq_stats_ep, vio4wd_counters_path(), err, errlen) != 0 ||
-        ctl_core_sched_init(cfg, err, errlen) != 0 ||
-        start_port_control(cfg, err, errlen) != 0 || ctl_config_init(cfg, err, errlen) != 0)
+        ctl_core_sched_init(cfg, err, errlen) != 0 || start_port_control(cfg, err, errlen) != 0 ||
+        ctl_config_init(cfg, err, errlen) != 0)
         return -1;
     return 0;
 }
@@ -300,7 +300,7 @@ int main(int argc, char **argv)
         return EXIT_BAD_CONFIG;
     }
     install_signals();
-    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);     /* short waits stay short */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* short waits stay short */
 
     int locked = take_locks(o);
     if (locked != 0) {
@@ -311,11 +311,11 @@ int main(int argc, char **argv)
         log_err("%s", err);
         goto out_locks;
     }
-    if (vio4wd_counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err,
-                               sizeof(err)) != 0) {
+    if (vio4wd_counters_create(o->run_dir, rte_get_tsc_hz(), lay->main_cpu, err, sizeof(err)) !=
+        0) {
         log_err("%s", err);
         shutdown_all(true);
-        return EXIT_BAD_CONFIG;     /* a full or read-only run directory */
+        return EXIT_BAD_CONFIG; /* a full or read-only run directory */
     }
     give_socket_group(cfg, vio4wd_counters_path());
     if (workers_init(lay->worker_cpus, lay->worker_lcores, lay->n_workers) != 0 ||

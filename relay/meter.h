@@ -44,8 +44,7 @@ static inline uint16_t meter_police(struct relay_meter *mt, struct rte_mbuf **pk
 
     for (uint16_t i = 0; i < n; i++) {
         uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-        if (rte_meter_srtcm_color_blind_check(&mt->m, &mt->profile, now, len) ==
-            RTE_COLOR_GREEN) {
+        if (rte_meter_srtcm_color_blind_check(&mt->m, &mt->profile, now, len) == RTE_COLOR_GREEN) {
             pkts[kept++] = pkts[i];
         } else {
             red[n_red++] = pkts[i];

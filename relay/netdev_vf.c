@@ -135,8 +135,8 @@ static int representor(const char *dev, const char *ifname, const char *port_nam
     snprintf(pf, sizeof(pf), "%s.%x", real, pf_index);
     snprintf(link, sizeof(link), "%s/virtfn%u", pf, vf_index);
     if (!link_target_name(link, out->pci, sizeof(out->pci))) {
-        snprintf(err, errlen, "%s: representor %s, but PF %s has no virtfn%u", ifname,
-                 port_name, strrchr(pf, '/') ? strrchr(pf, '/') + 1 : pf, vf_index);
+        snprintf(err, errlen, "%s: representor %s, but PF %s has no virtfn%u", ifname, port_name,
+                 strrchr(pf, '/') ? strrchr(pf, '/') + 1 : pf, vf_index);
         return -1;
     }
     out->index = vf_index;
@@ -153,8 +153,7 @@ int netdev_vf_resolve(const char *root, const char *ifname, struct netdev_vf *ou
     memset(out, 0, sizeof(*out));
     if (!ifname[0] || strlen(ifname) >= 16 || strchr(ifname, '/') || strcmp(ifname, ".") == 0 ||
         strcmp(ifname, "..") == 0) {
-        snprintf(err, errlen, "'%.64s' is not an interface name (1-15 characters, no '/')",
-                 ifname);
+        snprintf(err, errlen, "'%.64s' is not an interface name (1-15 characters, no '/')", ifname);
         return -1;
     }
     snprintf(dir, sizeof(dir), "%s/class/net/%s", root, ifname);
@@ -164,8 +163,7 @@ int netdev_vf_resolve(const char *root, const char *ifname, struct netdev_vf *ou
     }
     snprintf(dev, sizeof(dev), "%s/device", dir);
     if (!exists(dev)) {
-        snprintf(err, errlen, "%s: has no device link (a virtual interface?), so no VF",
-                 ifname);
+        snprintf(err, errlen, "%s: has no device link (a virtual interface?), so no VF", ifname);
         return -1;
     }
     snprintf(path, sizeof(path), "%s/physfn", dev);
@@ -179,12 +177,14 @@ int netdev_vf_resolve(const char *root, const char *ifname, struct netdev_vf *ou
     case 1:
         return representor(dev, ifname, port_name, pf_index, vf_index, out, err, errlen);
     case -1:
-        snprintf(err, errlen, "%s: phys_port_name '%s' is not a VF representor's pfXvfN",
-                 ifname, port_name);
+        snprintf(err, errlen, "%s: phys_port_name '%s' is not a VF representor's pfXvfN", ifname,
+                 port_name);
         return -1;
     default:
-        snprintf(err, errlen, "%s: not a VF (its device has no physfn link) nor a VF "
-                 "representor (phys_port_name '%s', not pfXvfN)", ifname, port_name);
+        snprintf(err, errlen,
+                 "%s: not a VF (its device has no physfn link) nor a VF "
+                 "representor (phys_port_name '%s', not pfXvfN)",
+                 ifname, port_name);
         return -1;
     }
 }
@@ -196,9 +196,10 @@ int netdev_vf_want(const char *root, const char *ifname, unsigned max_relays,
     if (netdev_vf_resolve(root, ifname, &vf, err, errlen) < 0)
         return -1;
     if (vf.index >= max_relays) {
-        snprintf(err, errlen, "%s: VF %s is virtfn%u, and relays are numbered 0 to %u "
-                 "(a netdev's relay is its VF number, as upstream)", ifname, vf.pci, vf.index,
-                 max_relays - 1);
+        snprintf(err, errlen,
+                 "%s: VF %s is virtfn%u, and relays are numbered 0 to %u "
+                 "(a netdev's relay is its VF number, as upstream)",
+                 ifname, vf.pci, vf.index, max_relays - 1);
         return -1;
     }
     want->relay_id = vf.index;

@@ -20,9 +20,9 @@
 #define NETDEV_VF_PCI_MAX 64
 
 struct netdev_vf {
-    char pci[NETDEV_VF_PCI_MAX];    /* the VF, "0000:05:08.1" */
-    unsigned index;                 /* N of the PF's virtfnN */
-    bool representor;               /* found through phys_port_name */
+    char pci[NETDEV_VF_PCI_MAX]; /* the VF, "0000:05:08.1" */
+    unsigned index;              /* N of the PF's virtfnN */
+    bool representor;            /* found through phys_port_name */
 };
 
 /* The sysfs root: "/sys", or VIO4WD_TEST_SYSFS_ROOT (test_hooks.h). */
@@ -37,7 +37,7 @@ int netdev_vf_resolve(const char *root, const char *ifname, struct netdev_vf *ou
 struct port_want {
     unsigned relay_id;
     char device[VIO4WD_DEVICE_MAX];
-    char how[128];                  /* "VF 0000:05:08.2 (virtfn2)" */
+    char how[128]; /* "VF 0000:05:08.2 (virtfn2)" */
 };
 
 /* As upstream: a netdev's VF serves the relay numbered as the VF (the N of

@@ -18,9 +18,9 @@
 static inline int numa_pool_target(int pool_node, int vf_node, int guest_node)
 {
     if (guest_node >= 0)
-        return guest_node;          /* the guest's memory wins */
+        return guest_node; /* the guest's memory wins */
     if (pool_node >= 0)
-        return pool_node;           /* nothing better known: no reason to move */
+        return pool_node; /* nothing better known: no reason to move */
     return vf_node >= 0 ? vf_node : -1;
 }
 

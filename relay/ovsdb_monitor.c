@@ -45,8 +45,8 @@ struct wanted {
 static struct {
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
     int fd;
-    bool synced;                /* the monitor reply came on this connection */
-    bool told_down;             /* "cannot connect" was logged */
+    bool synced;    /* the monitor reply came on this connection */
+    bool told_down; /* "cannot connect" was logged */
     json_tokener *tok;
     struct ovsdb_rows rows;
     struct port_claims claims;
@@ -91,8 +91,10 @@ static void collect_wanted(struct wanted want[VIO4WD_MAX_RELAYS])
             continue;
         }
         if (want[w.relay_id].on) {
-            snprintf(why, sizeof(why), "interface %s: relay %u is already asked for by "
-                     "interface %s", row->name, w.relay_id, want[w.relay_id].row->name);
+            snprintf(why, sizeof(why),
+                     "interface %s: relay %u is already asked for by "
+                     "interface %s",
+                     row->name, w.relay_id, want[w.relay_id].row->name);
             note(row, why);
             continue;
         }
@@ -120,7 +122,7 @@ static void attach_wanted(struct wanted want[VIO4WD_MAX_RELAYS], bool retry_all)
         struct wanted *w = &want[id];
         char why[768];
         if (!w->on || g.claims.claim[id].on || (!w->row->changed && !retry_all))
-            continue;           /* done, or tried already and nothing changed */
+            continue; /* done, or tried already and nothing changed */
         if (port_claims_attach(&g.claims, id, w->row->name, w->want.device, w->want.how, why,
                                sizeof(why)) != 0)
             note(w->row, why);
@@ -133,7 +135,7 @@ static void reconcile(void)
 {
     static struct wanted want[VIO4WD_MAX_RELAYS];
     memset(want, 0, sizeof(want));
-    relay_lock();               /* port changes come one at a time */
+    relay_lock(); /* port changes come one at a time */
     collect_wanted(want);
     bool released = release_unwanted(want);
     attach_wanted(want, released);
@@ -147,8 +149,8 @@ static void reconcile(void)
 static void schedule_retry(const char *why)
 {
     if (!g.told_down)
-        log_warning("OVSDB: %s: %s; retrying (backoff up to %d s); relays keep forwarding",
-                    g.path, why, BACKOFF_MAX_MS / 1000);
+        log_warning("OVSDB: %s: %s; retrying (backoff up to %d s); relays keep forwarding", g.path,
+                    why, BACKOFF_MAX_MS / 1000);
     else
         log_debug("OVSDB: %s: %s; next try in %u ms", g.path, why, g.backoff_ms);
     g.told_down = true;
@@ -247,7 +249,7 @@ static void handle(json_object *obj)
     }
     case OVSDB_MSG_UPDATE:
         if (!g.synced)
-            break;              /* cannot happen before the reply; be safe */
+            break; /* cannot happen before the reply; be safe */
         if (ovsdb_rows_apply(&g.rows, m.updates, err, sizeof(err)) > 0)
             log_warning("OVSDB: skipped a malformed row update: %s", err);
         reconcile();
@@ -296,7 +298,7 @@ static void watch_ready(void *opaque)
         enum json_tokener_error e = json_tokener_get_error(g.tok);
         if (!obj) {
             if (e == json_tokener_continue)
-                return;         /* the rest of this message comes later */
+                return; /* the rest of this message comes later */
             char why[128];
             snprintf(why, sizeof(why), "bad JSON from ovsdb-server (%s)",
                      json_tokener_error_desc(e));
@@ -325,8 +327,10 @@ static void watch_stop(void *opaque)
 int ovsdb_monitor_start(const char *sock_path, char *err, size_t errlen)
 {
     if (strlen(sock_path) >= sizeof(g.path)) {
-        snprintf(err, errlen, "OVSDB socket path '%s' is longer than the %zu bytes a unix "
-                 "socket allows", sock_path, sizeof(g.path) - 1);
+        snprintf(err, errlen,
+                 "OVSDB socket path '%s' is longer than the %zu bytes a unix "
+                 "socket allows",
+                 sock_path, sizeof(g.path) - 1);
         return -1;
     }
     snprintf(g.path, sizeof(g.path), "%s", sock_path);
@@ -336,7 +340,10 @@ int ovsdb_monitor_start(const char *sock_path, char *err, size_t errlen)
     }
     g.backoff_ms = BACKOFF_MIN_MS;
     g.next_try_ms = 0;
-    const struct ctl_watch w = {.name = "ovsdb", .fd = watch_fd, .ready = watch_ready,
-                                .tick = watch_tick, .stop = watch_stop};
+    const struct ctl_watch w = {.name = "ovsdb",
+                                .fd = watch_fd,
+                                .ready = watch_ready,
+                                .tick = watch_tick,
+                                .stop = watch_stop};
     return ctl_add_watch(&w, err, errlen);
 }

@@ -12,7 +12,8 @@ static json_object *member(json_object *obj, const char *key)
 {
     json_object *v = NULL;
     return json_object_is_type(obj, json_type_object) && json_object_object_get_ex(obj, key, &v)
-               ? v : NULL;
+               ? v
+               : NULL;
 }
 
 int ovsdb_msg_parse(json_object *msg, struct ovsdb_msg *out, char *err, size_t errlen)
@@ -28,9 +29,9 @@ int ovsdb_msg_parse(json_object *msg, struct ovsdb_msg *out, char *err, size_t e
     if (!method) {
         out->result = member(msg, "result");
         out->error = member(msg, "error");
-        if (!json_object_object_get_ex(msg, "id", NULL) ||
-            (!out->result && !out->error)) {
-            snprintf(err, errlen, "neither a request (no method) nor a reply (no id with "
+        if (!json_object_object_get_ex(msg, "id", NULL) || (!out->result && !out->error)) {
+            snprintf(err, errlen,
+                     "neither a request (no method) nor a reply (no id with "
                      "result or error)");
             return -1;
         }
@@ -71,7 +72,7 @@ json_object *ovsdb_monitor_request(int64_t id)
     json_object_object_add(iface, "columns", cols);
     json_object_object_add(tables, "Interface", iface);
     json_object_array_add(params, json_object_new_string("Open_vSwitch"));
-    json_object_array_add(params, NULL);        /* json-value echoed in updates */
+    json_object_array_add(params, NULL); /* json-value echoed in updates */
     json_object_array_add(params, tables);
     json_object_object_add(req, "method", json_object_new_string("monitor"));
     json_object_object_add(req, "params", params);
@@ -121,11 +122,10 @@ static void delete_row(struct ovsdb_rows *rows, struct ovsdb_row *r)
 /* A string into a fixed buffer; false when it is not a string or too long. */
 static bool copy_string(json_object *v, char *buf, size_t len)
 {
-    if (!json_object_is_type(v, json_type_string) ||
-        (size_t)json_object_get_string_len(v) >= len)
+    if (!json_object_is_type(v, json_type_string) || (size_t)json_object_get_string_len(v) >= len)
         return false;
     memcpy(buf, json_object_get_string(v), (size_t)json_object_get_string_len(v) + 1);
-    return strlen(buf) == (size_t)json_object_get_string_len(v);   /* no NUL inside */
+    return strlen(buf) == (size_t)json_object_get_string_len(v); /* no NUL inside */
 }
 
 /* external_ids, ["map", [[k, v], ...]], into the row's mark and device. */
@@ -146,7 +146,8 @@ static bool read_external_ids(json_object *ids, struct ovsdb_row *r)
         json_object *pair = json_object_array_get_idx(pairs, i);
         if (!json_object_is_type(pair, json_type_array) || json_object_array_length(pair) != 2)
             return false;
-        json_object *k = json_object_array_get_idx(pair, 0), *v = json_object_array_get_idx(pair, 1);
+        json_object *k = json_object_array_get_idx(pair, 0),
+                    *v = json_object_array_get_idx(pair, 1);
         if (!json_object_is_type(k, json_type_string) || !json_object_is_type(v, json_type_string))
             return false;
         const char *key = json_object_get_string(k), *val = json_object_get_string(v);
@@ -181,17 +182,19 @@ static int apply_row(struct ovsdb_rows *rows, const char *uuid, json_object *upd
     }
     struct ovsdb_row next;
     memset(&next, 0, sizeof(next));
-    if (strlen(uuid) >= sizeof(next.uuid) || !copy_string(member(new, "name"), next.name,
-                                                         sizeof(next.name))) {
-        snprintf(err, errlen, "row %.40s: no usable interface name (a string of up to %d "
-                 "bytes)", uuid, OVSDB_NAME_MAX - 1);
+    if (strlen(uuid) >= sizeof(next.uuid) ||
+        !copy_string(member(new, "name"), next.name, sizeof(next.name))) {
+        snprintf(err, errlen,
+                 "row %.40s: no usable interface name (a string of up to %d "
+                 "bytes)",
+                 uuid, OVSDB_NAME_MAX - 1);
         return -1;
     }
     if (!read_external_ids(member(new, "external_ids"), &next)) {
         snprintf(err, errlen, "interface %s: external_ids is not a map of strings", next.name);
         return -1;
     }
-    if (r)                      /* an existing row keeps its note */
+    if (r) /* an existing row keeps its note */
         snprintf(next.note, sizeof(next.note), "%s", r->note);
     else if (!(r = add_row(rows))) {
         snprintf(err, errlen, "out of memory");
@@ -203,8 +206,7 @@ static int apply_row(struct ovsdb_rows *rows, const char *uuid, json_object *upd
     return 0;
 }
 
-int ovsdb_rows_apply(struct ovsdb_rows *rows, json_object *table_updates, char *err,
-                     size_t errlen)
+int ovsdb_rows_apply(struct ovsdb_rows *rows, json_object *table_updates, char *err, size_t errlen)
 {
     int bad = 0;
     char first[256] = "";
@@ -219,7 +221,8 @@ int ovsdb_rows_apply(struct ovsdb_rows *rows, json_object *table_updates, char *
         snprintf(err, errlen, "Interface updates are not an object");
         return 1;
     }
-    json_object_object_foreach(iface, uuid, update) {
+    json_object_object_foreach(iface, uuid, update)
+    {
         char why[256];
         if (apply_row(rows, uuid, update, why, sizeof(why)) < 0 && bad++ == 0)
             snprintf(first, sizeof(first), "%s", why);
@@ -258,17 +261,19 @@ int ovsdb_row_want(const struct ovsdb_row *row, const char *sysfs_root, struct p
     if (!row->marked)
         return 0;
     if (!port_text_relay_id(row->mark, &id)) {
-        snprintf(err, errlen, "interface %s: bad relay id '%s' in external_ids:%s; expected "
-                 "a number, 0 to %d", row->name, row->mark, row->mark_key,
-                 VIO4WD_MAX_RELAYS - 1);
+        snprintf(err, errlen,
+                 "interface %s: bad relay id '%s' in external_ids:%s; expected "
+                 "a number, 0 to %d",
+                 row->name, row->mark, row->mark_key, VIO4WD_MAX_RELAYS - 1);
         return -1;
     }
     if (row->device[0]) {
         if (row->device_too_long || !port_text_is_device(row->device)) {
-            snprintf(err, errlen, "interface %s: external_ids:%s '%.64s' is not a DPDK device "
+            snprintf(err, errlen,
+                     "interface %s: external_ids:%s '%.64s' is not a DPDK device "
                      "string (as in net_null0 or 0000:05:08.1); at most %d characters, no "
-                     "spaces", row->name, OVSDB_KEY_DEVICE,
-                     row->device_too_long ? "(too long)" : row->device,
+                     "spaces",
+                     row->name, OVSDB_KEY_DEVICE, row->device_too_long ? "(too long)" : row->device,
                      VIO4WD_DEVICE_MAX - 1);
             return -1;
         }
@@ -279,7 +284,7 @@ int ovsdb_row_want(const struct ovsdb_row *row, const char *sysfs_root, struct p
     }
     char why[256];
     if (netdev_vf_want(sysfs_root, row->name, VIO4WD_MAX_RELAYS, want, why, sizeof(why)) < 0) {
-        snprintf(err, errlen, "interface %s", why);     /* why starts with the name */
+        snprintf(err, errlen, "interface %s", why); /* why starts with the name */
         return -1;
     }
     return 1;

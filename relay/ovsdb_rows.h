@@ -36,13 +36,13 @@ struct ovsdb_row {
     char uuid[OVSDB_UUID_MAX];
     char name[OVSDB_NAME_MAX];
     bool marked;
-    const char *mark_key;               /* OVSDB_KEY_MARK or _ALT */
-    char mark[OVSDB_MARK_MAX];          /* its value, truncated */
-    char device[VIO4WD_DEVICE_MAX];     /* OVSDB_KEY_DEVICE, "" = none */
+    const char *mark_key;           /* OVSDB_KEY_MARK or _ALT */
+    char mark[OVSDB_MARK_MAX];      /* its value, truncated */
+    char device[VIO4WD_DEVICE_MAX]; /* OVSDB_KEY_DEVICE, "" = none */
     bool device_too_long;
-    bool changed;                       /* by the last apply; the user clears it */
-    bool seen;                          /* listed by the current replace */
-    char note[1024];                    /* last thing logged about it */
+    bool changed;    /* by the last apply; the user clears it */
+    bool seen;       /* listed by the current replace */
+    char note[1024]; /* last thing logged about it */
 };
 
 struct ovsdb_rows {
@@ -51,15 +51,15 @@ struct ovsdb_rows {
 };
 
 enum ovsdb_msg_kind {
-    OVSDB_MSG_ECHO,     /* a request we must answer */
-    OVSDB_MSG_UPDATE,   /* monitor notification: 'updates' is its table-updates */
-    OVSDB_MSG_REPLY,    /* a reply to one of ours: 'id', 'result' or 'error' */
-    OVSDB_MSG_OTHER,    /* a request we do not know: ignored */
+    OVSDB_MSG_ECHO,   /* a request we must answer */
+    OVSDB_MSG_UPDATE, /* monitor notification: 'updates' is its table-updates */
+    OVSDB_MSG_REPLY,  /* a reply to one of ours: 'id', 'result' or 'error' */
+    OVSDB_MSG_OTHER,  /* a request we do not know: ignored */
 };
 
 struct ovsdb_msg {
     enum ovsdb_msg_kind kind;
-    json_object *id, *params, *result, *error, *updates;   /* borrowed */
+    json_object *id, *params, *result, *error, *updates; /* borrowed */
 };
 
 /* Classifies one JSON-RPC message. -1 (err says why) when it is not one. */
@@ -76,8 +76,7 @@ json_object *ovsdb_echo_reply(const struct ovsdb_msg *echo);
  * to rows: Interface rows inserted, modified or deleted, marked changed.
  * Rows that are malformed are skipped; returns their number, with err
  * describing the first. Other tables are ignored. */
-int ovsdb_rows_apply(struct ovsdb_rows *rows, json_object *table_updates, char *err,
-                     size_t errlen);
+int ovsdb_rows_apply(struct ovsdb_rows *rows, json_object *table_updates, char *err, size_t errlen);
 
 /* The same for a monitor reply, which is the whole table: rows it does not
  * list are deleted. Rows it lists keep their note, so a resync after a

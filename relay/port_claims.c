@@ -8,8 +8,8 @@
 #include "log.h"
 #include "relay.h"
 
-int port_claims_attach(struct port_claims *c, unsigned id, const char *ifname,
-                       const char *device, const char *how, char *err, size_t errlen)
+int port_claims_attach(struct port_claims *c, unsigned id, const char *ifname, const char *device,
+                       const char *how, char *err, size_t errlen)
 {
     char why[512];
     struct relay *r = relay_get(id);
@@ -19,8 +19,8 @@ int port_claims_attach(struct port_claims *c, unsigned id, const char *ifname,
         return -1;
     }
     if (relay_add_vf(id, device, why, sizeof(why)) != 0) {
-        snprintf(err, errlen, "interface %s: %s will not attach to relay %u: %s", ifname,
-                 device, id, why);
+        snprintf(err, errlen, "interface %s: %s will not attach to relay %u: %s", ifname, device,
+                 id, why);
         return -1;
     }
     struct port_claim *p = &c->claim[id];

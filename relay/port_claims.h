@@ -18,19 +18,19 @@
 struct port_claim {
     bool on;
     char device[VIO4WD_DEVICE_MAX];
-    char ifname[PORT_CLAIM_NAME_MAX];      /* the interface it was attached for */
+    char ifname[PORT_CLAIM_NAME_MAX]; /* the interface it was attached for */
 };
 
 struct port_claims {
-    const char *source;                     /* "OVSDB", "IPC file": log prefix */
+    const char *source; /* "OVSDB", "IPC file": log prefix */
     struct port_claim claim[VIO4WD_MAX_RELAYS];
 };
 
 /* Attaches 'device' to relay 'id' for interface 'ifname' ('how' says how it
  * was found, for the log). Refuses a relay that already has a VF. Returns 0,
  * or -1 with err a sentence starting "interface <ifname>: ". */
-int port_claims_attach(struct port_claims *c, unsigned id, const char *ifname,
-                       const char *device, const char *how, char *err, size_t errlen);
+int port_claims_attach(struct port_claims *c, unsigned id, const char *ifname, const char *device,
+                       const char *how, char *err, size_t errlen);
 
 /* Detaches what relay 'id' got through us; 'why' ends the log line. */
 void port_claims_release(struct port_claims *c, unsigned id, const char *why);

@@ -35,14 +35,18 @@ void port_mode_describe(const struct vio4wd_config *cfg, const struct port_mode_
                  c->where);
         break;
     case PORT_MODE_IPC:
-        snprintf(buf, buflen, "port control: IPC command file %s (VIRTIOFWD_IPC_PORT_CONTROL is "
-                 "set, VIRTIOFWD_ZMQ_PORT_CONTROL_EP is blank)", c->where);
+        snprintf(buf, buflen,
+                 "port control: IPC command file %s (VIRTIOFWD_IPC_PORT_CONTROL is "
+                 "set, VIRTIOFWD_ZMQ_PORT_CONTROL_EP is blank)",
+                 c->where);
         break;
     case PORT_MODE_OVSDB:
-        snprintf(buf, buflen, "port control: OVSDB monitor on %s (%s; "
+        snprintf(buf, buflen,
+                 "port control: OVSDB monitor on %s (%s; "
                  "VIRTIOFWD_ZMQ_PORT_CONTROL_EP and VIRTIOFWD_IPC_PORT_CONTROL are blank)",
-                 c->where, cfg->ovsdb_sock_path[0] ? "VIRTIOFWD_OVSDB_SOCK_PATH"
-                 : "VIRTIOFWD_OVSDB_SOCK_PATH is blank: the default");
+                 c->where,
+                 cfg->ovsdb_sock_path[0] ? "VIRTIOFWD_OVSDB_SOCK_PATH"
+                                         : "VIRTIOFWD_OVSDB_SOCK_PATH is blank: the default");
         break;
     }
 }

@@ -53,7 +53,8 @@ static int collect_devices(const request_t *req, char names[][VIO4WD_DEVICE_MAX]
         if (p->domain > 0xffff || p->bus > 0xff || p->slot > 0x1f || p->function > 7)
             return refuse(EINVAL, error_code, err, errlen,
                           "PCI address %x:%x:%x.%x is out of range (domain <= ffff, bus <= ff, "
-                          "slot <= 1f, function <= 7)", p->domain, p->bus, p->slot, p->function);
+                          "slot <= 1f, function <= 7)",
+                          p->domain, p->bus, p->slot, p->function);
         struct pci_address a = {p->domain, p->bus, p->slot, p->function};
         pci_format(&a, names[(*n)++], VIO4WD_DEVICE_MAX);
     }
@@ -62,7 +63,8 @@ static int collect_devices(const request_t *req, char names[][VIO4WD_DEVICE_MAX]
         if (strlen(d) >= VIO4WD_DEVICE_MAX || !is_device_string(d))
             return refuse(EINVAL, error_code, err, errlen,
                           "'%.64s' is not a DPDK device string (as in net_null0 or "
-                          "net_memif0,role=client,socket=/tmp/m.sock)", d);
+                          "net_memif0,role=client,socket=/tmp/m.sock)",
+                          d);
         strcpy(names[(*n)++], d);
     }
     return 0;
@@ -89,8 +91,8 @@ static int build_bond(const request_t *req, char names[][VIO4WD_DEVICE_MAX], siz
 
     int used = snprintf(op->device, sizeof(op->device), "%s,mode=%u", name, mode);
     for (size_t i = 0; i < n && used < (int)sizeof(op->device); i++)
-        used += snprintf(op->device + used, sizeof(op->device) - (size_t)used, ",slave=%s",
-                         names[i]);
+        used +=
+            snprintf(op->device + used, sizeof(op->device) - (size_t)used, ",slave=%s", names[i]);
     if (used >= (int)sizeof(op->device))
         return refuse(ENAMETOOLONG, error_code, err, errlen,
                       "the bond's device string would exceed %d characters", VIO4WD_DEVICE_MAX - 1);
@@ -130,8 +132,8 @@ static int parse_query(const request_t *req, struct port_op *op, int *error_code
     return 0;
 }
 
-static int parse_socket_path(const request_t *req, struct port_op *op, int *error_code,
-                             char *err, size_t errlen)
+static int parse_socket_path(const request_t *req, struct port_op *op, int *error_code, char *err,
+                             size_t errlen)
 {
     const char *path = req->vhost_path ? req->vhost_path : "";
     size_t limit = sizeof(((struct sockaddr_un *)0)->sun_path);
@@ -154,8 +156,7 @@ static int parse_rates(const request_t *req, struct port_op *op, int *error_code
         if (!text[d])
             continue;
         if (strlen(text[d]) > VIO4WD_RATE_TEXT_MAX)
-            return refuse(EINVAL, error_code, err, errlen, "rate '%.48s...' is too long",
-                          text[d]);
+            return refuse(EINVAL, error_code, err, errlen, "rate '%.48s...' is too long", text[d]);
         if (rate_parse(text[d], &op->rate[d], err, errlen) < 0) {
             *error_code = EINVAL;
             return -1;
@@ -196,7 +197,7 @@ int port_request_parse(const uint8_t *buf, size_t len, struct port_op *op, int *
         op->kind = PORT_REMOVE_SOCK;
         break;
     case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__QUERY_PCI:
-        op->kind = PORT_QUERY;      /* virtio_id optional: all relays */
+        op->kind = PORT_QUERY; /* virtio_id optional: all relays */
         rc = parse_query(req, op, error_code, err, errlen);
         goto out;
     case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__RATE:

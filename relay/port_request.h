@@ -24,18 +24,18 @@ enum port_op_kind {
     PORT_RATE,
 };
 
-#define PORT_BOND_MAX_MODE 6    /* DPDK bonding modes 0 (round robin) .. 6 (ALB) */
+#define PORT_BOND_MAX_MODE 6 /* DPDK bonding modes 0 (round robin) .. 6 (ALB) */
 
 struct port_op {
     enum port_op_kind kind;
     bool has_relay;
     unsigned relay_id;
-    bool conditional;                   /* no-op requests answer OK */
-    char device[VIO4WD_DEVICE_MAX];     /* ADD: one VF, or the bond's devargs;
+    bool conditional;                 /* no-op requests answer OK */
+    char device[VIO4WD_DEVICE_MAX];   /* ADD: one VF, or the bond's devargs;
                                            QUERY: the device asked about, or "" */
-    char vhost_path[VIO4WD_PATH_MAX];   /* ADD_SOCK: "" means the default name */
-    bool has_rate[2];                   /* RATE: this direction changes */
-    struct vio4wd_rate rate[2];         /* ... to this (enum vio4wd_dir order) */
+    char vhost_path[VIO4WD_PATH_MAX]; /* ADD_SOCK: "" means the default name */
+    bool has_rate[2];                 /* RATE: this direction changes */
+    struct vio4wd_rate rate[2];       /* ... to this (enum vio4wd_dir order) */
 };
 
 /* Decodes and checks a request. Returns 0, or -1 with an errno value in
@@ -45,7 +45,6 @@ int port_request_parse(const uint8_t *buf, size_t len, struct port_op *op, int *
 
 /* Packs a PortControlResponse into a malloc()ed buffer; returns its length.
  * 'source' and 'query' may be NULL. */
-size_t port_reply(bool ok, int error_code, const char *source, const char *query,
-                  uint8_t **out);
+size_t port_reply(bool ok, int error_code, const char *source, const char *query, uint8_t **out);
 
 #endif

@@ -27,7 +27,9 @@ int relay_set_rate(unsigned relay_id, unsigned dir, const struct vio4wd_rate *ra
     struct relay_dir *d = &g_relays[relay_id].dir[dir];
     if (rate_is_limited(rate)) {
         struct rte_meter_srtcm_params params = {
-            .cir = rate->bytes_per_s, .cbs = rate->burst_bytes, .ebs = 0,
+            .cir = rate->bytes_per_s,
+            .cbs = rate->burst_bytes,
+            .ebs = 0,
         };
         mt = rte_zmalloc("relay_meter", sizeof(*mt), RTE_CACHE_LINE_SIZE);
         if (!mt) {
@@ -40,8 +42,8 @@ int relay_set_rate(unsigned relay_id, unsigned dir, const struct vio4wd_rate *ra
         if (rc != 0) {
             rte_free(mt);
             rate_format(rate, text, sizeof(text));
-            snprintf(err, errlen, "relay %u: rate %s: the meter refused it (%d)", relay_id,
-                     text, rc);
+            snprintf(err, errlen, "relay %u: rate %s: the meter refused it (%d)", relay_id, text,
+                     rc);
             return rc < 0 ? rc : -EINVAL;
         }
         mt->rate = *rate;
@@ -53,8 +55,7 @@ int relay_set_rate(unsigned relay_id, unsigned dir, const struct vio4wd_rate *ra
         rte_free(old);
     }
     rate_format(rate, text, sizeof(text));
-    log_info("relay %u %s: rate limit %s", relay_id,
-             vio4wd_dir_arrow(dir), text);
+    log_info("relay %u %s: rate limit %s", relay_id, vio4wd_dir_arrow(dir), text);
     return 0;
 }
 

@@ -159,7 +159,7 @@ void relay_publish_info(struct relay *r)
     vio4wd_counters_write_end(&c->info_seq);
 }
 
-static unsigned g_pool_gen;      /* pool names must be unique */
+static unsigned g_pool_gen; /* pool names must be unique */
 
 /* The mbuf pool: sized for the VF rings at any queue count, every queue's
  * leftovers both ways, and every lcore's cache, so a queue-count change
@@ -171,26 +171,25 @@ static struct rte_mempool *create_pool(struct relay *r, int node, int *actual, c
     char name[RTE_MEMPOOL_NAMESIZE];
     struct rte_mempool *p;
     unsigned n, need;
-    uint16_t room = g_cfg->jumbo ? (uint16_t)(9216 + RTE_PKTMBUF_HEADROOM)
-                                 : RTE_MBUF_DEFAULT_BUF_SIZE;
+    uint16_t room =
+        g_cfg->jumbo ? (uint16_t)(9216 + RTE_PKTMBUF_HEADROOM) : RTE_MBUF_DEFAULT_BUF_SIZE;
 
     need = VF_MAX_DESC_TOTAL(VF_RX_DESC, RELAY_MAX_QUEUES) +
-           VF_MAX_DESC_TOTAL(VF_TX_DESC, RELAY_MAX_QUEUES) +
-           2 * RELAY_MAX_QUEUES * RELAY_BURST + POOL_CACHE * (g_n_workers + 2);
+           VF_MAX_DESC_TOTAL(VF_TX_DESC, RELAY_MAX_QUEUES) + 2 * RELAY_MAX_QUEUES * RELAY_BURST +
+           POOL_CACHE * (g_n_workers + 2);
     for (n = 1024; n - 1 < need; n *= 2)
         ;
     snprintf(name, sizeof(name), "relay%u_%u", r->id, g_pool_gen++);
     p = rte_pktmbuf_pool_create(name, n - 1, POOL_CACHE, 0, room, node);
     *actual = node >= 0 ? node : (int)rte_socket_id();
     if (!p && node != SOCKET_ID_ANY) {
-        log_warning("relay %u: no memory for its mbufs on node %d, using any node", r->id,
-                    node);
+        log_warning("relay %u: no memory for its mbufs on node %d, using any node", r->id, node);
         p = rte_pktmbuf_pool_create(name, n - 1, POOL_CACHE, 0, room, SOCKET_ID_ANY);
         *actual = (int)rte_socket_id();
     }
     if (!p)
-        snprintf(err, errlen, "relay %u: cannot create a pool of %u mbufs on node %d: %s",
-                 r->id, n - 1, node, rte_strerror(rte_errno));
+        snprintf(err, errlen, "relay %u: cannot create a pool of %u mbufs on node %d: %s", r->id,
+                 n - 1, node, rte_strerror(rte_errno));
     else
         log_info("relay %u: %u mbufs of %u bytes for node %d (pool %s)", r->id, n - 1,
                  (unsigned)room, node, name);
@@ -449,7 +448,7 @@ static void relay_vring_state(struct relay *r, uint16_t ring, bool enable)
     else
         r->guest_rings &= ~(1ull << ring);
     if (r->vid < 0 || !guest_pairs(r->guest_rings))
-        return;     /* new_device decides; a guest resetting its rings keeps ours */
+        return; /* new_device decides; a guest resetting its rings keeps ours */
     schedule_queues(r);
 }
 
@@ -530,8 +529,7 @@ int relay_add_vf(unsigned relay_id, const char *device, char *err, size_t errlen
     int rc;
 
     if (relay_id >= VIO4WD_MAX_RELAYS) {
-        snprintf(err, errlen, "relay id %u out of range (0..%u)", relay_id,
-                 VIO4WD_MAX_RELAYS - 1);
+        snprintf(err, errlen, "relay id %u out of range (0..%u)", relay_id, VIO4WD_MAX_RELAYS - 1);
         return -EINVAL;
     }
     relay_lock();
@@ -554,7 +552,7 @@ int relay_add_vf(unsigned relay_id, const char *device, char *err, size_t errlen
     if (rc)
         goto fail_detach;
     r->vf_port = port;
-    r->has_vf = true;       /* so wanted_queues caps by this VF */
+    r->has_vf = true; /* so wanted_queues caps by this VF */
     uint16_t nq = wanted_queues(r);
     r->has_vf = false;
     rc = vf_port_start(port, r->pool, nq, g_cfg, err, errlen);
@@ -564,7 +562,7 @@ int relay_add_vf(unsigned relay_id, const char *device, char *err, size_t errlen
     r->has_vf = true;
     snprintf(r->vf_dev, sizeof(r->vf_dev), "%s", device);
     if (nq != r->n_queues)
-        apply_queues(r, nq, false);     /* VF not ready yet: no restart */
+        apply_queues(r, nq, false); /* VF not ready yet: no restart */
     __atomic_store_n(&r->vf_ready, true, __ATOMIC_SEQ_CST);
     relay_update_assignment(r);
     relay_publish_info(r);
@@ -589,7 +587,7 @@ int relay_remove_vf(unsigned relay_id, char *err, size_t errlen)
         return -ENOENT;
     }
     __atomic_store_n(&r->vf_ready, false, __ATOMIC_SEQ_CST);
-    workers_quiesce();      /* no worker touches the port after this */
+    workers_quiesce(); /* no worker touches the port after this */
     vf_drops_detach(r);
     vf_port_remove(r->vf_port, r->vf_dev);
     log_info("relay %u: VF %s removed", relay_id, r->vf_dev);
@@ -608,8 +606,7 @@ int relay_add_socket(unsigned relay_id, const char *path, char *err, size_t errl
     int rc;
 
     if (relay_id >= VIO4WD_MAX_RELAYS) {
-        snprintf(err, errlen, "relay id %u out of range (0..%u)", relay_id,
-                 VIO4WD_MAX_RELAYS - 1);
+        snprintf(err, errlen, "relay id %u out of range (0..%u)", relay_id, VIO4WD_MAX_RELAYS - 1);
         return -EINVAL;
     }
     if (!path || !path[0]) {
@@ -622,8 +619,7 @@ int relay_add_socket(unsigned relay_id, const char *path, char *err, size_t errl
     relay_lock();
     r = &g_relays[relay_id];
     if (r->has_socket || r->vhost_path[0]) {
-        snprintf(err, errlen, "relay %u already has vhost-user socket %s", relay_id,
-                 r->vhost_path);
+        snprintf(err, errlen, "relay %u already has vhost-user socket %s", relay_id, r->vhost_path);
         relay_unlock();
         return -EEXIST;
     }
@@ -664,7 +660,7 @@ int relay_remove_socket(unsigned relay_id, char *err, size_t errlen)
      * may be waiting for the lock in destroy_device. */
     vhost_socket_stop(path);
     relay_lock();
-    if (r->vid >= 0)        /* no destroy callback came: clean up ourselves */
+    if (r->vid >= 0) /* no destroy callback came: clean up ourselves */
         relay_guest_down(r);
     r->vhost_path[0] = '\0';
     relay_publish_info(r);
@@ -714,7 +710,7 @@ static void relay_guest_down(struct relay *r)
     __atomic_store_n(&r->vid, -1, __ATOMIC_SEQ_CST);
     r->guest_rings = 0;
     r->queues_due_tsc = 0;
-    workers_quiesce();      /* no worker touches the vrings after this */
+    workers_quiesce(); /* no worker touches the vrings after this */
     relay_update_assignment(r);
     relay_publish_info(r);
     log_info("relay %u: guest disconnected from %s", r->id, r->vhost_path);

@@ -30,8 +30,8 @@ struct relay_info {
     bool in_use, has_vf, has_socket, guest_up, vf_ready;
     int numa_node;
     uint16_t n_queues;
-    int cpu[VIO4WD_DIR_COUNT];  /* CPU of the current owner, -1 = none */
-    uint64_t features;          /* virtio features negotiated with the guest, 0 = none */
+    int cpu[VIO4WD_DIR_COUNT]; /* CPU of the current owner, -1 = none */
+    uint64_t features;         /* virtio features negotiated with the guest, 0 = none */
     char vf_dev[VIO4WD_DEVICE_MAX];
     char vhost_path[VIO4WD_PATH_MAX];
 };

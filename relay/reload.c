@@ -14,8 +14,10 @@ struct fixed_field {
     size_t offset, size;
 };
 
-#define FIXED(n, member) \
-    {n, offsetof(struct vio4wd_config, member), sizeof(((struct vio4wd_config *)0)->member)}
+#define FIXED(n, member)                                                                       \
+    {                                                                                          \
+        n, offsetof(struct vio4wd_config, member), sizeof(((struct vio4wd_config *)0)->member) \
+    }
 
 static const struct fixed_field fixed[] = {
     FIXED("VIRTIOFWD_CPU_MASK", cpu_mask),
@@ -47,8 +49,8 @@ static const struct fixed_field fixed[] = {
 };
 
 /* Appends the names of the fixed variables that differ, each once. */
-static void changed_fixed(const struct vio4wd_config *a, const struct vio4wd_config *b,
-                          char *out, size_t outlen)
+static void changed_fixed(const struct vio4wd_config *a, const struct vio4wd_config *b, char *out,
+                          size_t outlen)
 {
     size_t len = 0;
 
@@ -86,7 +88,8 @@ void reload_config(int argc, char **argv, struct relay_options *running)
     changed_fixed(&running->cfg, &next->cfg, changed, sizeof(changed));
     if (changed[0])
         log_warning("SIGHUP: %s changed in %s; restart virtio-forwarder to apply (keeping the "
-                    "running values)", changed, running->config_path);
+                    "running values)",
+                    changed, running->config_path);
     if (next->cfg.log_level != running->cfg.log_level) {
         log_notice("SIGHUP: log level %d -> %d", running->cfg.log_level, next->cfg.log_level);
         running->cfg.log_level = next->cfg.log_level;

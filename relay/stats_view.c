@@ -19,7 +19,7 @@ Virtioforwarder__StatsResponse__Status stats_view_check(const Virtioforwarder__S
 
 /* The window between two snapshots: what every rate divides by. */
 struct window {
-    const struct vio4wd_counters_snapshot *then;   /* NULL: since start */
+    const struct vio4wd_counters_snapshot *then; /* NULL: since start */
     double seconds;
     double tsc_cycles;
 };
@@ -43,7 +43,7 @@ static struct window make_window(const struct vio4wd_counters_snapshot *then,
 
 static uint64_t delta(uint64_t now, uint64_t then)
 {
-    return now >= then ? now - then : 0;    /* counters never go back in an epoch */
+    return now >= then ? now - then : 0; /* counters never go back in an epoch */
 }
 
 static float rate(const struct window *w, uint64_t now, uint64_t then)
@@ -189,11 +189,13 @@ static void fill_vf_to_vm(Virtioforwarder__RelayState__VFtoVM *m, const struct w
     m->has_pkts_dropped_vf_rx_missed = m->has_pkts_dropped_vf_rx_nombuf = true;
     m->pkts_dropped_vf_rx_missed = r->vf.imissed;
     m->pkts_dropped_vf_rx_nombuf = r->vf.rx_nombuf;
-    fill_rate(&(struct rate_fields){
-        {&m->has_pkts_dropped_rate_limited, &m->has_bytes_dropped_rate_limited,
-         &m->has_rate_limit_bytes_per_s, &m->has_rate_limit_burst_bytes},
-        {&m->pkts_dropped_rate_limited, &m->bytes_dropped_rate_limited,
-         &m->rate_limit_bytes_per_s, &m->rate_limit_burst_bytes}}, d->now);
+    fill_rate(
+        &(struct rate_fields){{&m->has_pkts_dropped_rate_limited,
+                               &m->has_bytes_dropped_rate_limited, &m->has_rate_limit_bytes_per_s,
+                               &m->has_rate_limit_burst_bytes},
+                              {&m->pkts_dropped_rate_limited, &m->bytes_dropped_rate_limited,
+                               &m->rate_limit_bytes_per_s, &m->rate_limit_burst_bytes}},
+        d->now);
 }
 
 static void fill_vm_to_vf(Virtioforwarder__RelayState__VMtoVF *m, const struct window *w,
@@ -226,11 +228,13 @@ static void fill_vm_to_vf(Virtioforwarder__RelayState__VMtoVF *m, const struct w
     m->migrations = d->now->migrations;
     m->has_pkts_dropped_vf_tx_error = true;
     m->pkts_dropped_vf_tx_error = r->vf.oerrors;
-    fill_rate(&(struct rate_fields){
-        {&m->has_pkts_dropped_rate_limited, &m->has_bytes_dropped_rate_limited,
-         &m->has_rate_limit_bytes_per_s, &m->has_rate_limit_burst_bytes},
-        {&m->pkts_dropped_rate_limited, &m->bytes_dropped_rate_limited,
-         &m->rate_limit_bytes_per_s, &m->rate_limit_burst_bytes}}, d->now);
+    fill_rate(
+        &(struct rate_fields){{&m->has_pkts_dropped_rate_limited,
+                               &m->has_bytes_dropped_rate_limited, &m->has_rate_limit_bytes_per_s,
+                               &m->has_rate_limit_burst_bytes},
+                              {&m->pkts_dropped_rate_limited, &m->bytes_dropped_rate_limited,
+                               &m->rate_limit_bytes_per_s, &m->rate_limit_burst_bytes}},
+        d->now);
 }
 
 static void fill_relay(struct relay_block *b, const struct window *w, unsigned id,
@@ -311,15 +315,15 @@ size_t stats_view_reply(const Virtioforwarder__StatsRequest *req,
 {
     Virtioforwarder__StatsResponse resp = VIRTIOFORWARDER__STATS_RESPONSE__INIT;
     struct window w = make_window(then, now);
-    unsigned max_relays = now->header.max_relays < VIO4WD_CNT_MAX_RELAYS
-                              ? now->header.max_relays : VIO4WD_CNT_MAX_RELAYS;
-    unsigned n_workers = now->header.n_workers < VIO4WD_CNT_MAX_WORKERS
-                             ? now->header.n_workers : VIO4WD_CNT_MAX_WORKERS;
+    unsigned max_relays = now->header.max_relays < VIO4WD_CNT_MAX_RELAYS ? now->header.max_relays
+                                                                         : VIO4WD_CNT_MAX_RELAYS;
+    unsigned n_workers = now->header.n_workers < VIO4WD_CNT_MAX_WORKERS ? now->header.n_workers
+                                                                        : VIO4WD_CNT_MAX_WORKERS;
     struct relay_block *blocks = calloc(VIO4WD_CNT_MAX_RELAYS, sizeof(*blocks));
     Virtioforwarder__RelayState **relays = calloc(VIO4WD_CNT_MAX_RELAYS, sizeof(*relays));
     Virtioforwarder__WorkerState *workers = calloc(n_workers ? n_workers : 1, sizeof(*workers));
-    Virtioforwarder__WorkerState **worker_ptrs = calloc(n_workers ? n_workers : 1,
-                                                        sizeof(*worker_ptrs));
+    Virtioforwarder__WorkerState **worker_ptrs =
+        calloc(n_workers ? n_workers : 1, sizeof(*worker_ptrs));
     size_t len = 0;
 
     *out = NULL;

@@ -18,7 +18,6 @@
 #include "relay.h"
 #include "vio4wd_build_config.h"
 
-
 /* A consistent copy of the counters, as any reader takes it; NULL when
  * they cannot be read (the relay is starting or stopping). The caller frees. */
 static struct vio4wd_counters_snapshot *read_counters(void)
@@ -156,7 +155,7 @@ static int cmd_relay(const char *cmd, const char *params, struct rte_tel_data *d
     if (!ri)
         return -ENOMEM;
     if (parse_relay_id(params, &id) != 0) {
-        rc = -EINVAL;       /* the client sees null: no such relay id */
+        rc = -EINVAL; /* the client sees null: no such relay id */
         goto out;
     }
     unsigned n = relay_snapshot(ri, VIO4WD_MAX_RELAYS, false);
@@ -194,14 +193,24 @@ out:
     return rc;
 }
 
-enum { COL_CPU, COL_NUMA, COL_DIRS, COL_BUSY, COL_IDLE, COL_LOOPS, COL_PARKED, COL_PARKS,
-       COL_SLEEP, N_COLS };
+enum {
+    COL_CPU,
+    COL_NUMA,
+    COL_DIRS,
+    COL_BUSY,
+    COL_IDLE,
+    COL_LOOPS,
+    COL_PARKED,
+    COL_PARKS,
+    COL_SLEEP,
+    N_COLS
+};
 
 static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-    static const char *const names[N_COLS] = {"cpu", "numa_node", "directions", "busy_cycles",
-                                              "idle_cycles", "loops", "parked", "parks",
-                                              "sleep_cycles"};
+    static const char *const names[N_COLS] = {"cpu",         "numa_node",   "directions",
+                                              "busy_cycles", "idle_cycles", "loops",
+                                              "parked",      "parks",       "sleep_cycles"};
     struct vio4wd_counters_snapshot *s = read_counters();
     struct rte_tel_data *col[N_COLS] = {NULL};
     int rc = 0;
@@ -237,7 +246,7 @@ static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data 
     for (int k = 0; k < N_COLS; k++) {
         if (rte_tel_data_add_dict_container(d, names[k], col[k], 0) != 0)
             rte_tel_data_free(col[k]);
-        col[k] = NULL;      /* the dict owns it now */
+        col[k] = NULL; /* the dict owns it now */
     }
 out:
     for (int k = 0; k < N_COLS; k++)

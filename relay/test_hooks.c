@@ -9,7 +9,10 @@
 
 #include "log.h"
 
-#define TEST_HOOKS_DEFAULTS {.guest_numa_node = -1, .ns_per_packet = 0, .sysfs_root = "/sys"}
+#define TEST_HOOKS_DEFAULTS                                             \
+    {                                                                   \
+        .guest_numa_node = -1, .ns_per_packet = 0, .sysfs_root = "/sys" \
+    }
 
 static struct test_hooks g_hooks = TEST_HOOKS_DEFAULTS;
 
@@ -26,8 +29,10 @@ static int read_number(const char *name, unsigned long max, unsigned long *out, 
     errno = 0;
     *out = strtoul(v, &end, 10);
     if (*v == '-' || *end != '\0' || errno != 0 || *out > max) {
-        snprintf(err, errlen, "%s='%s': expected a whole number from 0 to %lu (test only; "
-                 "unset it outside tests)", name, v, max);
+        snprintf(err, errlen,
+                 "%s='%s': expected a whole number from 0 to %lu (test only; "
+                 "unset it outside tests)",
+                 name, v, max);
         return -1;
     }
     log_warning("test only: %s=%lu", name, *out);

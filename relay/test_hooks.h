@@ -22,8 +22,8 @@
 #include "config.h"
 
 struct test_hooks {
-    int guest_numa_node;                /* -1: the guest's own */
-    unsigned ns_per_packet;             /* 0: none */
+    int guest_numa_node;    /* -1: the guest's own */
+    unsigned ns_per_packet; /* 0: none */
     char sysfs_root[VIO4WD_PATH_MAX];
 };
 

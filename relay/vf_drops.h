@@ -19,9 +19,9 @@
 
 /* The PMD's raw counters as last read, and the totals published. */
 struct vf_drops {
-    uint64_t raw[3];            /* imissed, rx_nombuf, oerrors as the PMD gave them */
-    uint64_t total[3];          /* since the relay started */
-    uint64_t due_tsc;           /* next sample; 0: sample now */
+    uint64_t raw[3];   /* imissed, rx_nombuf, oerrors as the PMD gave them */
+    uint64_t total[3]; /* since the relay started */
+    uint64_t due_tsc;  /* next sample; 0: sample now */
 };
 
 /* Adds the increase from 'last' to 'raw' to *total. A raw value below the

@@ -39,11 +39,12 @@ static void describe_probe_failure(const char *what, const char *device, int rc,
     size_t n = strlen(driver);
     while (n > 0 && isdigit((unsigned char)driver[n - 1]))
         driver[--n] = '\0';
-    snprintf(err, errlen, "cannot probe %s '%s': no DPDK driver is named '%s'; a device is a "
+    snprintf(err, errlen,
+             "cannot probe %s '%s': no DPDK driver is named '%s'; a device is a "
              "PCI address (0000:05:08.1) or a virtual device, a driver name with an instance "
              "number and optional arguments (net_null0, net_tap0,iface=vf0, "
-             "net_memif0,socket=/tmp/m.sock, net_bonding0,mode=1,slave=...)", what, device,
-             driver);
+             "net_memif0,socket=/tmp/m.sock, net_bonding0,mode=1,slave=...)",
+             what, device, driver);
 }
 
 /* Bond slaves we probed ourselves (so we detach them with the bond);
@@ -52,8 +53,8 @@ static void describe_probe_failure(const char *what, const char *device, int rc,
 static char g_slaves[MAX_PROBED_SLAVES][RTE_ETH_NAME_MAX_LEN];
 
 /* Calls fn on each "slave=NAME" of a net_bonding device string. */
-static int for_each_slave(const char *device, int (*fn)(const char *, char *, size_t),
-                          char *err, size_t errlen)
+static int for_each_slave(const char *device, int (*fn)(const char *, char *, size_t), char *err,
+                          size_t errlen)
 {
     const char *p = strchr(device, ',');
 
@@ -135,7 +136,7 @@ int vf_port_probe(const char *device, uint16_t *port, char *err, size_t errlen)
 
     device_name(device, name, sizeof(name));
     if (rte_eth_dev_get_port_by_name(name, port) == 0)
-        return 0;                       /* already probed (e.g. --vdev) */
+        return 0; /* already probed (e.g. --vdev) */
     if (is_bond(device)) {
         rc = for_each_slave(device, probe_slave, err, errlen);
         if (rc) {
@@ -150,8 +151,8 @@ int vf_port_probe(const char *device, uint16_t *port, char *err, size_t errlen)
         goto fail;
     }
     if (rte_eth_dev_get_port_by_name(name, port) != 0) {
-        snprintf(err, errlen, "device '%s' was probed but has no ethdev port named '%s'",
-                 device, name);
+        snprintf(err, errlen, "device '%s' was probed but has no ethdev port named '%s'", device,
+                 name);
         rc = -ENODEV;
         goto fail;
     }
@@ -169,7 +170,7 @@ void vf_port_remove(uint16_t port, const char *device)
     char ignored[8];
 
     vf_port_stop_detach(port);
-    if (is_bond(device))            /* after the bond has let them go */
+    if (is_bond(device)) /* after the bond has let them go */
         for_each_slave(device, detach_slave, ignored, sizeof(ignored));
 }
 
@@ -221,10 +222,11 @@ int vf_port_start(uint16_t port, struct rte_mempool *pool, uint16_t n_queues,
          * frame by max_rx_pktlen (net_tap: 1522), and configure refuses an
          * MTU beyond it. Such a driver may still receive longer frames
          * (net_tap with scatter does): the MTU only bounds its buffers. */
-        uint32_t overhead = info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu ?
-            info.max_rx_pktlen - info.max_mtu : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
-        uint32_t frame_mtu = info.max_rx_pktlen > overhead ?
-            info.max_rx_pktlen - overhead : RTE_ETHER_MTU;
+        uint32_t overhead = info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu
+                                ? info.max_rx_pktlen - info.max_mtu
+                                : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+        uint32_t frame_mtu =
+            info.max_rx_pktlen > overhead ? info.max_rx_pktlen - overhead : RTE_ETHER_MTU;
         uint32_t mtu = RTE_MIN(9000u, info.max_mtu);
         conf.rxmode.mtu = RTE_MIN(mtu, frame_mtu);
         if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
@@ -233,15 +235,15 @@ int vf_port_start(uint16_t port, struct rte_mempool *pool, uint16_t n_queues,
             conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
     }
     if (cfg->tso) {
-        conf.txmode.offloads |= info.tx_offload_capa &
-            (RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
-             RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-             RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+        conf.txmode.offloads |=
+            info.tx_offload_capa & (RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+                                    RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+                                    RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
     }
     rc = rte_eth_dev_configure(port, n_queues, n_queues, &conf);
     if (rc) {
-        snprintf(err, errlen, "port %u: configure with %u queue pairs failed: %s", port,
-                 n_queues, rte_strerror(-rc));
+        snprintf(err, errlen, "port %u: configure with %u queue pairs failed: %s", port, n_queues,
+                 rte_strerror(-rc));
         return rc;
     }
     rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
@@ -297,7 +299,6 @@ void vf_port_stop_detach(uint16_t port)
     if (dev) {
         int rc = rte_dev_remove(dev);
         if (rc)
-            log_warning("port %u: cannot detach device %s: %s", port, devname,
-                        rte_strerror(-rc));
+            log_warning("port %u: cannot detach device %s: %s", port, devname, rte_strerror(-rc));
     }
 }

@@ -44,8 +44,8 @@ void vf_port_remove(uint16_t port, const char *device);
  * at least VF_MIN_DESC each, so the mbufs a relay's VF can hold stay
  * bounded (VF_MAX_DESC_TOTAL per direction, for sizing the pool) whatever
  * the queue count. */
-#define VF_RX_DESC 1024
-#define VF_TX_DESC 1024
+#define VF_RX_DESC  1024
+#define VF_TX_DESC  1024
 #define VF_MIN_DESC 64
 uint16_t vf_port_ring_size(uint16_t total, uint16_t n_queues);
 #define VF_MAX_DESC_TOTAL(total, maxq) \

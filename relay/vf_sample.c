@@ -28,7 +28,7 @@ static void sample_now(struct relay *r, uint64_t now)
     struct vf_drops *d = &r->vf_drops;
 
     if (rte_eth_stats_get(r->vf_port, &st) != 0)
-        return;         /* the port is going away; its last sample stands */
+        return; /* the port is going away; its last sample stands */
     const uint64_t raw[3] = {st.imissed, st.rx_nombuf, st.oerrors};
     for (int i = 0; i < 3; i++) {
         vf_drops_accumulate(&d->total[i], d->raw[i], raw[i]);

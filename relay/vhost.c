@@ -37,8 +37,8 @@ void vhost_set_events(const struct vhost_events *events)
 static void log_features(int vid, uint64_t features)
 {
     log_info("vhost device %d: negotiated virtio features 0x%" PRIx64
-             " (mergeable buffers %s, TSO %s)", vid, features,
-             features & (1ull << VIRTIO_NET_F_MRG_RXBUF) ? "on" : "off",
+             " (mergeable buffers %s, TSO %s)",
+             vid, features, features & (1ull << VIRTIO_NET_F_MRG_RXBUF) ? "on" : "off",
              features & (1ull << VIRTIO_NET_F_HOST_TSO4) ? "on" : "off");
 }
 
@@ -112,8 +112,7 @@ int vhost_socket_account(const struct vio4wd_config *cfg, uid_t *uid, gid_t *gid
     *uid = (uid_t)-1;
     *gid = (gid_t)-1;
     if (cfg->socket_owner[0]) {
-        struct passwd *pw = numeric_id(cfg->socket_owner, &id) ? NULL
-                                                                : getpwnam(cfg->socket_owner);
+        struct passwd *pw = numeric_id(cfg->socket_owner, &id) ? NULL : getpwnam(cfg->socket_owner);
         if (!pw && !numeric_id(cfg->socket_owner, &id)) {
             snprintf(err, errlen, "VIRTIOFWD_SOCKET_OWNER='%s': no such user on this host",
                      cfg->socket_owner);
@@ -122,8 +121,7 @@ int vhost_socket_account(const struct vio4wd_config *cfg, uid_t *uid, gid_t *gid
         *uid = pw ? pw->pw_uid : (uid_t)id;
     }
     if (cfg->socket_group[0]) {
-        struct group *gr = numeric_id(cfg->socket_group, &id) ? NULL
-                                                              : getgrnam(cfg->socket_group);
+        struct group *gr = numeric_id(cfg->socket_group, &id) ? NULL : getgrnam(cfg->socket_group);
         if (!gr && !numeric_id(cfg->socket_group, &id)) {
             snprintf(err, errlen, "VIRTIOFWD_SOCKET_GROUP='%s': no such group on this host",
                      cfg->socket_group);
@@ -141,7 +139,7 @@ static void apply_ownership(const char *path)
     char err[256];
 
     if (vhost_socket_account(g_cfg, &uid, &gid, err, sizeof(err)) != 0) {
-        log_warning("%s: %s", path, err);     /* checked at start: only if the host changed */
+        log_warning("%s: %s", path, err); /* checked at start: only if the host changed */
         return;
     }
     if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
@@ -157,11 +155,11 @@ int vhost_socket_start(const char *path, char *err, size_t errlen)
     int rc;
 
     if (g_cfg->vhost_client)
-        flags |= RTE_VHOST_USER_CLIENT;     /* reconnects by default */
+        flags |= RTE_VHOST_USER_CLIENT; /* reconnects by default */
     if (g_cfg->tso)
         flags |= RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS;
     if (!g_cfg->vhost_client)
-        unlink(path);                       /* a stale socket from a crash */
+        unlink(path); /* a stale socket from a crash */
     rc = rte_vhost_driver_register(path, flags);
     if (rc) {
         snprintf(err, errlen, "cannot register vhost-user socket %s", path);

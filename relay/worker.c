@@ -39,9 +39,9 @@ struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 unsigned g_n_workers;
 struct handover g_handover;
 
-#define LEFTOVER_DROP_US  20000 /* refused this long: drop as queue full */
-#define VIRTIO_RXQ_OF(q)  ((uint16_t)((q) * 2))      /* guest's receive ring */
-#define VIRTIO_TXQ_OF(q)  ((uint16_t)((q) * 2 + 1))  /* guest's transmit ring */
+#define LEFTOVER_DROP_US 20000                   /* refused this long: drop as queue full */
+#define VIRTIO_RXQ_OF(q) ((uint16_t)((q)*2))     /* guest's receive ring */
+#define VIRTIO_TXQ_OF(q) ((uint16_t)((q)*2 + 1)) /* guest's transmit ring */
 
 /* The rate-limit meter is compiled in unless a build (the meter-cost
  * benchmark's reference relay) says otherwise. */
@@ -78,7 +78,7 @@ struct dir_delta {
     uint64_t full_pkts, full_bytes, nc_pkts, nc_bytes;
     uint64_t rl_pkts, rl_bytes;
     uint64_t rx_bursts, rx_full_bursts;
-    uint32_t qmask;             /* queues that received a burst */
+    uint32_t qmask; /* queues that received a burst */
     uint16_t q_pkts[RELAY_MAX_QUEUES];
     uint64_t q_bytes[RELAY_MAX_QUEUES];
 };
@@ -118,9 +118,8 @@ static inline void drop(struct rte_mbuf **pkts, uint16_t n, uint64_t *pk, uint64
 }
 
 /* Offers the leftovers to the destination. Returns true when none remain. */
-static inline bool flush_leftover(struct relay_leftover *lo, struct relay *r, uint8_t dir,
-                                  int vid, bool vf_ready, uint16_t q, uint64_t now,
-                                  struct dir_delta *dd)
+static inline bool flush_leftover(struct relay_leftover *lo, struct relay *r, uint8_t dir, int vid,
+                                  bool vf_ready, uint16_t q, uint64_t now, struct dir_delta *dd)
 {
     struct rte_mbuf **p = &lo->pkts[lo->off];
     uint16_t sent;
@@ -168,9 +167,8 @@ static inline bool flush_leftover(struct relay_leftover *lo, struct relay *r, ui
 
 /* Keeps what the destination refused, or drops it while the queue is
  * stalled. 'from' > 0 means it accepted some: no longer stalled. */
-static inline void keep_leftover(struct relay_leftover *lo, struct rte_mbuf **pkts,
-                                 uint16_t from, uint16_t n, uint64_t now,
-                                 struct dir_delta *dd)
+static inline void keep_leftover(struct relay_leftover *lo, struct rte_mbuf **pkts, uint16_t from,
+                                 uint16_t n, uint64_t now, struct dir_delta *dd)
 {
     if (from)
         lo->stalled = false;
@@ -208,9 +206,8 @@ static inline void drop_not_connected(struct dir_delta *dd, struct rte_mbuf **pk
     rte_pktmbuf_free_bulk(pkts, n);
 }
 
-static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16_t q,
-                                    int vid, struct relay_meter *mt, uint64_t now,
-                                    struct dir_delta *dd)
+static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16_t q, int vid,
+                                    struct relay_meter *mt, uint64_t now, struct dir_delta *dd)
 {
     struct relay_leftover *lo = &d->left[q];
     struct rte_mbuf *pkts[RELAY_BURST];
@@ -242,9 +239,9 @@ static inline void service_vf_to_vm(struct relay_dir *d, struct relay *r, uint16
     keep_leftover(lo, pkts, sent, n, now, dd);
 }
 
-static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16_t q,
-                                    int vid, bool vf_ready, struct relay_meter *mt,
-                                    uint64_t now, struct dir_delta *dd)
+static inline void service_vm_to_vf(struct relay_dir *d, struct relay *r, uint16_t q, int vid,
+                                    bool vf_ready, struct relay_meter *mt, uint64_t now,
+                                    struct dir_delta *dd)
 {
     struct relay_leftover *lo = &d->left[q];
     struct rte_mbuf *pkts[RELAY_BURST];
@@ -328,8 +325,7 @@ static inline bool service(struct relay_dir *d, uint64_t now, uint64_t *t_end, u
             /* the VF is gone: nothing to receive; leftovers came from it */
             for (uint16_t q = 0; q < RELAY_MAX_QUEUES; q++)
                 if (d->left[q].n) {
-                    drop(&d->left[q].pkts[d->left[q].off], d->left[q].n,
-                         &dd.nc_pkts, &dd.nc_bytes);
+                    drop(&d->left[q].pkts[d->left[q].off], d->left[q].n, &dd.nc_pkts, &dd.nc_bytes);
                     d->left[q].n = 0;
                 }
         } else {
@@ -384,8 +380,7 @@ static void worker_publish(struct worker *w, struct worker_acc *a, bool parked, 
 
 /* Rests until a handover or stop, or timeout_ns (0: none); the time from
  * 't' is idle and asleep. Returns the TSC after. */
-static uint64_t worker_rest(struct worker *w, uint64_t timeout_ns, uint64_t t,
-                            struct worker_acc *a)
+static uint64_t worker_rest(struct worker *w, uint64_t timeout_ns, uint64_t t, struct worker_acc *a)
 {
     handover_rest(&w->ho, &w->stop, timeout_ns);
     uint64_t t2 = rte_rdtsc();
@@ -445,8 +440,8 @@ int worker_main(void *arg)
     /* Short back-off sleeps must be short: no 50 us default timer slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     handover_set_running(&w->ho, true);
-    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->ho.index, w->lcore_id,
-             w->ho.cpu, w->numa_node);
+    log_info("worker %u running on lcore %u (CPU %u, node %d)", w->ho.index, w->lcore_id, w->ho.cpu,
+             w->numa_node);
 
     while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
         bool moved = false;
@@ -457,7 +452,7 @@ int worker_main(void *arg)
             handover_poll(&g_handover, &w->ho);
         for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
             struct handover_dir *hd = w->ho.dirs[i];
-            handover_service_begin(&g_handover, hd, t);    /* ends a migration's pause */
+            handover_service_begin(&g_handover, hd, t); /* ends a migration's pause */
             moved |= service(relay_dir_of(hd), t, &t, &most);
             handover_service_end(hd, t);
         }
@@ -496,8 +491,7 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
     if (n == 0 || n > VIO4WD_CNT_MAX_WORKERS)
         return -1;
     g_drop_tsc = rte_get_tsc_hz() / 1000000 * LEFTOVER_DROP_US;
-    g_test_cycles_per_pkt =
-        (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
+    g_test_cycles_per_pkt = (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
     g_n_workers = n;
     g_handover.tsc_hz = rte_get_tsc_hz();
     for (unsigned i = 0; i < n; i++) {
@@ -540,7 +534,7 @@ void workers_stop(void)
 {
     for (unsigned i = 0; i < g_n_workers; i++) {
         __atomic_store_n(&g_workers[i].stop, true, __ATOMIC_RELEASE);
-        handover_wake(&g_workers[i].ho);        /* a parked worker blocks */
+        handover_wake(&g_workers[i].ho); /* a parked worker blocks */
     }
     for (unsigned i = 0; i < g_n_workers; i++)
         rte_eal_wait_lcore(g_workers[i].lcore_id);

@@ -26,10 +26,10 @@ struct worker {
     /* Index, CPU, directions and the masks others write (handover.h). */
     struct handover_worker ho;
 
-    bool stop;                  /* written by the control plane */
+    bool stop; /* written by the control plane */
 
     /* Written by this worker, read by the control plane. */
-    uint64_t quiescent __rte_cache_aligned;  /* +1 at the end of every loop */
+    uint64_t quiescent __rte_cache_aligned; /* +1 at the end of every loop */
 
     /* Set once before the workers run. */
     unsigned lcore_id;

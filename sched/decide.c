@@ -130,9 +130,9 @@ static int build_workers(const struct sched_state *st, const struct model_topolo
                 return sched_fail(err, errlen, "worker cpu %d is listed twice", cpu);
         if (model_topology_cpu(topo, cpu, &info, NULL, 0) != MODEL_OK)
             return sched_fail(err, errlen,
-                        "worker cpu %d is not in the topology, which has %d PUs (is "
-                        "--topology the machine the relay runs on?)",
-                        cpu, model_topology_num_cpus(topo));
+                              "worker cpu %d is not in the topology, which has %d PUs (is "
+                              "--topology the machine the relay runs on?)",
+                              cpu, model_topology_num_cpus(topo));
         locality_of_cpu(&info, &set[i]);
         w[i] = (struct model_worker){.cpu = cpu, .numa = 0, .core = info.core};
     }
@@ -145,7 +145,7 @@ static int build_workers(const struct sched_state *st, const struct model_topolo
 struct classes {
     int n;
     struct sched_numa_set *set;
-    double *load;               /* per worker of the class, current mapping */
+    double *load; /* per worker of the class, current mapping */
 };
 
 /* The class a relay's direction is planned in: one whose set holds the
@@ -153,8 +153,8 @@ struct classes {
  * least loaded. A relay whose node is local to no worker (or unknown)
  * stays in the class it runs in, since the relay put it there; failing
  * that, the first class. */
-static int job_class(const struct sched_relay *r, int dir, const struct model_worker *w,
-                     int nw, const struct classes *c, struct sched_decision *d)
+static int job_class(const struct sched_relay *r, int dir, const struct model_worker *w, int nw,
+                     const struct classes *c, struct sched_decision *d)
 {
     int cur = worker_index(w, nw, r->cpu[dir]), best = -1;
     char where[64];
@@ -178,8 +178,8 @@ static int job_class(const struct sched_relay *r, int dir, const struct model_wo
  * a direction on a CPU the scheduler was not given), but one the topology
  * lacks (999 on an 8-PU machine, an offline CPU) means the trace or the
  * relay and --topology describe different machines, as for workers. */
-static int check_relays(const struct sched_state *st, const struct model_topology *topo,
-                        char *err, size_t errlen)
+static int check_relays(const struct sched_state *st, const struct model_topology *topo, char *err,
+                        size_t errlen)
 {
     for (int i = 0; i < st->n_relays; i++) {
         const struct sched_relay *r = &st->relays[i];
@@ -190,14 +190,14 @@ static int check_relays(const struct sched_state *st, const struct model_topolog
             struct model_cpu_info info;
             if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
                 return sched_fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
-                            r->id, vio4wd_dir_name(dir), r->load[dir]);
+                                  r->id, vio4wd_dir_name(dir), r->load[dir]);
             if (r->cpu[dir] >= 0 &&
                 model_topology_cpu(topo, r->cpu[dir], &info, NULL, 0) != MODEL_OK)
                 return sched_fail(err, errlen,
-                            "relay %d %s: cpu %d is not in the topology, which has %d PUs "
-                            "(is --topology the machine the relay runs on?)",
-                            r->id, vio4wd_dir_name(dir), r->cpu[dir],
-                            model_topology_num_cpus(topo));
+                                  "relay %d %s: cpu %d is not in the topology, which has %d PUs "
+                                  "(is --topology the machine the relay runs on?)",
+                                  r->id, vio4wd_dir_name(dir), r->cpu[dir],
+                                  model_topology_num_cpus(topo));
         }
     }
     return 0;
@@ -212,8 +212,8 @@ struct decide_ctx {
     const struct sched_params *p;
     struct sched_decision *d;
     int *next;
-    struct sched_hysteresis *mem;   /* what earlier decisions left */
-    const double *job_sd;           /* each job's load noise, std. dev. */
+    struct sched_hysteresis *mem; /* what earlier decisions left */
+    const double *job_sd;         /* each job's load noise, std. dev. */
 };
 
 /* Pack's apply rule (model/pack.h) for the scheduler's target. */
@@ -263,8 +263,7 @@ static double busiest_noise_sd(const struct model_slice *s, const double *job_sd
 }
 
 /* Records a verdict of the rule on a class. */
-static void record_verdict(const struct model_hysteresis_verdict *v,
-                           struct sched_node_result *res)
+static void record_verdict(const struct model_hysteresis_verdict *v, struct sched_node_result *res)
 {
     res->hysteresis = (struct sched_hysteresis_report){
         .valid = true,
@@ -293,7 +292,8 @@ static int screen_pack(const struct model_problem *pb, const struct sched_params
     res->makespan = res->current_makespan;
     snprintf(res->reason, sizeof(res->reason),
              "%d active worker(s), all at or below the pack target %.3f, and parking needs more: "
-             "keep placement", active, kp.target);
+             "keep placement",
+             active, kp.target);
     return 1;
 }
 
@@ -312,9 +312,9 @@ struct class_hyst {
  * the rule records the hold: in steady state that is every interval, and
  * the daemon costs the host next to nothing.
  * Returns 1 to keep the placement, 0 to solve, -1 on error. */
-static int screen_node(const struct model_problem *pb, const struct sched_params *p,
-                       bool global, const struct class_hyst *h, struct sched_node_result *res,
-                       char *err, size_t errlen)
+static int screen_node(const struct model_problem *pb, const struct sched_params *p, bool global,
+                       const struct class_hyst *h, struct sched_node_result *res, char *err,
+                       size_t errlen)
 {
     struct model_solution sol;
     struct model_hysteresis_input in;
@@ -358,8 +358,8 @@ static int screen_node(const struct model_problem *pb, const struct sched_params
     res->makespan = res->current_makespan;
     snprintf(res->reason, sizeof(res->reason),
              "makespan %.3f, lower bound %.3f: no plan gains more than the noise %.3f + %.3f "
-             "core: keep placement", res->current_makespan, res->lower_bound, v.noise,
-             p->min_gain);
+             "core: keep placement",
+             res->current_makespan, res->lower_bound, v.noise, p->min_gain);
     return 1;
 }
 
@@ -399,7 +399,10 @@ static void emit_moves(const struct decide_ctx *c, const struct model_slice *s,
         int dir = j % VIO4WD_DIR_COUNT;
 
         c->d->moves[c->d->n_moves++] = (struct sched_move){
-            .relay = r->id, .dir = dir, .from = r->cpu[dir], .to = c->pb->workers[to].cpu,
+            .relay = r->id,
+            .dir = dir,
+            .from = r->cpu[dir],
+            .to = c->pb->workers[to].cpu,
         };
         c->next[j] = to;
         if (s->pb.jobs[plan->moves[k].job].current >= 0)
@@ -453,13 +456,15 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bo
      * left (their moves that act) */
     if (ap.max_moves >= 0)
         ap.max_moves = c->p->max_migrations - c->d->n_migrations < 0
-                           ? 0 : c->p->max_migrations - c->d->n_migrations;
+                           ? 0
+                           : c->p->max_migrations - c->d->n_migrations;
     if (model_assign(&s->pb, &ap, &sol, merr, sizeof(merr)) != MODEL_OK)
         return sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
     if (c->p->mode == SCHED_MODE_PACK) {
         pack_params(c->p, &kp);
         ret = model_pack_plan(&s->pb, &sol, &kp, global, &plan, merr, sizeof(merr)) == MODEL_OK
-                  ? 0 : -1;
+                  ? 0
+                  : -1;
         snprintf(res->reason, sizeof(res->reason), "%s", plan.reason);
     } else {
         ret = spread_plan(&s->pb, &sol, global, h, &plan, res, merr, sizeof(merr));
@@ -588,8 +593,7 @@ static bool listed(const int *list, int n, int x)
 /* The operator's constraints on the model: fixed relays' placed directions
  * stay and reserve their workers; excluded workers keep what they run. */
 static void apply_constraints(const struct sched_state *st, const struct sched_params *p,
-                              struct model_worker *workers, int nw, struct model_job *jobs,
-                              int nj)
+                              struct model_worker *workers, int nw, struct model_job *jobs, int nj)
 {
     for (int i = 0; i < nw; i++)
         workers[i].excluded = listed(p->excluded_cpus, p->n_excluded, workers[i].cpu);
@@ -725,13 +729,13 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     out->n_nodes = n_nodes;
     out->deadline_ms = p->deadline_s * 1e3;
     struct model_problem pb = {.jobs = jobs, .n_jobs = nj, .workers = workers, .n_workers = nw};
-    struct decide_ctx ctx = {.st = st, .pb = &pb, .p = p, .d = out, .next = next, .mem = mem,
-                             .job_sd = job_sd};
+    struct decide_ctx ctx = {
+        .st = st, .pb = &pb, .p = p, .d = out, .next = next, .mem = mem, .job_sd = job_sd};
 
     for (int k = 0; k < n_nodes; k++) {
         double budget = class_budget(jobs, nj, k, n_nodes, p, t0);
-        if (solve_node(&ctx, p->global_numa ? -1 : k, p->global_numa ? NULL : &cls.set[k],
-                       budget, &out->nodes[k], err, errlen) < 0)
+        if (solve_node(&ctx, p->global_numa ? -1 : k, p->global_numa ? NULL : &cls.set[k], budget,
+                       &out->nodes[k], err, errlen) < 0)
             goto out;
         out->nodes[k].budget_ms = budget * 1e3;
         out->act |= out->nodes[k].act;

@@ -50,30 +50,30 @@ int sched_mode_parse(const char *name);
 
 /* Operator constraints' sizes: relays as the configuration has them, and
  * excluded worker CPUs. */
-#define SCHED_MAX_FIXED 64
+#define SCHED_MAX_FIXED    64
 #define SCHED_MAX_EXCLUDED 1024
 
 struct sched_params {
-    double sensitivity;         /* cost of one migration, in core x
+    double sensitivity;  /* cost of one migration, in core x
                                  * intervals of excess makespan that a
                                  * plan must have removed to act
                                  * (model/hysteresis.h) */
-    double min_gain;            /* gain that never counts, in cores */
-    double time_limit_s;        /* solver stage-1 limit per NUMA node */
-    double deadline_s;          /* the whole decision; 0: none. Shared
+    double min_gain;     /* gain that never counts, in cores */
+    double time_limit_s; /* solver stage-1 limit per NUMA node */
+    double deadline_s;   /* the whole decision; 0: none. Shared
                                  * out over the classes by their number
                                  * of directions */
-    bool global_numa;           /* one problem over all workers */
-    int mode;                   /* enum sched_mode */
-    double pack_target;         /* pack: the most load an active worker
+    bool global_numa;    /* one problem over all workers */
+    int mode;            /* enum sched_mode */
+    double pack_target;  /* pack: the most load an active worker
                                  * may carry, in cores, (0, 1] */
     /* operator constraints (issue 13), each a constraint of the model */
-    int n_fixed;                /* relays whose directions never move (a */
+    int n_fixed;                       /* relays whose directions never move (a */
     int fixed_relays[SCHED_MAX_FIXED]; /* VIRTIOFWD_CPU_PINS entry with '!');
                                  * their workers take no other direction */
-    int n_excluded;             /* worker CPUs nothing moves onto or off */
+    int n_excluded;                    /* worker CPUs nothing moves onto or off */
     int excluded_cpus[SCHED_MAX_EXCLUDED];
-    int max_migrations;         /* per decision, -1: no limit. Moves that
+    int max_migrations; /* per decision, -1: no limit. Moves that
                                  * place a direction with no worker, or take
                                  * one off a fixed relay's worker, are not
                                  * migrations and always happen */
@@ -83,71 +83,71 @@ void sched_params_defaults(struct sched_params *p);
 
 /* The hysteresis rule's figures on a class (spread mode; model/hysteresis.h). */
 struct sched_hysteresis_report {
-    bool valid;                 /* false: pack mode, or nothing to decide */
-    double noise;               /* allowance for noise, cores */
-    double excess;              /* this decision's gain beyond it, cores */
-    double accumulated;         /* core x intervals, compared with... */
-    double threshold;           /* ...the plan's cost */
-    const char *why;            /* place, urgent, large, first, paid,
+    bool valid;         /* false: pack mode, or nothing to decide */
+    double noise;       /* allowance for noise, cores */
+    double excess;      /* this decision's gain beyond it, cores */
+    double accumulated; /* core x intervals, compared with... */
+    double threshold;   /* ...the plan's cost */
+    const char *why;    /* place, urgent, large, first, paid,
                                  * accumulating, no-gain, nothing-to-move */
 };
 
 /* What happened on one locality class: the workers that share one set of
  * local NUMA nodes (numa -1: all workers, global mode). */
 struct sched_node_result {
-    int numa;                   /* lowest OS node of the set, -1 global */
-    struct sched_numa_set local;/* the class's local NUMA nodes (OS ids);
+    int numa;                    /* lowest OS node of the set, -1 global */
+    struct sched_numa_set local; /* the class's local NUMA nodes (OS ids);
                                  * empty in global mode */
     int n_workers;
     int n_jobs;
-    double current_makespan;    /* of the mapping we were given */
-    double makespan;            /* of the solver's answer */
-    double lower_bound;         /* proven: nothing does better */
-    double greedy_makespan;     /* upstream's greedy on the same loads */
+    double current_makespan; /* of the mapping we were given */
+    double makespan;         /* of the solver's answer */
+    double lower_bound;      /* proven: nothing does better */
+    double greedy_makespan;  /* upstream's greedy on the same loads */
     double solve_ms;
-    bool solved;                /* false: no plan could pay, solver skipped;
+    bool solved;           /* false: no plan could pay, solver skipped;
                                  * makespan is then the current one */
-    double budget_ms;           /* the class's share of the deadline
+    double budget_ms;      /* the class's share of the deadline
                                  * (infinite without one) */
-    bool cut;                   /* the deadline or the memory bound stopped
+    bool cut;              /* the deadline or the memory bound stopped
                                  * the solver short of its full run: the
                                  * answer is the best found, never worse
                                  * than greedy, but not proven optimal */
-    int proposed;               /* moves in the solver's answer */
-    int greedy_migrations;      /* what greedy from scratch would move */
-    bool act;                   /* the hysteresis rule accepted the moves */
-    int active;                 /* workers with a direction after the
+    int proposed;          /* moves in the solver's answer */
+    int greedy_migrations; /* what greedy from scratch would move */
+    bool act;              /* the hysteresis rule accepted the moves */
+    int active;            /* workers with a direction after the
                                  * decision */
-    int parked;                 /* workers with none (n_workers - active) */
+    int parked;            /* workers with none (n_workers - active) */
     struct sched_hysteresis_report hysteresis;
     char reason[160];
 };
 
 struct sched_move {
-    int relay;                  /* relay id */
-    int dir;                    /* enum vio4wd_dir */
-    int from;                   /* CPU, -1 if it had none */
-    int to;                     /* CPU */
+    int relay; /* relay id */
+    int dir;   /* enum vio4wd_dir */
+    int from;  /* CPU, -1 if it had none */
+    int to;    /* CPU */
 };
 
 struct sched_decision {
     double t;
     int n_nodes;
     struct sched_node_result *nodes;
-    int n_moves;                /* only moves of nodes that act */
-    int n_migrations;           /* of them, moves off a worker the model
+    int n_moves;      /* only moves of nodes that act */
+    int n_migrations; /* of them, moves off a worker the model
                                  * could keep (what the budget counts) */
     struct sched_move *moves;
-    bool act;                   /* some node acts */
-    double current_makespan;    /* maxima over the nodes */
-    double makespan;            /* after the moves that act */
-    double deadline_ms;         /* 0: none */
-    double elapsed_ms;          /* wall time of the whole decision */
-    bool cut;                   /* some class was cut short */
-    int mode;                   /* enum sched_mode */
-    int n_parked;               /* workers with no direction after the */
-    int *parked;                /* decision (parked), by CPU, ascending */
-    char notes[256];            /* relays placed by a fallback rule */
+    bool act;                /* some node acts */
+    double current_makespan; /* maxima over the nodes */
+    double makespan;         /* after the moves that act */
+    double deadline_ms;      /* 0: none */
+    double elapsed_ms;       /* wall time of the whole decision */
+    bool cut;                /* some class was cut short */
+    int mode;                /* enum sched_mode */
+    int n_parked;            /* workers with no direction after the */
+    int *parked;             /* decision (parked), by CPU, ascending */
+    char notes[256];         /* relays placed by a fallback rule */
 };
 
 void sched_decision_free(struct sched_decision *d);

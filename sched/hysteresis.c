@@ -21,17 +21,17 @@
 /* A difference this many deviations (plus a floor, in cores) is a new
  * level, not noise: the variance is kept, so a flash crowd does not read
  * as noise and mask itself. */
-#define JUMP_SD 4.0
+#define JUMP_SD    4.0
 #define JUMP_FLOOR 0.01
 /* Directions unseen for this many decisions are forgotten on a rehash. */
 #define FORGET_AFTER 16
 
 struct dir_stat {
-    int64_t key;                /* relay id x 2 + dir; -1: empty slot */
-    unsigned long seen;         /* decision it was last observed in */
-    double last, var;           /* the last load; the noise's variance */
-    double last_dev;            /* the last difference, load - previous */
-    bool has_dev;               /* last_dev is a difference and no jump */
+    int64_t key;        /* relay id x 2 + dir; -1: empty slot */
+    unsigned long seen; /* decision it was last observed in */
+    double last, var;   /* the last load; the noise's variance */
+    double last_dev;    /* the last difference, load - previous */
+    bool has_dev;       /* last_dev is a difference and no jump */
 };
 
 struct class_mem {
@@ -42,7 +42,7 @@ struct class_mem {
 struct sched_hysteresis {
     unsigned long decision;
     struct dir_stat *slot;
-    size_t cap, used;           /* cap: a power of two */
+    size_t cap, used; /* cap: a power of two */
     struct class_mem *cls;
     int n_cls, cap_cls;
 };
@@ -116,8 +116,8 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
         return -1.0;
     s = find(h->slot, h->cap, key);
     if (s->key == -1) {
-        *s = (struct dir_stat){.key = key, .seen = h->decision, .last = load,
-                               .var = pow(PRIOR_SHARE * load, 2)};
+        *s = (struct dir_stat){
+            .key = key, .seen = h->decision, .last = load, .var = pow(PRIOR_SHARE * load, 2)};
         h->used++;
         return sqrt(s->var);
     }

@@ -16,8 +16,8 @@
 void last_decision_init(struct last_decision *ld, const char *counters)
 {
     memset(ld, 0, sizeof(*ld));
-    if (vio4wd_counters_sibling(counters, VIO4WD_SCHED_DECISION_FILE, ld->path,
-                                sizeof(ld->path)) != 0)
+    if (vio4wd_counters_sibling(counters, VIO4WD_SCHED_DECISION_FILE, ld->path, sizeof(ld->path)) !=
+        0)
         ld->path[0] = '\0';
 }
 
@@ -35,7 +35,7 @@ static char *record(const struct sched_decision *d, bool applied)
         free(line);
         return NULL;
     }
-    line[len - 1] = '\0';       /* report_json ends the line */
+    line[len - 1] = '\0'; /* report_json ends the line */
     size_t size = len + 64;
     out = malloc(size);
     if (out)
@@ -44,8 +44,7 @@ static char *record(const struct sched_decision *d, bool applied)
     return out;
 }
 
-void last_decision_write(struct last_decision *ld, const struct sched_decision *d,
-                         bool applied)
+void last_decision_write(struct last_decision *ld, const struct sched_decision *d, bool applied)
 {
     char tmp[sizeof(ld->path) + 32];
     char *text;
@@ -62,7 +61,8 @@ void last_decision_write(struct last_decision *ld, const struct sched_decision *
     if (!ok) {
         if (!ld->warned)
             log_warning("cannot publish the last decision in %s (%s); the exporter will not "
-                        "show the scheduler's figures", ld->path, strerror(errno));
+                        "show the scheduler's figures",
+                        ld->path, strerror(errno));
         ld->warned = true;
         unlink(tmp);
     }

@@ -18,15 +18,14 @@
 #include "decide.h"
 
 struct last_decision {
-    char path[4096];            /* "" when the counters path gave none */
+    char path[4096]; /* "" when the counters path gave none */
     bool warned;
 };
 
 /* Sets the path from the scheduler's --counters. */
 void last_decision_init(struct last_decision *ld, const char *counters);
 
-void last_decision_write(struct last_decision *ld, const struct sched_decision *d,
-                         bool applied);
+void last_decision_write(struct last_decision *ld, const struct sched_decision *d, bool applied);
 
 /* Removes the file (at exit). */
 void last_decision_remove(const struct last_decision *ld);

@@ -39,7 +39,11 @@ static int sd_watchdog_enabled(int unset, uint64_t *usec)
 }
 #endif
 
-enum source { SRC_NONE, SRC_COUNTERS, SRC_STATS };
+enum source {
+    SRC_NONE,
+    SRC_COUNTERS,
+    SRC_STATS
+};
 
 struct live {
     struct sched_options *o;
@@ -48,16 +52,16 @@ struct live {
     enum source src;
     struct vio4wd_counters *cnt;
     struct vio4wd_counters_snapshot *snap;
-    uint64_t sample_epoch;          /* epoch of the snapshot decided on */
+    uint64_t sample_epoch; /* epoch of the snapshot decided on */
     struct ctl_client *stats;
     struct ctl_client *sched;
     bool relay_missing_logged;
-    bool relay_dead_logged;         /* warned that the relay died; until it is back */
-    bool sched_ep_failing, stats_ep_failing;    /* warned; repeats go to debug */
+    bool relay_dead_logged;                  /* warned that the relay died; until it is back */
+    bool sched_ep_failing, stats_ep_failing; /* warned; repeats go to debug */
     uint64_t watchdog_usec;
     unsigned long decisions, pushes, moves;
-    struct last_decision last;      /* published for vio4wd-exporter */
-    struct sched_hysteresis *memory;/* the hysteresis' memory: load noise
+    struct last_decision last;       /* published for vio4wd-exporter */
+    struct sched_hysteresis *memory; /* the hysteresis' memory: load noise
                                      * and each class's accumulated gain */
 };
 
@@ -155,7 +159,7 @@ static int sample_counters(struct live *l, struct sched_state *st)
             log_warning("%s: no plans until a relay runs again (%s)", err, l->o->counters);
         l->relay_dead_logged = true;
         forget_relay(l, "the relay died");
-        return -2;      /* and its stats endpoint will not answer either */
+        return -2; /* and its stats endpoint will not answer either */
     }
     if (l->src != SRC_COUNTERS) {
         const struct vio4wd_cnt_header *h = vio4wd_counters_header(l->cnt);
@@ -164,8 +168,8 @@ static int sample_counters(struct live *l, struct sched_state *st)
         if (l->relay_dead_logged)
             log_warning("a relay runs again (pid %u): planning resumes", h->pid);
         l->relay_dead_logged = false;
-        log_notice("reading the relay's counters at %s (relay pid %u, epoch %llu)",
-                   l->o->counters, h->pid, (unsigned long long)h->epoch);
+        log_notice("reading the relay's counters at %s (relay pid %u, epoch %llu)", l->o->counters,
+                   h->pid, (unsigned long long)h->epoch);
     }
     if (vio4wd_counters_snapshot(l->cnt, l->snap) < 0) {
         log_warning("counters snapshot inconsistent (a writer stopped mid-update): skipped");
@@ -301,21 +305,25 @@ static void log_decision(const struct sched_decision *d, bool applied, bool dry_
         int level = r->act ? LOG_INFO : LOG_DEBUG;
         if (!log_enabled(level) || r->n_jobs == 0)
             continue;
-        log_msg(level, "NUMA node %d: makespan %.3f -> %.3f (bound %.3f, greedy %.3f, %.1f ms), "
+        log_msg(level,
+                "NUMA node %d: makespan %.3f -> %.3f (bound %.3f, greedy %.3f, %.1f ms), "
                 "%d active, %d parked worker(s): %s",
                 r->numa, r->current_makespan, r->act ? r->makespan : r->current_makespan,
-                r->lower_bound, r->greedy_makespan, r->solve_ms, r->active, r->parked,
-                r->reason);
+                r->lower_bound, r->greedy_makespan, r->solve_ms, r->active, r->parked, r->reason);
     }
     if (d->notes[0] != '\0')
         log_info("%s", d->notes);
     if (d->cut)
         log_info("the decision took %.0f ms of its %.0f ms deadline; a solver was cut short and "
-                 "kept its best answer", d->elapsed_ms, d->deadline_ms);
+                 "kept its best answer",
+                 d->elapsed_ms, d->deadline_ms);
     for (int k = 0; k < d->n_moves && d->act; k++)
-        log_info("%s relay %d %s: cpu %d -> %d", applied ? "moved" : dry_run ? "would move"
-                 : "failed to move", d->moves[k].relay, vio4wd_dir_name(d->moves[k].dir),
-                 d->moves[k].from, d->moves[k].to);
+        log_info("%s relay %d %s: cpu %d -> %d",
+                 applied   ? "moved"
+                 : dry_run ? "would move"
+                           : "failed to move",
+                 d->moves[k].relay, vio4wd_dir_name(d->moves[k].dir), d->moves[k].from,
+                 d->moves[k].to);
 }
 
 static void decide_once(struct live *l, struct sched_state *st)
@@ -384,8 +392,8 @@ static void reload(struct live *l, int argc, char **argv)
     char err[512];
 
     sd_notify(0, "RELOADING=1");
-    if (n == NULL || sched_options_parse(argc, argv, n, NULL, NULL, err, sizeof(err)) !=
-                         SCHED_OPTIONS_OK) {
+    if (n == NULL ||
+        sched_options_parse(argc, argv, n, NULL, NULL, err, sizeof(err)) != SCHED_OPTIONS_OK) {
         log_err("SIGHUP: configuration not reloaded: %s", n ? err : "out of memory");
         free(n);
         sd_notify(0, "READY=1");
@@ -507,14 +515,14 @@ int live_run(struct sched_options *o, int argc, char **argv, int sigfd)
         }
         next += (uint64_t)(o->cfg.core_sched_poll_interval * 1e9);
         if (next < now_ns())
-            next = now_ns();   /* a slow solve or a stop: no burst of catch-up ticks */
+            next = now_ns(); /* a slow solve or a stop: no burst of catch-up ticks */
         sig = wait_until(l, sigfd, next);
         if (sig == SIGHUP) {
             reload(l, argc, argv);
             next = now_ns();
         } else if (sig == SIGTERM || sig == SIGINT) {
-            log_notice("signal %d: exiting after %lu decisions, %lu plans applied, %lu moves",
-                       sig, l->decisions, l->pushes, l->moves);
+            log_notice("signal %d: exiting after %lu decisions, %lu plans applied, %lu moves", sig,
+                       l->decisions, l->pushes, l->moves);
             break;
         }
     }

@@ -20,7 +20,7 @@
 
 struct sched_numa_set {
     int n;
-    int numa[MODEL_TOPO_MAX_LOCAL_NUMA];   /* OS indexes, ascending */
+    int numa[MODEL_TOPO_MAX_LOCAL_NUMA]; /* OS indexes, ascending */
 };
 
 /* The CPU's set from the topology; a machine without NUMA information is

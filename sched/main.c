@@ -40,7 +40,7 @@ static int run_replay(const struct sched_options *o)
     if (model_topology_load(o->topology, 0, &topo, err, sizeof(err)) != 0) {
         fprintf(stderr, "vio4wd_core_scheduler: topology %s: %s\n",
                 o->topology[0] ? o->topology : "(this machine)", err);
-        return o->topology[0] ? 2 : 1;      /* a bad --topology is a bad option */
+        return o->topology[0] ? 2 : 1; /* a bad --topology is a bad option */
     }
     if (strcmp(o->replay, "-") != 0 && (in = fopen(o->replay, "r")) == NULL) {
         fprintf(stderr, "vio4wd_core_scheduler: --replay %s: %s\n", o->replay, strerror(errno));

@@ -71,80 +71,80 @@ static const struct option long_options[] = {
 void sched_options_usage(FILE *fp, const char *prog)
 {
     fprintf(fp,
-"Usage: %s [OPTION]...\n"
-"       %s --topology SPEC --replay TRACE.jsonl [OPTION]...\n"
-"Keep virtio-forwarder's worker cores balanced: read the relay's counters,\n"
-"solve the assignment of relay directions to workers per NUMA node, and move\n"
-"directions through the relay's core_sched endpoint when it pays.\n"
-"\n"
-"Options (each one overrides the configuration file's variable in brackets):\n"
-"      --stats-ep EP         stats endpoint, used only when the counters file\n"
-"                            cannot be read [VIRTIOFWD_ZMQ_STATS_EP]\n"
-"                            (default ipc:///var/run/virtio-forwarder/stats)\n"
-"      --sched-ep EP         core_sched endpoint [VIRTIOFWD_ZMQ_CORE_SCHED_EP]\n"
-"                            (default ipc:///var/run/virtio-forwarder/core_sched)\n"
-"      --poll-interval S     seconds between decisions, > 0 and <= 3600\n"
-"                            [VIO4WD_CORE_SCHED_POLL_INTERVAL] (default 5)\n"
-"      --loglevel N          0 (emergencies only) to 7 (debug: per-core tables)\n"
-"                            [VIO4WD_CORE_SCHED_LOG_LEVEL] (default 6)\n"
-"      --sensitivity F       cost of one migration, in core x intervals: a\n"
-"                            plan is applied when the busiest worker's load\n"
-"                            it removes, beyond noise (4 standard deviations\n"
-"                            of that worker's load) and --min-gain, summed\n"
-"                            over the intervals it is on offer (fading over\n"
-"                            ten), exceeds F x its migrations; the sum\n"
-"                            restarts when the gain disappears. A gain over\n"
-"                            25%% acts at once; a worker above 0.9 core for\n"
-"                            two intervals is relieved at any cost. 0 to\n"
-"                            100; smaller is more sensitive\n"
-"                            [VIO4WD_CORE_SCHED_SENSITIVITY] (default 0.05)\n"
-"      --min-gain CORES      gain per interval that never counts, in cores,\n"
-"                            0 to 64: below it moving work buys nothing\n"
-"                            (default 0.02)\n"
-"      --global-numa-opt     let directions move to workers of any NUMA node\n"
-"                            [VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT]\n"
-"      --mode spread|pack    spread: the least busiest-worker load (default);\n"
-"                            pack: the fewest active workers, each at or below\n"
-"                            --pack-target, the others parked (no directions)\n"
-"                            [VIO4WD_CORE_SCHED_MODE]\n"
-"      --pack-target CORES   pack: the most load an active worker may carry,\n"
-"                            > 0 and <= 1 [VIO4WD_CORE_SCHED_PACK_TARGET]\n"
-"                            (default 0.7)\n"
-"      --exclude-cpus LIST   workers left out of balancing (\"2,5-7\"): nothing\n"
-"                            moves onto or off them [VIO4WD_CORE_SCHED_EXCLUDE_CPUS]\n"
-"      --max-migrations N    at most N migrations per decision, 0 to 65536;\n"
-"                            placing a relay that has no worker is not one\n"
-"                            [VIO4WD_CORE_SCHED_MAX_MIGRATIONS] (default: no limit)\n"
-"  Relays pinned with a trailing '!' in VIRTIOFWD_CPU_PINS (\"3:4,5!\") are\n"
-"  never moved, and their CPUs take no other relay.\n"
-"      --config FILE         configuration file (default %s;\n"
-"                            a missing default file means all defaults)\n"
-"      --topology SPEC       hwloc topology: an XML file or a synthetic\n"
-"                            description (\"pack:2 numa:1 core:8 pu:2\");\n"
-"                            default: this machine\n"
-"      --time-limit-ms MS    solver time limit per NUMA node, 1 to 60000\n"
-"                            (default 100; the migration stage gets twice that)\n"
-"      --deadline-ms MS      wall-time bound of one whole decision, 0 (none) to\n"
-"                            600000, shared out over the NUMA nodes by their\n"
-"                            number of directions; a node out of time keeps the\n"
-"                            best answer found, never worse than greedy\n"
-"                            (default: 15%% of --poll-interval, 750 at 5 s)\n"
-"      --dry-run             plan and log, but never move anything\n"
-"      --once                make one decision, then exit\n"
-"      --json                print one JSON line per decision on stdout\n"
-"      --replay FILE         no relay: replay a JSON-lines trace ('-' for stdin)\n"
-"                            and print one JSON line per step (see README.rst)\n"
-"      --counters PATH       the relay's counters file or run directory\n"
-"                            (default %s)\n"
-"      --pid-file PATH       write and lock a pid file, so that a second\n"
-"                            scheduler is refused; 'none' for no pid file\n"
-"                            (default: " SCHED_PID_FILE_NAME " next to the\n"
-"                            counters; none with --once)\n"
-"  -h, --help                show this help and exit\n"
-"      --version             show the version and exit\n"
-"\n"
-"Exit status: 0 on success (and on SIGTERM/SIGINT), 1 on a runtime failure,\n"
-"2 for a bad option or configuration value. SIGHUP reloads the configuration.\n",
+            "Usage: %s [OPTION]...\n"
+            "       %s --topology SPEC --replay TRACE.jsonl [OPTION]...\n"
+            "Keep virtio-forwarder's worker cores balanced: read the relay's counters,\n"
+            "solve the assignment of relay directions to workers per NUMA node, and move\n"
+            "directions through the relay's core_sched endpoint when it pays.\n"
+            "\n"
+            "Options (each one overrides the configuration file's variable in brackets):\n"
+            "      --stats-ep EP         stats endpoint, used only when the counters file\n"
+            "                            cannot be read [VIRTIOFWD_ZMQ_STATS_EP]\n"
+            "                            (default ipc:///var/run/virtio-forwarder/stats)\n"
+            "      --sched-ep EP         core_sched endpoint [VIRTIOFWD_ZMQ_CORE_SCHED_EP]\n"
+            "                            (default ipc:///var/run/virtio-forwarder/core_sched)\n"
+            "      --poll-interval S     seconds between decisions, > 0 and <= 3600\n"
+            "                            [VIO4WD_CORE_SCHED_POLL_INTERVAL] (default 5)\n"
+            "      --loglevel N          0 (emergencies only) to 7 (debug: per-core tables)\n"
+            "                            [VIO4WD_CORE_SCHED_LOG_LEVEL] (default 6)\n"
+            "      --sensitivity F       cost of one migration, in core x intervals: a\n"
+            "                            plan is applied when the busiest worker's load\n"
+            "                            it removes, beyond noise (4 standard deviations\n"
+            "                            of that worker's load) and --min-gain, summed\n"
+            "                            over the intervals it is on offer (fading over\n"
+            "                            ten), exceeds F x its migrations; the sum\n"
+            "                            restarts when the gain disappears. A gain over\n"
+            "                            25%% acts at once; a worker above 0.9 core for\n"
+            "                            two intervals is relieved at any cost. 0 to\n"
+            "                            100; smaller is more sensitive\n"
+            "                            [VIO4WD_CORE_SCHED_SENSITIVITY] (default 0.05)\n"
+            "      --min-gain CORES      gain per interval that never counts, in cores,\n"
+            "                            0 to 64: below it moving work buys nothing\n"
+            "                            (default 0.02)\n"
+            "      --global-numa-opt     let directions move to workers of any NUMA node\n"
+            "                            [VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT]\n"
+            "      --mode spread|pack    spread: the least busiest-worker load (default);\n"
+            "                            pack: the fewest active workers, each at or below\n"
+            "                            --pack-target, the others parked (no directions)\n"
+            "                            [VIO4WD_CORE_SCHED_MODE]\n"
+            "      --pack-target CORES   pack: the most load an active worker may carry,\n"
+            "                            > 0 and <= 1 [VIO4WD_CORE_SCHED_PACK_TARGET]\n"
+            "                            (default 0.7)\n"
+            "      --exclude-cpus LIST   workers left out of balancing (\"2,5-7\"): nothing\n"
+            "                            moves onto or off them [VIO4WD_CORE_SCHED_EXCLUDE_CPUS]\n"
+            "      --max-migrations N    at most N migrations per decision, 0 to 65536;\n"
+            "                            placing a relay that has no worker is not one\n"
+            "                            [VIO4WD_CORE_SCHED_MAX_MIGRATIONS] (default: no limit)\n"
+            "  Relays pinned with a trailing '!' in VIRTIOFWD_CPU_PINS (\"3:4,5!\") are\n"
+            "  never moved, and their CPUs take no other relay.\n"
+            "      --config FILE         configuration file (default %s;\n"
+            "                            a missing default file means all defaults)\n"
+            "      --topology SPEC       hwloc topology: an XML file or a synthetic\n"
+            "                            description (\"pack:2 numa:1 core:8 pu:2\");\n"
+            "                            default: this machine\n"
+            "      --time-limit-ms MS    solver time limit per NUMA node, 1 to 60000\n"
+            "                            (default 100; the migration stage gets twice that)\n"
+            "      --deadline-ms MS      wall-time bound of one whole decision, 0 (none) to\n"
+            "                            600000, shared out over the NUMA nodes by their\n"
+            "                            number of directions; a node out of time keeps the\n"
+            "                            best answer found, never worse than greedy\n"
+            "                            (default: 15%% of --poll-interval, 750 at 5 s)\n"
+            "      --dry-run             plan and log, but never move anything\n"
+            "      --once                make one decision, then exit\n"
+            "      --json                print one JSON line per decision on stdout\n"
+            "      --replay FILE         no relay: replay a JSON-lines trace ('-' for stdin)\n"
+            "                            and print one JSON line per step (see README.rst)\n"
+            "      --counters PATH       the relay's counters file or run directory\n"
+            "                            (default %s)\n"
+            "      --pid-file PATH       write and lock a pid file, so that a second\n"
+            "                            scheduler is refused; 'none' for no pid file\n"
+            "                            (default: " SCHED_PID_FILE_NAME " next to the\n"
+            "                            counters; none with --once)\n"
+            "  -h, --help                show this help and exit\n"
+            "      --version             show the version and exit\n"
+            "\n"
+            "Exit status: 0 on success (and on SIGTERM/SIGINT), 1 on a runtime failure,\n"
+            "2 for a bad option or configuration value. SIGHUP reloads the configuration.\n",
             prog, prog, VIO4WD_SYSCONF_DEFAULT, SCHED_DEFAULT_COUNTERS);
 }
 
@@ -193,8 +193,8 @@ static int copy_path(char *dst, size_t size, const char *option, const char *val
     if (value[0] == '\0')
         return bad(err, errlen, "--%s '': must not be empty", option);
     if (strlen(value) >= size)
-        return bad(err, errlen, "--%s '%.40s...': too long (at most %zu characters)", option,
-                   value, size - 1);
+        return bad(err, errlen, "--%s '%.40s...': too long (at most %zu characters)", option, value,
+                   size - 1);
     strcpy(dst, value);
     return 0;
 }
@@ -265,7 +265,7 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     o->min_gain = defaults.min_gain;
     config_init(&o->cfg);
 
-    optind = 0;         /* glibc: full reset, so a SIGHUP re-parse works */
+    optind = 0; /* glibc: full reset, so a SIGHUP re-parse works */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
         const char *name = NULL, *var = NULL;
@@ -277,26 +277,49 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
         case OPT_VERSION:
             printf("vio4wd_core_scheduler %s\n", VIO4WD_VERSION);
             return SCHED_OPTIONS_EXIT;
-        case OPT_STATS_EP: name = "stats-ep"; var = "VIRTIOFWD_ZMQ_STATS_EP"; break;
-        case OPT_SCHED_EP: name = "sched-ep"; var = "VIRTIOFWD_ZMQ_CORE_SCHED_EP"; break;
+        case OPT_STATS_EP:
+            name = "stats-ep";
+            var = "VIRTIOFWD_ZMQ_STATS_EP";
+            break;
+        case OPT_SCHED_EP:
+            name = "sched-ep";
+            var = "VIRTIOFWD_ZMQ_CORE_SCHED_EP";
+            break;
         case OPT_POLL_INTERVAL:
-            name = "poll-interval"; var = "VIO4WD_CORE_SCHED_POLL_INTERVAL"; break;
-        case OPT_LOGLEVEL: name = "loglevel"; var = "VIO4WD_CORE_SCHED_LOG_LEVEL"; break;
+            name = "poll-interval";
+            var = "VIO4WD_CORE_SCHED_POLL_INTERVAL";
+            break;
+        case OPT_LOGLEVEL:
+            name = "loglevel";
+            var = "VIO4WD_CORE_SCHED_LOG_LEVEL";
+            break;
         case OPT_SENSITIVITY:
-            name = "sensitivity"; var = "VIO4WD_CORE_SCHED_SENSITIVITY"; break;
-        case OPT_MODE: name = "mode"; var = "VIO4WD_CORE_SCHED_MODE"; break;
-        case OPT_EXCLUDE: name = "exclude-cpus"; var = "VIO4WD_CORE_SCHED_EXCLUDE_CPUS"; break;
+            name = "sensitivity";
+            var = "VIO4WD_CORE_SCHED_SENSITIVITY";
+            break;
+        case OPT_MODE:
+            name = "mode";
+            var = "VIO4WD_CORE_SCHED_MODE";
+            break;
+        case OPT_EXCLUDE:
+            name = "exclude-cpus";
+            var = "VIO4WD_CORE_SCHED_EXCLUDE_CPUS";
+            break;
         case OPT_MAX_MIGRATIONS:
-            name = "max-migrations"; var = "VIO4WD_CORE_SCHED_MAX_MIGRATIONS"; break;
+            name = "max-migrations";
+            var = "VIO4WD_CORE_SCHED_MAX_MIGRATIONS";
+            break;
         case OPT_PACK_TARGET:
-            name = "pack-target"; var = "VIO4WD_CORE_SCHED_PACK_TARGET"; break;
+            name = "pack-target";
+            var = "VIO4WD_CORE_SCHED_PACK_TARGET";
+            break;
         case OPT_GLOBAL_NUMA:
-            ov[n_ov++] = (struct override){"global-numa-opt",
-                                           "VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", "true"};
+            ov[n_ov++] =
+                (struct override){"global-numa-opt", "VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT", "true"};
             break;
         case OPT_CONFIG:
-            if (copy_path(o->config_path, sizeof(o->config_path), "config", optarg, err,
-                          errlen) < 0)
+            if (copy_path(o->config_path, sizeof(o->config_path), "config", optarg, err, errlen) <
+                0)
                 return SCHED_OPTIONS_BAD;
             o->config_given = true;
             break;
@@ -308,22 +331,30 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
             if (!number_in(optarg, 1.0, 60000.0, &o->time_limit_ms))
                 return bad(err, errlen,
                            "--time-limit-ms '%s': must be a number of milliseconds from 1 to "
-                           "60000", optarg);
+                           "60000",
+                           optarg);
             break;
         case OPT_DEADLINE:
             if (!number_in(optarg, 0.0, 600000.0, &o->deadline_ms))
                 return bad(err, errlen,
                            "--deadline-ms '%s': must be a number of milliseconds from 0 (no "
-                           "deadline) to 600000", optarg);
+                           "deadline) to 600000",
+                           optarg);
             break;
         case OPT_MIN_GAIN:
             if (!number_in(optarg, 0.0, 64.0, &o->min_gain))
                 return bad(err, errlen, "--min-gain '%s': must be a number of cores from 0 to 64",
                            optarg);
             break;
-        case OPT_DRY_RUN: o->dry_run = true; break;
-        case OPT_ONCE: o->once = true; break;
-        case OPT_JSON: o->json = true; break;
+        case OPT_DRY_RUN:
+            o->dry_run = true;
+            break;
+        case OPT_ONCE:
+            o->once = true;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
         case OPT_REPLAY:
             if (copy_path(o->replay, sizeof(o->replay), "replay", optarg, err, errlen) < 0)
                 return SCHED_OPTIONS_BAD;
@@ -374,9 +405,8 @@ void sched_options_params(const struct sched_options *o, struct sched_params *p)
     p->sensitivity = o->cfg.core_sched_sensitivity;
     p->min_gain = o->min_gain;
     p->time_limit_s = o->time_limit_ms * 1e-3;
-    p->deadline_s = o->deadline_ms >= 0.0
-                        ? o->deadline_ms * 1e-3
-                        : SCHED_DEADLINE_SHARE * o->cfg.core_sched_poll_interval;
+    p->deadline_s = o->deadline_ms >= 0.0 ? o->deadline_ms * 1e-3
+                                          : SCHED_DEADLINE_SHARE * o->cfg.core_sched_poll_interval;
     p->global_numa = o->cfg.core_sched_global_numa_opt;
     p->mode = o->cfg.core_sched_mode == 1 ? SCHED_MODE_PACK : SCHED_MODE_SPREAD;
     p->pack_target = o->cfg.core_sched_pack_target;

@@ -38,8 +38,7 @@ static const struct sched_relay *find_relay(const struct sched_state *st, int id
 }
 
 int replay_step(struct replay *r, struct sched_state *st, const struct model_topology *topo,
-                const struct sched_params *p, struct sched_decision *d, char *err,
-                size_t errlen)
+                const struct sched_params *p, struct sched_decision *d, char *err, size_t errlen)
 {
     struct sched_state next;
 
@@ -113,11 +112,9 @@ int replay_run(FILE *in, const char *name, FILE *out, const struct model_topolog
      * its header) would otherwise "replay" into no output and exit 0,
      * which a script cannot tell from success. */
     if (ret == 0 && r.steps == 0)
-        ret = sched_fail(err, errlen,
-                         "%s:%lu: end of the trace, but no state line before it (%s)", name,
-                         tr.line_no + 1,
-                         tr.line_no == 0 ? "the trace is empty"
-                                         : "only blank lines and comments");
+        ret = sched_fail(err, errlen, "%s:%lu: end of the trace, but no state line before it (%s)",
+                         name, tr.line_no + 1,
+                         tr.line_no == 0 ? "the trace is empty" : "only blank lines and comments");
     trace_reader_free(&tr);
     replay_free(&r);
     return ret;

@@ -25,7 +25,7 @@ typedef int replay_step_fn(const struct sched_state *st, const struct sched_deci
                            void *opaque);
 
 struct replay {
-    struct sched_state mapping;   /* evolving mapping: ids and CPUs */
+    struct sched_state mapping;      /* evolving mapping: ids and CPUs */
     struct sched_hysteresis *memory; /* the hysteresis' memory, as the
                                    * daemon keeps it between decisions */
     unsigned long steps;
@@ -39,8 +39,7 @@ void replay_free(struct replay *r);
 /* One step: st's CPUs are replaced by the evolving mapping, then decided
  * and the moves applied. st is modified (its mapping before the moves). */
 int replay_step(struct replay *r, struct sched_state *st, const struct model_topology *topo,
-                const struct sched_params *p, struct sched_decision *d, char *err,
-                size_t errlen);
+                const struct sched_params *p, struct sched_decision *d, char *err, size_t errlen);
 
 /* Reads the whole trace. out (may be NULL) receives the JSON lines; step
  * (may be NULL) sees each step. Returns 0, or -1 with err naming the line;

@@ -15,7 +15,7 @@ static json_object *num(double v)
 {
     char buf[32];
     if (!isfinite(v))
-        return NULL;    /* null: never happens for a valid decision */
+        return NULL; /* null: never happens for a valid decision */
     snprintf(buf, sizeof(buf), "%.6g", v);
     return json_object_new_double_s(v, buf);
 }
@@ -154,7 +154,8 @@ void report_table(const struct sched_state *st, const struct sched_decision *d,
     char line[1024], before[384], after[384];
 
     emit("  cpu node core  before  after   directions before | after "
-         "(rN>vm: VF->VM, rN>vf: VM->VF)", opaque);
+         "(rN>vm: VF->VM, rN>vf: VM->VF)",
+         opaque);
     for (int i = 0; i < st->n_workers; i++) {
         struct model_cpu_info info = {.numa = -1, .core = -1};
         double lb, la;

@@ -21,8 +21,7 @@ int sched_state_copy(struct sched_state *dst, const struct sched_state *src)
     memset(dst, 0, sizeof(*dst));
     dst->t = src->t;
     dst->workers = malloc(sizeof(int) * (size_t)(src->n_workers ? src->n_workers : 1));
-    dst->relays = malloc(sizeof(struct sched_relay) *
-                         (size_t)(src->n_relays ? src->n_relays : 1));
+    dst->relays = malloc(sizeof(struct sched_relay) * (size_t)(src->n_relays ? src->n_relays : 1));
     if (dst->workers == NULL || dst->relays == NULL) {
         sched_state_free(dst);
         return -1;
@@ -35,7 +34,6 @@ int sched_state_copy(struct sched_state *dst, const struct sched_state *src)
         memcpy(dst->relays, src->relays, sizeof(struct sched_relay) * (size_t)src->n_relays);
     return 0;
 }
-
 
 int sched_fail(char *err, size_t errlen, const char *fmt, ...)
 {

@@ -18,17 +18,17 @@ int sched_fail(char *err, size_t errlen, const char *fmt, ...)
 
 struct sched_relay {
     int id;
-    int numa;                   /* NUMA node of its memory, -1 unknown */
-    int cpu[VIO4WD_DIR_COUNT];       /* current CPU per direction, -1 none */
-    double load[VIO4WD_DIR_COUNT];   /* demand, fraction of one core */
+    int numa;                      /* NUMA node of its memory, -1 unknown */
+    int cpu[VIO4WD_DIR_COUNT];     /* current CPU per direction, -1 none */
+    double load[VIO4WD_DIR_COUNT]; /* demand, fraction of one core */
 };
 
 /* The input: one moment of the relay. Arrays are owned by whoever filled
  * them; sched_state_free() frees ones made with malloc. */
 struct sched_state {
-    double t;                   /* seconds, for the output only */
+    double t; /* seconds, for the output only */
     int n_workers;
-    int *workers;               /* worker CPUs (OS indexes) */
+    int *workers; /* worker CPUs (OS indexes) */
     int n_relays;
     struct sched_relay *relays;
 };

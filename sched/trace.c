@@ -17,12 +17,11 @@ static bool is_number(const json_object *o)
 }
 
 /* A finite number. */
-static int get_real(const json_object *o, const char *what, double *out, char *err,
-                    size_t errlen)
+static int get_real(const json_object *o, const char *what, double *out, char *err, size_t errlen)
 {
     if (!is_number(o))
         return sched_fail(err, errlen, "%s: expected a number, got %s", what,
-                    json_type_to_name(json_object_get_type(o)));
+                          json_type_to_name(json_object_get_type(o)));
     *out = json_object_get_double(o);
     if (!isfinite(*out))
         return sched_fail(err, errlen, "%s: %g is not a finite number", what, *out);
@@ -30,8 +29,8 @@ static int get_real(const json_object *o, const char *what, double *out, char *e
 }
 
 /* An integer in [min, max]; 3.0 is accepted as 3, 3.5 is not. */
-static int get_int(const json_object *o, const char *what, int min, int max, int *out,
-                   char *err, size_t errlen)
+static int get_int(const json_object *o, const char *what, int min, int max, int *out, char *err,
+                   size_t errlen)
 {
     double v;
 
@@ -41,7 +40,7 @@ static int get_int(const json_object *o, const char *what, int min, int max, int
         int64_t i = json_object_get_int64(o);
         if (i < min || i > max)
             return sched_fail(err, errlen, "%s: %lld is out of range [%d, %d]", what, (long long)i,
-                        min, max);
+                              min, max);
         *out = (int)i;
         return 0;
     }
@@ -71,7 +70,8 @@ static int parse_workers(json_object *arr, struct sched_state *st, char *err, si
         return sched_fail(err, errlen, "\"workers\": expected an array of CPU numbers");
     n = json_object_array_length(arr);
     if (n > TRACE_MAX_WORKERS)
-        return sched_fail(err, errlen, "\"workers\": %zu entries, at most %d", n, TRACE_MAX_WORKERS);
+        return sched_fail(err, errlen, "\"workers\": %zu entries, at most %d", n,
+                          TRACE_MAX_WORKERS);
     st->workers = malloc(sizeof(int) * (n ? n : 1));
     if (st->workers == NULL)
         return sched_fail(err, errlen, "out of memory");
@@ -81,8 +81,7 @@ static int parse_workers(json_object *arr, struct sched_state *st, char *err, si
 
         snprintf(what, sizeof(what), "workers[%zu]", i);
         /* The stats tool may describe each worker as an object. */
-        if (json_object_is_type(w, json_type_object) &&
-            !json_object_object_get_ex(w, "cpu", &cpu))
+        if (json_object_is_type(w, json_type_object) && !json_object_object_get_ex(w, "cpu", &cpu))
             return sched_fail(err, errlen, "%s: an object without \"cpu\"", what);
         if (get_int(cpu, what, 0, INT_MAX, &st->workers[i], err, errlen) < 0)
             return -1;
@@ -91,8 +90,7 @@ static int parse_workers(json_object *arr, struct sched_state *st, char *err, si
     return 0;
 }
 
-static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *err,
-                       size_t errlen)
+static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *err, size_t errlen)
 {
     json_object *v, *cpu = NULL, *load = NULL;
     char what[96];
@@ -116,12 +114,16 @@ static int parse_relay(json_object *o, size_t idx, struct sched_relay *r, char *
 
     if (json_object_object_get_ex(o, "cpu", &cpu) && cpu != NULL &&
         !json_object_is_type(cpu, json_type_object))
-        return sched_fail(err, errlen, "relay %d: \"cpu\" must be an object {\"vf_to_vm\": N, "
-                    "\"vm_to_vf\": N}", r->id);
+        return sched_fail(err, errlen,
+                          "relay %d: \"cpu\" must be an object {\"vf_to_vm\": N, "
+                          "\"vm_to_vf\": N}",
+                          r->id);
     if (json_object_object_get_ex(o, "load", &load) && load != NULL &&
         !json_object_is_type(load, json_type_object))
-        return sched_fail(err, errlen, "relay %d: \"load\" must be an object {\"vf_to_vm\": F, "
-                    "\"vm_to_vf\": F}", r->id);
+        return sched_fail(err, errlen,
+                          "relay %d: \"load\" must be an object {\"vf_to_vm\": F, "
+                          "\"vm_to_vf\": F}",
+                          r->id);
 
     for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
         const char *key = vio4wd_dir_name(dir);
@@ -200,8 +202,8 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
     if (root == NULL) {
         enum json_tokener_error e = json_tokener_get_error(tok);
         sched_fail(err, errlen, "not JSON: %s",
-             e == json_tokener_continue ? "unexpected end of line"
-                                        : json_tokener_error_desc(e));
+                   e == json_tokener_continue ? "unexpected end of line"
+                                              : json_tokener_error_desc(e));
         json_tokener_free(tok);
         return -1;
     }
@@ -217,7 +219,7 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
 
     if (!json_object_is_type(root, json_type_object)) {
         sched_fail(err, errlen, "expected a JSON object, got %s",
-             json_type_to_name(json_object_get_type(root)));
+                   json_type_to_name(json_object_get_type(root)));
         goto out;
     }
     out->t = default_t;
@@ -269,7 +271,8 @@ int trace_next(struct trace_reader *r, struct sched_state *out, char *err, size_
 
         if (n < 0) {
             if (ferror(r->fp))
-                return sched_fail(err, errlen, "%s: read error after line %lu", r->name, r->line_no);
+                return sched_fail(err, errlen, "%s: read error after line %lu", r->name,
+                                  r->line_no);
             return 0;
         }
         r->line_no++;

@@ -38,7 +38,7 @@ int trace_parse_line(const char *line, size_t len, double default_t, struct sche
 
 struct trace_reader {
     FILE *fp;
-    const char *name;           /* for messages */
+    const char *name; /* for messages */
     unsigned long line_no;
     char *buf;
     size_t cap;

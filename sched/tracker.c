@@ -163,8 +163,8 @@ static void stats_counters(struct tracker_dir *td, bool has_pkts, uint64_t pkts,
         .rate_limit_Bps = limit,
         /* Cycles in ns, so that one clock (ours) measures the window. */
         .has_cycles = has_busy && tsc_hz != 0,
-        .busy_cycles = has_busy && tsc_hz != 0
-                       ? (uint64_t)((double)busy * 1e9 / (double)tsc_hz) : 0,
+        .busy_cycles =
+            has_busy && tsc_hz != 0 ? (uint64_t)((double)busy * 1e9 / (double)tsc_hz) : 0,
         .tsc = now_ns,
         .tsc_hz = 1000000000ull,
     };
@@ -186,8 +186,7 @@ int tracker_feed_stats(struct tracker *t, const Virtioforwarder__StatsResponse *
         const Virtioforwarder__RelayState *rs = resp->relay[i];
         const Virtioforwarder__RelayState__VFtoVM *a = rs->vf_to_vm;
         const Virtioforwarder__RelayState__VMtoVF *b = rs->vm_to_vf;
-        struct sched_relay r = {.id = (int)rs->id, .numa = (int)rs->socket_id,
-                                .cpu = {-1, -1}};
+        struct sched_relay r = {.id = (int)rs->id, .numa = (int)rs->socket_id, .cpu = {-1, -1}};
         struct model_counters c;
 
         if (rs->id >= TRACKER_MAX_RELAYS || a == NULL || b == NULL)

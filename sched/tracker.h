@@ -34,7 +34,7 @@ struct tracker_dir {
 
 struct tracker {
     struct model_load_params params;
-    uint64_t generation;        /* counters epoch the estimates belong to */
+    uint64_t generation; /* counters epoch the estimates belong to */
     bool have_generation;
     bool seen[TRACKER_MAX_RELAYS];
     struct tracker_dir dir[TRACKER_MAX_RELAYS][VIO4WD_DIR_COUNT];

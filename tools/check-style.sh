@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# check-style.sh - is every C file formatted as .clang-format says?
+# check-style.sh - is every C file formatted as .clang-format says, and
+# does every source file carry its SPDX licence line?
 #
 #   tools/check-style.sh           list the files that differ, exit 1 if any
 #   tools/check-style.sh --fix     format them in place
@@ -18,6 +19,11 @@ if [ "${1:-}" = "--fix" ]; then
     exit 0
 fi
 bad=0
+# Every source file says its licence (tools/add-spdx.sh adds the line).
+while read -r f; do
+    echo "check-style: $f has no SPDX-License-Identifier line (tools/add-spdx.sh)"
+    bad=1
+done < <(tools/add-spdx.sh --dry-run)
 for f in "${files[@]}"; do
     if ! clang-format --style=file --dry-run -Werror "$f" >/dev/null 2>&1; then
         echo "check-style: $f is not formatted (tools/check-style.sh --fix)"

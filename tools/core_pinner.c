@@ -21,45 +21,44 @@
 #include "cpuset.h"
 #include "ctl_client.h"
 
-#define MAX_WORKERS 1024
+#define MAX_WORKERS    1024
 #define VERIFY_SECONDS 2.0
 
 static void usage(FILE *out, const char *prog)
 {
     fprintf(out,
-        "Usage: %s [options] [--virtio-cpu=R:C1[,C2]]... [R:C1[,C2]]...\n"
-        "Shows which worker CPU serves each relay direction, or pins relays to CPUs.\n"
-        "\n"
-        "Without pins it prints one row per relay: its VF->VM CPU, VM->VF CPU, NUMA\n"
-        "node and load (share of one core), from the relay's counters.\n"
-        "With pins it applies all of them at once through the relay's core_sched\n"
-        "endpoint (all or none), then prints the CPUs the relay now uses.\n"
-        "\n"
-        "  -c, --virtio-cpu R:C1[,C2]\n"
-        "                        pin relay R: C1 serves VF->VM (VF to guest), C2 serves\n"
-        "                        VM->VF (guest to VF); with one CPU both directions use\n"
-        "                        it. The same order as VIRTIOFWD_CPU_PINS and the\n"
-        "                        daemon's --cpu-pin. Repeatable; the option name may be\n"
-        "                        left out (\"%s 0:1,2\").\n"
-        "      --json            machine-readable output\n"
-        "      --interval S      window for the loads in the map, in seconds (default 0.5)\n"
-        "      --no-verify       do not wait for the counters to show the new CPUs\n"
-        "      --print-core-map  print the map (the default without pins)\n"
-        "      --include-inactive  also relays with neither a VF nor a guest\n"
-        TOOL_COMMON_HELP
-        "\n"
-        "vio4wd_core_scheduler, when running, may move pinned relays again at its next\n"
-        "decision; stop it (systemctl stop vio4wd_core_scheduler) to keep manual pins.\n"
-        "Exit status: 0 done, 1 relay not running or it refused, 2 bad usage.\n",
-        prog, prog);
+            "Usage: %s [options] [--virtio-cpu=R:C1[,C2]]... [R:C1[,C2]]...\n"
+            "Shows which worker CPU serves each relay direction, or pins relays to CPUs.\n"
+            "\n"
+            "Without pins it prints one row per relay: its VF->VM CPU, VM->VF CPU, NUMA\n"
+            "node and load (share of one core), from the relay's counters.\n"
+            "With pins it applies all of them at once through the relay's core_sched\n"
+            "endpoint (all or none), then prints the CPUs the relay now uses.\n"
+            "\n"
+            "  -c, --virtio-cpu R:C1[,C2]\n"
+            "                        pin relay R: C1 serves VF->VM (VF to guest), C2 serves\n"
+            "                        VM->VF (guest to VF); with one CPU both directions use\n"
+            "                        it. The same order as VIRTIOFWD_CPU_PINS and the\n"
+            "                        daemon's --cpu-pin. Repeatable; the option name may be\n"
+            "                        left out (\"%s 0:1,2\").\n"
+            "      --json            machine-readable output\n"
+            "      --interval S      window for the loads in the map, in seconds (default 0.5)\n"
+            "      --no-verify       do not wait for the counters to show the new CPUs\n"
+            "      --print-core-map  print the map (the default without pins)\n"
+            "      --include-inactive  also relays with neither a VF nor a guest\n" TOOL_COMMON_HELP
+            "\n"
+            "vio4wd_core_scheduler, when running, may move pinned relays again at its next\n"
+            "decision; stop it (systemctl stop vio4wd_core_scheduler) to keep manual pins.\n"
+            "Exit status: 0 done, 1 relay not running or it refused, 2 bad usage.\n",
+            prog, prog);
 }
 
 /* ---- the map ------------------------------------------------------------ */
 
 static void print_map(const struct tool_view *v)
 {
-    printf("%5s %7s %7s %4s %12s %12s  %s\n", "RELAY", "VF->VM", "VM->VF", "NODE",
-           "LOAD VF->VM", "LOAD VM->VF", "STATE");
+    printf("%5s %7s %7s %4s %12s %12s  %s\n", "RELAY", "VF->VM", "VM->VF", "NODE", "LOAD VF->VM",
+           "LOAD VM->VF", "STATE");
     for (unsigned i = 0; i < v->n_relays; i++) {
         const struct tool_relay_row *r = &v->relays[i];
         char c[2][16];
@@ -166,8 +165,10 @@ static int apply(struct tool_common *tc, const struct vio4wd_cpu_pin *pins, size
         return EXIT_NOT_RUNNING;
     }
     if (ctl_get_worker_cpus(cl, workers, MAX_WORKERS, &n_workers, err, sizeof(err)) != 0) {
-        tool_err(tc, "%s (the relay serves core_sched only with VIO4WD_CORE_SCHED_ENABLE=true "
-                 "or --core-sched)", err);
+        tool_err(tc,
+                 "%s (the relay serves core_sched only with VIO4WD_CORE_SCHED_ENABLE=true "
+                 "or --core-sched)",
+                 err);
         goto out;
     }
     /* The relay checks too, but here the message can name the option. */
@@ -181,8 +182,10 @@ static int apply(struct tool_common *tc, const struct vio4wd_cpu_pin *pins, size
         unsigned c[2] = {pins[i].vf_to_vm_cpu, pins[i].vm_to_vf_cpu};
         for (int d = 0; d < 2; d++)
             if (!cpuset_has(&set, c[d])) {
-                tool_err(tc, "--virtio-cpu '%s': CPU %u is not one of the relay's worker "
-                         "CPUs (%s)", texts[i], c[d], list);
+                tool_err(tc,
+                         "--virtio-cpu '%s': CPU %u is not one of the relay's worker "
+                         "CPUs (%s)",
+                         texts[i], c[d], list);
                 rc = EXIT_USAGE;
                 goto out;
             }
@@ -205,10 +208,10 @@ static int apply(struct tool_common *tc, const struct vio4wd_cpu_pin *pins, size
         verify(tc, pins, n, confirmed, &readable);
     struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
-        const char *how = !do_verify ? "applied"
+        const char *how = !do_verify     ? "applied"
                           : confirmed[i] ? "applied, confirmed by the counters"
-                          : readable ? "applied; the counters do not show it yet"
-                                     : "applied; counters not readable to confirm";
+                          : readable     ? "applied; the counters do not show it yet"
+                                         : "applied; counters not readable to confirm";
         if (!json)
             printf("relay %u: VF->VM on CPU %u, VM->VF on CPU %u (%s)\n", pins[i].relay_id,
                    pins[i].vf_to_vm_cpu, pins[i].vm_to_vf_cpu, how);
@@ -217,8 +220,8 @@ static int apply(struct tool_common *tc, const struct vio4wd_cpu_pin *pins, size
         json_object_object_add(cpu, "vf_to_vm", json_object_new_int64(pins[i].vf_to_vm_cpu));
         json_object_object_add(cpu, "vm_to_vf", json_object_new_int64(pins[i].vm_to_vf_cpu));
         json_object_object_add(o, "cpu", cpu);
-        json_object_object_add(o, "confirmed", do_verify && readable
-                               ? json_object_new_boolean(confirmed[i]) : NULL);
+        json_object_object_add(
+            o, "confirmed", do_verify && readable ? json_object_new_boolean(confirmed[i]) : NULL);
         json_object_array_add(arr, o);
     }
     json_object_object_add(root, "applied", arr);
@@ -277,7 +280,7 @@ int main(int argc, char **argv)
             do_verify = false;
             break;
         case 'm':
-            break;      /* the original's name for the default */
+            break; /* the original's name for the default */
         case 'a':
             inactive = true;
             break;
@@ -298,8 +301,10 @@ int main(int argc, char **argv)
 
     long sched_pid = tool_find_scheduler(tc.cfg.pid_dir);
     if (sched_pid && n_pins)
-        tool_err(&tc, "warning: %s is running (pid %ld) and may move these relays again at "
-                 "its next decision; stop it to keep manual pins", TOOL_SCHED_NAME, sched_pid);
+        tool_err(&tc,
+                 "warning: %s is running (pid %ld) and may move these relays again at "
+                 "its next decision; stop it to keep manual pins",
+                 TOOL_SCHED_NAME, sched_pid);
 
     if (n_pins)
         return apply(&tc, pins, n_pins, texts, json, do_verify, sched_pid);

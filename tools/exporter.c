@@ -31,15 +31,16 @@
 #define DEFAULT_LISTEN "127.0.0.1:9641"
 
 struct exporter {
-    const char *counters;       /* the relay's counters file or run directory */
+    const char *counters; /* the relay's counters file or run directory */
     struct tool_reader *reader;
     struct tool_view view;
-    int was_up;                 /* last scrape's answer, -1 before the first: log changes */
+    int was_up; /* last scrape's answer, -1 before the first: log changes */
 };
 
 static void usage(FILE *out, const char *prog)
 {
-    fprintf(out,
+    fprintf(
+        out,
         "Usage: %s [options]\n"
         "Serves virtio-forwarder's counters on http://ADDR:PORT/metrics in OpenMetrics\n"
         "text for Prometheus: per relay and direction packets, bytes, drops by reason\n"
@@ -51,8 +52,7 @@ static void usage(FILE *out, const char *prog)
         "      --listen ADDR:PORT  where to listen (default " DEFAULT_LISTEN ");\n"
         "                        a numeric IPv4 address, or IPv6 in brackets\n"
         "      --allow-remote    allow an address other hosts can reach: /metrics has\n"
-        "                        no authentication, so this is refused by default\n"
-        TOOL_COMMON_HELP
+        "                        no authentication, so this is refused by default\n" TOOL_COMMON_HELP
         "\n"
         "Exit status: 0 stopped by SIGTERM/SIGINT, 1 cannot listen, 2 bad usage.\n",
         prog);
@@ -88,8 +88,7 @@ static const struct tool_view *scrape(struct exporter *ex)
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *type,
                              char *body, size_t len)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(body);
         return MHD_NO;
@@ -109,8 +108,8 @@ static enum MHD_Result reply_text(struct MHD_Connection *conn, unsigned status, 
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **state)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state)
 {
     struct exporter *ex = cls;
     (void)version;
@@ -184,9 +183,11 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (!addr.loopback && !allow_remote) {
-        tool_err(&tc, "--listen %s: refusing an address other hosts can reach, because "
+        tool_err(&tc,
+                 "--listen %s: refusing an address other hosts can reach, because "
                  "/metrics has no authentication; add --allow-remote to serve it anyway, "
-                 "or listen on 127.0.0.1 or [::1]", listen_text);
+                 "or listen on 127.0.0.1 or [::1]",
+                 listen_text);
         return EXIT_USAGE;
     }
     if (tool_common_finish(&tc) != 0)
@@ -208,26 +209,24 @@ int main(int argc, char **argv)
     sigemptyset(&stop_set);
     sigaddset(&stop_set, SIGTERM);
     sigaddset(&stop_set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);    /* MHD's thread inherits it */
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL); /* MHD's thread inherits it */
     signal(SIGPIPE, SIG_IGN);
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (addr.sa.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, ex,
-        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr.sa,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)16,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-        MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(flags, 0, NULL, NULL, on_request, ex, MHD_OPTION_SOCK_ADDR,
+                         (const struct sockaddr *)&addr.sa, MHD_OPTION_CONNECTION_LIMIT,
+                         (unsigned)16, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
     if (!d) {
         log_err("cannot listen on %s (in use, or not an address of this host?)", listen_text);
         tool_reader_free(ex->reader);
         free(ex);
         return EXIT_NOT_RUNNING;
     }
-    log_notice("serving http://%s/metrics from the counters in %s%s", listen_text,
-               tc.counters, addr.loopback ? " (this host only)" : " (reachable by other hosts)");
+    log_notice("serving http://%s/metrics from the counters in %s%s", listen_text, tc.counters,
+               addr.loopback ? " (this host only)" : " (reachable by other hosts)");
 
     wait_for_stop(&stop_set);
     MHD_stop_daemon(d);

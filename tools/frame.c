@@ -27,8 +27,8 @@ static struct frame_line *new_line(struct frame *f)
 }
 
 /* Appends text with one attribute, cut at the frame width. */
-__attribute__((format(printf, 4, 5)))
-static void put(struct frame *f, struct frame_line *l, unsigned char attr, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void put(struct frame *f, struct frame_line *l,
+                                                      unsigned char attr, const char *fmt, ...)
 {
     char buf[FRAME_MAX_COLS + 1];
     va_list ap;
@@ -75,8 +75,8 @@ static unsigned cells(double load, unsigned width)
     return (unsigned)lround(load * width);
 }
 
-void frame_bar(const struct tool_view *view, const struct tool_worker_row *worker,
-               unsigned width, char *text, unsigned char *attr)
+void frame_bar(const struct tool_view *view, const struct tool_worker_row *worker, unsigned width,
+               char *text, unsigned char *attr)
 {
     struct seg segs[2 * VIO4WD_CNT_MAX_RELAYS];
     unsigned n = worker_segments(view, worker->cpu, segs, 2 * VIO4WD_CNT_MAX_RELAYS);
@@ -95,7 +95,7 @@ void frame_bar(const struct tool_view *view, const struct tool_worker_row *worke
             continue;
         char label[16];
         int ll = snprintf(label, sizeof(label), "%u", segs[i].relay);
-        bool show = ll > 0 && (unsigned)ll < end - pos;     /* room for one fill char */
+        bool show = ll > 0 && (unsigned)ll < end - pos; /* room for one fill char */
         for (unsigned c = pos; c < end; c++) {
             unsigned k = c - pos;
             if (show && k < (unsigned)ll) {
@@ -126,7 +126,8 @@ static void render_worker(const struct tool_view *v, const struct tool_worker_ro
                           struct frame *f)
 {
     unsigned bar_w = f->width > BAR_PREFIX + BAR_SUFFIX + FRAME_MIN_BAR
-                         ? f->width - BAR_PREFIX - BAR_SUFFIX : FRAME_MIN_BAR;
+                         ? f->width - BAR_PREFIX - BAR_SUFFIX
+                         : FRAME_MIN_BAR;
     char text[FRAME_MAX_COLS];
     unsigned char attr[FRAME_MAX_COLS];
     unsigned char level = frame_level(w->load);
@@ -148,7 +149,9 @@ static void render_worker(const struct tool_view *v, const struct tool_worker_ro
     put(f, l, FA_PLAIN, "|");
     /* The word matters on a terminal without colour. */
     put(f, l, level | FA_BOLD, " %5.1f%%%s", w->load * 100,
-        level == FA_HIGH ? " HIGH" : level == FA_WARN ? " warm" : "");
+        level == FA_HIGH   ? " HIGH"
+        : level == FA_WARN ? " warm"
+                           : "");
     /* A parked worker blocks and uses no CPU until a migration wakes it. */
     if (w->parked)
         put(f, l, FA_BOLD, " parked");
@@ -197,10 +200,11 @@ void frame_render(const struct tool_view *v, unsigned width, double interval, st
     l = new_line(f);
     put(f, l, FA_BOLD, "total %.2f Mpps %.2f Gbps", pps / 1e6, Bps * 8 / 1e9);
     put(f, l, drops > 0 ? FA_WARN | FA_BOLD : FA_PLAIN, "  drops %.2f Mpps", drops / 1e6);
-    put(f, l, migrations ? FA_WARN | FA_BOLD : FA_PLAIN,
-        "  migrations since last frame: %llu", (unsigned long long)migrations);
+    put(f, l, migrations ? FA_WARN | FA_BOLD : FA_PLAIN, "  migrations since last frame: %llu",
+        (unsigned long long)migrations);
     l = new_line(f);
-    put(f, l, FA_PLAIN, "bar = one core; segments: relay id then '>' VF->VM, '<' VM->VF; "
+    put(f, l, FA_PLAIN,
+        "bar = one core; segments: relay id then '>' VF->VM, '<' VM->VF; "
         "'+' other busy");
 
     /* Workers grouped by NUMA node, nodes in order. */

@@ -27,12 +27,12 @@
 /* Attribute of one character: a load level, plus flags. */
 enum {
     FA_PLAIN = 0,
-    FA_OK = 1,          /* load below FRAME_WARN */
-    FA_WARN = 2,        /* load in [FRAME_WARN, FRAME_HIGH) */
-    FA_HIGH = 3,        /* load >= FRAME_HIGH */
+    FA_OK = 1,   /* load below FRAME_WARN */
+    FA_WARN = 2, /* load in [FRAME_WARN, FRAME_HIGH) */
+    FA_HIGH = 3, /* load >= FRAME_HIGH */
     FA_LEVEL_MASK = 3,
-    FA_BOLD = 4,        /* titles, relay ids in bars */
-    FA_BAR = 8,         /* a filled bar cell (drawn solid where possible) */
+    FA_BOLD = 4, /* titles, relay ids in bars */
+    FA_BAR = 8,  /* a filled bar cell (drawn solid where possible) */
 };
 
 #define FRAME_WARN 0.70
@@ -52,13 +52,12 @@ struct frame {
 
 /* Lays out the whole screen for 'view' at 'width' columns (clamped to
  * FRAME_MAX_COLS). 'interval' is the refresh period, shown in the header. */
-void frame_render(const struct tool_view *view, unsigned width, double interval,
-                  struct frame *out);
+void frame_render(const struct tool_view *view, unsigned width, double interval, struct frame *out);
 
 /* One worker's bar: 'width' cells into text/attr (not NUL-terminated).
  * Exposed for the unit tests. */
-void frame_bar(const struct tool_view *view, const struct tool_worker_row *worker,
-               unsigned width, char *text, unsigned char *attr);
+void frame_bar(const struct tool_view *view, const struct tool_worker_row *worker, unsigned width,
+               char *text, unsigned char *attr);
 
 /* The level attribute for a load. */
 unsigned char frame_level(double load);

@@ -37,7 +37,7 @@ static void add(struct guest_check_result *res, bool warning, xmlNodePtr node, c
         size_t cap = res->cap ? 2 * res->cap : 8;
         struct guest_finding *f = realloc(res->findings, cap * sizeof(*f));
         if (!f)
-            return;     /* out of memory: the count below still says so */
+            return; /* out of memory: the count below still says so */
         res->findings = f;
         res->cap = cap;
     }
@@ -103,12 +103,15 @@ static bool parse_ulong(const char *text, unsigned long *out)
 /* libvirt's units for a size, in bytes; 0 when unknown. */
 static unsigned long long unit_bytes(const char *unit)
 {
-    static const struct { const char *name; unsigned long long bytes; } units[] = {
-        {"b", 1}, {"bytes", 1},
-        {"KB", 1000ULL}, {"k", 1024ULL}, {"KiB", 1024ULL},
-        {"MB", 1000000ULL}, {"M", 1ULL << 20}, {"MiB", 1ULL << 20},
-        {"GB", 1000000000ULL}, {"G", 1ULL << 30}, {"GiB", 1ULL << 30},
-        {"TB", 1000000000000ULL}, {"T", 1ULL << 40}, {"TiB", 1ULL << 40},
+    static const struct {
+        const char *name;
+        unsigned long long bytes;
+    } units[] = {
+        {"b", 1},          {"bytes", 1},        {"KB", 1000ULL},
+        {"k", 1024ULL},    {"KiB", 1024ULL},    {"MB", 1000000ULL},
+        {"M", 1ULL << 20}, {"MiB", 1ULL << 20}, {"GB", 1000000000ULL},
+        {"G", 1ULL << 30}, {"GiB", 1ULL << 30}, {"TB", 1000000000000ULL},
+        {"T", 1ULL << 40}, {"TiB", 1ULL << 40},
     };
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
         if (strcmp(unit, units[i].name) == 0)
@@ -190,11 +193,10 @@ static const struct guest_relay *check_source(xmlNodePtr iface, const struct gue
     }
     attr(src, "type", type, sizeof(type));
     if (strcmp(type, "unix") != 0)
-        add(res, false, src, "set type='unix'",
-            "source type '%s': vhost-user needs a unix socket", type);
+        add(res, false, src, "set type='unix'", "source type '%s': vhost-user needs a unix socket",
+            type);
     if (!attr(src, "path", path, sizeof(path)) || !path[0]) {
-        add(res, false, src, "set path to the relay's vhost-user socket",
-            "source has no path");
+        add(res, false, src, "set path to the relay's vhost-user socket", "source has no path");
         return NULL;
     }
 
@@ -213,8 +215,7 @@ static const struct guest_relay *check_source(xmlNodePtr iface, const struct gue
     /* A server relay creates its socket; a client relay connects to QEMU's,
      * which exists once the guest starts. */
     if (r->running && !r->relay_is_client && !r->socket_registered) {
-        snprintf(fix, sizeof(fix), "create it: vio4wd-port-control add_sock --vhost-path %s",
-                 path);
+        snprintf(fix, sizeof(fix), "create it: vio4wd-port-control add_sock --vhost-path %s", path);
         add(res, false, src, fix, "relay %u runs but does not serve socket '%s'", r->id, path);
     }
 
@@ -231,8 +232,7 @@ static const struct guest_relay *check_source(xmlNodePtr iface, const struct gue
     xmlNodePtr rc = child(src, "reconnect");
     char enabled[8];
     attr(rc, "enabled", enabled, sizeof(enabled));
-    if (strcmp(mode, "client") == 0 && strcmp(want, "client") == 0 &&
-        strcmp(enabled, "yes") != 0)
+    if (strcmp(mode, "client") == 0 && strcmp(want, "client") == 0 && strcmp(enabled, "yes") != 0)
         add(res, true, rc ? rc : src, "add <reconnect enabled='yes' timeout='10'/> to <source>",
             "no reconnect: after a relay restart the guest's link stays down until the guest "
             "restarts");
@@ -248,9 +248,12 @@ static void check_model(xmlNodePtr iface, struct guest_check_result *res)
     xmlNodePtr m = child(iface, "model");
     attr(m, "type", type, sizeof(type));
     if (strcmp(type, "virtio") != 0)
-        add(res, false, m ? m : iface, m ? "set <model type='virtio'/>" : "add <model type='virtio'/>",
-            m ? "model '%s': vhost-user serves virtio-net only" : "no model%s: vhost-user serves "
-            "virtio-net only", m ? type : "");
+        add(res, false, m ? m : iface,
+            m ? "set <model type='virtio'/>" : "add <model type='virtio'/>",
+            m ? "model '%s': vhost-user serves virtio-net only"
+              : "no model%s: vhost-user serves "
+                "virtio-net only",
+            m ? type : "");
 }
 
 static void check_ring_size(xmlNodePtr driver, const char *name, struct guest_check_result *res)
@@ -284,8 +287,8 @@ static void check_driver(xmlNodePtr iface, const struct guest_relay *r,
             GUEST_MAX_QUEUES);
     } else if (r && r->running && r->vf_max_queues && q > r->vf_max_queues) {
         snprintf(fix, sizeof(fix), "set queues='%u' or fewer", r->vf_max_queues);
-        add(res, false, driver, fix, "queues %lu: relay %u's VF serves at most %u queue pairs",
-            q, r->id, r->vf_max_queues);
+        add(res, false, driver, fix, "queues %lu: relay %u's VF serves at most %u queue pairs", q,
+            r->id, r->vf_max_queues);
     }
     check_ring_size(driver, "rx_queue_size", res);
     check_ring_size(driver, "tx_queue_size", res);
@@ -360,7 +363,8 @@ static void check_hugepages(xmlXPathContextPtr ctx, const struct guest_host *hos
     xmlNodePtr hugepages = hp->nodesetval->nodeTab[0];
     xmlXPathFreeObject(hp);
     if (!child(hugepages, "page") && host->n_hugepage_sizes == 0) {
-        add(res, false, hugepages, "reserve huge pages on the host, or use "
+        add(res, false, hugepages,
+            "reserve huge pages on the host, or use "
             "<source type='memfd'/> instead of <hugepages/>",
             "huge pages asked for, but the host has none");
         return;
@@ -383,8 +387,10 @@ static void check_hugepages(xmlXPathContextPtr ctx, const struct guest_host *hos
         for (size_t i = 0; i < host->n_hugepage_sizes; i++)
             found = found || host->hugepage_kib[i] == kib;
         if (!found) {
-            snprintf(fix, sizeof(fix), "use a size the host has (KiB: %s), or reserve %llu KiB "
-                     "pages on the host", have, kib);
+            snprintf(fix, sizeof(fix),
+                     "use a size the host has (KiB: %s), or reserve %llu KiB "
+                     "pages on the host",
+                     have, kib);
             add(res, false, p, fix, "the host has no %llu KiB huge pages", kib);
         }
     }
@@ -404,10 +410,14 @@ static void check_numa(xmlXPathContextPtr ctx, const struct guest_relay *r,
     for (int i = 0; i < o->nodesetval->nodeNr; i++) {
         xmlNodePtr n = o->nodesetval->nodeTab[i];
         if (attr(n, "nodeset", set, sizeof(set)) && !nodeset_has(set, r->worker_node)) {
-            snprintf(fix, sizeof(fix), "set nodeset='%d', or move relay %u's workers "
-                     "(VIRTIOFWD_CPU_PINS) to node %s", r->worker_node, r->id, set);
-            add(res, true, n, fix, "guest memory on host node(s) %s, relay %u's workers on "
-                "node %d: every packet crosses nodes", set, r->id, r->worker_node);
+            snprintf(fix, sizeof(fix),
+                     "set nodeset='%d', or move relay %u's workers "
+                     "(VIRTIOFWD_CPU_PINS) to node %s",
+                     r->worker_node, r->id, set);
+            add(res, true, n, fix,
+                "guest memory on host node(s) %s, relay %u's workers on "
+                "node %d: every packet crosses nodes",
+                set, r->id, r->worker_node);
         }
     }
     xmlXPathFreeObject(o);
@@ -445,8 +455,7 @@ int guest_check_domain(const char *xml, size_t len, const struct guest_relay *re
         return -1;
     }
     xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr ifs = ctx ? xpath(ctx, "/domain/devices/interface[@type='vhostuser']")
-                                : NULL;
+    xmlXPathObjectPtr ifs = ctx ? xpath(ctx, "/domain/devices/interface[@type='vhostuser']") : NULL;
     const struct guest_relay *seen[GUEST_MAX_QUEUES * 2] = {0};
     size_t n_seen = 0;
     for (int i = 0; ifs && i < ifs->nodesetval->nodeNr; i++) {

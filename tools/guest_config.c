@@ -21,7 +21,7 @@
 #include "guest.h"
 
 #define HUGEPAGES_SYSFS "/sys/kernel/mm/hugepages"
-#define MAX_INPUT (16u << 20)
+#define MAX_INPUT       (16u << 20)
 
 /* Exit codes of --check (the generators use 0 and EXIT_USAGE). */
 #define EXIT_FINDINGS   1
@@ -30,34 +30,32 @@
 static void usage(FILE *out, const char *prog)
 {
     fprintf(out,
-        "Usage: %s (--libvirt | --qemu) (--relay N ... | --all) [options]\n"
-        "       %s --check DOMAIN.xml|- [options]\n"
-        "Prints the guest configuration that connects a VM to a relay, or checks a\n"
-        "libvirt domain's vhost-user interfaces against the relays.\n"
-        "\n"
-        "      --libvirt         the <interface type='vhostuser'> element\n"
-        "      --qemu            the QEMU arguments, one per line\n"
-        "      --check FILE      check a domain (virsh dumpxml output; - reads stdin)\n"
-        "      --relay N         relay id, 0 to %d (repeatable)\n"
-        "      --all             every relay of VIRTIOFWD_STATIC_VFS and every running one\n"
-        "      --domain          with --libvirt: also <memoryBacking> and <cpu><numa>\n"
-        "      --queues N        queue pairs, 1 to %d (default 1)\n"
-        "      --rx-queue-size N, --tx-queue-size N\n"
-        "                        virtio ring sizes: 256, 512 or 1024 (default: QEMU's)\n"
-        "      --reconnect S     seconds between QEMU's reconnect attempts (default 10)\n"
-        "      --mac MAC         the interface's MAC address\n"
-        "      --memory MIB      guest memory in MiB (default 1024)\n"
-        "      --vcpus N         guest CPUs, for the NUMA cell (default 1)\n"
-        "      --backend B       shared memory: hugepages (default) or memfd\n"
-        "      --hugepage-size K huge page size in KiB (default: the host's default)\n"
-        "      --hugepages-dir D where the host's huge page sizes are listed\n"
-        "                        (default " HUGEPAGES_SYSFS ")\n"
-        "      --json            one JSON object instead of text\n"
-        TOOL_COMMON_HELP
-        "\n"
-        "Exit status: 0 done (--check: no errors), 1 --check found errors,\n"
-        "2 bad usage or an unreadable domain.\n",
-        prog, prog, VIO4WD_MAX_RELAYS - 1, GUEST_MAX_QUEUES);
+            "Usage: %s (--libvirt | --qemu) (--relay N ... | --all) [options]\n"
+            "       %s --check DOMAIN.xml|- [options]\n"
+            "Prints the guest configuration that connects a VM to a relay, or checks a\n"
+            "libvirt domain's vhost-user interfaces against the relays.\n"
+            "\n"
+            "      --libvirt         the <interface type='vhostuser'> element\n"
+            "      --qemu            the QEMU arguments, one per line\n"
+            "      --check FILE      check a domain (virsh dumpxml output; - reads stdin)\n"
+            "      --relay N         relay id, 0 to %d (repeatable)\n"
+            "      --all             every relay of VIRTIOFWD_STATIC_VFS and every running one\n"
+            "      --domain          with --libvirt: also <memoryBacking> and <cpu><numa>\n"
+            "      --queues N        queue pairs, 1 to %d (default 1)\n"
+            "      --rx-queue-size N, --tx-queue-size N\n"
+            "                        virtio ring sizes: 256, 512 or 1024 (default: QEMU's)\n"
+            "      --reconnect S     seconds between QEMU's reconnect attempts (default 10)\n"
+            "      --mac MAC         the interface's MAC address\n"
+            "      --memory MIB      guest memory in MiB (default 1024)\n"
+            "      --vcpus N         guest CPUs, for the NUMA cell (default 1)\n"
+            "      --backend B       shared memory: hugepages (default) or memfd\n"
+            "      --hugepage-size K huge page size in KiB (default: the host's default)\n"
+            "      --hugepages-dir D where the host's huge page sizes are listed\n"
+            "                        (default " HUGEPAGES_SYSFS ")\n"
+            "      --json            one JSON object instead of text\n" TOOL_COMMON_HELP "\n"
+            "Exit status: 0 done (--check: no errors), 1 --check found errors,\n"
+            "2 bad usage or an unreadable domain.\n",
+            prog, prog, VIO4WD_MAX_RELAYS - 1, GUEST_MAX_QUEUES);
 }
 
 struct options {
@@ -100,14 +98,14 @@ static bool relays_from_counters(const char *path, struct guest_relay *relays)
     if (!c)
         return false;
     struct vio4wd_counters_snapshot *s = malloc(sizeof(*s));
-    bool running = s && vio4wd_counters_snapshot(c, s) == 0 &&
-                   s->header.state == VIO4WD_CNT_RUNNING;
+    bool running =
+        s && vio4wd_counters_snapshot(c, s) == 0 && s->header.state == VIO4WD_CNT_RUNNING;
     for (unsigned id = 0; running && id < VIO4WD_MAX_RELAYS && id < s->header.max_relays; id++) {
         const struct vio4wd_cnt_relay *cr = &s->relay[id];
         struct guest_relay *r = &relays[id];
         r->running = true;
         r->socket_registered = cr->flags & VIO4WD_RELAY_VHOST_SOCK;
-        if (cr->vhost_path[0])      /* the path it serves beats the file's */
+        if (cr->vhost_path[0]) /* the path it serves beats the file's */
             snprintf(r->socket_path, sizeof(r->socket_path), "%s", cr->vhost_path);
         r->vf_max_queues = cr->vf_max_queues;
         r->worker_node = worker_node(s, cr->dir[VIO4WD_DIR_VF_TO_VM].cpu);
@@ -257,7 +255,9 @@ static char *read_input(const char *path, size_t *len, char *err, size_t errlen)
         fclose(f);
     if (bad) {
         snprintf(err, errlen, "%s: %s", path,
-                 !buf ? "out of memory" : n > MAX_INPUT ? "larger than 16 MiB" : "read error");
+                 !buf            ? "out of memory"
+                 : n > MAX_INPUT ? "larger than 16 MiB"
+                                 : "read error");
         free(buf);
         return NULL;
     }
@@ -302,8 +302,7 @@ static int check(const struct tool_common *tc, const struct options *o,
     struct guest_host host;
     guest_host_read(&host, o->hugepages_dir);
     struct guest_check_result res;
-    int rc = guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err,
-                                sizeof(err));
+    int rc = guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err, sizeof(err));
     free(xml);
     if (rc != 0) {
         tool_err(tc, "%s: %s", o->check, err);
@@ -314,8 +313,7 @@ static int check(const struct tool_common *tc, const struct options *o,
     } else {
         for (size_t i = 0; i < res.n; i++) {
             const struct guest_finding *f = &res.findings[i];
-            printf("%s: %s%s; fix: %s\n", f->xpath, f->warning ? "warning: " : "", f->what,
-                   f->fix);
+            printf("%s: %s%s; fix: %s\n", f->xpath, f->warning ? "warning: " : "", f->what, f->fix);
         }
         printf("%s: %u vhostuser interface%s, %u error%s, %u warning%s\n", o->check,
                res.n_interfaces, res.n_interfaces == 1 ? "" : "s", res.n_errors,
@@ -342,9 +340,25 @@ static bool parse_size_opt(const struct tool_common *tc, const char *name, const
  * --help, 0 to go on. */
 static int parse_options(int argc, char **argv, struct tool_common *tc, struct options *o)
 {
-    enum { OPT_LIBVIRT = 1, OPT_QEMU, OPT_CHECK, OPT_RELAY, OPT_ALL, OPT_DOMAIN, OPT_QUEUES,
-           OPT_RXQ, OPT_TXQ, OPT_RECONNECT, OPT_MAC, OPT_MEMORY, OPT_VCPUS, OPT_BACKEND,
-           OPT_HPSIZE, OPT_HPDIR, OPT_JSON };
+    enum {
+        OPT_LIBVIRT = 1,
+        OPT_QEMU,
+        OPT_CHECK,
+        OPT_RELAY,
+        OPT_ALL,
+        OPT_DOMAIN,
+        OPT_QUEUES,
+        OPT_RXQ,
+        OPT_TXQ,
+        OPT_RECONNECT,
+        OPT_MAC,
+        OPT_MEMORY,
+        OPT_VCPUS,
+        OPT_BACKEND,
+        OPT_HPSIZE,
+        OPT_HPDIR,
+        OPT_JSON
+    };
     static const struct option longopts[] = {
         {"libvirt", no_argument, NULL, OPT_LIBVIRT},
         {"qemu", no_argument, NULL, OPT_QEMU},
@@ -376,14 +390,30 @@ static int parse_options(int argc, char **argv, struct tool_common *tc, struct o
         if (r > 0)
             continue;
         switch (opt) {
-        case OPT_LIBVIRT: o->libvirt = true; break;
-        case OPT_QEMU: o->qemu = true; break;
-        case OPT_CHECK: o->check = optarg; break;
-        case OPT_ALL: o->all = true; break;
-        case OPT_DOMAIN: o->domain = true; break;
-        case OPT_JSON: o->json = true; break;
-        case OPT_HPDIR: o->hugepages_dir = optarg; break;
-        case OPT_MAC: o->gen.mac = optarg; break;
+        case OPT_LIBVIRT:
+            o->libvirt = true;
+            break;
+        case OPT_QEMU:
+            o->qemu = true;
+            break;
+        case OPT_CHECK:
+            o->check = optarg;
+            break;
+        case OPT_ALL:
+            o->all = true;
+            break;
+        case OPT_DOMAIN:
+            o->domain = true;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case OPT_HPDIR:
+            o->hugepages_dir = optarg;
+            break;
+        case OPT_MAC:
+            o->gen.mac = optarg;
+            break;
         case OPT_RELAY:
             if (!tool_parse_uint(optarg, VIO4WD_MAX_RELAYS - 1, &u)) {
                 tool_err(tc, "--relay '%s': expected a relay id, 0 to %d", optarg,
@@ -400,8 +430,8 @@ static int parse_options(int argc, char **argv, struct tool_common *tc, struct o
         case OPT_RXQ:
         case OPT_TXQ:
             if (!parse_size_opt(tc, opt == OPT_RXQ ? "rx-queue-size" : "tx-queue-size", optarg,
-                                65535, opt == OPT_RXQ ? &o->gen.rx_queue_size
-                                                      : &o->gen.tx_queue_size))
+                                65535,
+                                opt == OPT_RXQ ? &o->gen.rx_queue_size : &o->gen.tx_queue_size))
                 return -1;
             break;
         case OPT_RECONNECT:
@@ -483,7 +513,7 @@ int main(int argc, char **argv)
         select_all(&tc.cfg, relays, &o);
         if (o.n_relay_ids == 0) {
             tool_err(&tc, "--all: no relay in VIRTIOFWD_STATIC_VFS and none running; "
-                     "give --relay N");
+                          "give --relay N");
             return EXIT_USAGE;
         }
     }

@@ -79,8 +79,8 @@ static void append(char *out, size_t outlen, const char *fmt, ...)
     va_end(ap);
 }
 
-void guest_gen_interface(const struct guest_relay *r, const struct guest_gen_opts *o,
-                         char *out, size_t outlen)
+void guest_gen_interface(const struct guest_relay *r, const struct guest_gen_opts *o, char *out,
+                         size_t outlen)
 {
     append(out, outlen, "<interface type='vhostuser'>\n");
     if (o->mac)
@@ -122,7 +122,8 @@ void guest_gen_numa(const struct guest_gen_opts *o, char *out, size_t outlen)
         snprintf(cpus, sizeof(cpus), "0-%u", o->vcpus - 1);
     append(out, outlen,
            "<cpu>\n  <numa>\n    <cell id='0' cpus='%s' memory='%lu' unit='MiB' "
-           "memAccess='shared'/>\n  </numa>\n</cpu>\n", cpus, o->memory_mib);
+           "memAccess='shared'/>\n  </numa>\n</cpu>\n",
+           cpus, o->memory_mib);
 }
 
 /* Adds one argument, formatted, to a. */

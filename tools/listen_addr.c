@@ -35,8 +35,8 @@ int listen_addr_parse(const char *text, struct listen_addr *out, char *err, size
     if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
         host[hl - 1] = '\0';
         if (inet_pton(AF_INET6, host + 1, &v6->sin6_addr) != 1) {
-            snprintf(err, errlen, "'%s': '%s' is not an IPv6 address; expected %s", text,
-                     host + 1, FORMS);
+            snprintf(err, errlen, "'%s': '%s' is not an IPv6 address; expected %s", text, host + 1,
+                     FORMS);
             return -1;
         }
         v6->sin6_family = AF_INET6;
@@ -46,8 +46,10 @@ int listen_addr_parse(const char *text, struct listen_addr *out, char *err, size
         return 0;
     }
     if (inet_pton(AF_INET, host, &v4->sin_addr) != 1) {
-        snprintf(err, errlen, "'%s': '%s' is not an IPv4 address (IPv6 goes in brackets); "
-                 "expected %s", text, host, FORMS);
+        snprintf(err, errlen,
+                 "'%s': '%s' is not an IPv4 address (IPv6 goes in brackets); "
+                 "expected %s",
+                 text, host, FORMS);
         return -1;
     }
     v4->sin_family = AF_INET;

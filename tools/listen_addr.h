@@ -9,9 +9,9 @@
 #include <sys/socket.h>
 
 struct listen_addr {
-    struct sockaddr_storage sa;     /* AF_INET or AF_INET6 */
+    struct sockaddr_storage sa; /* AF_INET or AF_INET6 */
     socklen_t len;
-    bool loopback;                  /* 127.0.0.0/8 or ::1 */
+    bool loopback; /* 127.0.0.0/8 or ::1 */
 };
 
 /* "127.0.0.1:9641", "[::1]:9641", "0.0.0.0:9641", "[::]:9641": a numeric

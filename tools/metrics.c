@@ -9,16 +9,16 @@
 #include "pause_hist.h"
 #include "tool_render.h"
 
-#define NO_FIELD SIZE_MAX
+#define NO_FIELD  SIZE_MAX
 #define BOTH_DIRS (-1)
 
 /* Why a direction lost packets. Each reason is counted in one field of
  * tool_dir_row (bytes too when the relay counts them), in the directions it
  * can happen in. Add a drop reason here and every output has it. */
 struct drop_reason {
-    const char *reason;         /* the 'reason' label value */
-    int dir;                    /* enum vio4wd_dir, or BOTH_DIRS */
-    size_t pkts, bytes;         /* offsets in struct tool_dir_row; bytes may be NO_FIELD */
+    const char *reason; /* the 'reason' label value */
+    int dir;            /* enum vio4wd_dir, or BOTH_DIRS */
+    size_t pkts, bytes; /* offsets in struct tool_dir_row; bytes may be NO_FIELD */
 };
 
 static const struct drop_reason drop_reasons[] = {
@@ -95,16 +95,15 @@ static void queue_counter(FILE *out, const struct tool_view *view, const char *n
             for (unsigned q = 0; q < x->n_queues; q++) {
                 fprintf(out, "%s{relay=\"%u\",direction=\"%s\",queue=\"%u\"} %llu\n", name,
                         view->relays[i].id, vio4wd_dir_name(d), q,
-                        (unsigned long long)(bytes ? x->queue[q].rx_bytes
-                                                   : x->queue[q].rx_pkts));
+                        (unsigned long long)(bytes ? x->queue[q].rx_bytes : x->queue[q].rx_pkts));
             }
         }
 }
 
 static void drops(FILE *out, const struct tool_view *view, bool bytes)
 {
-    const char *name = bytes ? "vio4wd_relay_dropped_bytes_total"
-                             : "vio4wd_relay_dropped_packets_total";
+    const char *name =
+        bytes ? "vio4wd_relay_dropped_bytes_total" : "vio4wd_relay_dropped_packets_total";
 
     for (size_t k = 0; k < sizeof(drop_reasons) / sizeof(drop_reasons[0]); k++) {
         const struct drop_reason *dr = &drop_reasons[k];
@@ -140,15 +139,15 @@ static void pause_metrics(FILE *out, const struct tool_view *view)
                     snprintf(le, sizeof(le), "+Inf");
                 else
                     snprintf(le, sizeof(le), "%.6g", edge / 1e6);
-                dir_series(out, "vio4wd_relay_handover_pause_seconds_bucket", &view->relays[i],
-                           d, "le", le);
+                dir_series(out, "vio4wd_relay_handover_pause_seconds_bucket", &view->relays[i], d,
+                           "le", le);
                 fprintf(out, "%llu\n", (unsigned long long)below);
             }
-            dir_series(out, "vio4wd_relay_handover_pause_seconds_count", &view->relays[i], d,
-                       NULL, NULL);
+            dir_series(out, "vio4wd_relay_handover_pause_seconds_count", &view->relays[i], d, NULL,
+                       NULL);
             fprintf(out, "%llu\n", (unsigned long long)x->pause_count);
-            dir_series(out, "vio4wd_relay_handover_pause_seconds_sum", &view->relays[i], d,
-                       NULL, NULL);
+            dir_series(out, "vio4wd_relay_handover_pause_seconds_sum", &view->relays[i], d, NULL,
+                       NULL);
             fprintf(out, "%.9g\n", x->pause_sum_us / 1e6);
         }
     family(out, "vio4wd_relay_handover_pause_max_seconds", "gauge", "seconds",
@@ -156,8 +155,8 @@ static void pause_metrics(FILE *out, const struct tool_view *view)
            "before its first migration.");
     for (unsigned i = 0; i < view->n_relays; i++)
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
-            dir_series(out, "vio4wd_relay_handover_pause_max_seconds", &view->relays[i], d,
-                       NULL, NULL);
+            dir_series(out, "vio4wd_relay_handover_pause_max_seconds", &view->relays[i], d, NULL,
+                       NULL);
             fprintf(out, "%.9g\n", view->relays[i].dir[d].pause_max_us / 1e6);
         }
 }
@@ -211,8 +210,8 @@ static void relay_metrics(FILE *out, const struct tool_view *view)
            "The rate limit of a relay direction in bytes per second; 0 when unlimited.");
     for (unsigned i = 0; i < view->n_relays; i++)
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
-            dir_series(out, "vio4wd_relay_rate_limit_bytes_per_second", &view->relays[i], d,
-                       NULL, NULL);
+            dir_series(out, "vio4wd_relay_rate_limit_bytes_per_second", &view->relays[i], d, NULL,
+                       NULL);
             fprintf(out, "%llu\n", (unsigned long long)view->relays[i].dir[d].rate_limit_Bps);
         }
     family(out, "vio4wd_relay_migrations", "counter", NULL,
@@ -235,7 +234,7 @@ static void relay_metrics(FILE *out, const struct tool_view *view)
             fprintf(out, "%d\n", view->relays[i].dir[d].cpu);
         }
     if (view->interval_s <= 0)
-        return;         /* no window, no load */
+        return; /* no window, no load */
     family(out, "vio4wd_relay_load_ratio", "gauge", "ratio",
            "Share of one core a relay direction used over the sampling window.");
     for (unsigned i = 0; i < view->n_relays; i++)
@@ -316,8 +315,7 @@ static void sched_gauge(FILE *out, const struct tool_sched_view *sched, const ch
 {
     family(out, name, "gauge", NULL, help);
     for (unsigned i = 0; i < sched->n_nodes; i++)
-        fprintf(out, "%s{numa=\"%d\"} %.6g\n", name, sched->nodes[i].numa,
-                value(&sched->nodes[i]));
+        fprintf(out, "%s{numa=\"%d\"} %.6g\n", name, sched->nodes[i].numa, value(&sched->nodes[i]));
 }
 
 static void sched_metrics(FILE *out, const struct tool_sched_view *sched)
@@ -329,10 +327,12 @@ static void sched_metrics(FILE *out, const struct tool_sched_view *sched)
         return;
     sched_gauge(out, sched, "vio4wd_scheduler_makespan_cores",
                 "The busiest worker's load after the scheduler's last decision, per NUMA "
-                "node (-1: all nodes as one), in cores.", node_makespan);
+                "node (-1: all nodes as one), in cores.",
+                node_makespan);
     sched_gauge(out, sched, "vio4wd_scheduler_lower_bound_cores",
                 "What no placement can beat at the last decision: max(total / workers, "
-                "largest direction), in cores.", node_bound);
+                "largest direction), in cores.",
+                node_bound);
     sched_gauge(out, sched, "vio4wd_scheduler_gap_ratio",
                 "How far the makespan is above the lower bound: (makespan - bound) / bound.",
                 node_gap);

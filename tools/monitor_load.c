@@ -26,7 +26,7 @@
 #include "frame.h"
 
 static volatile int g_stop;
-static bool g_inactive;     /* --include-inactive */
+static bool g_inactive; /* --include-inactive */
 
 static void on_signal(int sig)
 {
@@ -37,25 +37,24 @@ static void on_signal(int sig)
 static void usage(FILE *out, const char *prog)
 {
     fprintf(out,
-        "Usage: %s [options]\n"
-        "Shows the load of each relay worker CPU as a bar, grouped by NUMA node,\n"
-        "measured from the busy TSC cycles in the relay's counters. A full bar is\n"
-        "one whole core. Each bar is split by the relay directions on that worker:\n"
-        "a segment starts with the relay id and is filled with '>' for VF->VM and\n"
-        "'<' for VM->VF; '+' is other busy time. High load is coloured (or marked\n"
-        "HIGH without colour). A worker marked \"parked\" has no direction and\n"
-        "blocks, using no CPU; each node's line counts active and parked workers.\n"
-        "Press q to quit.\n"
-        "\n"
-        "      --poll-interval S  seconds between frames (default 1, 0.1 to 60)\n"
-        "      --once             print one frame as text and exit\n"
-        "      --width N          columns for text frames (default: the terminal's, or 80)\n"
-        "      --no-color         no colours even where the terminal has them\n"
-        "      --include-inactive also relays with neither a VF nor a guest\n"
-        TOOL_COMMON_HELP
-        "\n"
-        "Exit status: 0 done, 1 relay not running, 2 bad usage.\n",
-        prog);
+            "Usage: %s [options]\n"
+            "Shows the load of each relay worker CPU as a bar, grouped by NUMA node,\n"
+            "measured from the busy TSC cycles in the relay's counters. A full bar is\n"
+            "one whole core. Each bar is split by the relay directions on that worker:\n"
+            "a segment starts with the relay id and is filled with '>' for VF->VM and\n"
+            "'<' for VM->VF; '+' is other busy time. High load is coloured (or marked\n"
+            "HIGH without colour). A worker marked \"parked\" has no direction and\n"
+            "blocks, using no CPU; each node's line counts active and parked workers.\n"
+            "Press q to quit.\n"
+            "\n"
+            "      --poll-interval S  seconds between frames (default 1, 0.1 to 60)\n"
+            "      --once             print one frame as text and exit\n"
+            "      --width N          columns for text frames (default: the terminal's, or 80)\n"
+            "      --no-color         no colours even where the terminal has them\n"
+            "      --include-inactive also relays with neither a VF nor a guest\n" TOOL_COMMON_HELP
+            "\n"
+            "Exit status: 0 done, 1 relay not running, 2 bad usage.\n",
+            prog);
 }
 
 static unsigned text_width(unsigned requested)
@@ -119,9 +118,9 @@ static chtype curses_attr(unsigned char a)
         if (level)
             out |= COLOR_PAIR(level);
         if ((a & FA_BAR) && level)
-            out |= A_REVERSE;   /* solid coloured bars */
+            out |= A_REVERSE; /* solid coloured bars */
     } else if (level == FA_HIGH) {
-        out |= A_REVERSE;       /* no colour: high load stands out reversed */
+        out |= A_REVERSE; /* no colour: high load stands out reversed */
     }
     return out;
 }
@@ -205,8 +204,8 @@ static bool run_curses(struct tool_reader *r, struct tool_view *view, struct fra
         for (;;) {
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
-            long ms = (long)(next.tv_sec - now.tv_sec) * 1000 +
-                      (next.tv_nsec - now.tv_nsec) / 1000000L;
+            long ms =
+                (long)(next.tv_sec - now.tv_sec) * 1000 + (next.tv_nsec - now.tv_nsec) / 1000000L;
             if (ms <= 0 || g_stop)
                 break;
             timeout((int)ms);
@@ -263,8 +262,7 @@ int main(int argc, char **argv)
             break;
         case 'w':
             if (!tool_parse_uint(optarg, FRAME_MAX_COLS, &width) || width < 40) {
-                tool_err(&tc, "--width '%s': expected columns, 40 to %d", optarg,
-                         FRAME_MAX_COLS);
+                tool_err(&tc, "--width '%s': expected columns, 40 to %d", optarg, FRAME_MAX_COLS);
                 return EXIT_USAGE;
             }
             break;

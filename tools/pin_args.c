@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int tool_parse_pin(const char *text, struct vio4wd_cpu_pin *pins, size_t *n, size_t max,
-                   char *err, size_t errlen)
+int tool_parse_pin(const char *text, struct vio4wd_cpu_pin *pins, size_t *n, size_t max, char *err,
+                   size_t errlen)
 {
     struct vio4wd_config scratch;
     char msg[512];
@@ -16,8 +16,10 @@ int tool_parse_pin(const char *text, struct vio4wd_cpu_pin *pins, size_t *n, siz
      * one pin, so white space inside it is an error of its own. */
     for (const char *p = text; *p; p++)
         if (isspace((unsigned char)*p)) {
-            snprintf(err, errlen, "--virtio-cpu '%s': no spaces allowed; give one "
-                     "R:C1[,C2] per --virtio-cpu", text);
+            snprintf(err, errlen,
+                     "--virtio-cpu '%s': no spaces allowed; give one "
+                     "R:C1[,C2] per --virtio-cpu",
+                     text);
             return -1;
         }
     config_init(&scratch);

@@ -12,7 +12,7 @@
  * through the configuration parser so both agree) and appends it to pins.
  * A relay pinned twice is an error. Returns 0, or -1 with err naming the
  * value and what is valid. */
-int tool_parse_pin(const char *text, struct vio4wd_cpu_pin *pins, size_t *n, size_t max,
-                   char *err, size_t errlen);
+int tool_parse_pin(const char *text, struct vio4wd_cpu_pin *pins, size_t *n, size_t max, char *err,
+                   size_t errlen);
 
 #endif

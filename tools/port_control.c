@@ -20,7 +20,8 @@
 
 static void usage(FILE *out, const char *prog)
 {
-    fprintf(out,
+    fprintf(
+        out,
         "Usage: %s OP [options]\n"
         "Adds or removes VFs and vhost-user sockets of a running relay.\n"
         "\n"
@@ -47,9 +48,7 @@ static void usage(FILE *out, const char *prog)
         "      --vf-to-vm RATE   rate: limit what the guest receives\n"
         "      --vm-to-vf RATE   rate: limit what the guest sends\n"
         "                        (rate without a limit shows the limits in force)\n"
-        "  -e, --zmq_ep EP       the original's name for --port-ep\n"
-        TOOL_COMMON_HELP
-        "\n"
+        "  -e, --zmq_ep EP       the original's name for --port-ep\n" TOOL_COMMON_HELP "\n"
         "Exit status: 0 done, 1 relay not running or it refused, 2 bad usage.\n",
         prog, VIO4WD_MAX_RELAYS - 1);
 }
@@ -70,8 +69,18 @@ static const struct op_name ops[] = {
 
 int main(int argc, char **argv)
 {
-    enum { OPT_VIRTIO_ID = 1, OPT_PCI, OPT_DEVICE, OPT_NAME, OPT_MODE, OPT_VHOST, OPT_COND,
-           OPT_RATE, OPT_RATE_UP, OPT_RATE_DOWN };
+    enum {
+        OPT_VIRTIO_ID = 1,
+        OPT_PCI,
+        OPT_DEVICE,
+        OPT_NAME,
+        OPT_MODE,
+        OPT_VHOST,
+        OPT_COND,
+        OPT_RATE,
+        OPT_RATE_UP,
+        OPT_RATE_DOWN
+    };
     static const struct option longopts[] = {
         {"virtio-id", required_argument, NULL, OPT_VIRTIO_ID},
         {"pci-addr", required_argument, NULL, OPT_PCI},
@@ -99,7 +108,7 @@ int main(int argc, char **argv)
     tool_common_init(&tc, argv[0]);
     memset(&req, 0, sizeof(req));
     req.bond_mode = -1;
-    req.virtio_id = -1;         /* none unless --virtio-id: query asks all relays */
+    req.virtio_id = -1; /* none unless --virtio-id: query asks all relays */
     req.devices = devices;
     /* The original tool sent conditional=false unless told otherwise. */
     req.conditional = false;
@@ -118,13 +127,17 @@ int main(int argc, char **argv)
         case OPT_DEVICE: {
             struct pci_address pci;
             if (opt == OPT_PCI && !pci_parse(optarg, &pci)) {
-                tool_err(&tc, "--pci-addr '%s': not a PCI address; expected DDDD:BB:SS.F or "
-                         "BB:SS.F (hex), or use --device for a DPDK device string", optarg);
+                tool_err(&tc,
+                         "--pci-addr '%s': not a PCI address; expected DDDD:BB:SS.F or "
+                         "BB:SS.F (hex), or use --device for a DPDK device string",
+                         optarg);
                 return EXIT_USAGE;
             }
             if (opt == OPT_DEVICE && (!*optarg || strlen(optarg) >= VIO4WD_DEVICE_MAX)) {
-                tool_err(&tc, "--device '%s': expected a DPDK device string of 1 to %d "
-                         "characters", optarg, VIO4WD_DEVICE_MAX - 1);
+                tool_err(&tc,
+                         "--device '%s': expected a DPDK device string of 1 to %d "
+                         "characters",
+                         optarg, VIO4WD_DEVICE_MAX - 1);
                 return EXIT_USAGE;
             }
             if (req.n_devices >= MAX_DEVICES) {
@@ -164,8 +177,11 @@ int main(int argc, char **argv)
             /* Checked here too, so a typo never reaches the relay. */
             struct vio4wd_rate rate;
             if (rate_parse(optarg, &rate, err, sizeof(err)) < 0) {
-                tool_err(&tc, "--%s: %s", opt == OPT_RATE ? "rate" :
-                         opt == OPT_RATE_UP ? "vf-to-vm" : "vm-to-vf", err);
+                tool_err(&tc, "--%s: %s",
+                         opt == OPT_RATE      ? "rate"
+                         : opt == OPT_RATE_UP ? "vf-to-vm"
+                                              : "vm-to-vf",
+                         err);
                 return EXIT_USAGE;
             }
             if (opt != OPT_RATE_DOWN)
@@ -183,7 +199,7 @@ int main(int argc, char **argv)
         return tool_getopt_status(opt);
     if (optind >= argc) {
         tool_err(&tc, "no operation; expected one of add, remove, add_sock, remove_sock, query, "
-                 "rate");
+                      "rate");
         return EXIT_USAGE;
     }
     if (optind + 1 < argc) {
@@ -195,8 +211,10 @@ int main(int argc, char **argv)
         if (strcmp(argv[optind], ops[i].name) == 0)
             op = &ops[i];
     if (!op) {
-        tool_err(&tc, "unknown operation '%s'; expected one of add, remove, add_sock, "
-                 "remove_sock, query, rate", argv[optind]);
+        tool_err(&tc,
+                 "unknown operation '%s'; expected one of add, remove, add_sock, "
+                 "remove_sock, query, rate",
+                 argv[optind]);
         return EXIT_USAGE;
     }
     req.op = op->op;
@@ -206,8 +224,7 @@ int main(int argc, char **argv)
     case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD:
     case VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__REMOVE:
         if (!have_id || req.n_devices == 0) {
-            tool_err(&tc, "%s needs --virtio-id and at least one --pci-addr or --device",
-                     op->name);
+            tool_err(&tc, "%s needs --virtio-id and at least one --pci-addr or --device", op->name);
             return EXIT_USAGE;
         }
         if (req.bond_name && req.n_devices < 2) {

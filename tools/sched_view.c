@@ -44,8 +44,8 @@ int tool_sched_parse(const char *text, struct tool_sched_view *out)
         struct json_object *x = json_object_array_get_idx(nodes, i);
         struct tool_sched_node *node = &out->nodes[out->n_nodes++];
         node->numa = (int)num(x, "numa");
-        node->makespan = applied && flag(x, "act") ? num(x, "makespan")
-                                                   : num(x, "current_makespan");
+        node->makespan =
+            applied && flag(x, "act") ? num(x, "makespan") : num(x, "current_makespan");
         node->lower_bound = num(x, "lower_bound");
     }
     rc = out->pid > 0 ? 0 : -1;

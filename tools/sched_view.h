@@ -10,9 +10,9 @@
 #define TOOL_SCHED_MAX_NODES 64
 
 struct tool_sched_node {
-    int numa;                   /* -1: all workers (--global-numa-opt) */
-    double makespan;            /* busiest worker's load after the decision, cores */
-    double lower_bound;         /* no placement does better, cores */
+    int numa;           /* -1: all workers (--global-numa-opt) */
+    double makespan;    /* busiest worker's load after the decision, cores */
+    double lower_bound; /* no placement does better, cores */
 };
 
 struct tool_sched_view {

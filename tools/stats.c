@@ -28,11 +28,16 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
-enum format { FMT_TABLE, FMT_JSON, FMT_PROMETHEUS };
+enum format {
+    FMT_TABLE,
+    FMT_JSON,
+    FMT_PROMETHEUS
+};
 
 static void usage(FILE *out, const char *prog)
 {
-    fprintf(out,
+    fprintf(
+        out,
         "Usage: %s [options]\n"
         "Per-relay statistics: packets and bytes per direction with rates, drops by\n"
         "reason (peer queue full, peer not connected), load (share of one core, from\n"
@@ -50,9 +55,7 @@ static void usage(FILE *out, const char *prog)
         "      --delay MS        the same in milliseconds (the original tool's option)\n"
         "  -r, --relay N         only relay N (repeatable)\n"
         "      --include-inactive  also relays with neither a VF nor a guest (only a\n"
-        "                        listening vhost-user socket)\n"
-        TOOL_COMMON_HELP
-        "\n"
+        "                        listening vhost-user socket)\n" TOOL_COMMON_HELP "\n"
         "Trace line: {\"t\": s, \"workers\": [cpu...], \"relays\": [{\"id\", \"numa\",\n"
         "\"cpu\": {\"vf_to_vm\", \"vm_to_vf\"}, \"load\": {\"vf_to_vm\", \"vm_to_vf\"}, ...}]}\n"
         "plus counts, rates (pps, Bps), drops and worker details.\n"
@@ -60,8 +63,7 @@ static void usage(FILE *out, const char *prog)
         prog);
 }
 
-static int emit(const struct tool_common *tc, FILE *out, enum format fmt,
-                const struct tool_view *v)
+static int emit(const struct tool_common *tc, FILE *out, enum format fmt, const struct tool_view *v)
 {
     struct tool_sched_view sched;
 
@@ -76,8 +78,7 @@ static int emit(const struct tool_common *tc, FILE *out, enum format fmt,
         break;
     }
     case FMT_PROMETHEUS:
-        tool_print_metrics(out, v,
-                           tool_sched_read(tc->counters, &sched) == 0 ? &sched : NULL);
+        tool_print_metrics(out, v, tool_sched_read(tc->counters, &sched) == 0 ? &sched : NULL);
         break;
     }
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
@@ -140,8 +141,7 @@ int main(int argc, char **argv)
             break;
         case 'w':
             if (!tool_parse_seconds(optarg, 0.1, 86400, &watch)) {
-                tool_err(&tc, "--watch '%s': expected seconds between lines, 0.1 to 86400",
-                         optarg);
+                tool_err(&tc, "--watch '%s': expected seconds between lines, 0.1 to 86400", optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -244,10 +244,10 @@ int main(int argc, char **argv)
             continue;
         }
         if (v->interval_s <= 0)
-            continue;   /* a restarted relay: this was the new baseline */
+            continue; /* a restarted relay: this was the new baseline */
         tool_view_filter(v, ids, n_ids, inactive);
         if (output ? emit_file(&tc, output, fmt, v) : emit(&tc, stdout, fmt, v)) {
-            rc = EXIT_NOT_RUNNING;  /* stdout closed (a pipe reader left) */
+            rc = EXIT_NOT_RUNNING; /* stdout closed (a pipe reader left) */
             break;
         }
         lines++;

@@ -161,8 +161,8 @@ int tool_common_finish(struct tool_common *tc)
     if (!tc->sched_ep)
         tc->sched_ep = tc->cfg.zmq_core_sched_ep;
     if (!tc->port_ep)
-        tc->port_ep = tc->cfg.zmq_port_control_ep[0] ? tc->cfg.zmq_port_control_ep
-                                                     : TOOL_DEFAULT_PORT_EP;
+        tc->port_ep =
+            tc->cfg.zmq_port_control_ep[0] ? tc->cfg.zmq_port_control_ep : TOOL_DEFAULT_PORT_EP;
     if (!tc->counters)
         tc->counters = TOOL_DEFAULT_RUN_DIR;
     return 0;

@@ -13,8 +13,8 @@
 #include "vio4wd_build_config.h"
 
 /* Exit codes shared by every tool. */
-#define EXIT_NOT_RUNNING 1      /* relay absent, or it refused / failed */
-#define EXIT_USAGE       2      /* bad option or value */
+#define EXIT_NOT_RUNNING 1 /* relay absent, or it refused / failed */
+#define EXIT_USAGE       2 /* bad option or value */
 
 #define TOOL_DEFAULT_RUN_DIR "/run/virtio-forwarder"
 /* Where upstream's file puts port_control, when the configuration leaves
@@ -32,36 +32,38 @@ enum {
     OPT_VERSION,
 };
 
-#define TOOL_COMMON_LONGOPTS                                      \
-    {"config", required_argument, NULL, OPT_CONFIG},              \
-    {"stats-ep", required_argument, NULL, OPT_STATS_EP},          \
-    {"sched-ep", required_argument, NULL, OPT_SCHED_EP},          \
-    {"port-ep", required_argument, NULL, OPT_PORT_EP},            \
-    {"counters", required_argument, NULL, OPT_COUNTERS},          \
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},            \
-    {"version", no_argument, NULL, OPT_VERSION},                  \
-    {"help", no_argument, NULL, 'h'}
+#define TOOL_COMMON_LONGOPTS                                 \
+    {"config", required_argument, NULL, OPT_CONFIG},         \
+        {"stats-ep", required_argument, NULL, OPT_STATS_EP}, \
+        {"sched-ep", required_argument, NULL, OPT_SCHED_EP}, \
+        {"port-ep", required_argument, NULL, OPT_PORT_EP},   \
+        {"counters", required_argument, NULL, OPT_COUNTERS}, \
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},   \
+        {"version", no_argument, NULL, OPT_VERSION},         \
+    {                                                        \
+        "help", no_argument, NULL, 'h'                       \
+    }
 
 /* The shared options' help lines, for each tool's usage text. */
-#define TOOL_COMMON_HELP                                                          \
-    "      --config FILE     configuration file for the endpoint defaults\n"      \
-    "                        (default " VIO4WD_SYSCONF_DEFAULT ")\n"              \
-    "      --counters PATH   relay counters file or run directory\n"              \
-    "                        (default " TOOL_DEFAULT_RUN_DIR ")\n"                \
-    "      --stats-ep EP     stats endpoint [VIRTIOFWD_ZMQ_STATS_EP]\n"           \
-    "      --sched-ep EP     core_sched endpoint [VIRTIOFWD_ZMQ_CORE_SCHED_EP]\n" \
-    "      --port-ep EP      port_control endpoint [VIRTIOFWD_ZMQ_PORT_CONTROL_EP]\n" \
+#define TOOL_COMMON_HELP                                                                \
+    "      --config FILE     configuration file for the endpoint defaults\n"            \
+    "                        (default " VIO4WD_SYSCONF_DEFAULT ")\n"                    \
+    "      --counters PATH   relay counters file or run directory\n"                    \
+    "                        (default " TOOL_DEFAULT_RUN_DIR ")\n"                      \
+    "      --stats-ep EP     stats endpoint [VIRTIOFWD_ZMQ_STATS_EP]\n"                 \
+    "      --sched-ep EP     core_sched endpoint [VIRTIOFWD_ZMQ_CORE_SCHED_EP]\n"       \
+    "      --port-ep EP      port_control endpoint [VIRTIOFWD_ZMQ_PORT_CONTROL_EP]\n"   \
     "      --timeout MS      how long to wait for the relay to answer (default 2000)\n" \
-    "  -h, --help            this text\n"                                         \
+    "  -h, --help            this text\n"                                               \
     "      --version         print the version\n"
 
 struct tool_common {
-    const char *prog;           /* name for messages */
-    const char *config_path;    /* NULL: the default, where missing is fine */
-    const char *stats_ep, *sched_ep, *port_ep;  /* NULL: from the config */
-    const char *counters;       /* NULL: TOOL_DEFAULT_RUN_DIR */
+    const char *prog;                          /* name for messages */
+    const char *config_path;                   /* NULL: the default, where missing is fine */
+    const char *stats_ep, *sched_ep, *port_ep; /* NULL: from the config */
+    const char *counters;                      /* NULL: TOOL_DEFAULT_RUN_DIR */
     int timeout_ms;
-    struct vio4wd_config cfg;   /* after tool_common_finish */
+    struct vio4wd_config cfg; /* after tool_common_finish */
 };
 
 void tool_common_init(struct tool_common *tc, const char *prog);

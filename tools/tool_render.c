@@ -21,7 +21,10 @@ void tool_si(double value, char *buf, size_t buflen)
     if (i == 0)
         snprintf(buf, buflen, "%.0f", value);
     else
-        snprintf(buf, buflen, value < 9.995 ? "%.2f%c" : value < 99.95 ? "%.1f%c" : "%.0f%c",
+        snprintf(buf, buflen,
+                 value < 9.995   ? "%.2f%c"
+                 : value < 99.95 ? "%.1f%c"
+                                 : "%.0f%c",
                  value, suffix[i]);
 }
 
@@ -72,13 +75,12 @@ static void print_pauses(FILE *out, const struct tool_view *view)
             if (!x->pause_count)
                 continue;
             if (!header)
-                fprintf(out, "\n%5s %-6s %7s %10s %10s %10s  (handover pauses, us)\n",
-                        "RELAY", "DIR", "PAUSES", "MEAN", "LAST", "MAX");
+                fprintf(out, "\n%5s %-6s %7s %10s %10s %10s  (handover pauses, us)\n", "RELAY",
+                        "DIR", "PAUSES", "MEAN", "LAST", "MAX");
             header = true;
             fprintf(out, "%5u %-6s %7llu %10.1f %10.1f %10.1f\n", view->relays[i].id,
                     vio4wd_dir_arrow(d), (unsigned long long)x->pause_count,
-                    x->pause_sum_us / (double)x->pause_count, x->pause_last_us,
-                    x->pause_max_us);
+                    x->pause_sum_us / (double)x->pause_count, x->pause_last_us, x->pause_max_us);
         }
 }
 
@@ -87,9 +89,9 @@ void tool_print_table(FILE *out, const struct tool_view *view)
     char rxp[16], rxb[16], txp[16], txb[16], full[16], nc[16], vfd[16], rl[16], lim[16];
     char cpu[16];
 
-    fprintf(out, "%5s %4s %-8s %-6s %4s %6s %7s %7s %7s %7s %7s %7s %7s %7s %7s %5s  %s\n",
-            "RELAY", "NODE", "STATE", "DIR", "CPU", "LOAD", "RX/s", "RXbit/s", "TX/s", "TXbit/s",
-            "FULL", "NOCONN", "VFDROP", "RATELIM", "LIMIT", "MIGR", "VF / VHOST");
+    fprintf(out, "%5s %4s %-8s %-6s %4s %6s %7s %7s %7s %7s %7s %7s %7s %7s %7s %5s  %s\n", "RELAY",
+            "NODE", "STATE", "DIR", "CPU", "LOAD", "RX/s", "RXbit/s", "TX/s", "TXbit/s", "FULL",
+            "NOCONN", "VFDROP", "RATELIM", "LIMIT", "MIGR", "VF / VHOST");
     for (unsigned i = 0; i < view->n_relays; i++) {
         const struct tool_relay_row *r = &view->relays[i];
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
@@ -100,8 +102,7 @@ void tool_print_table(FILE *out, const struct tool_view *view)
             tool_si(x->tx_Bps * 8, txb, sizeof(txb));
             tool_si((double)x->drop_full_pkts, full, sizeof(full));
             tool_si((double)x->drop_nc_pkts, nc, sizeof(nc));
-            tool_si((double)(x->vf_rx_missed + x->vf_rx_nombuf + x->vf_tx_error), vfd,
-                    sizeof(vfd));
+            tool_si((double)(x->vf_rx_missed + x->vf_rx_nombuf + x->vf_tx_error), vfd, sizeof(vfd));
             tool_si((double)x->drop_rl_pkts, rl, sizeof(rl));
             if (x->rate_limit_Bps)
                 tool_si((double)x->rate_limit_Bps * 8, lim, sizeof(lim));
@@ -126,14 +127,15 @@ void tool_print_table(FILE *out, const struct tool_view *view)
         fprintf(out, "(no relay has a VF or a vhost-user socket)\n");
     print_queues(out, view);
     print_pauses(out, view);
-    fprintf(out, "\n%10s %4s %6s %4s %-6s %6s\n", "WORKER CPU", "NODE", "LOAD", "DIRS",
-            "STATE", "ASLEEP");
+    fprintf(out, "\n%10s %4s %6s %4s %-6s %6s\n", "WORKER CPU", "NODE", "LOAD", "DIRS", "STATE",
+            "ASLEEP");
     for (unsigned i = 0; i < view->n_workers; i++) {
         const struct tool_worker_row *w = &view->workers[i];
         fprintf(out, "%10u %4d %5.1f%% %4u %-6s %5.1f%%\n", w->cpu, w->numa, w->load * 100,
                 w->n_dirs, w->parked ? "parked" : "active", w->asleep * 100);
     }
-    fprintf(out, "\nRates and loads over %.2f s; LOAD is the share of one core (busy TSC "
+    fprintf(out,
+            "\nRates and loads over %.2f s; LOAD is the share of one core (busy TSC "
             "cycles), '!' marks a saturated direction. FULL, NOCONN and RATELIM are packets "
             "dropped since the relay started (peer queue full, peer not connected, over the "
             "rate limit); VFDROP are those the VF dropped itself (VF->VM: rx ring full or no "
@@ -271,8 +273,9 @@ struct json_object *tool_view_to_json(const struct tool_view *view)
             json_object_object_add(cpu, vio4wd_dir_name(d), json_object_new_int(r->dir[d].cpu));
             json_object_object_add(load, vio4wd_dir_name(d), jnum(r->dir[d].load));
         }
-        json_object_object_add(o, "active", json_object_new_boolean(
-            (r->flags & VIO4WD_RELAY_ACTIVE) == VIO4WD_RELAY_ACTIVE));
+        json_object_object_add(
+            o, "active",
+            json_object_new_boolean((r->flags & VIO4WD_RELAY_ACTIVE) == VIO4WD_RELAY_ACTIVE));
         json_object_object_add(o, "state", json_object_new_string(tool_relay_state(r->flags)));
         json_object_object_add(o, "vf", json_object_new_string(r->vf_dev));
         json_object_object_add(o, "vhost", json_object_new_string(r->vhost_path));

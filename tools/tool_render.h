@@ -12,7 +12,6 @@
 
 #include "tool_view.h"
 
-
 /* "active", "no VF", "no guest" or "idle" from VIO4WD_RELAY_* flags. */
 const char *tool_relay_state(uint32_t flags);
 

@@ -69,9 +69,10 @@ static void build_dir(const struct vio4wd_cnt_dir *p, const struct vio4wd_cnt_di
     row->rx_Bps = per_s(c->rx_bytes - p->rx_bytes, secs);
     row->tx_pps = per_s(c->tx_pkts - p->tx_pkts, secs);
     row->tx_Bps = per_s(c->tx_bytes - p->tx_bytes, secs);
-    row->drop_pps = per_s((c->drop_full_pkts - p->drop_full_pkts) +
-                          (c->drop_nc_pkts - p->drop_nc_pkts) +
-                          (c->drop_rl_pkts - p->drop_rl_pkts), secs);
+    row->drop_pps =
+        per_s((c->drop_full_pkts - p->drop_full_pkts) + (c->drop_nc_pkts - p->drop_nc_pkts) +
+                  (c->drop_rl_pkts - p->drop_rl_pkts),
+              secs);
     row->new_migrations = c->migrations - p->migrations;
 
     /* The same load model as the scheduler, so the numbers agree. */
@@ -118,7 +119,7 @@ void tool_view_build(const struct vio4wd_counters_snapshot *prev,
     memset(view, 0, sizeof(*view));
     if (prev && (prev->header.epoch != h->epoch || prev->header.tsc_hz != h->tsc_hz ||
                  prev->read_tsc >= cur->read_tsc))
-        prev = NULL;    /* another relay, or no time passed: no window */
+        prev = NULL; /* another relay, or no time passed: no window */
     double secs = prev ? (double)(cur->read_tsc - prev->read_tsc) / hz : 0.0;
 
     view->tsc_hz = h->tsc_hz;
@@ -141,10 +142,8 @@ void tool_view_build(const struct vio4wd_counters_snapshot *prev,
         row->parked = w->parked != 0;
         row->sleep_cycles = w->sleep_cycles;
         if (prev && secs > 0 && prev->worker[i].cpu == w->cpu) {
-            double load = (double)(w->busy_cycles - prev->worker[i].busy_cycles) /
-                          (secs * hz);
-            double asleep = (double)(w->sleep_cycles - prev->worker[i].sleep_cycles) /
-                            (secs * hz);
+            double load = (double)(w->busy_cycles - prev->worker[i].busy_cycles) / (secs * hz);
+            double asleep = (double)(w->sleep_cycles - prev->worker[i].sleep_cycles) / (secs * hz);
             /* A worker publishes its cycles in batches; clip the skew. */
             row->load = load < 0 ? 0 : load > 1 ? 1 : load;
             row->asleep = asleep < 0 ? 0 : asleep > 1 ? 1 : asleep;
@@ -212,8 +211,10 @@ int tool_reader_next(struct tool_reader *r, struct tool_view *view, char *err, s
     if (!r->c) {
         r->c = vio4wd_counters_open(r->tc->counters, why, sizeof(why));
         if (!r->c) {
-            snprintf(err, errlen, "%s; is virtio-forwarder running, and is %s its run "
-                     "directory (--counters)?", why, r->tc->counters);
+            snprintf(err, errlen,
+                     "%s; is virtio-forwarder running, and is %s its run "
+                     "directory (--counters)?",
+                     why, r->tc->counters);
             return -1;
         }
     }
@@ -237,8 +238,8 @@ int tool_reader_next(struct tool_reader *r, struct tool_view *view, char *err, s
     return 0;
 }
 
-int tool_read_view(const struct tool_common *tc, double window, struct tool_view *view,
-                   char *err, size_t errlen)
+int tool_read_view(const struct tool_common *tc, double window, struct tool_view *view, char *err,
+                   size_t errlen)
 {
     struct tool_reader *r = tool_reader_new(tc);
     int rc = -1;
@@ -270,14 +271,13 @@ int tool_read_view(const struct tool_common *tc, double window, struct tool_view
     return rc;
 }
 
-void tool_view_filter(struct tool_view *view, const unsigned *ids, size_t n,
-                      bool include_inactive)
+void tool_view_filter(struct tool_view *view, const unsigned *ids, size_t n, bool include_inactive)
 {
     unsigned kept = 0;
     for (unsigned i = 0; i < view->n_relays; i++) {
-        bool want = n == 0 && (include_inactive ||
-                               (view->relays[i].flags &
-                                (VIO4WD_RELAY_VF_READY | VIO4WD_RELAY_GUEST_UP)));
+        bool want =
+            n == 0 && (include_inactive ||
+                       (view->relays[i].flags & (VIO4WD_RELAY_VF_READY | VIO4WD_RELAY_GUEST_UP)));
         for (size_t j = 0; j < n && !want; j++)
             want = view->relays[i].id == ids[j];
         if (want)

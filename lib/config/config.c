@@ -33,18 +33,18 @@ typedef int parse_fn(struct vio4wd_config *cfg, const struct variable *var,
 struct variable {
     const char *name;
     parse_fn *parse;
-    size_t offset;              /* of the field in struct vio4wd_config */
-    size_t size;                /* of that field, for strings */
-    bool is_list;               /* takes several items (bash array) */
-    const char *default_text;   /* also what a blank value means, but for booleans */
+    size_t offset;            /* of the field in struct vio4wd_config */
+    size_t size;              /* of that field, for strings */
+    bool is_list;             /* takes several items (bash array) */
+    const char *default_text; /* also what a blank value means, but for booleans */
 };
 
 /* ---- error messages --------------------------------------------------- */
 
 /* "VAR='value': <why>". Every rejection starts this way, so an operator can
  * grep the file for the variable and see the value that was refused. */
-static int reject(char *err, size_t errlen, const char *name, const char *value,
-                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int reject(char *err, size_t errlen, const char *name, const char *value, const char *fmt,
+                  ...) __attribute__((format(printf, 5, 6)));
 
 /* Appends the reason after a prefix of n characters already in err. */
 static int append_reason(char *err, size_t errlen, int n, const char *fmt, va_list ap)
@@ -57,8 +57,8 @@ static int append_reason(char *err, size_t errlen, int n, const char *fmt, va_li
     return -1;
 }
 
-static int reject(char *err, size_t errlen, const char *name, const char *value,
-                  const char *fmt, ...)
+static int reject(char *err, size_t errlen, const char *name, const char *value, const char *fmt,
+                  ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -141,8 +141,8 @@ static int parse_sleep_max(struct vio4wd_config *cfg, const struct variable *var
     char what[96];
     snprintf(what, sizeof(what), "a number of microseconds from 0 (never sleep) to %d",
              VIO4WD_WORKER_SLEEP_MAX_US_LIMIT);
-    if (parse_long_in(var->name, v, 0, VIO4WD_WORKER_SLEEP_MAX_US_LIMIT, what, &us, err,
-                      errlen) < 0)
+    if (parse_long_in(var->name, v, 0, VIO4WD_WORKER_SLEEP_MAX_US_LIMIT, what, &us, err, errlen) <
+        0)
         return -1;
     *(unsigned *)field(cfg, var) = (unsigned)us;
     return 0;
@@ -317,7 +317,8 @@ static int parse_socket_pattern(struct vio4wd_config *cfg, const struct variable
         else if (p[1] != '%')
             return reject(err, errlen, var->name, v,
                           "has '%%%c'; the only conversion allowed is one %%u for the relay id "
-                          "(write %%%% for a literal %%)", p[1] ? p[1] : ' ');
+                          "(write %%%% for a literal %%)",
+                          p[1] ? p[1] : ' ');
         p += 2;
     }
     if (ids != 1)
@@ -386,11 +387,13 @@ static int parse_static_vf(const char *name, const char *item, struct vio4wd_sta
         if (!pci_parse(out->device, &pci))
             return reject(err, errlen, name, item,
                           "'%s' is not a PCI address; use DDDD:BB:SS.F as in 0000:05:08.1 "
-                          "(slot 00-1f, function 0-7)", out->device);
+                          "(slot 00-1f, function 0-7)",
+                          out->device);
     } else if (!is_device_string(out->device)) {
         return reject(err, errlen, name, item,
                       "'%s' is neither a PCI address (0000:05:08.1) nor a DPDK device string "
-                      "(net_null0, net_memif0,role=client,socket=/tmp/m.sock)", out->device);
+                      "(net_null0, net_memif0,role=client,socket=/tmp/m.sock)",
+                      out->device);
     }
     return 0;
 }
@@ -399,20 +402,19 @@ static int parse_static_vfs(struct vio4wd_config *cfg, const struct variable *va
                             const char *const *items, size_t n, char *err, size_t errlen)
 {
     if (n > VIO4WD_MAX_RELAYS)
-        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays",
-                      n, VIO4WD_MAX_RELAYS);
+        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays", n,
+                      VIO4WD_MAX_RELAYS);
     struct vio4wd_static_vf vfs[VIO4WD_MAX_RELAYS];
     for (size_t i = 0; i < n; i++) {
         if (parse_static_vf(var->name, items[i], &vfs[i], err, errlen) < 0)
             return -1;
         for (size_t j = 0; j < i; j++) {
             if (vfs[j].relay_id == vfs[i].relay_id)
-                return reject(err, errlen, var->name, items[i],
-                              "relay %u already has VF %s", vfs[i].relay_id, vfs[j].device);
+                return reject(err, errlen, var->name, items[i], "relay %u already has VF %s",
+                              vfs[i].relay_id, vfs[j].device);
             if (strcmp(vfs[j].device, vfs[i].device) == 0)
-                return reject(err, errlen, var->name, items[i],
-                              "VF %s is already used by relay %u", vfs[i].device,
-                              vfs[j].relay_id);
+                return reject(err, errlen, var->name, items[i], "VF %s is already used by relay %u",
+                              vfs[i].device, vfs[j].relay_id);
         }
     }
     memcpy(cfg->static_vfs, vfs, n * sizeof(vfs[0]));
@@ -437,8 +439,8 @@ static bool parse_cpu_at(const char **p, const char *stops, unsigned *out)
     return v < VIO4WD_MAX_CPUS;
 }
 
-static int parse_cpu_pin(const char *name, const char *item, struct vio4wd_cpu_pin *out,
-                         char *err, size_t errlen)
+static int parse_cpu_pin(const char *name, const char *item, struct vio4wd_cpu_pin *out, char *err,
+                         size_t errlen)
 {
     const char *colon = strchr(item, ':');
     const char *p = colon ? colon + 1 : NULL;
@@ -463,15 +465,16 @@ bad:
     return reject(err, errlen, name, item,
                   "expected <relay>:<cpu>[,<cpu>][!] with relay 0-%d, as in 0:1, 0:1,2 or "
                   "0:1,2! (the first CPU moves VF->VM, the second VM->VF; '!' fixes the pin: "
-                  "the core scheduler never moves it)", VIO4WD_MAX_RELAYS - 1);
+                  "the core scheduler never moves it)",
+                  VIO4WD_MAX_RELAYS - 1);
 }
 
 static int parse_cpu_pins(struct vio4wd_config *cfg, const struct variable *var,
                           const char *const *items, size_t n, char *err, size_t errlen)
 {
     if (n > VIO4WD_MAX_RELAYS)
-        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays",
-                      n, VIO4WD_MAX_RELAYS);
+        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays", n,
+                      VIO4WD_MAX_RELAYS);
     struct vio4wd_cpu_pin pins[VIO4WD_MAX_RELAYS];
     for (size_t i = 0; i < n; i++) {
         if (parse_cpu_pin(var->name, items[i], &pins[i], err, errlen) < 0)
@@ -497,7 +500,8 @@ static int parse_rate_limit(const char *name, const char *item, struct vio4wd_ra
         return reject(err, errlen, name, item,
                       "expected <relay>:<rate>[,<rate>] with relay 0-%d, as in 0:10Mb/s@20ms "
                       "or 1:1Gb/s,500Mb/s (the first rate limits VF->VM, the second VM->VF; "
-                      "one rate limits both)", VIO4WD_MAX_RELAYS - 1);
+                      "one rate limits both)",
+                      VIO4WD_MAX_RELAYS - 1);
     const char *first = colon + 1, *comma = strchr(first, ',');
     size_t len0 = comma ? (size_t)(comma - first) : strlen(first);
     const char *second = comma ? comma + 1 : first;
@@ -517,8 +521,8 @@ static int parse_rate_limits(struct vio4wd_config *cfg, const struct variable *v
                              const char *const *items, size_t n, char *err, size_t errlen)
 {
     if (n > VIO4WD_MAX_RELAYS)
-        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays",
-                      n, VIO4WD_MAX_RELAYS);
+        return reject(err, errlen, var->name, items[0], "has %zu entries; at most %d relays", n,
+                      VIO4WD_MAX_RELAYS);
     struct vio4wd_rate_limit limits[VIO4WD_MAX_RELAYS];
     for (size_t i = 0; i < n; i++) {
         if (parse_rate_limit(var->name, items[i], &limits[i], err, errlen) < 0)
@@ -544,12 +548,20 @@ static int parse_unsupported(struct vio4wd_config *cfg, const struct variable *v
 /* ---- the variables ----------------------------------------------------- */
 
 #define STRINGIFY_(x) #x
-#define STRINGIFY(x) STRINGIFY_(x)
-#define SCALAR(n, fn, member, def) \
-    {n, fn, offsetof(struct vio4wd_config, member), \
-     sizeof(((struct vio4wd_config *)0)->member), false, def}
-#define LIST(n, fn, def) {n, fn, 0, 0, true, def}
-#define IGNORED(n) {n, parse_unsupported, 0, 0, true, ""}
+#define STRINGIFY(x)  STRINGIFY_(x)
+#define SCALAR(n, fn, member, def)                                  \
+    {                                                               \
+        n, fn, offsetof(struct vio4wd_config, member),              \
+            sizeof(((struct vio4wd_config *)0)->member), false, def \
+    }
+#define LIST(n, fn, def)       \
+    {                          \
+        n, fn, 0, 0, true, def \
+    }
+#define IGNORED(n)                           \
+    {                                        \
+        n, parse_unsupported, 0, 0, true, "" \
+    }
 
 static const struct variable variables[] = {
     SCALAR("VIRTIOFWD_CPU_MASK", parse_cpu_mask, cpu_mask, "1,2"),
@@ -567,8 +579,7 @@ static const struct variable variables[] = {
            "virtio-forwarder%u.sock"),
     SCALAR("VIRTIOFWD_SOCKET_OWNER", parse_account, socket_owner, ""),
     SCALAR("VIRTIOFWD_SOCKET_GROUP", parse_account, socket_group, ""),
-    SCALAR("VIRTIOFWD_HUGETLBFS_MOUNT_POINT", parse_path, hugetlbfs_mount_point,
-           "/dev/hugepages"),
+    SCALAR("VIRTIOFWD_HUGETLBFS_MOUNT_POINT", parse_path, hugetlbfs_mount_point, "/dev/hugepages"),
     SCALAR("VIRTIOFWD_JUMBO", parse_bool, jumbo, ""),
     SCALAR("VIRTIOFWD_MRGBUF", parse_bool, mrgbuf, ""),
     SCALAR("VIRTIOFWD_TSO", parse_bool, tso, ""),
@@ -655,7 +666,7 @@ static size_t failed_item(const char *why, const char *name, const char *const *
 
 static void set_origin(struct vio4wd_origin *o, const char *text, const char *file, unsigned line)
 {
-    o->set = text[0] != '\0';      /* a blank value means the default */
+    o->set = text[0] != '\0'; /* a blank value means the default */
     snprintf(o->text, sizeof(o->text), "%s", text);
     if (file)
         snprintf(o->where, sizeof(o->where), "%s:%u", file, line);
@@ -675,7 +686,7 @@ static void record_origin(struct vio4wd_config *cfg, const struct variable *var,
     } else if (strcmp(var->name, "VIRTIOFWD_MASTER_LCORE") == 0) {
         set_origin(&cfg->master_lcore_origin, first, file, lines ? lines[0] : 0);
     } else if (strcmp(var->name, "VIRTIOFWD_CPU_PINS") == 0) {
-        size_t k = 0;       /* as set_items: blank items do not count */
+        size_t k = 0; /* as set_items: blank items do not count */
         for (size_t i = 0; i < n && k < VIO4WD_MAX_RELAYS; i++)
             if (items[i][0] != '\0')
                 set_origin(&cfg->cpu_pin_origin[k++], items[i], file, lines ? lines[i] : 0);
@@ -745,8 +756,8 @@ static void pass_warning(const char *message, void *opaque)
 }
 
 /* Takes one assignment of the file (shell_reader.h) into cfg. */
-static enum shell_verdict take_assignment(void *opaque, const struct shell_assignment *a,
-                                          char *why, size_t whylen, size_t *item)
+static enum shell_verdict take_assignment(void *opaque, const struct shell_assignment *a, char *why,
+                                          size_t whylen, size_t *item)
 {
     struct load *ld = opaque;
     const struct variable *var = find_variable(a->name);
@@ -772,9 +783,8 @@ static enum shell_verdict take_assignment(void *opaque, const struct shell_assig
     return SHELL_ACCEPT;
 }
 
-int config_load_buffer(struct vio4wd_config *cfg, const char *text, size_t len,
-                       const char *origin, config_warn_fn *warn, void *opaque, char *err,
-                       size_t errlen)
+int config_load_buffer(struct vio4wd_config *cfg, const char *text, size_t len, const char *origin,
+                       config_warn_fn *warn, void *opaque, char *err, size_t errlen)
 {
     struct load ld = {cfg, origin, warn, opaque};
     return shell_read(text, len, origin, take_assignment, pass_warning, &ld, err, errlen);
@@ -789,7 +799,9 @@ int config_load_file(struct vio4wd_config *cfg, const char *path, config_warn_fn
         return -1;
     }
     /* A configuration file is small; refuse anything that is clearly not one. */
-    enum { MAX_FILE = 1 << 20 };
+    enum {
+        MAX_FILE = 1 << 20
+    };
     char *text = malloc(MAX_FILE);
     size_t len = text ? fread(text, 1, MAX_FILE, f) : 0;
     bool too_big = text && len == MAX_FILE;
@@ -847,8 +859,8 @@ static int check_cpu_exists(const char *name, const struct vio4wd_origin *origin
                        origin->set ? "" : "; set it to CPUs of this host");
 }
 
-static int check_pin(const struct vio4wd_config *cfg, unsigned i,
-                     const struct vio4wd_cpuset *host, char *err, size_t errlen)
+static int check_pin(const struct vio4wd_config *cfg, unsigned i, const struct vio4wd_cpuset *host,
+                     char *err, size_t errlen)
 {
     const struct vio4wd_cpu_pin *pin = &cfg->cpu_pins[i];
     const struct vio4wd_origin *origin = &cfg->cpu_pin_origin[i];
@@ -861,18 +873,19 @@ static int check_pin(const struct vio4wd_config *cfg, unsigned i,
         if (!cpuset_has(&cfg->cpu_mask, cpus[k]))
             return reject_from(err, errlen, "VIRTIOFWD_CPU_PINS", origin,
                                "CPU %u is not a worker; pins must use CPUs of "
-                               "VIRTIOFWD_CPU_MASK (%s)", cpus[k], mask);
+                               "VIRTIOFWD_CPU_MASK (%s)",
+                               cpus[k], mask);
     }
     return 0;
 }
 
-int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *host_cpus,
-                 char *err, size_t errlen)
+int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *host_cpus, char *err,
+                 size_t errlen)
 {
     for (int cpu = cpuset_next(&cfg->cpu_mask, 0); cpu >= 0;
          cpu = cpuset_next(&cfg->cpu_mask, (unsigned)cpu + 1))
-        if (check_cpu_exists("VIRTIOFWD_CPU_MASK", &cfg->cpu_mask_origin, (unsigned)cpu,
-                             host_cpus, err, errlen) < 0)
+        if (check_cpu_exists("VIRTIOFWD_CPU_MASK", &cfg->cpu_mask_origin, (unsigned)cpu, host_cpus,
+                             err, errlen) < 0)
             return -1;
 
     if (check_cpu_exists("VIRTIOFWD_MASTER_LCORE", &cfg->master_lcore_origin,
@@ -894,7 +907,9 @@ int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *ho
 
     /* The endpoints have no authentication: nothing listens on the network
      * unless the operator said so. */
-    const struct { const char *name, *value; } endpoints[] = {
+    const struct {
+        const char *name, *value;
+    } endpoints[] = {
         {"VIRTIOFWD_ZMQ_STATS_EP", cfg->zmq_stats_ep},
         {"VIRTIOFWD_ZMQ_CORE_SCHED_EP", cfg->zmq_core_sched_ep},
         {"VIRTIOFWD_ZMQ_PORT_CONTROL_EP", cfg->zmq_port_control_ep},
@@ -912,13 +927,12 @@ int config_check(const struct vio4wd_config *cfg, const struct vio4wd_cpuset *ho
     if (config_socket_path(cfg, VIO4WD_MAX_RELAYS - 1, path, sizeof(path)) < 0)
         return reject(err, errlen, "VIRTIOFWD_SOCKET_DIR", cfg->socket_dir,
                       "socket paths such as %s are longer than the %zu bytes a unix socket "
-                      "allows; use a shorter directory", path,
-                      sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+                      "allows; use a shorter directory",
+                      path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
     return 0;
 }
 
-int config_socket_path(const struct vio4wd_config *cfg, unsigned relay_id, char *buf,
-                       size_t buflen)
+int config_socket_path(const struct vio4wd_config *cfg, unsigned relay_id, char *buf, size_t buflen)
 {
     char name[VIO4WD_PATH_MAX + 16];
 #pragma GCC diagnostic push
@@ -926,8 +940,8 @@ int config_socket_path(const struct vio4wd_config *cfg, unsigned relay_id, char 
     /* The pattern was checked to hold exactly one %u and no other conversion. */
     snprintf(name, sizeof(name), cfg->socket_fname_pattern, relay_id);
 #pragma GCC diagnostic pop
-    const char *sep = cfg->socket_dir[0] && cfg->socket_dir[strlen(cfg->socket_dir) - 1] == '/'
-                          ? "" : "/";
+    const char *sep =
+        cfg->socket_dir[0] && cfg->socket_dir[strlen(cfg->socket_dir) - 1] == '/' ? "" : "/";
     int n = snprintf(buf, buflen, "%s%s%s", cfg->socket_dir, sep, name);
     size_t limit = sizeof(((struct sockaddr_un *)0)->sun_path);
     return n < 0 || (size_t)n >= buflen || (size_t)n >= limit ? -1 : 0;

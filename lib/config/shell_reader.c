@@ -19,7 +19,8 @@ struct reader {
     size_t errlen;
 };
 
-static int syntax_error(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int syntax_error(struct reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int syntax_error(struct reader *r, const char *fmt, ...)
 {
@@ -101,7 +102,7 @@ static int read_word(struct reader *r, bool in_array, char *word)
             if (at_end(r))
                 break;
             c = *r->p++;
-            if (c == '\n') {        /* line continuation */
+            if (c == '\n') { /* line continuation */
                 r->line++;
                 continue;
             }
@@ -138,8 +139,9 @@ static int expect_line_end(struct reader *r, const char *name)
     if (!at_end(r) && *r->p == '#')
         skip_to_eol(r);
     if (!at_end(r) && *r->p != '\n') {
-        return syntax_error(r, "%s: unexpected '%.*s' after the value; quote a value that has "
-                               "spaces, or write a list as %s=(a b c)",
+        return syntax_error(r,
+                            "%s: unexpected '%.*s' after the value; quote a value that has "
+                            "spaces, or write a list as %s=(a b c)",
                             name, line_length(r, r->p, 40), r->p, name);
     }
     return 0;
@@ -191,7 +193,8 @@ static int read_assignment(struct reader *r, struct shell_assignment *a)
     skip_blanks(r);
     if (at_end(r) || *r->p == '\n' || *r->p == '#')
         return 1;
-    if (r->end - r->p > 7 && strncmp(r->p, "export", 6) == 0 && (r->p[6] == ' ' || r->p[6] == '\t')) {
+    if (r->end - r->p > 7 && strncmp(r->p, "export", 6) == 0 &&
+        (r->p[6] == ' ' || r->p[6] == '\t')) {
         r->p += 6;
         skip_blanks(r);
     }
@@ -248,7 +251,7 @@ int shell_read(const char *text, size_t len, const char *origin, shell_assign_fn
             char why[512] = "";
             size_t item = 0;
             unsigned end_line = r.line;
-            r.line = line;      /* report at the line the variable starts on */
+            r.line = line; /* report at the line the variable starts on */
             switch (assign(opaque, a, why, sizeof(why), &item)) {
             case SHELL_ACCEPT:
                 break;

@@ -11,22 +11,22 @@
 
 #include <stddef.h>
 
-#define SHELL_MAX_NAME  128     /* a variable name, with its NUL */
-#define SHELL_MAX_WORDS 128     /* entries of one array */
-#define SHELL_MAX_WORD  1024    /* one value, with its NUL */
+#define SHELL_MAX_NAME  128  /* a variable name, with its NUL */
+#define SHELL_MAX_WORDS 128  /* entries of one array */
+#define SHELL_MAX_WORD  1024 /* one value, with its NUL */
 
 /* One "[export] NAME=value" or "NAME=(a b c)", quotes removed. */
 struct shell_assignment {
     char name[SHELL_MAX_NAME];
     char words[SHELL_MAX_WORDS][SHELL_MAX_WORD];
-    unsigned lines[SHELL_MAX_WORDS];    /* the line each word starts on */
-    size_t n_words;                     /* 1 for NAME=value, even if empty */
+    unsigned lines[SHELL_MAX_WORDS]; /* the line each word starts on */
+    size_t n_words;                  /* 1 for NAME=value, even if empty */
 };
 
 enum shell_verdict {
     SHELL_ACCEPT = 0,
-    SHELL_WARN = 1,     /* taken (or ignored) with a warning in 'why' */
-    SHELL_REJECT = -1,  /* an error: the reason in 'why', *item the word at fault */
+    SHELL_WARN = 1,    /* taken (or ignored) with a warning in 'why' */
+    SHELL_REJECT = -1, /* an error: the reason in 'why', *item the word at fault */
 };
 
 /* The caller's handling of one assignment. 'why' holds no position: the

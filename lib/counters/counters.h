@@ -46,19 +46,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "direction.h"    /* enum vio4wd_dir: index into vio4wd_cnt_relay.dir[] */
+#include "direction.h" /* enum vio4wd_dir: index into vio4wd_cnt_relay.dir[] */
 
-#define VIO4WD_CNT_MAGIC      0x544e433457344f49ULL  /* "IO4W4CNT" */
-#define VIO4WD_CNT_VERSION    5   /* 2: rate limits in the dir block; 3: per-queue region;
+#define VIO4WD_CNT_MAGIC 0x544e433457344f49ULL /* "IO4W4CNT" */
+#define VIO4WD_CNT_VERSION \
+    5 /* 2: rate limits in the dir block; 3: per-queue region;
                                    * 4: handover pauses, dir block 256 B;
                                    * 5: parked and sleep time in the worker block */
-#define VIO4WD_CNT_MAX_RELAYS 64
-#define VIO4WD_CNT_MAX_WORKERS 128
-#define VIO4WD_CNT_STR_MAX    256
-#define VIO4WD_CNT_MAX_QUEUES 32    /* queue pairs per relay with their own counts */
+#define VIO4WD_CNT_MAX_RELAYS    64
+#define VIO4WD_CNT_MAX_WORKERS   128
+#define VIO4WD_CNT_STR_MAX       256
+#define VIO4WD_CNT_MAX_QUEUES    32 /* queue pairs per relay with their own counts */
 #define VIO4WD_CNT_PAUSE_BUCKETS 12 /* handover pause histogram: <1 us ... >=1024 us */
-#define VIO4WD_CNT_FILE_NAME  "counters"
-#define VIO4WD_VF_SAMPLE_MS   250   /* period of the VF drop counter samples */
+#define VIO4WD_CNT_FILE_NAME     "counters"
+#define VIO4WD_VF_SAMPLE_MS      250 /* period of the VF drop counter samples */
 
 enum vio4wd_cnt_state {
     VIO4WD_CNT_STARTING = 0,
@@ -67,31 +68,31 @@ enum vio4wd_cnt_state {
 };
 
 /* vio4wd_cnt_relay.flags */
-#define VIO4WD_RELAY_IN_USE      (1u << 0)  /* has a VF or a vhost socket */
-#define VIO4WD_RELAY_VF_READY    (1u << 1)  /* VF port attached and started */
-#define VIO4WD_RELAY_VHOST_SOCK  (1u << 2)  /* vhost-user socket registered */
-#define VIO4WD_RELAY_GUEST_UP    (1u << 3)  /* a guest is connected and running */
-#define VIO4WD_RELAY_ACTIVE      (VIO4WD_RELAY_VF_READY | VIO4WD_RELAY_GUEST_UP)
+#define VIO4WD_RELAY_IN_USE     (1u << 0) /* has a VF or a vhost socket */
+#define VIO4WD_RELAY_VF_READY   (1u << 1) /* VF port attached and started */
+#define VIO4WD_RELAY_VHOST_SOCK (1u << 2) /* vhost-user socket registered */
+#define VIO4WD_RELAY_GUEST_UP   (1u << 3) /* a guest is connected and running */
+#define VIO4WD_RELAY_ACTIVE     (VIO4WD_RELAY_VF_READY | VIO4WD_RELAY_GUEST_UP)
 
 struct vio4wd_cnt_header {
-    uint64_t magic;             /* VIO4WD_CNT_MAGIC, written last at creation */
-    uint32_t version;           /* VIO4WD_CNT_VERSION */
-    uint32_t state;             /* enum vio4wd_cnt_state */
+    uint64_t magic;   /* VIO4WD_CNT_MAGIC, written last at creation */
+    uint32_t version; /* VIO4WD_CNT_VERSION */
+    uint32_t state;   /* enum vio4wd_cnt_state */
     uint64_t file_size;
     uint64_t epoch;             /* differs on every relay start */
     uint64_t tsc_hz;            /* TSC ticks per second */
     uint64_t start_tsc;         /* TSC when the relay started */
     uint64_t start_realtime_ns; /* CLOCK_REALTIME at start */
     uint32_t pid;
-    uint32_t max_relays;        /* entries in the relay array */
-    uint32_t max_workers;       /* entries in the worker array */
-    uint32_t n_workers;         /* workers in use: entries 0..n_workers-1 */
-    uint32_t worker_offset, worker_size;  /* array offset, sizeof element */
+    uint32_t max_relays;                 /* entries in the relay array */
+    uint32_t max_workers;                /* entries in the worker array */
+    uint32_t n_workers;                  /* workers in use: entries 0..n_workers-1 */
+    uint32_t worker_offset, worker_size; /* array offset, sizeof element */
     uint32_t relay_offset, relay_size;
-    uint32_t dir_size;          /* sizeof(struct vio4wd_cnt_dir) */
-    uint32_t main_cpu;          /* CPU of the control (main lcore) thread */
-    uint32_t queue_offset, queue_size;    /* per-queue region, sizeof one block */
-    uint32_t max_queues;        /* queues in each block */
+    uint32_t dir_size;                 /* sizeof(struct vio4wd_cnt_dir) */
+    uint32_t main_cpu;                 /* CPU of the control (main lcore) thread */
+    uint32_t queue_offset, queue_size; /* per-queue region, sizeof one block */
+    uint32_t max_queues;               /* queues in each block */
     uint32_t reserved;
     uint8_t pad[4096 - 112];
 };
@@ -99,28 +100,28 @@ struct vio4wd_cnt_header {
 /* One direction of one relay. Written only by its current owner worker. */
 struct vio4wd_cnt_dir {
     uint32_t seq;
-    int32_t cpu;                /* CPU of the owning worker, -1 when none */
-    uint64_t rx_pkts, rx_bytes;             /* received from the source */
-    uint64_t tx_pkts, tx_bytes;             /* accepted by the destination */
-    uint64_t drop_full_pkts, drop_full_bytes;   /* destination queue full */
-    uint64_t drop_nc_pkts, drop_nc_bytes;       /* destination not connected */
-    uint64_t busy_cycles;       /* TSC spent on bursts that moved packets */
-    uint64_t rx_bursts;         /* receive bursts that returned packets */
-    uint64_t rx_full_bursts;    /* ... of which returned a full burst */
-    uint64_t migrations;        /* moves to another worker */
-    uint64_t last_migration_tsc;/* TSC of the last move, 0 = never */
-    uint64_t update_tsc;        /* TSC of this write */
-    uint64_t drop_rl_pkts, drop_rl_bytes;   /* over the direction's rate limit */
-    uint64_t rate_limit_Bps;    /* the limit in bytes/s, 0 = unlimited */
-    uint64_t rate_burst_bytes;  /* its burst (rate x interval) */
+    int32_t cpu;                              /* CPU of the owning worker, -1 when none */
+    uint64_t rx_pkts, rx_bytes;               /* received from the source */
+    uint64_t tx_pkts, tx_bytes;               /* accepted by the destination */
+    uint64_t drop_full_pkts, drop_full_bytes; /* destination queue full */
+    uint64_t drop_nc_pkts, drop_nc_bytes;     /* destination not connected */
+    uint64_t busy_cycles;                     /* TSC spent on bursts that moved packets */
+    uint64_t rx_bursts;                       /* receive bursts that returned packets */
+    uint64_t rx_full_bursts;                  /* ... of which returned a full burst */
+    uint64_t migrations;                      /* moves to another worker */
+    uint64_t last_migration_tsc;              /* TSC of the last move, 0 = never */
+    uint64_t update_tsc;                      /* TSC of this write */
+    uint64_t drop_rl_pkts, drop_rl_bytes;     /* over the direction's rate limit */
+    uint64_t rate_limit_Bps;                  /* the limit in bytes/s, 0 = unlimited */
+    uint64_t rate_burst_bytes;                /* its burst (rate x interval) */
     /* Handover pauses (pause_hist.h): how long the direction went
      * unserviced during each migration, from the old worker's last service
      * to the new worker's first, in TSC cycles (header.tsc_hz converts).
      * Written by the new owner at its first service. */
-    uint64_t pause_max_cycles;  /* the longest, 0 = none yet */
-    uint64_t pause_last_cycles; /* the latest */
-    uint64_t pause_sum_cycles;  /* all of them added up */
-    uint32_t pause_hist[VIO4WD_CNT_PAUSE_BUCKETS];  /* log2 buckets, pause_hist.h */
+    uint64_t pause_max_cycles;                     /* the longest, 0 = none yet */
+    uint64_t pause_last_cycles;                    /* the latest */
+    uint64_t pause_sum_cycles;                     /* all of them added up */
+    uint32_t pause_hist[VIO4WD_CNT_PAUSE_BUCKETS]; /* log2 buckets, pause_hist.h */
     uint8_t pad[256 - 224];
 };
 
@@ -128,39 +129,39 @@ struct vio4wd_cnt_worker {
     uint32_t seq;
     uint32_t cpu;
     int32_t numa_node;
-    uint32_t n_dirs;            /* directions this worker services now */
-    uint64_t busy_cycles;       /* loop iterations that moved packets */
-    uint64_t idle_cycles;       /* the others, including back-off sleeps */
+    uint32_t n_dirs;      /* directions this worker services now */
+    uint64_t busy_cycles; /* loop iterations that moved packets */
+    uint64_t idle_cycles; /* the others, including back-off sleeps */
     uint64_t loops;
     uint64_t update_tsc;
     /* Idle workers sleep, and workers with no direction block (park) until
      * a handover gives them one: written just before the worker parks and
      * just after it wakes, so update_tsc stands still while it is parked. */
-    uint32_t parked;            /* 1 while it blocks with no direction */
-    uint32_t parks;             /* times it parked (wraps) */
-    uint64_t sleep_cycles;      /* TSC spent asleep or parked, part of idle_cycles */
+    uint32_t parked;       /* 1 while it blocks with no direction */
+    uint32_t parks;        /* times it parked (wraps) */
+    uint64_t sleep_cycles; /* TSC spent asleep or parked, part of idle_cycles */
 };
 
 struct vio4wd_cnt_relay {
     /* slow part: written by the control thread under info_seq */
     uint32_t info_seq;
-    uint32_t flags;             /* VIO4WD_RELAY_* */
+    uint32_t flags; /* VIO4WD_RELAY_* */
     uint32_t id;
-    int32_t numa_node;          /* NUMA node of the relay's memory, -1 unknown */
-    uint32_t n_queues;          /* queue pairs in use */
-    uint32_t vf_max_queues;     /* queue pairs the VF can serve, 0 = no VF */
+    int32_t numa_node;      /* NUMA node of the relay's memory, -1 unknown */
+    uint32_t n_queues;      /* queue pairs in use */
+    uint32_t vf_max_queues; /* queue pairs the VF can serve, 0 = no VF */
     uint64_t info_update_tsc;
-    char vf_dev[VIO4WD_CNT_STR_MAX];       /* "0000:05:08.1", "net_null0,..." */
-    char vhost_path[VIO4WD_CNT_STR_MAX];   /* vhost-user socket path */
+    char vf_dev[VIO4WD_CNT_STR_MAX];     /* "0000:05:08.1", "net_null0,..." */
+    char vhost_path[VIO4WD_CNT_STR_MAX]; /* vhost-user socket path */
     /* What the VF dropped before the relay saw a packet (rte_eth_stats),
      * since the relay started, across VF restarts and replacements. The
      * control thread samples them every VIO4WD_VF_SAMPLE_MS; workers never
      * touch them, so they cost the dataplane nothing. */
     struct vio4wd_cnt_vf {
-        uint64_t imissed;       /* rx ring full: the relay did not keep up */
-        uint64_t rx_nombuf;     /* no mbuf to receive into: pool exhausted */
-        uint64_t oerrors;       /* the VF failed to transmit */
-        uint64_t update_tsc;    /* TSC of the last sample, 0 = never */
+        uint64_t imissed;    /* rx ring full: the relay did not keep up */
+        uint64_t rx_nombuf;  /* no mbuf to receive into: pool exhausted */
+        uint64_t oerrors;    /* the VF failed to transmit */
+        uint64_t update_tsc; /* TSC of the last sample, 0 = never */
     } vf;
     uint8_t pad[640 - 32 - 2 * VIO4WD_CNT_STR_MAX - sizeof(struct vio4wd_cnt_vf)];
     /* fast part: one block per direction, each its own single writer */
@@ -180,21 +181,21 @@ struct vio4wd_cnt_queues {
     struct vio4wd_cnt_queue q[VIO4WD_CNT_MAX_QUEUES];
 };
 
-#define VIO4WD_CNT_FILE_SIZE                                           \
-    (sizeof(struct vio4wd_cnt_header) +                                \
-     VIO4WD_CNT_MAX_WORKERS * sizeof(struct vio4wd_cnt_worker) +       \
-     VIO4WD_CNT_MAX_RELAYS * sizeof(struct vio4wd_cnt_relay) +         \
+#define VIO4WD_CNT_FILE_SIZE                                     \
+    (sizeof(struct vio4wd_cnt_header) +                          \
+     VIO4WD_CNT_MAX_WORKERS * sizeof(struct vio4wd_cnt_worker) + \
+     VIO4WD_CNT_MAX_RELAYS * sizeof(struct vio4wd_cnt_relay) +   \
      VIO4WD_CNT_MAX_RELAYS * VIO4WD_DIR_COUNT * sizeof(struct vio4wd_cnt_queues))
 
 /* ---- reader API (counters_reader.c; no DPDK) -------------------- */
 
-struct vio4wd_counters;     /* an open, read-only mapping */
+struct vio4wd_counters; /* an open, read-only mapping */
 
 /* A consistent copy. Each block is consistent on its own; blocks are read
  * one after another, so use the per-block update_tsc for rates. */
 struct vio4wd_counters_snapshot {
-    struct vio4wd_cnt_header header;       /* pad bytes not copied */
-    uint64_t read_tsc;                     /* reader's TSC after the copy */
+    struct vio4wd_cnt_header header; /* pad bytes not copied */
+    uint64_t read_tsc;               /* reader's TSC after the copy */
     struct vio4wd_cnt_worker worker[VIO4WD_CNT_MAX_WORKERS];
     struct vio4wd_cnt_relay relay[VIO4WD_CNT_MAX_RELAYS];
     /* each consistent with relay[r].dir[d] (copied under its count) */
@@ -208,8 +209,7 @@ struct vio4wd_counters *vio4wd_counters_open(const char *path, char *err, size_t
 
 /* Copies a consistent snapshot. Returns 0, or -1 when a block stayed busy
  * for too long (the writer died mid-update). */
-int vio4wd_counters_snapshot(struct vio4wd_counters *c,
-                             struct vio4wd_counters_snapshot *out);
+int vio4wd_counters_snapshot(struct vio4wd_counters *c, struct vio4wd_counters_snapshot *out);
 
 /* True when the relay behind this mapping has stopped or been replaced
  * (another file now sits at the path): close and open again. */

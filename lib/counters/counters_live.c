@@ -38,8 +38,10 @@ static uint64_t process_start_realtime_ns(uint32_t pid)
     if (!p || hz <= 0)
         return 0;
     /* after ')': field 3 (state) ... field 22 (starttime) */
-    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-                      "%*d %*d %llu", &ticks) != 1)
+    if (sscanf(p + 1,
+               " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+               "%*d %*d %llu",
+               &ticks) != 1)
         return 0;
     uint64_t since_boot = ticks * (1000000000ull / (unsigned long long)hz);
     uint64_t boot_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);

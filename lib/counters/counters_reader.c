@@ -50,8 +50,8 @@ uint64_t vio4wd_counters_rdtsc(void)
 
 #include <stdarg.h>
 
-__attribute__((format(printf, 3, 4)))
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int set_err(char *err, size_t errlen, const char *fmt,
+                                                         ...)
 {
     va_list ap;
 
@@ -99,7 +99,8 @@ struct vio4wd_counters *vio4wd_counters_open(const char *path, char *err, size_t
     const struct vio4wd_cnt_header *h = (const void *)c->base;
     uint64_t magic = __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE);
     if (magic != VIO4WD_CNT_MAGIC) {
-        set_err(err, errlen, "%s: %s", c->path, "not a counters file (bad magic, or still being created)");
+        set_err(err, errlen, "%s: %s", c->path,
+                "not a counters file (bad magic, or still being created)");
         goto fail;
     }
     if (h->version != VIO4WD_CNT_VERSION) {
@@ -112,8 +113,8 @@ struct vio4wd_counters *vio4wd_counters_open(const char *path, char *err, size_t
         h->relay_size != sizeof(struct vio4wd_cnt_relay) ||
         h->queue_size != sizeof(struct vio4wd_cnt_queues) ||
         h->max_queues != VIO4WD_CNT_MAX_QUEUES ||
-        (uint64_t)h->queue_offset +
-                (uint64_t)h->max_relays * VIO4WD_DIR_COUNT * h->queue_size > c->size ||
+        (uint64_t)h->queue_offset + (uint64_t)h->max_relays * VIO4WD_DIR_COUNT * h->queue_size >
+            c->size ||
         (uint64_t)h->worker_offset + (uint64_t)h->max_workers * h->worker_size > c->size ||
         (uint64_t)h->relay_offset + (uint64_t)h->max_relays * h->relay_size > c->size) {
         set_err(err, errlen, "%s: %s", c->path, "inconsistent counters header");
@@ -133,8 +134,8 @@ const struct vio4wd_cnt_header *vio4wd_counters_header(const struct vio4wd_count
 /* Copies one seqcount-protected block, and a second one written under the
  * same count (NULL: none). The block's first 4 bytes are its sequence count
  * (for relays, the info part up to 'len'). */
-static int read_blocks(void *dst, const void *src, size_t len,
-                       void *dst2, const void *src2, size_t len2)
+static int read_blocks(void *dst, const void *src, size_t len, void *dst2, const void *src2,
+                       size_t len2)
 {
     const uint32_t *seqp = src;
 
@@ -182,8 +183,8 @@ int vio4wd_counters_snapshot(struct vio4wd_counters *c, struct vio4wd_counters_s
         for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const void *q = c->base + h->queue_offset +
                             ((size_t)r * VIO4WD_DIR_COUNT + (size_t)d) * h->queue_size;
-            if (read_blocks(&dst->dir[d], &src->dir[d], sizeof(dst->dir[d]),
-                            &out->queues[r][d], q, sizeof(out->queues[r][d])) < 0)
+            if (read_blocks(&dst->dir[d], &src->dir[d], sizeof(dst->dir[d]), &out->queues[r][d], q,
+                            sizeof(out->queues[r][d])) < 0)
                 rc = -1;
         }
     }

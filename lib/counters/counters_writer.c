@@ -32,8 +32,8 @@ static uint64_t new_epoch(void)
     return e ? e : 1;
 }
 
-int vio4wd_counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
-                    char *err, size_t errlen)
+int vio4wd_counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu, char *err,
+                           size_t errlen)
 {
     char tmp[sizeof(g_path) + 16];
     struct timespec ts;
@@ -52,8 +52,10 @@ int vio4wd_counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_c
      * relay down with SIGBUS at the first counter a worker writes. */
     int fa = posix_fallocate(fd, 0, (off_t)g_size);
     if (fa != 0) {
-        snprintf(err, errlen, "cannot create counters file %s (%zu bytes): %s; free space "
-                 "in the run directory", tmp, g_size, strerror(fa));
+        snprintf(err, errlen,
+                 "cannot create counters file %s (%zu bytes): %s; free space "
+                 "in the run directory",
+                 tmp, g_size, strerror(fa));
         close(fd);
         unlink(tmp);
         return -1;

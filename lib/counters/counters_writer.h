@@ -12,8 +12,8 @@
 
 /* Creates <run_dir>/counters (a new file, replacing any old one atomically)
  * sized for the maximum numbers of relays and workers, state STARTING. */
-int vio4wd_counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu,
-                    char *err, size_t errlen);
+int vio4wd_counters_create(const char *run_dir, uint64_t tsc_hz, unsigned main_cpu, char *err,
+                           size_t errlen);
 struct vio4wd_cnt_header *vio4wd_counters_own_header(void);
 struct vio4wd_cnt_worker *vio4wd_counters_worker(unsigned w);
 struct vio4wd_cnt_relay *vio4wd_counters_relay(unsigned relay_id);

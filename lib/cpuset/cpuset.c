@@ -50,7 +50,7 @@ int cpuset_next(const struct vio4wd_cpuset *set, unsigned from)
     for (unsigned cpu = from; cpu < VIO4WD_MAX_CPUS; cpu++) {
         uint64_t word = set->bits[cpu / 64] >> (cpu % 64);
         if (word == 0) {
-            cpu |= 63;          /* skip the rest of an empty word */
+            cpu |= 63; /* skip the rest of an empty word */
             continue;
         }
         return (int)(cpu + (unsigned)__builtin_ctzll(word));
@@ -68,13 +68,13 @@ static int parse_hex_mask(const char *text, struct vio4wd_cpuset *set, char *err
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        char c = digits[n - 1 - i];         /* least significant digit first */
+        char c = digits[n - 1 - i]; /* least significant digit first */
         if (!isxdigit((unsigned char)c)) {
             snprintf(err, errlen, "'%s' is not a hex bitmap (bad digit '%c')", text, c);
             return -1;
         }
-        unsigned nibble = (unsigned)(isdigit((unsigned char)c) ? c - '0'
-                                                               : tolower((unsigned char)c) - 'a' + 10);
+        unsigned nibble =
+            (unsigned)(isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10);
         for (unsigned b = 0; b < 4; b++) {
             if (!(nibble & (1u << b)))
                 continue;
@@ -118,9 +118,10 @@ static int parse_cpu_list(const char *text, struct vio4wd_cpuset *set, char *err
         }
         if (first < 0 || last < 0 || (*p != ',' && *p != '\0')) {
             size_t len = strcspn(item, ",");
-            snprintf(err, errlen,
-                     "'%.*s' is not a CPU number or range (CPUs are 0..%d, as in 1,2 or 2-5 or 0x6)",
-                     (int)len, item, VIO4WD_MAX_CPUS - 1);
+            snprintf(
+                err, errlen,
+                "'%.*s' is not a CPU number or range (CPUs are 0..%d, as in 1,2 or 2-5 or 0x6)",
+                (int)len, item, VIO4WD_MAX_CPUS - 1);
             return -1;
         }
         if (last < first) {
@@ -131,7 +132,7 @@ static int parse_cpu_list(const char *text, struct vio4wd_cpuset *set, char *err
             cpuset_add(set, (unsigned)cpu);
         if (*p == '\0')
             return 0;
-        p++;                    /* the comma */
+        p++; /* the comma */
     }
 }
 
@@ -161,7 +162,7 @@ void cpuset_format(const struct vio4wd_cpuset *set, char *buf, size_t buflen)
                     ? snprintf(buf + used, buflen - used, "%s%d", used ? "," : "", first)
                     : snprintf(buf + used, buflen - used, "%s%d-%d", used ? "," : "", first, last);
         if (n < 0 || (size_t)n >= buflen - used)
-            return;             /* truncated, still NUL-terminated */
+            return; /* truncated, still NUL-terminated */
         used += (size_t)n;
         first = cpuset_next(set, (unsigned)last + 1);
     }

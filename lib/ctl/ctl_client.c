@@ -19,7 +19,7 @@
 
 struct ctl_client {
     void *context;
-    void *socket;               /* NULL until needed, and after a timeout */
+    void *socket; /* NULL until needed, and after a timeout */
     int timeout_ms;
     char endpoint[256];
 };
@@ -35,12 +35,12 @@ static bool is_supported_endpoint(const char *endpoint)
            strncmp(endpoint, "inproc://", 9) == 0;
 }
 
-struct ctl_client *ctl_client_open(const char *endpoint, int timeout_ms, char *err,
-                                   size_t errlen)
+struct ctl_client *ctl_client_open(const char *endpoint, int timeout_ms, char *err, size_t errlen)
 {
     struct stat st;
 
-    if (!is_supported_endpoint(endpoint) || strlen(endpoint) >= sizeof(((struct ctl_client *)0)->endpoint)) {
+    if (!is_supported_endpoint(endpoint) ||
+        strlen(endpoint) >= sizeof(((struct ctl_client *)0)->endpoint)) {
         snprintf(err, errlen, "'%s' is not a ZeroMQ endpoint; use ipc:///path or tcp://host:port",
                  endpoint);
         return NULL;
@@ -87,7 +87,8 @@ static int ensure_socket(struct ctl_client *client, char *err, size_t errlen)
     if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
         zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max_size, sizeof(max_size)) < 0 ||
         zmq_connect(s, client->endpoint) < 0) {
-        snprintf(err, errlen, "%s: cannot connect: %s", client->endpoint, zmq_strerror(zmq_errno()));
+        snprintf(err, errlen, "%s: cannot connect: %s", client->endpoint,
+                 zmq_strerror(zmq_errno()));
         if (s)
             zmq_close(s);
         return -1;
@@ -131,8 +132,10 @@ static int send_request(struct ctl_client *client, const ProtobufCMessage *reque
     int rc = ready == 1 ? zmq_send(client->socket, buf, size, ZMQ_DONTWAIT) : -1;
     free(buf);
     if (rc < 0) {
-        snprintf(err, errlen, "%s: cannot send the request within %d ms; is virtio-forwarder "
-                              "running?", client->endpoint, client->timeout_ms);
+        snprintf(err, errlen,
+                 "%s: cannot send the request within %d ms; is virtio-forwarder "
+                 "running?",
+                 client->endpoint, client->timeout_ms);
         drop_socket(client);
         return -1;
     }
@@ -140,8 +143,8 @@ static int send_request(struct ctl_client *client, const ProtobufCMessage *reque
 }
 
 int ctl_call(struct ctl_client *client, const ProtobufCMessage *request,
-             const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply,
-             char *err, size_t errlen)
+             const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply, char *err,
+             size_t errlen)
 {
     long long deadline = now_ms() + client->timeout_ms;
 
@@ -151,9 +154,11 @@ int ctl_call(struct ctl_client *client, const ProtobufCMessage *request,
         return -1;
 
     if (wait_for(client, ZMQ_POLLIN, deadline) != 1) {
-        snprintf(err, errlen, "%s: no answer within %d ms; is virtio-forwarder running, and is "
-                              "this endpoint enabled?", client->endpoint, client->timeout_ms);
-        drop_socket(client);    /* a REQ socket that missed its reply is stuck */
+        snprintf(err, errlen,
+                 "%s: no answer within %d ms; is virtio-forwarder running, and is "
+                 "this endpoint enabled?",
+                 client->endpoint, client->timeout_ms);
+        drop_socket(client); /* a REQ socket that missed its reply is stuck */
         return -1;
     }
     zmq_msg_t msg;
@@ -178,12 +183,12 @@ int ctl_call(struct ctl_client *client, const ProtobufCMessage *request,
 /* ---- core_sched ---- */
 
 static int core_sched_call(struct ctl_client *client, Virtioforwarder__CoreSchedRequest *req,
-                           Virtioforwarder__CoreSchedResponse **resp, int *error_code,
-                           char *err, size_t errlen)
+                           Virtioforwarder__CoreSchedResponse **resp, int *error_code, char *err,
+                           size_t errlen)
 {
     ProtobufCMessage *reply;
-    if (ctl_call(client, &req->base, &virtioforwarder__core_sched_response__descriptor, &reply,
-                 err, errlen) < 0)
+    if (ctl_call(client, &req->base, &virtioforwarder__core_sched_response__descriptor, &reply, err,
+                 errlen) < 0)
         return -1;
     *resp = (Virtioforwarder__CoreSchedResponse *)reply;
     if ((*resp)->status != VIRTIOFORWARDER__CORE_SCHED_RESPONSE__STATUS__OK) {
@@ -204,8 +209,8 @@ static int compare_unsigned(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int ctl_get_worker_cpus(struct ctl_client *client, unsigned *cpus, size_t max, size_t *n,
-                        char *err, size_t errlen)
+int ctl_get_worker_cpus(struct ctl_client *client, unsigned *cpus, size_t max, size_t *n, char *err,
+                        size_t errlen)
 {
     Virtioforwarder__CoreSchedRequest req = VIRTIOFORWARDER__CORE_SCHED_REQUEST__INIT;
     Virtioforwarder__CoreSchedResponse *resp;
@@ -257,8 +262,8 @@ out:
 /* ---- stats ---- */
 
 int ctl_get_stats(struct ctl_client *client, const uint32_t *relays, size_t n_relays,
-                  bool include_inactive, uint32_t delay_ms,
-                  Virtioforwarder__StatsResponse **out, char *err, size_t errlen)
+                  bool include_inactive, uint32_t delay_ms, Virtioforwarder__StatsResponse **out,
+                  char *err, size_t errlen)
 {
     Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
     ProtobufCMessage *reply;
@@ -291,8 +296,8 @@ void ctl_stats_free(Virtioforwarder__StatsResponse *stats)
 
 /* ---- config ---- */
 
-int ctl_get_config_map(struct ctl_client *client, struct ctl_relay_cpus *map, size_t max,
-                       size_t *n, char *err, size_t errlen)
+int ctl_get_config_map(struct ctl_client *client, struct ctl_relay_cpus *map, size_t max, size_t *n,
+                       char *err, size_t errlen)
 {
     Virtioforwarder__ConfigRequest req = VIRTIOFORWARDER__CONFIG_REQUEST__INIT;
     ProtobufCMessage *reply;
@@ -336,7 +341,8 @@ int ctl_port_control(struct ctl_client *client, const struct ctl_port_request *r
     Virtioforwarder__PortControlRequest req = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__INIT;
     size_t n = request->n_devices;
     Virtioforwarder__PortControlRequest__PciAddress *pci = calloc(n ? n : 1, sizeof(*pci));
-    Virtioforwarder__PortControlRequest__PciAddress **pci_ptrs = calloc(n ? n : 1, sizeof(*pci_ptrs));
+    Virtioforwarder__PortControlRequest__PciAddress **pci_ptrs =
+        calloc(n ? n : 1, sizeof(*pci_ptrs));
     char **strings = calloc(n ? n : 1, sizeof(*strings));
     ProtobufCMessage *reply = NULL;
     int rc = -1;

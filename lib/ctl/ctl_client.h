@@ -26,16 +26,15 @@ struct ctl_client;
 /* Creates the client. Nothing is sent yet; an ipc:// endpoint whose socket
  * file does not exist is reported here, because that is the common
  * "relay not running" case and waiting for a timeout would only hide it. */
-struct ctl_client *ctl_client_open(const char *endpoint, int timeout_ms, char *err,
-                                   size_t errlen);
+struct ctl_client *ctl_client_open(const char *endpoint, int timeout_ms, char *err, size_t errlen);
 void ctl_client_close(struct ctl_client *client);
 const char *ctl_client_endpoint(const struct ctl_client *client);
 
 /* Sends 'request' and decodes the reply as 'reply_type'. On success *reply
  * is owned by the caller (free with protobuf_c_message_free_unpacked). */
 int ctl_call(struct ctl_client *client, const ProtobufCMessage *request,
-             const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply,
-             char *err, size_t errlen);
+             const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply, char *err,
+             size_t errlen);
 
 /* ---- core_sched ---- */
 
@@ -47,8 +46,8 @@ struct ctl_relay_cpus {
 };
 
 /* The relay's worker CPUs (GET_EAL_CORES), sorted. */
-int ctl_get_worker_cpus(struct ctl_client *client, unsigned *cpus, size_t max, size_t *n,
-                        char *err, size_t errlen);
+int ctl_get_worker_cpus(struct ctl_client *client, unsigned *cpus, size_t max, size_t *n, char *err,
+                        size_t errlen);
 
 /* Applies a relay-to-CPU map (UPDATE). The relay applies all of it or none. On
  * a refusal, *error_code (if not NULL) is the relay's errno. */
@@ -59,29 +58,29 @@ int ctl_update_mapping(struct ctl_client *client, const struct ctl_relay_cpus *m
 
 /* relays may be NULL for "all". Free *out with ctl_stats_free. */
 int ctl_get_stats(struct ctl_client *client, const uint32_t *relays, size_t n_relays,
-                  bool include_inactive, uint32_t delay_ms,
-                  Virtioforwarder__StatsResponse **out, char *err, size_t errlen);
+                  bool include_inactive, uint32_t delay_ms, Virtioforwarder__StatsResponse **out,
+                  char *err, size_t errlen);
 void ctl_stats_free(Virtioforwarder__StatsResponse *stats);
 
 /* ---- config ---- */
 
-int ctl_get_config_map(struct ctl_client *client, struct ctl_relay_cpus *map, size_t max,
-                       size_t *n, char *err, size_t errlen);
+int ctl_get_config_map(struct ctl_client *client, struct ctl_relay_cpus *map, size_t max, size_t *n,
+                       char *err, size_t errlen);
 
 /* ---- port_control ---- */
 
 struct ctl_port_request {
     Virtioforwarder__PortControlRequest__Op op;
-    int virtio_id;              /* < 0: none (QUERY_PCI about all relays) */
+    int virtio_id; /* < 0: none (QUERY_PCI about all relays) */
     /* PCI addresses ("0000:05:08.1") or DPDK device strings; several make a
      * bond. PCI addresses travel in upstream's field, the rest in ours. */
     const char *const *devices;
     size_t n_devices;
-    const char *bond_name;      /* NULL: none */
-    int bond_mode;              /* < 0: none */
-    const char *vhost_path;     /* ADD_SOCK / REMOVE_SOCK */
-    bool conditional;           /* a request that changes nothing is OK */
-    const char *rate[2];        /* RATE: VF->VM, VM->VF limits; NULL leaves it */
+    const char *bond_name;  /* NULL: none */
+    int bond_mode;          /* < 0: none */
+    const char *vhost_path; /* ADD_SOCK / REMOVE_SOCK */
+    bool conditional;       /* a request that changes nothing is OK */
+    const char *rate[2];    /* RATE: VF->VM, VM->VF limits; NULL leaves it */
 };
 
 /* query (may be NULL) receives QUERY_PCI's or RATE's answer; free it with

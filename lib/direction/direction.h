@@ -10,8 +10,8 @@
 #include <string.h>
 
 enum vio4wd_dir {
-    VIO4WD_DIR_VF_TO_VM = 0,   /* VF rx -> vhost enqueue */
-    VIO4WD_DIR_VM_TO_VF = 1,   /* vhost dequeue -> VF tx */
+    VIO4WD_DIR_VF_TO_VM = 0, /* VF rx -> vhost enqueue */
+    VIO4WD_DIR_VM_TO_VF = 1, /* vhost dequeue -> VF tx */
     VIO4WD_DIR_COUNT = 2,
 };
 

@@ -106,7 +106,7 @@ void log_limited(int level, const char *key, const char *what, const char *fmt, 
     uint64_t now = mono_ns();
     pthread_mutex_lock(&g_lock);
     struct limited_key *k = slot(key, what, level);
-    summarise(k, now);          /* a window that ended before this message */
+    summarise(k, now); /* a window that ended before this message */
     bool allow = ratelimit_allow(&k->rl, now);
     pthread_mutex_unlock(&g_lock);
     if (!allow)

@@ -26,8 +26,8 @@
 
 struct ratelimit {
     uint64_t window_start_ns;
-    unsigned in_window;         /* messages of this window so far */
-    unsigned long suppressed;   /* not logged, not yet summarised */
+    unsigned in_window;       /* messages of this window so far */
+    unsigned long suppressed; /* not logged, not yet summarised */
     bool started;
 };
 

@@ -13,8 +13,9 @@ static bool hex_field(const char *p, size_t digits, unsigned *out)
     for (size_t i = 0; i < digits; i++) {
         if (!isxdigit((unsigned char)p[i]))
             return false;
-        v = v * 16 + (unsigned)(isdigit((unsigned char)p[i]) ? p[i] - '0'
-                                                             : tolower((unsigned char)p[i]) - 'a' + 10);
+        v = v * 16 + (unsigned)(isdigit((unsigned char)p[i])
+                                    ? p[i] - '0'
+                                    : tolower((unsigned char)p[i]) - 'a' + 10);
     }
     *out = v;
     return true;
@@ -52,6 +53,5 @@ bool pci_looks_like(const char *text)
 
 void pci_format(const struct pci_address *addr, char *buf, size_t buflen)
 {
-    snprintf(buf, buflen, "%04x:%02x:%02x.%u", addr->domain, addr->bus, addr->slot,
-             addr->function);
+    snprintf(buf, buflen, "%04x:%02x:%02x.%u", addr->domain, addr->bus, addr->slot, addr->function);
 }

@@ -47,7 +47,7 @@ void pidfile_release(struct pidfile *pf)
 {
     if (pf->fd < 0)
         return;
-    unlink(pf->path);           /* while still locked, so no one races us */
+    unlink(pf->path); /* while still locked, so no one races us */
     close(pf->fd);
     pf->fd = -1;
 }

@@ -14,23 +14,25 @@
 
 struct unit {
     const char *name;
-    double bytes;               /* one unit in bytes */
+    double bytes; /* one unit in bytes */
 };
 
 /* Longest names first, so "kB" is not read as "k" + "B". */
 static const struct unit rate_units[] = {
-    {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9},
-    {"kb", 1e3 / 8}, {"Mb", 1e6 / 8}, {"Gb", 1e9 / 8},
-    {"B", 1}, {"b", 1.0 / 8},
+    {"kB", 1e3},     {"MB", 1e6},     {"GB", 1e9}, {"kb", 1e3 / 8},
+    {"Mb", 1e6 / 8}, {"Gb", 1e9 / 8}, {"B", 1},    {"b", 1.0 / 8},
 };
 
 static const struct unit time_units[] = {
-    {"us", 1}, {"ms", 1e3}, {"s", 1e6},
+    {"us", 1},
+    {"ms", 1e3},
+    {"s", 1e6},
 };
 
 static int bad(char *err, size_t errlen, const char *text, const char *why)
 {
-    snprintf(err, errlen, "rate '%s': %s; write <number><unit>/s[@<interval>], " EXAMPLE
+    snprintf(err, errlen,
+             "rate '%s': %s; write <number><unit>/s[@<interval>], " EXAMPLE
              " (units B, kB, MB, GB or b, kb, Mb, Gb; interval in us, ms or s, default 50ms)",
              text, why);
     return -1;
@@ -106,16 +108,18 @@ int rate_parse(const char *text, struct vio4wd_rate *out, char *err, size_t errl
 
     double bps = value * u->bytes;
     if (!(bps >= 1) || bps > (double)VIO4WD_RATE_MAX_BPS)
-        return bad(err, errlen, text, "the rate must be from 1 B/s to 1000 GB/s "
+        return bad(err, errlen, text,
+                   "the rate must be from 1 B/s to 1000 GB/s "
                    "(\"unlimited\" for no limit)");
     if (!(interval >= 1) || interval > 10e6)
         return bad(err, errlen, text, "the interval must be from 1us to 10s");
     double burst = bps * interval / 1e6;
     if (burst < VIO4WD_RATE_MIN_BURST) {
         char why[160];
-        snprintf(why, sizeof(why), "the burst (rate x interval) is %.0f bytes, less than one "
-                 "%d-byte frame, so nothing would pass; use a longer interval", burst,
-                 VIO4WD_RATE_MIN_BURST);
+        snprintf(why, sizeof(why),
+                 "the burst (rate x interval) is %.0f bytes, less than one "
+                 "%d-byte frame, so nothing would pass; use a longer interval",
+                 burst, VIO4WD_RATE_MIN_BURST);
         return bad(err, errlen, text, why);
     }
     out->bytes_per_s = (uint64_t)(bps + 0.5);
@@ -126,8 +130,13 @@ int rate_parse(const char *text, struct vio4wd_rate *out, char *err, size_t errl
 
 void rate_format(const struct vio4wd_rate *r, char *buf, size_t buflen)
 {
-    static const struct { const char *name; uint64_t bits; } units[] = {
-        {"Gb", 1000000000ULL}, {"Mb", 1000000ULL}, {"kb", 1000ULL},
+    static const struct {
+        const char *name;
+        uint64_t bits;
+    } units[] = {
+        {"Gb", 1000000000ULL},
+        {"Mb", 1000000ULL},
+        {"kb", 1000ULL},
     };
     if (!rate_is_limited(r)) {
         snprintf(buf, buflen, "unlimited");

@@ -17,13 +17,13 @@
 #include <stdint.h>
 
 #define VIO4WD_RATE_DEFAULT_INTERVAL_US 50000
-#define VIO4WD_RATE_MIN_BURST 1518              /* one full Ethernet frame */
-#define VIO4WD_RATE_MAX_BPS   (1000ULL * 1000 * 1000 * 1000)  /* 1 TB/s */
-#define VIO4WD_RATE_TEXT_MAX  48
+#define VIO4WD_RATE_MIN_BURST           1518                           /* one full Ethernet frame */
+#define VIO4WD_RATE_MAX_BPS             (1000ULL * 1000 * 1000 * 1000) /* 1 TB/s */
+#define VIO4WD_RATE_TEXT_MAX            48
 
 struct vio4wd_rate {
-    uint64_t bytes_per_s;       /* 0: unlimited */
-    uint64_t burst_bytes;       /* bytes_per_s * interval */
+    uint64_t bytes_per_s; /* 0: unlimited */
+    uint64_t burst_bytes; /* bytes_per_s * interval */
     uint32_t interval_us;
 };
 

@@ -19,7 +19,11 @@
 #include "ctl_client.h"
 
 /* What the fake relay does with each request it receives. */
-enum action { REPLY, SILENT, GARBAGE };
+enum action {
+    REPLY,
+    SILENT,
+    GARBAGE
+};
 
 struct fake_relay {
     void *context, *socket;
@@ -27,7 +31,7 @@ struct fake_relay {
     pthread_t thread;
     bool joined;
     bool client_gave_up;
-    int requests;                   /* how many to serve before stopping */
+    int requests; /* how many to serve before stopping */
     enum action actions[8];
     /* The reply to send, built by the test, and the last request seen. */
     uint8_t reply[4096];
@@ -123,7 +127,8 @@ static void missing_ipc_socket_says_relay_not_running(void **state)
 {
     (void)state;
     char err[256];
-    struct ctl_client *c = ctl_client_open("ipc:///nonexistent/vio4wd/stats", 500, err, sizeof(err));
+    struct ctl_client *c =
+        ctl_client_open("ipc:///nonexistent/vio4wd/stats", 500, err, sizeof(err));
     assert_null(c);
     assert_non_null(strstr(err, "ipc:///nonexistent/vio4wd/stats"));
     assert_non_null(strstr(err, "is virtio-forwarder running"));
@@ -184,8 +189,8 @@ static void update_sends_the_map_in_upstream_field_order(void **state)
     assert_int_equal(req->op, VIRTIOFORWARDER__CORE_SCHED_REQUEST__OP__UPDATE);
     assert_int_equal(req->n_relay_cpu_map, 2);
     assert_int_equal(req->relay_cpu_map[1]->relay_number, 7);
-    assert_int_equal(req->relay_cpu_map[0]->vf2virtio_cpu, 1);    /* VF->VM */
-    assert_int_equal(req->relay_cpu_map[0]->virtio2vf_cpu, 2);    /* VM->VF */
+    assert_int_equal(req->relay_cpu_map[0]->vf2virtio_cpu, 1); /* VF->VM */
+    assert_int_equal(req->relay_cpu_map[0]->virtio2vf_cpu, 2); /* VM->VF */
     virtioforwarder__core_sched_request__free_unpacked(req, NULL);
     stop(f);
 }
@@ -276,8 +281,12 @@ static void port_control_splits_pci_and_device_strings(void **state)
     char err[256], *query = NULL;
     const char *devices[] = {"0000:05:08.1", "net_memif0,role=client,socket=/tmp/m.sock"};
     struct ctl_port_request pr = {
-        .op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD, .virtio_id = 3,
-        .devices = devices, .n_devices = 2, .bond_name = "net_bonding0", .bond_mode = 1,
+        .op = VIRTIOFORWARDER__PORT_CONTROL_REQUEST__OP__ADD,
+        .virtio_id = 3,
+        .devices = devices,
+        .n_devices = 2,
+        .bond_name = "net_bonding0",
+        .bond_mode = 1,
         .conditional = false,
     };
     struct ctl_client *c = ctl_client_open(f->endpoint, 2000, err, sizeof(err));

@@ -35,8 +35,8 @@ static struct result *load(const char *text)
     static struct result r;
     memset(&r, 0, sizeof(r));
     config_init(&r.cfg);
-    r.rc = config_load_buffer(&r.cfg, text, strlen(text), "test.conf", collect_warning, &r,
-                              r.err, sizeof(r.err));
+    r.rc = config_load_buffer(&r.cfg, text, strlen(text), "test.conf", collect_warning, &r, r.err,
+                              sizeof(r.err));
     return &r;
 }
 
@@ -57,13 +57,13 @@ static int check(struct result *r)
     return r->rc;
 }
 
-#define assert_rejected(r, ...)                                             \
-    do {                                                                    \
-        assert_int_equal((r)->rc, -1);                                      \
-        const char *needles[] = {__VA_ARGS__};                              \
+#define assert_rejected(r, ...)                                              \
+    do {                                                                     \
+        assert_int_equal((r)->rc, -1);                                       \
+        const char *needles[] = {__VA_ARGS__};                               \
         for (size_t i_ = 0; i_ < sizeof(needles) / sizeof(needles[0]); i_++) \
-            if (!strstr((r)->err, needles[i_]))                             \
-                fail_msg("error '%s' lacks '%s'", (r)->err, needles[i_]);   \
+            if (!strstr((r)->err, needles[i_]))                              \
+                fail_msg("error '%s' lacks '%s'", (r)->err, needles[i_]);    \
     } while (0)
 
 /* ---- defaults ----------------------------------------------------------- */
@@ -104,9 +104,10 @@ static void defaults_follow_upstream(void **state)
 static void blank_values_mean_default(void **state)
 {
     (void)state;
-    struct result *r = load("VIRTIOFWD_LOG_LEVEL=\nVIO4WD_CORE_SCHED_SENSITIVITY=\n"
-                            "VIO4WD_CORE_SCHED_POLL_INTERVAL=''\nVIRTIOFWD_SOCKET_FNAME_PATTERN=\"\"\n"
-                            "VIRTIOFWD_STATIC_VFS=\nVIRTIOFWD_JUMBO=\n");
+    struct result *r =
+        load("VIRTIOFWD_LOG_LEVEL=\nVIO4WD_CORE_SCHED_SENSITIVITY=\n"
+             "VIO4WD_CORE_SCHED_POLL_INTERVAL=''\nVIRTIOFWD_SOCKET_FNAME_PATTERN=\"\"\n"
+             "VIRTIOFWD_STATIC_VFS=\nVIRTIOFWD_JUMBO=\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(r->cfg.log_level, 6);
     assert_true(r->cfg.core_sched_sensitivity == 0.05);
@@ -211,7 +212,8 @@ static void upstream_only_variables_warn_when_set(void **state)
 static void static_vfs_array_of_three(void **state)
 {
     (void)state;
-    struct result *r = load("VIRTIOFWD_STATIC_VFS=(0000:05:08.1=1 0000:05:08.2=2 0000:05:08.3=3)\n");
+    struct result *r =
+        load("VIRTIOFWD_STATIC_VFS=(0000:05:08.1=1 0000:05:08.2=2 0000:05:08.3=3)\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(r->cfg.n_static_vfs, 3);
     assert_string_equal(r->cfg.static_vfs[0].device, "0000:05:08.1");
@@ -281,7 +283,7 @@ static void cpu_pins_three_spellings(void **state)
     assert_int_equal(r->rc, 0);
     assert_int_equal(r->cfg.n_cpu_pins, 1);
     assert_int_equal(r->cfg.cpu_pins[0].vf_to_vm_cpu, 2);
-    assert_int_equal(r->cfg.cpu_pins[0].vm_to_vf_cpu, 2);  /* one CPU serves both */
+    assert_int_equal(r->cfg.cpu_pins[0].vm_to_vf_cpu, 2); /* one CPU serves both */
 }
 
 /* issue 13: '!' fixes a pin for the core scheduler */
@@ -422,7 +424,8 @@ static void log_level_out_of_range(void **state)
 static void sensitivity_and_interval_ranges(void **state)
 {
     (void)state;
-    struct result *r = load("VIO4WD_CORE_SCHED_SENSITIVITY=0\nVIO4WD_CORE_SCHED_POLL_INTERVAL=0.5\n");
+    struct result *r =
+        load("VIO4WD_CORE_SCHED_SENSITIVITY=0\nVIO4WD_CORE_SCHED_POLL_INTERVAL=0.5\n");
     assert_int_equal(r->rc, 0);
     assert_true(r->cfg.core_sched_sensitivity == 0.0);
     assert_true(r->cfg.core_sched_poll_interval == 0.5);
@@ -476,11 +479,11 @@ static void malformed_pci_addresses(void **state)
 {
     (void)state;
     const char *bad[] = {
-        "0000:05:08.8=1",   /* function > 7 */
-        "0000:05:20.1=1",   /* slot > 0x1f */
-        "0000:5:08.1=1",    /* short bus */
-        "000g:05:08.1=1",   /* not hex: neither PCI nor a device name */
-        "0000:05:08=1",     /* no function */
+        "0000:05:08.8=1", /* function > 7 */
+        "0000:05:20.1=1", /* slot > 0x1f */
+        "0000:5:08.1=1",  /* short bus */
+        "000g:05:08.1=1", /* not hex: neither PCI nor a device name */
+        "0000:05:08=1",   /* no function */
         "0000:05:08.1.2=1",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -591,8 +594,7 @@ static void command_line_value_as_written(void **state)
 {
     (void)state;
     struct result *r = load("VIRTIOFWD_CPU_MASK=1\n");
-    assert_int_equal(config_set(&r->cfg, "VIRTIOFWD_CPU_MASK", "0x300", r->err,
-                                sizeof(r->err)), 0);
+    assert_int_equal(config_set(&r->cfg, "VIRTIOFWD_CPU_MASK", "0x300", r->err, sizeof(r->err)), 0);
     assert_int_equal(check(r), -1);
     assert_rejected(r, "VIRTIOFWD_CPU_MASK='0x300': CPU 8 does not exist");
     assert_null(strstr(r->err, "test.conf"));
@@ -632,7 +634,8 @@ static void socket_pattern_needs_exactly_one_percent_u(void **state)
 static void socket_path_is_built_from_dir_and_pattern(void **state)
 {
     (void)state;
-    struct result *r = load("VIRTIOFWD_SOCKET_DIR=/run/vio/\nVIRTIOFWD_SOCKET_FNAME_PATTERN=vm%u.sock\n");
+    struct result *r =
+        load("VIRTIOFWD_SOCKET_DIR=/run/vio/\nVIRTIOFWD_SOCKET_FNAME_PATTERN=vm%u.sock\n");
     char path[128];
     assert_int_equal(r->rc, 0);
     assert_int_equal(config_socket_path(&r->cfg, 7, path, sizeof(path)), 0);
@@ -700,11 +703,13 @@ static void socket_owner_and_group(void **state)
 static void ovsdb_and_zmq_port_control_are_exclusive(void **state)
 {
     (void)state;
-    struct result *r = load("VIRTIOFWD_IPC_PORT_CONTROL=y\nVIRTIOFWD_OVSDB_SOCK_PATH=/run/db.sock\n");
+    struct result *r =
+        load("VIRTIOFWD_IPC_PORT_CONTROL=y\nVIRTIOFWD_OVSDB_SOCK_PATH=/run/db.sock\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(check(r), -1);
     assert_rejected(r, "VIRTIOFWD_OVSDB_SOCK_PATH", "IPC command file");
-    r = load("VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc:///run/pc\nVIRTIOFWD_OVSDB_SOCK_PATH=/run/db.sock\n");
+    r = load(
+        "VIRTIOFWD_ZMQ_PORT_CONTROL_EP=ipc:///run/pc\nVIRTIOFWD_OVSDB_SOCK_PATH=/run/db.sock\n");
     assert_int_equal(r->rc, 0);
     assert_int_equal(check(r), -1);
     assert_rejected(r, "VIRTIOFWD_OVSDB_SOCK_PATH", "ZeroMQ");
@@ -719,7 +724,8 @@ static void ovsdb_and_zmq_port_control_are_exclusive(void **state)
 static void command_line_overrides_file(void **state)
 {
     (void)state;
-    struct result *r = load("VIRTIOFWD_CPU_MASK=1-7\nVIRTIOFWD_CPU_PINS=0:7\nVIRTIOFWD_LOG_LEVEL=3\n");
+    struct result *r =
+        load("VIRTIOFWD_CPU_MASK=1-7\nVIRTIOFWD_CPU_PINS=0:7\nVIRTIOFWD_LOG_LEVEL=3\n");
     char err[256];
     assert_int_equal(r->rc, 0);
     assert_int_equal(config_set(&r->cfg, "VIRTIOFWD_LOG_LEVEL", "7", err, sizeof(err)), 0);
@@ -727,7 +733,7 @@ static void command_line_overrides_file(void **state)
     assert_int_equal(config_set(&r->cfg, "VIRTIOFWD_CPU_PINS", "0:1,2 1:2", err, sizeof(err)), 0);
     assert_int_equal(r->cfg.log_level, 7);
     assert_int_equal(r->cfg.n_cpu_pins, 2);
-    assert_int_equal(check(r), 0);   /* the file's pin on CPU 7 is gone */
+    assert_int_equal(check(r), 0); /* the file's pin on CPU 7 is gone */
 }
 
 static void config_set_reports_unknown_and_bad(void **state)
@@ -749,7 +755,8 @@ static void failed_list_leaves_previous_value(void **state)
     char err[256];
     config_init(&cfg);
     assert_int_equal(config_set(&cfg, "VIRTIOFWD_STATIC_VFS", "net_null0=0", err, sizeof(err)), 0);
-    assert_int_equal(config_set(&cfg, "VIRTIOFWD_STATIC_VFS", "net_null1=1 bad", err, sizeof(err)), -1);
+    assert_int_equal(config_set(&cfg, "VIRTIOFWD_STATIC_VFS", "net_null1=1 bad", err, sizeof(err)),
+                     -1);
     assert_int_equal(cfg.n_static_vfs, 1);
     assert_string_equal(cfg.static_vfs[0].device, "net_null0");
 }
@@ -760,8 +767,8 @@ static void load_file_missing(void **state)
     struct vio4wd_config cfg;
     char err[256];
     config_init(&cfg);
-    assert_int_equal(config_load_file(&cfg, "/nonexistent/virtioforwarder", NULL, NULL, err,
-                                      sizeof(err)), -1);
+    assert_int_equal(
+        config_load_file(&cfg, "/nonexistent/virtioforwarder", NULL, NULL, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "/nonexistent/virtioforwarder"));
 }
 

@@ -28,9 +28,9 @@ static void test_flood_is_bounded(void **state)
     for (unsigned i = 0; i < 2005; i++)
         logged += ratelimit_allow(&rl, 100 * S + i * 400000ull);
     assert_int_equal(logged, LOG_LIMIT_BURST);
-    assert_int_equal(ratelimit_take_summary(&rl, 105 * S), 0);     /* window still open */
+    assert_int_equal(ratelimit_take_summary(&rl, 105 * S), 0); /* window still open */
     assert_int_equal(ratelimit_take_summary(&rl, 110 * S), 2005 - LOG_LIMIT_BURST);
-    assert_int_equal(ratelimit_take_summary(&rl, 111 * S), 0);     /* reported once */
+    assert_int_equal(ratelimit_take_summary(&rl, 111 * S), 0); /* reported once */
 }
 
 /* A new window logs its burst again; a quiet key reports nothing. */

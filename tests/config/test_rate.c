@@ -16,7 +16,11 @@
 static void test_good(void **state)
 {
     (void)state;
-    const struct { const char *text; uint64_t bps, burst; uint32_t us; } cases[] = {
+    const struct {
+        const char *text;
+        uint64_t bps, burst;
+        uint32_t us;
+    } cases[] = {
         {"10Mb/s@20ms", 1250000, 25000, 20000},
         {"1GB/s", 1000000000, 50000000, 50000},
         {"500kB/s@50ms", 500000, 25000, 50000},
@@ -24,7 +28,7 @@ static void test_good(void **state)
         {"5Gb/s@1ms", 625000000, 625000, 1000},
         {"1.5Gb/s@2ms", 187500000, 375000, 2000},
         {"64kb/s@1s", 8000, 8000, 1000000},
-        {"2MB/s@500us", 2000000, 1000, 500},           /* rejected below: burst < frame */
+        {"2MB/s@500us", 2000000, 1000, 500}, /* rejected below: burst < frame */
         {"40000B/s@100ms", 40000, 4000, 100000},
         {"8000000b/s", 1000000, 50000, 50000},
     };
@@ -60,7 +64,9 @@ static void test_unlimited(void **state)
 static void test_bad(void **state)
 {
     (void)state;
-    const struct { const char *text, *why; } cases[] = {
+    const struct {
+        const char *text, *why;
+    } cases[] = {
         {"", "does not start with a number"},
         {"fast", "does not start with a number"},
         {"-5Mb/s", "does not start with a number"},
@@ -87,17 +93,17 @@ static void test_bad(void **state)
         assert_int_equal(rate_parse(cases[i].text, &r, err, sizeof(err)), -1);
         snprintf(quoted, sizeof(quoted), "rate '%s'", cases[i].text);
         if (!strstr(err, cases[i].why) || !strstr(err, quoted) || !strstr(err, "10Mb/s@20ms"))
-            fail_msg("'%s': message '%s' lacks '%s', the value or an example", cases[i].text,
-                     err, cases[i].why);
+            fail_msg("'%s': message '%s' lacks '%s', the value or an example", cases[i].text, err,
+                     cases[i].why);
     }
 }
 
 static void test_format_round_trip(void **state)
 {
     (void)state;
-    const char *texts[] = {"10Mb/s@20ms", "1GB/s", "500kB/s@50ms", "5Gb/s@1ms", "12345B/s@1s",
-                           "1.5Gb/s@250us", "100Mb/s@3s"};
-    const char *want[] = {"10Mb/s@20ms", "8Gb/s@50ms", "4Mb/s@50ms", "5Gb/s@1ms",
+    const char *texts[] = {"10Mb/s@20ms", "1GB/s",         "500kB/s@50ms", "5Gb/s@1ms",
+                           "12345B/s@1s", "1.5Gb/s@250us", "100Mb/s@3s"};
+    const char *want[] = {"10Mb/s@20ms",     "8Gb/s@50ms",     "4Mb/s@50ms",    "5Gb/s@1ms",
                           "98760b/s@1000ms", "1500Mb/s@250us", "100Mb/s@3000ms"};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         struct vio4wd_rate a, b;
@@ -121,17 +127,20 @@ static void test_config_variable(void **state)
     config_init(&cfg);
     assert_int_equal(cfg.n_rate_limits, 0);
     assert_int_equal(config_set(&cfg, "VIRTIOFWD_RATE_LIMITS",
-                                "0:10Mb/s@20ms 1:1Gb/s,500Mb/s 2:-,1GB/s", err, sizeof(err)), 0);
+                                "0:10Mb/s@20ms 1:1Gb/s,500Mb/s 2:-,1GB/s", err, sizeof(err)),
+                     0);
     assert_int_equal(cfg.n_rate_limits, 3);
     assert_int_equal(cfg.rate_limits[0].relay_id, 0);
     assert_int_equal(cfg.rate_limits[0].rate[0].bytes_per_s, 1250000);
-    assert_int_equal(cfg.rate_limits[0].rate[1].bytes_per_s, 1250000);  /* one rate: both */
+    assert_int_equal(cfg.rate_limits[0].rate[1].bytes_per_s, 1250000); /* one rate: both */
     assert_int_equal(cfg.rate_limits[1].rate[0].bytes_per_s, 125000000);
     assert_int_equal(cfg.rate_limits[1].rate[1].bytes_per_s, 62500000);
     assert_int_equal(cfg.rate_limits[2].rate[0].bytes_per_s, 0);
     assert_int_equal(cfg.rate_limits[2].rate[1].bytes_per_s, 1000000000);
 
-    const struct { const char *value, *why; } bad[] = {
+    const struct {
+        const char *value, *why;
+    } bad[] = {
         {"0", "expected <relay>:<rate>[,<rate>]"},
         {"64:1Gb/s", "expected <relay>:<rate>[,<rate>] with relay 0-63"},
         {"0:1Gb/s 0:2Gb/s", "relay 0 is limited twice"},
@@ -140,12 +149,12 @@ static void test_config_variable(void **state)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err[0] = '\0';
-        assert_int_equal(config_set(&cfg, "VIRTIOFWD_RATE_LIMITS", bad[i].value, err,
-                                    sizeof(err)), -1);
+        assert_int_equal(config_set(&cfg, "VIRTIOFWD_RATE_LIMITS", bad[i].value, err, sizeof(err)),
+                         -1);
         if (!strstr(err, bad[i].why) || !strstr(err, "VIRTIOFWD_RATE_LIMITS="))
             fail_msg("'%s': '%s' lacks '%s'", bad[i].value, err, bad[i].why);
     }
-    assert_int_equal(cfg.n_rate_limits, 3);     /* a bad value changes nothing */
+    assert_int_equal(cfg.n_rate_limits, 3); /* a bad value changes nothing */
 }
 
 int main(void)

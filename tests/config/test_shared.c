@@ -102,7 +102,7 @@ static void pidfile_refuses_second_holder(void **state)
 
     pidfile_release(&first);
     assert_int_equal(access(path, F_OK), -1);
-    pidfile_release(&first);        /* twice is harmless */
+    pidfile_release(&first); /* twice is harmless */
 }
 
 static void stale_pidfile_does_not_block(void **state)

@@ -12,7 +12,10 @@
 void fake_tables_setup(bool global_numa_opt)
 {
     static struct vio4wd_config cfg;
-    static const struct { unsigned cpu; int node; } cpus[] = {{1, 0}, {2, 0}, {9, 1}, {10, 1}};
+    static const struct {
+        unsigned cpu;
+        int node;
+    } cpus[] = {{1, 0}, {2, 0}, {9, 1}, {10, 1}};
     char err[256];
 
     static struct vio4wd_cnt_dir cnt[VIO4WD_MAX_RELAYS][VIO4WD_DIR_COUNT];
@@ -41,7 +44,7 @@ void fake_tables_setup(bool global_numa_opt)
     g_relays[1].numa_node = 1;
 
     config_init(&cfg);
-    cfg.core_sched_enable = false;      /* the handler, without a socket */
+    cfg.core_sched_enable = false; /* the handler, without a socket */
     cfg.core_sched_global_numa_opt = global_numa_opt;
     ctl_core_sched_init(&cfg, err, sizeof(err));
 }

@@ -89,7 +89,7 @@ static void update_within_the_node_is_applied(void **state)
     (void)state;
     const int map[][3] = {{0, 1, 2}, {1, 10, 9}, {-99}};
     expect_ok(update(map));
-    assert_int_equal(fake_pref_cpu(0, 0), 1);   /* vf2virtio = VF->VM */
+    assert_int_equal(fake_pref_cpu(0, 0), 1); /* vf2virtio = VF->VM */
     assert_int_equal(fake_pref_cpu(0, 1), 2);
     assert_int_equal(fake_pref_cpu(1, 0), 10);
 }
@@ -120,7 +120,7 @@ static void cross_numa_move_is_allowed_with_global_opt(void **state)
 static void cpu_that_is_not_a_worker_is_refused(void **state)
 {
     (void)state;
-    const int map[][3] = {{0, 1, 3}, {-99}};    /* CPU 3 exists nowhere here */
+    const int map[][3] = {{0, 1, 3}, {-99}}; /* CPU 3 exists nowhere here */
     expect_error(update(map), EINVAL, "CPU 3 is not a worker (workers: 1,2,9,10)");
 }
 
@@ -138,9 +138,9 @@ static void unknown_relays_are_refused(void **state)
 static void all_or_nothing(void **state)
 {
     (void)state;
-    const int map[][3] = {{0, 2, 2}, {1, 9, 99}, {-99}};   /* the second is bad */
+    const int map[][3] = {{0, 2, 2}, {1, 9, 99}, {-99}}; /* the second is bad */
     expect_error(update(map), EINVAL, "CPU 99");
-    assert_int_equal(fake_pref_cpu(0, 0), -1);              /* the first did not happen */
+    assert_int_equal(fake_pref_cpu(0, 0), -1); /* the first did not happen */
     assert_int_equal(fake_pref_cpu(0, 1), -1);
 }
 
@@ -158,7 +158,7 @@ static void too_many_entries_is_e2big(void **state)
     for (int i = 0; i < 65; i++)
         map[i][0] = i % 2, map[i][1] = map[i][2] = 1;
     map[65][0] = -99;
-    expect_error(update((const int (*)[3])map), E2BIG, "more entries");
+    expect_error(update((const int(*)[3])map), E2BIG, "more entries");
 }
 
 static void malformed_requests(void **state)

@@ -58,7 +58,7 @@ static void add_one_pci_vf(void **state)
     assert_int_equal(p.rc, 0);
     assert_int_equal(p.op.kind, PORT_ADD);
     assert_int_equal(p.op.relay_id, 3);
-    assert_true(p.op.conditional);              /* upstream's default */
+    assert_true(p.op.conditional); /* upstream's default */
     assert_string_equal(p.op.device, "0000:05:08.1");
 }
 
@@ -89,9 +89,10 @@ static void several_vfs_make_a_bond(void **state)
     req.mode = 1;
     struct parsed p = parse(&req);
     assert_int_equal(p.rc, 0);
-    assert_string_equal(p.op.device, "net_bonding_vm7,mode=1,slave=0000:05:08.1,slave=0000:05:08.2");
+    assert_string_equal(p.op.device,
+                        "net_bonding_vm7,mode=1,slave=0000:05:08.1,slave=0000:05:08.2");
 
-    req.name = NULL;                            /* a default name per relay */
+    req.name = NULL; /* a default name per relay */
     req.has_mode = false;
     p = parse(&req);
     assert_string_equal(p.op.device, "net_bonding7,mode=0,slave=0000:05:08.1,slave=0000:05:08.2");
@@ -179,7 +180,7 @@ static void socket_paths(void **state)
     assert_int_equal(p.rc, -1);
     assert_non_null(strstr(p.err, "absolute"));
 
-    req.vhost_path = NULL;                      /* the configured pattern */
+    req.vhost_path = NULL; /* the configured pattern */
     p = parse(&req);
     assert_int_equal(p.rc, 0);
     assert_string_equal(p.op.vhost_path, "");

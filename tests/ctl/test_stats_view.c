@@ -12,7 +12,7 @@
 
 #include "stats_view.h"
 
-#define TSC_HZ 1000000000ULL    /* 1 GHz: one cycle per ns keeps numbers readable */
+#define TSC_HZ 1000000000ULL /* 1 GHz: one cycle per ns keeps numbers readable */
 
 static struct vio4wd_counters_snapshot *new_snapshot(uint64_t read_tsc)
 {
@@ -55,7 +55,7 @@ static Virtioforwarder__StatsResponse *ask(const Virtioforwarder__StatsRequest *
     assert_non_null(buf);
     Virtioforwarder__StatsResponse *resp = virtioforwarder__stats_response__unpack(NULL, len, buf);
     free(buf);
-    assert_non_null(resp);      /* every required field was set */
+    assert_non_null(resp); /* every required field was set */
     return resp;
 }
 
@@ -64,15 +64,15 @@ static const uint32_t ALL = VIO4WD_RELAY_IN_USE | VIO4WD_RELAY_ACTIVE | VIO4WD_R
 static void rates_are_deltas_over_the_window(void **state)
 {
     (void)state;
-    struct vio4wd_counters_snapshot *then = new_snapshot(1000000000);   /* t = 1 s */
-    struct vio4wd_counters_snapshot *now = new_snapshot(3000000000);    /* t = 3 s */
+    struct vio4wd_counters_snapshot *then = new_snapshot(1000000000); /* t = 1 s */
+    struct vio4wd_counters_snapshot *now = new_snapshot(3000000000);  /* t = 3 s */
     add_relay(then, 5, ALL, 1);
     add_relay(now, 5, ALL, 1);
     then->relay[5].dir[VIO4WD_DIR_VF_TO_VM].rx_pkts = 1000;
-    now->relay[5].dir[VIO4WD_DIR_VF_TO_VM].rx_pkts = 5001000;      /* +5 M in 2 s */
+    now->relay[5].dir[VIO4WD_DIR_VF_TO_VM].rx_pkts = 5001000; /* +5 M in 2 s */
     now->relay[5].dir[VIO4WD_DIR_VF_TO_VM].rx_bytes = 320000000;
     then->relay[5].dir[VIO4WD_DIR_VM_TO_VF].busy_cycles = 100;
-    now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].busy_cycles = 100 + 500000000;  /* a quarter */
+    now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].busy_cycles = 100 + 500000000; /* a quarter */
     now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].drop_nc_pkts = 7;
     now->relay[5].dir[VIO4WD_DIR_VM_TO_VF].migrations = 3;
     now->relay[5].vf.imissed = 11;
@@ -91,7 +91,7 @@ static void rates_are_deltas_over_the_window(void **state)
     assert_string_equal(r->vhost->vhost_socket_name, "/tmp/vio5.sock");
     assert_float_equal(r->vf_to_vm->pkt_rate_rx_from_vf, 2500000.0, 1.0);
     assert_float_equal(r->vf_to_vm->byte_rate_rx_from_vf, 160000000.0, 10.0);
-    assert_int_equal(r->vf_to_vm->pkts_rx_from_vf, 5001000);       /* totals, not deltas */
+    assert_int_equal(r->vf_to_vm->pkts_rx_from_vf, 5001000); /* totals, not deltas */
     assert_float_equal(r->vm_to_vf->load, 0.25, 1e-6);
     assert_int_equal(r->vm_to_vf->pkts_dropped_vf_not_connected, 7);
     assert_int_equal(r->vm_to_vf->migrations, 3);
@@ -138,14 +138,14 @@ static void relay_filter_and_inactive(void **state)
     (void)state;
     struct vio4wd_counters_snapshot *now = new_snapshot(1000);
     add_relay(now, 1, ALL, 1);
-    add_relay(now, 2, VIO4WD_RELAY_IN_USE | VIO4WD_RELAY_VHOST_SOCK, -1);   /* no guest, no VF */
+    add_relay(now, 2, VIO4WD_RELAY_IN_USE | VIO4WD_RELAY_VHOST_SOCK, -1); /* no guest, no VF */
     now->relay[2].vf_dev[0] = '\0';
     add_relay(now, 3, ALL, 2);
     /* relay 4 is not in use: never reported */
 
     Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
     Virtioforwarder__StatsResponse *resp = ask(&req, NULL, now);
-    assert_int_equal(resp->n_relay, 3);             /* include_inactive defaults to true */
+    assert_int_equal(resp->n_relay, 3); /* include_inactive defaults to true */
     assert_false(resp->relay[1]->active);
     assert_string_equal(resp->relay[1]->vf_to_vm->internal_state, "no VF");
     assert_null(resp->relay[1]->vf);
@@ -157,7 +157,7 @@ static void relay_filter_and_inactive(void **state)
     assert_int_equal(resp->n_relay, 2);
     virtioforwarder__stats_response__free_unpacked(resp, NULL);
 
-    uint32_t wanted[] = {3, 4, 63};                 /* 4 unused, 63 unused: left out */
+    uint32_t wanted[] = {3, 4, 63}; /* 4 unused, 63 unused: left out */
     req.include_inactive = true;
     req.relay = wanted;
     req.n_relay = 3;
@@ -177,7 +177,7 @@ static void workers_report_their_load(void **state)
     now->worker[1].busy_cycles = 300;
     now->worker[1].idle_cycles = 700;
     now->worker[1].loops = 99;
-    now->worker[0].parked = 1;          /* issue 13: a parked worker */
+    now->worker[0].parked = 1; /* issue 13: a parked worker */
     now->worker[0].sleep_cycles = 5000;
     Virtioforwarder__StatsRequest req = VIRTIOFORWARDER__STATS_REQUEST__INIT;
     Virtioforwarder__StatsResponse *resp = ask(&req, then, now);

@@ -19,15 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct vio4wd_cpuset host;
 
     config_init(&cfg);
-    if (config_load_buffer(&cfg, (const char *)data, size, "fuzz", NULL, NULL, err,
-                           sizeof(err)) == 0) {
+    if (config_load_buffer(&cfg, (const char *)data, size, "fuzz", NULL, NULL, err, sizeof(err)) ==
+        0) {
         cpuset_clear(&host);
         for (unsigned c = 0; c < 64; c++)
             cpuset_add(&host, c);
         config_check(&cfg, &host, err, sizeof(err));
         config_socket_path(&cfg, 63, path, sizeof(path));
     } else if (strlen(err) == 0) {
-        __builtin_trap();       /* every rejection must say why */
+        __builtin_trap(); /* every rejection must say why */
     }
     return 0;
 }

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    log_set_level(LOG_ERR);             /* every refusal logs at info */
+    log_set_level(LOG_ERR); /* every refusal logs at info */
     fake_tables_setup(size % 2);
     uint8_t *reply = NULL;
     size_t len = ctl_core_sched_handle(NULL, data, size, &reply);

@@ -42,14 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct guest_check_result res;
     char err[512] = "";
 
-    if (guest_check_domain((const char *)data, size, relays, VIO4WD_MAX_RELAYS, &host, &res,
-                           err, sizeof(err)) == 0) {
+    if (guest_check_domain((const char *)data, size, relays, VIO4WD_MAX_RELAYS, &host, &res, err,
+                           sizeof(err)) == 0) {
         for (size_t i = 0; i < res.n; i++)
             if (res.findings[i].xpath[0] != '/' || !res.findings[i].fix[0])
                 __builtin_trap();
         guest_check_free(&res);
     } else if (strlen(err) == 0) {
-        __builtin_trap();       /* every rejection must say why */
+        __builtin_trap(); /* every rejection must say why */
     }
     return 0;
 }

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (a.sa.ss_family != AF_INET6 || ((struct sockaddr_in6 *)&a.sa)->sin6_port == 0)
             abort();
     } else if (strstr(err, text) == NULL) {
-        abort();    /* a refusal names the value */
+        abort(); /* a refusal names the value */
     }
     return 0;
 }

@@ -36,10 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_tokener *tok = json_tokener_new();
     size_t off = 0;
     while (off < size) {
-        json_object *obj = json_tokener_parse_ex(tok, (const char *)data + off,
-                                                 (int)(size - off));
+        json_object *obj = json_tokener_parse_ex(tok, (const char *)data + off, (int)(size - off));
         if (!obj)
-            break;              /* incomplete or bad: the monitor reconnects */
+            break; /* incomplete or bad: the monitor reconnects */
         size_t used = json_tokener_get_parse_end(tok);
         off += used ? used : 1;
         json_tokener_reset(tok);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     if (rate_parse(text, &r, err, sizeof(err)) != 0) {
         if (!strstr(err, "10Mb/s@20ms"))
-            __builtin_trap();           /* every rejection shows an example */
+            __builtin_trap(); /* every rejection shows an example */
         return 0;
     }
     if (!rate_is_limited(&r))

@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         len = stats_view_reply(req, size % 2 ? &then : NULL, &now, &reply);
     }
-    Virtioforwarder__StatsResponse *resp = virtioforwarder__stats_response__unpack(NULL, len, reply);
+    Virtioforwarder__StatsResponse *resp =
+        virtioforwarder__stats_response__unpack(NULL, len, reply);
     if (!resp)
         __builtin_trap();
     virtioforwarder__stats_response__free_unpacked(resp, NULL);

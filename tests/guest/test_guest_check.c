@@ -26,55 +26,102 @@
 
 struct fixture {
     const char *file;
-    bool client_relays;         /* relays run with VIRTIOFWD_VHOST_CLIENT=y */
-    int rc;                     /* 0 read, -1 unreadable */
+    bool client_relays; /* relays run with VIRTIOFWD_VHOST_CLIENT=y */
+    int rc;             /* 0 read, -1 unreadable */
     unsigned errors, warnings;
-    const char *needles[MAX_NEEDLES];   /* each in some "xpath: what; fix: fix" line */
+    const char *needles[MAX_NEEDLES]; /* each in some "xpath: what; fix: fix" line */
 };
 
 static const struct fixture fixtures[] = {
     {"clean.xml", false, 0, 0, 0, {NULL}},
-    {"doc-vhostuser.xml", false, 0, 3, 0,
+    {"doc-vhostuser.xml",
+     false,
+     0,
+     3,
+     0,
      {"/domain/devices/interface[1]/source: socket '/tmp/vhost1.sock' belongs to no relay",
       "/domain/devices/interface[2]/source: socket '/tmp/vhost2.sock' belongs to no relay",
       "/domain: guest memory is private"}},
-    {"doc-multiqueue.xml", false, 0, 1, 0,
+    {"doc-multiqueue.xml",
+     false,
+     0,
+     1,
+     0,
      {"interface/driver: queues 5: relay 0's VF serves at most 4 queue pairs; "
       "fix: set queues='4' or fewer"}},
     {"doc-reconnect.xml", false, 0, 0, 0, {NULL}},
-    {"mode-same.xml", false, 0, 1, 0,
+    {"mode-same.xml",
+     false,
+     0,
+     1,
+     0,
      {"interface/source: mode 'server': relay 0 is a vhost-user server too",
       "fix: set mode='client'"}},
     {"mode-missing.xml", false, 0, 1, 0, {"no mode", "fix: set mode='client'"}},
-    {"memory-private.xml", false, 0, 1, 0,
+    {"memory-private.xml",
+     false,
+     0,
+     1,
+     0,
      {"/domain/memoryBacking: guest memory is private", "<access mode='shared'/>"}},
     {"no-memorybacking.xml", false, 0, 1, 0, {"/domain: guest memory is private"}},
-    {"numa-cell-private.xml", false, 0, 1, 0,
+    {"numa-cell-private.xml",
+     false,
+     0,
+     1,
+     0,
      {"/domain/cpu/numa/cell[2]: NUMA cell memory is private", "memAccess='shared'"}},
     {"numa-cells-shared.xml", false, 0, 0, 0, {NULL}},
-    {"hugepage-size.xml", false, 0, 1, 0,
+    {"hugepage-size.xml",
+     false,
+     0,
+     1,
+     0,
      {"/domain/memoryBacking/hugepages/page: the host has no 16384 KiB huge pages",
       "KiB: 2048, 1048576"}},
     {"queues-too-many.xml", false, 0, 1, 0, {"queues 64: a relay serves at most 32"}},
-    {"ring-size.xml", false, 0, 2, 0,
-     {"rx_queue_size '2048': not a power of two from 256 to 1024",
-      "tx_queue_size '300'"}},
-    {"wrong-dir.xml", false, 0, 1, 0,
+    {"ring-size.xml",
+     false,
+     0,
+     2,
+     0,
+     {"rx_queue_size '2048': not a power of two from 256 to 1024", "tx_queue_size '300'"}},
+    {"wrong-dir.xml",
+     false,
+     0,
+     1,
+     0,
      {"socket '/var/run/virtio-forwarder0.sock' belongs to no relay",
       "fix: set path='/tmp/virtio-forwarder0.sock' (relay 0's socket)"}},
-    {"socket-not-served.xml", false, 0, 1, 0,
+    {"socket-not-served.xml",
+     false,
+     0,
+     1,
+     0,
      {"relay 1 runs but does not serve socket",
       "vio4wd-port-control add_sock --vhost-path /tmp/virtio-forwarder1.sock"}},
-    {"numa-mismatch.xml", false, 0, 0, 1,
+    {"numa-mismatch.xml",
+     false,
+     0,
+     0,
+     1,
      {"/domain/numatune/memory: warning: guest memory on host node(s) 1, relay 0's workers "
       "on node 0"}},
     {"several.xml", false, 0, 0, 0, {NULL}},
-    {"duplicate.xml", false, 0, 1, 0,
+    {"duplicate.xml",
+     false,
+     0,
+     1,
+     0,
      {"/domain/devices/interface[2]/source: relay 0's socket is used by an earlier"}},
     {"model-missing.xml", false, 0, 1, 0, {"/domain/devices/interface: no model"}},
     {"reconnect-missing.xml", false, 0, 0, 1, {"warning: no reconnect"}},
     {"client-relay.xml", true, 0, 0, 0, {NULL}},
-    {"clean.xml", true, 0, 1, 0,
+    {"clean.xml",
+     true,
+     0,
+     1,
+     0,
      {"mode 'client': relay 0 is a vhost-user client too", "fix: set mode='server'"}},
     {"virsh-dumpxml.xml", false, 0, 0, 0, {NULL}},
     {"no-vhostuser.xml", false, 0, 0, 0, {NULL}},
@@ -115,8 +162,8 @@ static bool has_line_with(const struct guest_check_result *res, const char *need
     char line[1200];
     for (size_t i = 0; i < res->n; i++) {
         const struct guest_finding *f = &res->findings[i];
-        snprintf(line, sizeof(line), "%s: %s%s; fix: %s", f->xpath,
-                 f->warning ? "warning: " : "", f->what, f->fix);
+        snprintf(line, sizeof(line), "%s: %s%s; fix: %s", f->xpath, f->warning ? "warning: " : "",
+                 f->what, f->fix);
         if (strstr(line, needle))
             return true;
     }
@@ -137,8 +184,8 @@ static void test_fixtures(void **state)
         const char *xml = slurp(fx->file, &len);
 
         make_relays(relays, fx->client_relays);
-        int rc = guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err,
-                                    sizeof(err));
+        int rc =
+            guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err, sizeof(err));
         for (size_t k = 0; k < res.n; k++)
             print_message("  %s: %s: %s%s; fix: %s\n", fx->file, res.findings[k].xpath,
                           res.findings[k].warning ? "warning: " : "", res.findings[k].what,
@@ -149,8 +196,8 @@ static void test_fixtures(void **state)
             fail_msg("%s: %u errors %u warnings, want %u and %u", fx->file, res.n_errors,
                      res.n_warnings, fx->errors, fx->warnings);
         for (int k = 0; k < MAX_NEEDLES && fx->needles[k]; k++) {
-            bool found = rc == 0 ? has_line_with(&res, fx->needles[k])
-                                 : strstr(err, fx->needles[k]) != NULL;
+            bool found =
+                rc == 0 ? has_line_with(&res, fx->needles[k]) : strstr(err, fx->needles[k]) != NULL;
             if (!found)
                 fail_msg("%s: no finding with \"%s\" (err: %s)", fx->file, fx->needles[k], err);
         }
@@ -178,8 +225,9 @@ static void test_relay_stopped(void **state)
         char err[256];
         size_t len;
         const char *xml = slurp(files[i], &len);
-        assert_int_equal(guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res,
-                                            err, sizeof(err)), 0);
+        assert_int_equal(
+            guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err, sizeof(err)),
+            0);
         if (res.n)
             fail_msg("%s: %s: %s", files[i], res.findings[0].xpath, res.findings[0].what);
         guest_check_free(&res);
@@ -198,8 +246,8 @@ static void test_no_hugepages_on_host(void **state)
     const char *xml = slurp("memory-private.xml", &len);
 
     make_relays(relays, false);
-    assert_int_equal(guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err,
-                                        sizeof(err)), 0);
+    assert_int_equal(
+        guest_check_domain(xml, len, relays, VIO4WD_MAX_RELAYS, &host, &res, err, sizeof(err)), 0);
     assert_true(has_line_with(&res, "huge pages asked for, but the host has none"));
     assert_int_equal(res.n_errors, 2);
     guest_check_free(&res);

@@ -18,8 +18,11 @@
 
 static struct guest_relay relay(unsigned id, bool client)
 {
-    struct guest_relay r = {.id = id, .relay_is_client = client, .running = true,
-                            .socket_registered = true, .vf_max_queues = 32,
+    struct guest_relay r = {.id = id,
+                            .relay_is_client = client,
+                            .running = true,
+                            .socket_registered = true,
+                            .vf_max_queues = 32,
                             .worker_node = -1};
     snprintf(r.socket_path, sizeof(r.socket_path), "/tmp/virtio-forwarder%u.sock", id);
     return r;
@@ -102,8 +105,13 @@ static void test_validate(void **state)
     (void)state;
     struct guest_gen_opts o;
     char err[256];
-    const struct { unsigned q, rx, tx; bool ok; const char *msg; } cases[] = {
-        {1, 0, 0, true, NULL}, {32, 256, 1024, true, NULL},
+    const struct {
+        unsigned q, rx, tx;
+        bool ok;
+        const char *msg;
+    } cases[] = {
+        {1, 0, 0, true, NULL},
+        {32, 256, 1024, true, NULL},
         {33, 0, 0, false, "queues 33: must be 1 to 32"},
         {0, 0, 0, false, "queues 0"},
         {1, 2048, 0, false, "rx_queue_size 2048: must be 256, 512 or 1024"},
@@ -127,12 +135,14 @@ static void test_validate(void **state)
 }
 
 /* Builds a domain from the generated parts, as the README tells operators. */
-static void build_domain(const struct guest_relay *relays, size_t n,
-                         const struct guest_gen_opts *o, char *buf, size_t len)
+static void build_domain(const struct guest_relay *relays, size_t n, const struct guest_gen_opts *o,
+                         char *buf, size_t len)
 {
     char part[4096];
-    snprintf(buf, len, "<domain type='kvm'><name>t</name><memory unit='MiB'>%lu</memory>"
-             "<vcpu>%u</vcpu><os><type arch='x86_64'>hvm</type></os>", o->memory_mib, o->vcpus);
+    snprintf(buf, len,
+             "<domain type='kvm'><name>t</name><memory unit='MiB'>%lu</memory>"
+             "<vcpu>%u</vcpu><os><type arch='x86_64'>hvm</type></os>",
+             o->memory_mib, o->vcpus);
     part[0] = '\0';
     guest_gen_memory_backing(o, part, sizeof(part));
     strncat(buf, part, len - strlen(buf) - 1);
@@ -171,8 +181,9 @@ static void test_generated_passes_check(void **state)
                 o.backend = backend ? GUEST_MEM_MEMFD : GUEST_MEM_HUGEPAGES;
                 o.hugepage_kib = backend ? 0 : 1048576;
                 build_domain(relays, 3, &o, xml, sizeof(xml));
-                assert_int_equal(guest_check_domain(xml, strlen(xml), relays, 3, &host, &res,
-                                                    err, sizeof(err)), 0);
+                assert_int_equal(
+                    guest_check_domain(xml, strlen(xml), relays, 3, &host, &res, err, sizeof(err)),
+                    0);
                 assert_int_equal(res.n_interfaces, 3);
                 if (res.n)
                     fail_msg("client %d queues %u: %s: %s", client, q, res.findings[0].xpath,

@@ -18,8 +18,7 @@ static struct lg_config cfg;
 static char err[1024];
 
 /* Parse a NULL-terminated list of words after the program name. */
-static int
-parse_v(const char *first, va_list ap)
+static int parse_v(const char *first, va_list ap)
 {
     static char *argv[64];
     const char *w;
@@ -33,8 +32,7 @@ parse_v(const char *first, va_list ap)
     return lg_cli_parse(&cfg, argc, argv, err, sizeof(err));
 }
 
-static int
-parse(const char *first, ...)
+static int parse(const char *first, ...)
 {
     va_list ap;
     int rc;
@@ -47,8 +45,7 @@ parse(const char *first, ...)
 
 /* The command line must be rejected with a message containing each of the
  * needles (the option, the value, what is valid). */
-static void
-expect_bad(const char *n1, const char *n2, const char *first, ...)
+static void expect_bad(const char *n1, const char *n2, const char *first, ...)
 {
     va_list ap;
     int rc;
@@ -62,8 +59,7 @@ expect_bad(const char *n1, const char *n2, const char *first, ...)
         fail_msg("message '%s' lacks '%s' or '%s'", err, n1, n2 ? n2 : "");
 }
 
-static void
-test_defaults(void **state)
+static void test_defaults(void **state)
 {
     const struct lg_relay_cfg *r;
 
@@ -78,7 +74,7 @@ test_defaults(void **state)
     assert_string_equal(r->socket, "/tmp/virtio-forwarder3.sock");
     assert_string_equal(r->memif, "/tmp/vio4wd-memif3.sock");
     assert_string_equal(r->vf_dev, "net_memif3,role=server,id=0,"
-                        "socket=/tmp/vio4wd-memif3.sock,socket-abstract=no");
+                                   "socket=/tmp/vio4wd-memif3.sock,socket-abstract=no");
     assert_false(r->vf_custom);
     assert_false(r->server);
     assert_int_equal(r->size, 64);
@@ -89,8 +85,7 @@ test_defaults(void **state)
 }
 
 /* --rate: the rate of every relay whose SPEC has none, wherever it stands. */
-static void
-test_global_rate(void **state)
+static void test_global_rate(void **state)
 {
     (void)state;
     assert_int_equal(parse("--relay", "0", "--rate", "20k", "--relay", "1,rate=3k", NULL), 0);
@@ -98,24 +93,24 @@ test_global_rate(void **state)
     assert_true(lg_profile_rate(&cfg.relay[0].prof[VIO4WD_DIR_VM_TO_VF], 1) == 20e3);
     assert_true(lg_profile_rate(&cfg.relay[0].prof[VIO4WD_DIR_VF_TO_VM], 1) == 20e3);
     assert_true(lg_profile_rate(&cfg.relay[1].prof[VIO4WD_DIR_VF_TO_VM], 1) == 3e3);
-    expect_bad("option --rate: bad value 'fast'", "packets per second",
-               "--rate", "fast", "--relay", "1", NULL);
+    expect_bad("option --rate: bad value 'fast'", "packets per second", "--rate", "fast", "--relay",
+               "1", NULL);
 }
 
-static void
-test_four_relays(void **state)
+static void test_four_relays(void **state)
 {
     const struct lg_relay_cfg *r;
 
     (void)state;
-    assert_int_equal(parse("-d", "60", "-g", "500ms", "--socket-dir", "/run/x",
-        "--memif-dir", "/run/m", "--json", "-q", "--expect-no-loss",
-        "--relay", "0,rate=2M,profile=step:20s:200k",
-        "--relay", "1,rate=200k,profile=ramp:30s:2M,size=128",
-        "--relay", "2,rate=500k,dir=vm2vf,socket=/s/two.sock,server=1,queues=4",
-        "--relay", "3,vm2vf-rate=1M,vf2vm-rate=100k,profile=step:40s:1.5M,"
-                   "vf2vm-profile=const,qsize=256,memif=/m/3.sock",
-        "--", "-l", "0", "--no-huge", NULL), 0);
+    assert_int_equal(parse("-d", "60", "-g", "500ms", "--socket-dir", "/run/x", "--memif-dir",
+                           "/run/m", "--json", "-q", "--expect-no-loss", "--relay",
+                           "0,rate=2M,profile=step:20s:200k", "--relay",
+                           "1,rate=200k,profile=ramp:30s:2M,size=128", "--relay",
+                           "2,rate=500k,dir=vm2vf,socket=/s/two.sock,server=1,queues=4", "--relay",
+                           "3,vm2vf-rate=1M,vf2vm-rate=100k,profile=step:40s:1.5M,"
+                           "vf2vm-profile=const,qsize=256,memif=/m/3.sock",
+                           "--", "-l", "0", "--no-huge", NULL),
+                     0);
     assert_true(cfg.duration == 60 && cfg.grace == 0.5);
     assert_true(cfg.json && cfg.quiet && cfg.expect_no_loss);
     assert_int_equal(cfg.nrelays, 4);
@@ -145,28 +140,25 @@ test_four_relays(void **state)
     assert_true(lg_profile_rate(&r->prof[VIO4WD_DIR_VF_TO_VM], 41) == 100e3);
     assert_int_equal(r->qsize, 256);
     assert_string_equal(r->vf_dev, "net_memif3,role=server,id=0,"
-                        "socket=/m/3.sock,socket-abstract=no");
+                                   "socket=/m/3.sock,socket-abstract=no");
 }
 
-static void
-test_vf_takes_the_rest(void **state)
+static void test_vf_takes_the_rest(void **state)
 {
     const struct lg_relay_cfg *r;
 
     (void)state;
-    assert_int_equal(parse("--relay",
-        "5,rate=1k,vf=net_pcap5,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/o.pcap",
-        NULL), 0);
+    assert_int_equal(
+        parse("--relay", "5,rate=1k,vf=net_pcap5,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/o.pcap", NULL),
+        0);
     r = &cfg.relay[0];
     assert_true(r->vf_custom);
-    assert_string_equal(r->vf_dev,
-                        "net_pcap5,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/o.pcap");
+    assert_string_equal(r->vf_dev, "net_pcap5,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/o.pcap");
     assert_true(lg_profile_rate(&r->prof[0], 0) == 1e3);
 }
 
 /* Fault injection: the receiving side of a direction stops draining. */
-static void
-test_stalls(void **state)
+static void test_stalls(void **state)
 {
     const struct lg_relay_cfg *r;
 
@@ -178,24 +170,21 @@ test_stalls(void **state)
     assert_true(r->stall_from[VIO4WD_DIR_VM_TO_VF] == 0.5);
     assert_true(r->stall_to[VIO4WD_DIR_VM_TO_VF] == 2.0);
     assert_int_equal(parse("--relay", "1", NULL), 0);
-    assert_true(cfg.relay[0].stall_to[VIO4WD_DIR_VF_TO_VM] == 0.0);     /* never */
+    assert_true(cfg.relay[0].stall_to[VIO4WD_DIR_VF_TO_VM] == 0.0); /* never */
     expect_bad("bad guest-stall", "T1 < T2", "--relay", "0,guest-stall=7s:4s", NULL);
     expect_bad("bad vf-stall", "T1 < T2", "--relay", "0,vf-stall=3s", NULL);
 }
 
-static void
-test_bad_values(void **state)
+static void test_bad_values(void **state)
 {
     (void)state;
-    expect_bad("--relay '1,rate=abc'", "bad rate 'abc'",
-               "--relay", "1,rate=abc", NULL);
+    expect_bad("--relay '1,rate=abc'", "bad rate 'abc'", "--relay", "1,rate=abc", NULL);
     expect_bad("bad size '20'", "60..9000", "--relay", "1,size=20", NULL);
     expect_bad("bad dir 'up'", "both, vm2vf, vf2vm", "--relay", "1,dir=up", NULL);
     expect_bad("bad relay id '64'", "0..63", "--relay", "64", NULL);
     expect_bad("bad relay id 'x'", NULL, "--relay", "x,rate=1", NULL);
     expect_bad("bad relay id ''", NULL, "--relay", ",rate=1", NULL);
-    expect_bad("unknown key 'speed'", "qsize queues memif",
-               "--relay", "1,speed=3", NULL);
+    expect_bad("unknown key 'speed'", "qsize queues memif", "--relay", "1,speed=3", NULL);
     expect_bad("'fast' is not KEY=VALUE", NULL, "--relay", "1,fast", NULL);
     expect_bad("bad server '2'", "0 or 1", "--relay", "1,server=2", NULL);
     expect_bad("bad qsize '1000'", "power of two", "--relay", "1,qsize=1000", NULL);
@@ -203,39 +192,29 @@ test_bad_values(void **state)
     expect_bad("bad queues '33'", "1..32", "--relay", "1,queues=33", NULL);
     expect_bad("bad queues 'two'", "1..32", "--relay", "1,queues=two", NULL);
     expect_bad("bad queues '-1'", "1..32", "--relay", "1,queues=-1", NULL);
-    expect_bad("bad profile 'step:5s'", "no rate after it",
-               "--relay", "1,profile=step:5s", NULL);
-    expect_bad("bad vf2vm-profile", "unknown profile kind",
-               "--relay", "1,vf2vm-profile=zigzag", NULL);
+    expect_bad("bad profile 'step:5s'", "no rate after it", "--relay", "1,profile=step:5s", NULL);
+    expect_bad("bad vf2vm-profile", "unknown profile kind", "--relay", "1,vf2vm-profile=zigzag",
+               NULL);
     expect_bad("bad vm2vf-rate '-5'", NULL, "--relay", "1,vm2vf-rate=-5", NULL);
     expect_bad("vf is empty", NULL, "--relay", "1,vf=", NULL);
-    expect_bad("memif and vf both given", NULL,
-               "--relay", "1,memif=/a,vf=net_null0", NULL);
-    expect_bad("relay 1 is given twice", NULL,
-               "--relay", "1", "--relay", "1,rate=5", NULL);
+    expect_bad("memif and vf both given", NULL, "--relay", "1,memif=/a,vf=net_null0", NULL);
+    expect_bad("relay 1 is given twice", NULL, "--relay", "1", "--relay", "1,rate=5", NULL);
     expect_bad("option --relay: missing", NULL, "-d", "5", NULL);
-    expect_bad("option --duration: bad value 'soon'", "valid",
-               "-d", "soon", "--relay", "1", NULL);
-    expect_bad("option --grace: bad value '-1'", NULL,
-               "--grace", "-1", "--relay", "1", NULL);
-    expect_bad("option --burst: bad value '0'", "1..512",
-               "--burst", "0", "--relay", "1", NULL);
-    expect_bad("option --window-bits: bad value '40'", "10..28",
-               "--window-bits", "40", "--relay", "1", NULL);
-    expect_bad("option --duration needs a value", NULL, "--relay", "1",
-               "--duration", NULL);
-    expect_bad("unknown option", "--frobnicate", "--frobnicate", "--relay", "1",
-               NULL);
-    expect_bad("unexpected argument 'extra'", "after \"--\"",
-               "--relay", "1", "extra", NULL);
-    expect_bad("option --socket-dir", "valid: a directory path",
-               "--socket-dir", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    expect_bad("option --duration: bad value 'soon'", "valid", "-d", "soon", "--relay", "1", NULL);
+    expect_bad("option --grace: bad value '-1'", NULL, "--grace", "-1", "--relay", "1", NULL);
+    expect_bad("option --burst: bad value '0'", "1..512", "--burst", "0", "--relay", "1", NULL);
+    expect_bad("option --window-bits: bad value '40'", "10..28", "--window-bits", "40", "--relay",
+               "1", NULL);
+    expect_bad("option --duration needs a value", NULL, "--relay", "1", "--duration", NULL);
+    expect_bad("unknown option", "--frobnicate", "--frobnicate", "--relay", "1", NULL);
+    expect_bad("unexpected argument 'extra'", "after \"--\"", "--relay", "1", "extra", NULL);
+    expect_bad("option --socket-dir", "valid: a directory path", "--socket-dir",
+               "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
                "--relay", "1", NULL);
 }
 
-static void
-test_help(void **state)
+static void test_help(void **state)
 {
     FILE *f = tmpfile();
     char buf[16384];
@@ -257,8 +236,7 @@ test_help(void **state)
 }
 
 /* A stream of nq queues, each with a window of 2^10. */
-static void
-stream_init(struct lg_stream_stats *s, unsigned nq)
+static void stream_init(struct lg_stream_stats *s, unsigned nq)
 {
     unsigned k;
 
@@ -267,8 +245,7 @@ stream_init(struct lg_stream_stats *s, unsigned nq)
         assert_int_equal(lg_seq_init(&s->q[k].seq, 10), 0);
 }
 
-static void
-stream_free(struct lg_stream_stats *s)
+static void stream_free(struct lg_stream_stats *s)
 {
     unsigned k;
 
@@ -277,18 +254,16 @@ stream_free(struct lg_stream_stats *s)
 }
 
 /* Queue k of s sent n more packets. */
-static void
-queue_sent(struct lg_stream_stats *s, unsigned k, uint64_t n)
+static void queue_sent(struct lg_stream_stats *s, unsigned k, uint64_t n)
 {
     s->q[k].sent += n;
     s->sent += n;
 }
 
 /* The JSON (json) or table report of st, in buf. */
-static void
-report(int json, const struct lg_relay_stats *st, char *buf, size_t len)
+static void report(int json, const struct lg_relay_stats *st, char *buf, size_t len)
 {
-    struct lg_report_info info = { .send_s = 2, .drain_s = 0.1 };
+    struct lg_report_info info = {.send_s = 2, .drain_s = 0.1};
     FILE *f = tmpfile();
     size_t n;
 
@@ -304,16 +279,14 @@ report(int json, const struct lg_relay_stats *st, char *buf, size_t len)
 }
 
 /* A report over hand-made counters. */
-static void
-test_report(void **state)
+static void test_report(void **state)
 {
     static struct lg_relay_stats st[2];
     char buf[8192];
     uint64_t i;
 
     (void)state;
-    assert_int_equal(parse("--relay", "0,rate=1k", "--relay",
-                           "7,dir=vf2vm", NULL), 0);
+    assert_int_equal(parse("--relay", "0,rate=1k", "--relay", "7,dir=vf2vm", NULL), 0);
     memset(st, 0, sizeof(st));
     for (i = 0; i < 4; i++)
         stream_init(&st[i / 2].dir[i % 2], 1);
@@ -366,8 +339,7 @@ test_report(void **state)
 /* With several queues each queue is a sequence of its own: packets of
  * different queues may arrive in any order relative to each other, but
  * within a queue order counts; the stream's figures are the sums. */
-static void
-test_report_queues(void **state)
+static void test_report_queues(void **state)
 {
     static struct lg_relay_stats st[1];
     struct lg_stream_stats *s = &st[0].dir[VIO4WD_DIR_VM_TO_VF];
@@ -405,26 +377,21 @@ test_report_queues(void **state)
                                 "\"lost\":1,\"duplicated\":0,\"reordered\":1,"));
     assert_non_null(strstr(buf, "\"size\":64,\"queues\":3,"));
     assert_non_null(strstr(buf, "\"queues\":[{\"sent\":100,\"received\":100,"
-        "\"lost\":0,\"duplicated\":0,\"reordered\":0},{\"sent\":100,"
-        "\"received\":100,\"lost\":0,\"duplicated\":0,\"reordered\":0},"
-        "{\"sent\":200,\"received\":199,\"lost\":1,\"duplicated\":0,"
-        "\"reordered\":1}]"));
+                                "\"lost\":0,\"duplicated\":0,\"reordered\":0},{\"sent\":100,"
+                                "\"received\":100,\"lost\":0,\"duplicated\":0,\"reordered\":0},"
+                                "{\"sent\":200,\"received\":199,\"lost\":1,\"duplicated\":0,"
+                                "\"reordered\":1}]"));
     stream_free(s);
     stream_free(&st[0].dir[VIO4WD_DIR_VF_TO_VM]);
 }
 
-int
-main(void)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_four_relays),
-        cmocka_unit_test(test_global_rate),
-        cmocka_unit_test(test_vf_takes_the_rest),
-        cmocka_unit_test(test_stalls),
-        cmocka_unit_test(test_bad_values),
-        cmocka_unit_test(test_help),
-        cmocka_unit_test(test_report),
+        cmocka_unit_test(test_defaults),      cmocka_unit_test(test_four_relays),
+        cmocka_unit_test(test_global_rate),   cmocka_unit_test(test_vf_takes_the_rest),
+        cmocka_unit_test(test_stalls),        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_help),          cmocka_unit_test(test_report),
         cmocka_unit_test(test_report_queues),
     };
 

@@ -59,7 +59,7 @@ static void test_quantiles(void **state)
 {
     (void)state;
     memset(&h, 0, sizeof(h));
-    assert_true(lg_lat_quantile_ns(&h, 0.5) == 0);      /* no samples */
+    assert_true(lg_lat_quantile_ns(&h, 0.5) == 0); /* no samples */
     /* 1..100000 ns, each once: the q-quantile is q * 100000 */
     for (uint64_t v = 1; v <= 100000; v++)
         lg_lat_record(&h, v);
@@ -68,7 +68,7 @@ static void test_quantiles(void **state)
     within(lg_lat_quantile_ns(&h, 0.5), 50000);
     within(lg_lat_quantile_ns(&h, 0.99), 99000);
     within(lg_lat_quantile_ns(&h, 0.999), 99900);
-    assert_true(lg_lat_quantile_ns(&h, 1.0) <= 100000);  /* never above the max */
+    assert_true(lg_lat_quantile_ns(&h, 1.0) <= 100000); /* never above the max */
     within(lg_lat_quantile_ns(&h, 1.0), 100000);
 
     /* a tail: 990 samples at 5 us, 9 at 40 us, 1 at 2 ms */
@@ -79,9 +79,9 @@ static void test_quantiles(void **state)
         lg_lat_record(&h, 40000);
     lg_lat_record(&h, 2000000);
     within(lg_lat_quantile_ns(&h, 0.5), 5000);
-    within(lg_lat_quantile_ns(&h, 0.99), 5000);         /* rank 990 */
+    within(lg_lat_quantile_ns(&h, 0.99), 5000); /* rank 990 */
     within(lg_lat_quantile_ns(&h, 0.995), 40000);
-    within(lg_lat_quantile_ns(&h, 0.999), 40000);       /* rank 999 */
+    within(lg_lat_quantile_ns(&h, 0.999), 40000); /* rank 999 */
     assert_true(lg_lat_quantile_ns(&h, 1.0) == 2000000);
     /* exact small values stay exact */
     memset(&h, 0, sizeof(h));

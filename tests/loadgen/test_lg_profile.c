@@ -11,8 +11,7 @@
 
 #include "lg_profile.h"
 
-static void
-test_parse_rate(void **state)
+static void test_parse_rate(void **state)
 {
     double v;
 
@@ -29,7 +28,7 @@ test_parse_rate(void **state)
     assert_true(v == 0);
     assert_int_equal(lg_parse_rate("100M", &v), 0);
     assert_int_equal(lg_parse_rate("101M", &v), -1);
-    assert_int_equal(lg_parse_rate("1G", &v), -1);     /* above the maximum */
+    assert_int_equal(lg_parse_rate("1G", &v), -1); /* above the maximum */
     assert_int_equal(lg_parse_rate("-1", &v), -1);
     assert_int_equal(lg_parse_rate("", &v), -1);
     assert_int_equal(lg_parse_rate("abc", &v), -1);
@@ -39,8 +38,7 @@ test_parse_rate(void **state)
     assert_int_equal(lg_parse_rate("inf", &v), -1);
 }
 
-static void
-test_parse_seconds(void **state)
+static void test_parse_seconds(void **state)
 {
     double v;
 
@@ -61,8 +59,7 @@ test_parse_seconds(void **state)
     assert_int_equal(lg_parse_seconds("", &v), -1);
 }
 
-static void
-test_const(void **state)
+static void test_const(void **state)
 {
     struct lg_profile p;
     char err[256];
@@ -77,15 +74,13 @@ test_const(void **state)
     assert_true(lg_profile_count(&p, 10) == 70);
 }
 
-static void
-test_step(void **state)
+static void test_step(void **state)
 {
     struct lg_profile p;
     char err[256];
 
     (void)state;
-    assert_int_equal(lg_profile_parse(&p, 2e6, "step:10s:500k:20s:3M", err,
-                                      sizeof(err)), 0);
+    assert_int_equal(lg_profile_parse(&p, 2e6, "step:10s:500k:20s:3M", err, sizeof(err)), 0);
     assert_int_equal(p.npoints, 3);
     assert_true(lg_profile_rate(&p, 0) == 2e6);
     assert_true(lg_profile_rate(&p, 9.999) == 2e6);
@@ -98,16 +93,14 @@ test_step(void **state)
     assert_true(lg_profile_peak(&p) == 3e6);
 }
 
-static void
-test_ramp(void **state)
+static void test_ramp(void **state)
 {
     struct lg_profile p;
     char err[256];
 
     (void)state;
     /* 0 -> 1M over 10 s, then 1M -> 0 over the next 10 s, then 0 */
-    assert_int_equal(lg_profile_parse(&p, 0, "ramp:10s:1M:20s:0", err,
-                                      sizeof(err)), 0);
+    assert_int_equal(lg_profile_parse(&p, 0, "ramp:10s:1M:20s:0", err, sizeof(err)), 0);
     assert_true(lg_profile_rate(&p, 5) == 0.5e6);
     assert_true(lg_profile_rate(&p, 10) == 1e6);
     assert_true(lg_profile_rate(&p, 15) == 0.5e6);
@@ -120,16 +113,14 @@ test_ramp(void **state)
 
 /* The count is the integral of the rate: check it numerically on a mixed
  * profile, and that it never decreases (the sender relies on that). */
-static void
-test_count_is_integral(void **state)
+static void test_count_is_integral(void **state)
 {
     struct lg_profile p;
     char err[256];
     double t, sum = 0, dt = 1e-3, prev = 0;
 
     (void)state;
-    assert_int_equal(lg_profile_parse(&p, 300e3, "ramp:2s:1M:3s:1M:4s:100k",
-                                      err, sizeof(err)), 0);
+    assert_int_equal(lg_profile_parse(&p, 300e3, "ramp:2s:1M:3s:1M:4s:100k", err, sizeof(err)), 0);
     for (t = 0; t < 6 - dt / 2; t += dt) {
         double c = lg_profile_count(&p, t + dt);
 
@@ -141,8 +132,7 @@ test_count_is_integral(void **state)
     assert_true(sum < lg_profile_count(&p, 6) + 1);
 }
 
-static void
-expect_bad(const char *spec, const char *needle)
+static void expect_bad(const char *spec, const char *needle)
 {
     struct lg_profile p;
     char err[512] = "";
@@ -155,8 +145,7 @@ expect_bad(const char *spec, const char *needle)
     assert_non_null(strstr(err, "valid") ? err : NULL);
 }
 
-static void
-test_bad_profiles(void **state)
+static void test_bad_profiles(void **state)
 {
     (void)state;
     expect_bad("sine:10s:1M", "unknown profile kind 'sine'");
@@ -169,8 +158,7 @@ test_bad_profiles(void **state)
     expect_bad("ramp:10s:1M:10s:2M", "not after the previous point");
 }
 
-static void
-test_too_many_points(void **state)
+static void test_too_many_points(void **state)
 {
     struct lg_profile p;
     char spec[2048] = "step", err[256];
@@ -185,33 +173,26 @@ test_too_many_points(void **state)
     assert_non_null(strstr(err, "too many points"));
 }
 
-static void
-test_describe(void **state)
+static void test_describe(void **state)
 {
     struct lg_profile p;
     char err[256], buf[256];
 
     (void)state;
-    assert_int_equal(lg_profile_parse(&p, 2e6, "step:10s:500k", err,
-                                      sizeof(err)), 0);
+    assert_int_equal(lg_profile_parse(&p, 2e6, "step:10s:500k", err, sizeof(err)), 0);
     lg_profile_describe(&p, buf, sizeof(buf));
     assert_string_equal(buf, "step 0s:2M 10s:500k");
     lg_format_rate(64, buf, sizeof(buf));
     assert_string_equal(buf, "64");
 }
 
-int
-main(void)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_rate),
-        cmocka_unit_test(test_parse_seconds),
-        cmocka_unit_test(test_const),
-        cmocka_unit_test(test_step),
-        cmocka_unit_test(test_ramp),
-        cmocka_unit_test(test_count_is_integral),
-        cmocka_unit_test(test_bad_profiles),
-        cmocka_unit_test(test_too_many_points),
+        cmocka_unit_test(test_parse_rate),   cmocka_unit_test(test_parse_seconds),
+        cmocka_unit_test(test_const),        cmocka_unit_test(test_step),
+        cmocka_unit_test(test_ramp),         cmocka_unit_test(test_count_is_integral),
+        cmocka_unit_test(test_bad_profiles), cmocka_unit_test(test_too_many_points),
         cmocka_unit_test(test_describe),
     };
 

@@ -13,8 +13,7 @@
 
 #include "lg_seq.h"
 
-static void
-test_in_order(void **state)
+static void test_in_order(void **state)
 {
     struct lg_seq s;
     uint64_t i;
@@ -31,21 +30,20 @@ test_in_order(void **state)
     lg_seq_free(&s);
 }
 
-static void
-test_gap_then_late(void **state)
+static void test_gap_then_late(void **state)
 {
     struct lg_seq s;
 
     (void)state;
     assert_int_equal(lg_seq_init(&s, 10), 0);
     assert_int_equal(lg_seq_record(&s, 0), LG_SEQ_NEW);
-    assert_int_equal(lg_seq_record(&s, 3), LG_SEQ_NEW);       /* 1, 2 missing */
+    assert_int_equal(lg_seq_record(&s, 3), LG_SEQ_NEW); /* 1, 2 missing */
     assert_int_equal(lg_seq_missing(&s, 4), 2);
     assert_int_equal(lg_seq_record(&s, 2), LG_SEQ_REORDERED);
     assert_int_equal(lg_seq_record(&s, 2), LG_SEQ_DUPLICATE);
     assert_int_equal(lg_seq_record(&s, 3), LG_SEQ_DUPLICATE);
     assert_int_equal(lg_seq_record(&s, 0), LG_SEQ_DUPLICATE);
-    assert_int_equal(lg_seq_missing(&s, 4), 1);               /* 1 lost */
+    assert_int_equal(lg_seq_missing(&s, 4), 1); /* 1 lost */
     assert_int_equal(s.reordered, 1);
     assert_int_equal(s.duplicated, 3);
     assert_int_equal(s.received, 6);
@@ -54,8 +52,7 @@ test_gap_then_late(void **state)
 
 /* A jump by more than the window clears it; what falls behind it is stale,
  * what is inside it is still classified. */
-static void
-test_window_edges(void **state)
+static void test_window_edges(void **state)
 {
     struct lg_seq s;
     uint64_t w = 1024;
@@ -75,7 +72,7 @@ test_window_edges(void **state)
 
     assert_int_equal(lg_seq_init(&s, 10), 0);
     assert_int_equal(lg_seq_record(&s, 7), LG_SEQ_NEW);
-    assert_int_equal(lg_seq_record(&s, 7 + w), LG_SEQ_NEW);  /* same bit */
+    assert_int_equal(lg_seq_record(&s, 7 + w), LG_SEQ_NEW); /* same bit */
     assert_int_equal(lg_seq_record(&s, 8), LG_SEQ_REORDERED);
     assert_int_equal(lg_seq_record(&s, 7), LG_SEQ_STALE);
     assert_int_equal(lg_seq_record(&s, 7 + w), LG_SEQ_DUPLICATE);
@@ -83,14 +80,13 @@ test_window_edges(void **state)
 }
 
 /* Gaps that wrap around the end of the bitmap and span many words. */
-static void
-test_gaps_wrap(void **state)
+static void test_gaps_wrap(void **state)
 {
     struct lg_seq s;
     uint64_t next = 0, i, expect_unique = 0;
 
     (void)state;
-    assert_int_equal(lg_seq_init(&s, 8), 0);     /* 256 */
+    assert_int_equal(lg_seq_init(&s, 8), 0); /* 256 */
     srand(7);
     for (i = 0; i < 20000; i++) {
         uint64_t gap = 1 + (uint64_t)(rand() % 300);
@@ -110,8 +106,7 @@ test_gaps_wrap(void **state)
     lg_seq_free(&s);
 }
 
-static void
-test_bad_init(void **state)
+static void test_bad_init(void **state)
 {
     struct lg_seq s;
 
@@ -124,11 +119,10 @@ test_bad_init(void **state)
 /* Millions of packets through a channel that drops, duplicates and
  * reorders (within a displacement smaller than the window), compared with a
  * reference that remembers every sequence number. */
-static void
-test_random_against_reference(void **state)
+static void test_random_against_reference(void **state)
 {
     const uint64_t n = 3000000;
-    const unsigned window_bits = 14;     /* far beyond any displacement */
+    const unsigned window_bits = 14; /* far beyond any displacement */
     uint64_t *order, i, m = 0, max_seen = 0;
     uint8_t *seen = calloc(n, 1);
     uint64_t ref_unique = 0, ref_dup = 0, ref_reord = 0;
@@ -143,10 +137,10 @@ test_random_against_reference(void **state)
     for (i = 0; i < n; i++) {
         int r = rand() % 1000;
 
-        if (r < 10)                              /* 1% lost */
+        if (r < 10) /* 1% lost */
             continue;
         order[m++] = i;
-        if (r >= 990)                            /* 1% duplicated */
+        if (r >= 990) /* 1% duplicated */
             order[m++] = i;
     }
     /* displace 2% of the packets by up to 2000 positions */
@@ -191,16 +185,12 @@ test_random_against_reference(void **state)
     free(seen);
 }
 
-int
-main(void)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_in_order),
-        cmocka_unit_test(test_gap_then_late),
-        cmocka_unit_test(test_window_edges),
-        cmocka_unit_test(test_gaps_wrap),
-        cmocka_unit_test(test_bad_init),
-        cmocka_unit_test(test_random_against_reference),
+        cmocka_unit_test(test_in_order),     cmocka_unit_test(test_gap_then_late),
+        cmocka_unit_test(test_window_edges), cmocka_unit_test(test_gaps_wrap),
+        cmocka_unit_test(test_bad_init),     cmocka_unit_test(test_random_against_reference),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,21 +29,19 @@ static void inst_init(struct inst *in, const double *loads, int n, int m)
 {
     memset(in, 0, sizeof(*in));
     for (int w = 0; w < m; w++)
-        in->workers[w] = (struct model_worker){ .cpu = w, .numa = 0,
-                                                .core = w };
+        in->workers[w] = (struct model_worker){.cpu = w, .numa = 0, .core = w};
     for (int j = 0; j < n; j++)
-        in->jobs[j] = (struct model_job){ .load = loads[j], .numa = 0,
-                                          .current = -1 };
-    in->pb = (struct model_problem){ in->jobs, n, in->workers, m };
+        in->jobs[j] = (struct model_job){.load = loads[j], .numa = 0, .current = -1};
+    in->pb = (struct model_problem){in->jobs, n, in->workers, m};
 }
 
-static struct model_solution solve(const struct inst *in,
-                                   const struct model_assign_params *p)
+static struct model_solution solve(const struct inst *in, const struct model_assign_params *p)
 {
     struct model_solution sol;
     char err[MODEL_ERRMSG_LEN] = "";
     int ret = model_assign(&in->pb, p, &sol, err, sizeof(err));
-    if (ret != MODEL_OK) print_message("model_assign: %s\n", err);
+    if (ret != MODEL_OK)
+        print_message("model_assign: %s\n", err);
     assert_int_equal(ret, MODEL_OK);
     assert_int_equal(sol.n_jobs, in->pb.n_jobs);
     assert_true(sol.lower_bound <= sol.makespan + EPS);
@@ -55,7 +53,7 @@ static struct model_solution solve(const struct inst *in,
 static void test_perfect_split(void **state)
 {
     (void)state;
-    const double l[] = { 0.5, 0.5, 0.5, 0.5 };
+    const double l[] = {0.5, 0.5, 0.5, 0.5};
     struct inst in;
     inst_init(&in, l, 4, 2);
     struct model_solution s = solve(&in, NULL);
@@ -70,8 +68,8 @@ static void test_perfect_split(void **state)
 static void test_beats_greedy(void **state)
 {
     (void)state;
-    const double two[] = { 0.3, 0.3, 0.2, 0.2, 0.2 };
-    const double three[] = { 0.5, 0.5, 0.4, 0.4, 0.3, 0.3, 0.3 };
+    const double two[] = {0.3, 0.3, 0.2, 0.2, 0.2};
+    const double three[] = {0.5, 0.5, 0.4, 0.4, 0.3, 0.3, 0.3};
     struct inst in;
 
     inst_init(&in, two, 5, 2);
@@ -94,22 +92,22 @@ static void test_beats_greedy(void **state)
 static void test_pair_bound(void **state)
 {
     (void)state;
-    const double l[] = { 0.6, 0.6, 0.6, 0.6, 0.6 };
+    const double l[] = {0.6, 0.6, 0.6, 0.6, 0.6};
     struct inst in;
     inst_init(&in, l, 5, 4);
     struct model_solution s = solve(&in, NULL);
     assert_double_equal(s.makespan, 1.2, EPS);
     assert_double_equal(s.lower_bound, 1.2, EPS);
     assert_true(s.proven);
-    assert_int_equal(s.ilp_runs, 0);   /* fast path */
+    assert_int_equal(s.ilp_runs, 0); /* fast path */
     model_solution_free(&s);
 }
 
 /* A perfect partition (four cores of exactly 1.0) that greedy misses by
  * 2% and that the local searches do not reach: the ILP has to find it,
  * and the callback's injections must not get in its way. */
-static const double ilp_case[] = { 0.33, 0.59, 0.34, 0.36, 0.30, 0.29,
-                                   0.15, 0.12, 0.37, 0.51, 0.17, 0.47 };
+static const double ilp_case[] = {0.33, 0.59, 0.34, 0.36, 0.30, 0.29,
+                                  0.15, 0.12, 0.37, 0.51, 0.17, 0.47};
 
 static void test_ilp_needed(void **state)
 {
@@ -151,7 +149,7 @@ static void test_ilp_not_allowed(void **state)
     model_solution_free(&s);
 
     p.use_ilp = true;
-    p.max_ilp_columns = 47;     /* 12 jobs x 4 workers = 48 */
+    p.max_ilp_columns = 47; /* 12 jobs x 4 workers = 48 */
     s = solve(&in, &p);
     assert_int_equal(s.ilp_runs, 0);
     assert_true(s.ilp_skipped);
@@ -189,7 +187,8 @@ static void test_silent(void **state)
     int ret = model_assign(&in.pb, &p, &s, NULL, 0);
     int runs = s.ilp_runs;
     model_solution_free(&s);
-    for (int j = 0; j < 12; j++) in.jobs[j].current = (j * 7) % 4;
+    for (int j = 0; j < 12; j++)
+        in.jobs[j].current = (j * 7) % 4;
     int ret2 = model_assign(&in.pb, &p, &s, NULL, 0);
     fflush(stdout);
     dup2(saved, STDOUT_FILENO);
@@ -211,13 +210,15 @@ static void test_tiny_time_limit(void **state)
     struct model_assign_params p;
     double l[64];
 
-    for (int j = 0; j < 64; j++) l[j] = 0.05 + 0.013 * ((j * 37) % 61);
+    for (int j = 0; j < 64; j++)
+        l[j] = 0.05 + 0.013 * ((j * 37) % 61);
     model_assign_defaults(&p);
     p.time_limit_s = 1e-4;
     p.moves_time_limit_s = 1e-4;
     inst_init(&in, l, 64, 16);
     struct model_solution s = solve(&in, &p);
-    for (int j = 0; j < 64; j++) in.jobs[j].current = s.worker[(j + 1) % 64];
+    for (int j = 0; j < 64; j++)
+        in.jobs[j].current = s.worker[(j + 1) % 64];
     model_solution_free(&s);
     s = solve(&in, &p);
     model_solution_free(&s);
@@ -226,13 +227,14 @@ static void test_tiny_time_limit(void **state)
 static void test_trivial(void **state)
 {
     (void)state;
-    const double l[] = { 0.2, 0.9, 0.4 };
+    const double l[] = {0.2, 0.9, 0.4};
     struct inst in;
 
     inst_init(&in, l, 3, 1);
     struct model_solution s = solve(&in, NULL);
     assert_double_equal(s.makespan, 1.5, EPS);
-    for (int j = 0; j < 3; j++) assert_int_equal(s.worker[j], 0);
+    for (int j = 0; j < 3; j++)
+        assert_int_equal(s.worker[j], 0);
     model_solution_free(&s);
 
     inst_init(&in, l, 0, 2);
@@ -241,7 +243,7 @@ static void test_trivial(void **state)
     model_solution_free(&s);
 
     /* All idle: still every job placed. */
-    const double z[] = { 0, 0, 0, 0, 0 };
+    const double z[] = {0, 0, 0, 0, 0};
     inst_init(&in, z, 5, 3);
     s = solve(&in, NULL);
     assert_double_equal(s.makespan, 0.0, EPS);
@@ -255,12 +257,13 @@ static void test_numa(void **state)
 {
     (void)state;
     struct inst in;
-    const double l[] = { 0.8, 0.8, 0.8, 0.1, 0.1, 0.1 };
+    const double l[] = {0.8, 0.8, 0.8, 0.1, 0.1, 0.1};
     struct model_assign_params p;
 
     inst_init(&in, l, 6, 4);
     in.workers[2].numa = in.workers[3].numa = 1;
-    for (int j = 3; j < 6; j++) in.jobs[j].numa = 1;
+    for (int j = 3; j < 6; j++)
+        in.jobs[j].numa = 1;
     struct model_solution s = solve(&in, NULL);
     for (int j = 0; j < 6; j++)
         assert_int_equal(in.workers[s.worker[j]].numa, in.jobs[j].numa);
@@ -280,14 +283,16 @@ static void test_numa(void **state)
 static void test_migrations(void **state)
 {
     (void)state;
-    const double l[] = { 0.5, 0.3, 0.2, 0.5, 0.3, 0.2, 0.5, 0.3, 0.2 };
+    const double l[] = {0.5, 0.3, 0.2, 0.5, 0.3, 0.2, 0.5, 0.3, 0.2};
     struct inst in;
 
     inst_init(&in, l, 9, 3);
-    for (int j = 0; j < 9; j++) in.jobs[j].current = j / 3;
+    for (int j = 0; j < 9; j++)
+        in.jobs[j].current = j / 3;
     struct model_solution s = solve(&in, NULL);
     assert_int_equal(s.migrations, 0);
-    for (int j = 0; j < 9; j++) assert_int_equal(s.worker[j], j / 3);
+    for (int j = 0; j < 9; j++)
+        assert_int_equal(s.worker[j], j / 3);
     model_solution_free(&s);
 
     /* Worker 0 gets 0.2 too many; worker 1 is 0.2 short. */
@@ -313,15 +318,14 @@ static void test_migrations(void **state)
 static void test_hyperthreads(void **state)
 {
     (void)state;
-    const double l[] = { 0.5, 0.4 };
+    const double l[] = {0.5, 0.4};
     struct inst in;
 
     inst_init(&in, l, 2, 4);
     in.workers[0].core = in.workers[1].core = 0;
     in.workers[2].core = in.workers[3].core = 1;
     struct model_solution s = solve(&in, NULL);
-    assert_int_not_equal(in.workers[s.worker[0]].core,
-                         in.workers[s.worker[1]].core);
+    assert_int_not_equal(in.workers[s.worker[0]].core, in.workers[s.worker[1]].core);
     model_solution_free(&s);
 
     /* Current placement on siblings 0 and 1: moving costs migrations,
@@ -348,7 +352,7 @@ static void test_hyperthreads(void **state)
 static void test_heavy_sibling(void **state)
 {
     (void)state;
-    const double l[] = { 0.7, 0.3 };
+    const double l[] = {0.7, 0.3};
     struct inst in;
 
     inst_init(&in, l, 2, 4);
@@ -375,13 +379,12 @@ static void test_heavy_sibling(void **state)
 static void test_upstream_greedy(void **state)
 {
     (void)state;
-    const double l[] = { 0.1, 0.3, 0.3, 0.2 };
+    const double l[] = {0.1, 0.3, 0.3, 0.2};
     struct inst in;
     struct model_solution s;
 
     inst_init(&in, l, 4, 2);
-    assert_int_equal(model_assign_greedy(&in.pb, false, &s, NULL, 0),
-                     MODEL_OK);
+    assert_int_equal(model_assign_greedy(&in.pb, false, &s, NULL, 0), MODEL_OK);
     assert_int_equal(s.worker[1], 0);
     assert_int_equal(s.worker[2], 1);
     assert_int_equal(s.worker[3], 0);
@@ -392,8 +395,7 @@ static void test_upstream_greedy(void **state)
 }
 
 /* Bad input returns a clear error naming the value, never crashes. */
-static void expect_error(const struct model_problem *pb,
-                         const struct model_assign_params *p,
+static void expect_error(const struct model_problem *pb, const struct model_assign_params *p,
                          const char *needle)
 {
     struct model_solution s;
@@ -409,7 +411,7 @@ static void expect_error(const struct model_problem *pb,
 static void test_bad_input(void **state)
 {
     (void)state;
-    const double l[] = { 0.2, 0.3, 0.4 };
+    const double l[] = {0.2, 0.3, 0.4};
     struct inst in;
     struct model_assign_params p;
 

@@ -53,7 +53,7 @@ static void test_sustained_gain_pays(void **state)
             assert_string_equal(model_hysteresis_why_name(v.why), "paid");
         }
     }
-    assert_int_equal(acted_at, 3);         /* 0.08, 0.152, 0.217 > 0.2 */
+    assert_int_equal(acted_at, 3); /* 0.08, 0.152, 0.217 > 0.2 */
     assert_double_equal(m.accumulated, 0.0, 1e-12);
 }
 
@@ -118,11 +118,11 @@ static void test_urgent(void **state)
     model_hysteresis_defaults(&p);
     warm(&p, &m);
     model_hysteresis_step(&p, &m, &hot, &v);
-    assert_false(v.act);                    /* one sample */
+    assert_false(v.act); /* one sample */
     model_hysteresis_step(&p, &m, &cool, &v);
     assert_false(v.act);
     model_hysteresis_step(&p, &m, &hot, &v);
-    assert_false(v.act);                    /* the streak restarted */
+    assert_false(v.act); /* the streak restarted */
     model_hysteresis_step(&p, &m, &hot, &v);
     assert_true(v.act);
     assert_string_equal(model_hysteresis_why_name(v.why), "urgent");
@@ -158,7 +158,7 @@ static void test_at_once(void **state)
     assert_true(v.act);
     assert_string_equal(model_hysteresis_why_name(v.why), "first");
     model_hysteresis_step(&p, &m, &small, &v);
-    assert_false(v.act);                    /* 0.08 < 10 x 0.05 */
+    assert_false(v.act); /* 0.08 < 10 x 0.05 */
     model_hysteresis_step(&p, &m, &large, &v);
     assert_true(v.act);
     assert_string_equal(model_hysteresis_why_name(v.why), "large");

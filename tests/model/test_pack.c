@@ -30,8 +30,7 @@ static void fixture_init(struct fixture *f, double load, bool placed)
     for (int w = 0; w < M; w++)
         f->workers[w] = (struct model_worker){.cpu = w, .numa = 0, .core = w};
     for (int j = 0; j < N; j++)
-        f->jobs[j] = (struct model_job){.load = load, .numa = 0,
-                                        .current = placed ? j % M : -1};
+        f->jobs[j] = (struct model_job){.load = load, .numa = 0, .current = placed ? j % M : -1};
     f->pb = (struct model_problem){f->jobs, N, f->workers, M};
 }
 
@@ -48,7 +47,8 @@ static double worker_load(const struct fixture *f, const int *worker, int w)
 {
     double sum = 0.0;
     for (int j = 0; j < N; j++)
-        if (worker[j] == w) sum += f->jobs[j].load;
+        if (worker[j] == w)
+            sum += f->jobs[j].load;
     return sum;
 }
 
@@ -84,7 +84,7 @@ static void test_rule_parks_with_margin(void **state)
     struct model_pack_params kp;
     (void)state;
     model_pack_defaults(&kp);
-    fixture_init(&f, 0.1, true);            /* 6 workers at 0.2 */
+    fixture_init(&f, 0.1, true); /* 6 workers at 0.2 */
     solve(&f, kp.target * (1 - kp.park_margin), -1, &s);
     assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
     assert_true(plan.act);
@@ -114,7 +114,8 @@ static void test_rule_relieves_rise(void **state)
     (void)state;
     model_pack_defaults(&kp);
     fixture_init(&f, 0.1, true);
-    for (int j = 0; j < N; j++) f.jobs[j].current = j < 8 ? 0 : 1;  /* 0.8 and 0.4 */
+    for (int j = 0; j < N; j++)
+        f.jobs[j].current = j < 8 ? 0 : 1; /* 0.8 and 0.4 */
     solve(&f, kp.target * (1 - kp.park_margin), -1, &s);
     assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
     assert_true(plan.act);
@@ -132,11 +133,12 @@ static void test_fixed_excluded_reserved(void **state)
         struct fixture f;
         struct model_solution s;
         fixture_init(&f, 0.1, true);
-        for (int j = 0; j < N; j++) f.jobs[j].current = 0;  /* all on 0 */
-        f.jobs[0].fixed = true;                 /* job 0 holds worker 0 */
+        for (int j = 0; j < N; j++)
+            f.jobs[j].current = 0; /* all on 0 */
+        f.jobs[0].fixed = true;    /* job 0 holds worker 0 */
         f.workers[0].reserved = true;
         f.jobs[1].current = 5;
-        f.workers[5].excluded = true;           /* job 1 stays on 5 */
+        f.workers[5].excluded = true; /* job 1 stays on 5 */
         solve(&f, pack ? 0.63 : 0.0, -1, &s);
         assert_int_equal(s.worker[0], 0);
         assert_int_equal(s.worker[1], 5);
@@ -158,13 +160,16 @@ static void test_budget(void **state)
         struct model_solution s;
         int moved = 0;
         fixture_init(&f, 0.1, true);
-        for (int j = 0; j < N; j++) f.jobs[j].current = j < 10 ? 0 : -1;
+        for (int j = 0; j < N; j++)
+            f.jobs[j].current = j < 10 ? 0 : -1;
         solve(&f, 0.0, budget, &s);
-        for (int j = 0; j < 10; j++) moved += s.worker[j] != 0;
+        for (int j = 0; j < 10; j++)
+            moved += s.worker[j] != 0;
         assert_true(moved <= budget);
         /* worker 0 keeps 10 - budget jobs at best */
         assert_true(worker_load(&f, s.worker, 0) <= (10 - budget) * 0.1 + 1e-9);
-        for (int j = 10; j < N; j++) assert_true(s.worker[j] >= 0);
+        for (int j = 10; j < N; j++)
+            assert_true(s.worker[j] >= 0);
         model_solution_free(&s);
     }
 }

@@ -23,18 +23,19 @@ struct fixture {
     struct model_problem pb;
 };
 
-static double rnd(uint64_t *s) { return test_rng_uniform(s); }
+static double rnd(uint64_t *s)
+{
+    return test_rng_uniform(s);
+}
 
 static void fixture_init(struct fixture *f, uint64_t *seed)
 {
     memset(f, 0, sizeof(*f));
     for (int w = 0; w < M; w++)
-        f->workers[w] = (struct model_worker){ .cpu = 2 + w, .numa = 0,
-                                               .core = w };
+        f->workers[w] = (struct model_worker){.cpu = 2 + w, .numa = 0, .core = w};
     for (int j = 0; j < N; j++)
-        f->jobs[j] = (struct model_job){ .load = 0.05 + 0.25 * rnd(seed),
-                                         .numa = 0, .current = -1 };
-    f->pb = (struct model_problem){ f->jobs, N, f->workers, M };
+        f->jobs[j] = (struct model_job){.load = 0.05 + 0.25 * rnd(seed), .numa = 0, .current = -1};
+    f->pb = (struct model_problem){f->jobs, N, f->workers, M};
 }
 
 /* Place everything fresh, then adopt the answer as the current state. */
@@ -44,8 +45,7 @@ static void settle(struct fixture *f)
     struct model_plan plan;
 
     assert_int_equal(model_assign(&f->pb, NULL, &s, NULL, 0), MODEL_OK);
-    assert_int_equal(model_plan_build(&f->pb, &s, NULL, &plan, NULL, 0),
-                     MODEL_OK);
+    assert_int_equal(model_plan_build(&f->pb, &s, NULL, &plan, NULL, 0), MODEL_OK);
     /* Nothing was placed: the plan must act and place everything. */
     assert_true(plan.act);
     assert_int_equal(plan.n_moves, N);
@@ -67,16 +67,17 @@ static void test_noise_gives_no_plan(void **state)
 
     fixture_init(&f, &seed);
     settle(&f);
-    for (int j = 0; j < N; j++) base[j] = f.jobs[j].load;
+    for (int j = 0; j < N; j++)
+        base[j] = f.jobs[j].load;
     for (int round = 0; round < 40; round++) {
         struct model_solution s;
         struct model_plan plan;
         for (int j = 0; j < N; j++)
             f.jobs[j].load = base[j] * (0.95 + 0.1 * rnd(&seed));
         assert_int_equal(model_assign(&f.pb, NULL, &s, NULL, 0), MODEL_OK);
-        assert_int_equal(model_plan_build(&f.pb, &s, NULL, &plan, NULL, 0),
-                         MODEL_OK);
-        if (plan.act) print_message("round %d: %s\n", round, plan.reason);
+        assert_int_equal(model_plan_build(&f.pb, &s, NULL, &plan, NULL, 0), MODEL_OK);
+        if (plan.act)
+            print_message("round %d: %s\n", round, plan.reason);
         assert_false(plan.act);
         assert_int_equal(plan.n_moves, 0);
         assert_null(plan.moves);
@@ -98,10 +99,10 @@ static void test_imbalance_gives_plan(void **state)
     settle(&f);
     /* Everything on worker 0 doubles. */
     for (int j = 0; j < N; j++)
-        if (f.jobs[j].current == 0) f.jobs[j].load *= 3.0;
+        if (f.jobs[j].current == 0)
+            f.jobs[j].load *= 3.0;
     assert_int_equal(model_assign(&f.pb, NULL, &s, NULL, 0), MODEL_OK);
-    assert_int_equal(model_plan_build(&f.pb, &s, NULL, &plan, NULL, 0),
-                     MODEL_OK);
+    assert_int_equal(model_plan_build(&f.pb, &s, NULL, &plan, NULL, 0), MODEL_OK);
     assert_true(plan.act);
     assert_true(plan.gain > 0.1);
     assert_true(plan.n_moves > 0);
@@ -121,19 +122,20 @@ static void test_overload(void **state)
 {
     (void)state;
     struct model_job jobs[3] = {
-        { 0.7, 0, 0 }, { 0.4, 0, 0 }, { 0.6, 0, 1 },
+        {0.7, 0, 0},
+        {0.4, 0, 0},
+        {0.6, 0, 1},
     };
-    struct model_worker workers[2] = { { 0, 0, 0 }, { 1, 0, 1 } };
-    struct model_problem pb = { jobs, 3, workers, 2 };
+    struct model_worker workers[2] = {{0, 0, 0}, {1, 0, 1}};
+    struct model_problem pb = {jobs, 3, workers, 2};
     struct model_solution s;
     struct model_plan plan;
     struct model_plan_params pp;
 
     model_plan_defaults(&pp);
-    pp.sensitivity = 0.5;   /* 1.1 -> 1.0 is only a 9% gain */
+    pp.sensitivity = 0.5; /* 1.1 -> 1.0 is only a 9% gain */
     assert_int_equal(model_assign(&pb, NULL, &s, NULL, 0), MODEL_OK);
-    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, NULL, 0),
-                     MODEL_OK);
+    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, NULL, 0), MODEL_OK);
     assert_true(plan.act);
     assert_non_null(strstr(plan.reason, "overloaded"));
     assert_double_equal(plan.current_makespan, 1.1, 1e-9);
@@ -149,21 +151,19 @@ static void test_overload(void **state)
 static void test_min_gain(void **state)
 {
     (void)state;
-    struct model_worker workers[2] = { { 0, 0, 0 }, { 1, 0, 1 } };
-    int both_apart[2] = { 0, 1 };
+    struct model_worker workers[2] = {{0, 0, 0}, {1, 0, 1}};
+    int both_apart[2] = {0, 1};
     struct model_plan plan;
     struct model_plan_params pp;
     char err[MODEL_ERRMSG_LEN];
 
     model_plan_defaults(&pp);
     for (int busy = 0; busy < 2; busy++) {
-        double load = busy ? 0.3 : 0.02;    /* both jobs start on worker 0 */
-        struct model_job jobs[2] = { { load, 0, 0 }, { load, 0, 0 } };
-        struct model_problem pb = { jobs, 2, workers, 2 };
-        struct model_solution s = { .n_jobs = 2, .worker = both_apart,
-                                    .makespan = load };
-        assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)),
-                         MODEL_OK);
+        double load = busy ? 0.3 : 0.02; /* both jobs start on worker 0 */
+        struct model_job jobs[2] = {{load, 0, 0}, {load, 0, 0}};
+        struct model_problem pb = {jobs, 2, workers, 2};
+        struct model_solution s = {.n_jobs = 2, .worker = both_apart, .makespan = load};
+        assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)), MODEL_OK);
         assert_double_equal(plan.gain, 0.5, 1e-9);
         if (busy) {
             assert_true(plan.act);
@@ -176,11 +176,10 @@ static void test_min_gain(void **state)
         model_plan_free(&plan);
     }
     pp.min_gain = -0.1;
-    struct model_job jobs[2] = { { 0.3, 0, 0 }, { 0.3, 0, 0 } };
-    struct model_problem pb = { jobs, 2, workers, 2 };
-    struct model_solution s = { .n_jobs = 2, .worker = both_apart };
-    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)),
-                     MODEL_EINVAL);
+    struct model_job jobs[2] = {{0.3, 0, 0}, {0.3, 0, 0}};
+    struct model_problem pb = {jobs, 2, workers, 2};
+    struct model_solution s = {.n_jobs = 2, .worker = both_apart};
+    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)), MODEL_EINVAL);
     assert_non_null(strstr(err, "minimum gain"));
 }
 
@@ -189,33 +188,29 @@ static void test_min_gain(void **state)
 static void test_numa_guard(void **state)
 {
     (void)state;
-    struct model_job jobs[2] = { { 0.5, 0, 0 }, { 0.5, 0, 0 } };
-    struct model_worker workers[2] = { { 0, 0, 0 }, { 1, 1, 1 } };
-    struct model_problem pb = { jobs, 2, workers, 2 };
-    int cross[2] = { 0, 1 };
-    struct model_solution s = { .n_jobs = 2, .worker = cross };
+    struct model_job jobs[2] = {{0.5, 0, 0}, {0.5, 0, 0}};
+    struct model_worker workers[2] = {{0, 0, 0}, {1, 1, 1}};
+    struct model_problem pb = {jobs, 2, workers, 2};
+    int cross[2] = {0, 1};
+    struct model_solution s = {.n_jobs = 2, .worker = cross};
     struct model_plan plan;
     struct model_plan_params pp;
     char err[MODEL_ERRMSG_LEN];
 
     model_plan_defaults(&pp);
-    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)),
-                     MODEL_EINVAL);
+    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)), MODEL_EINVAL);
     assert_non_null(strstr(err, "NUMA node 1"));
     pp.global_numa = true;
-    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)),
-                     MODEL_OK);
+    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)), MODEL_OK);
     assert_true(plan.act);
     assert_int_equal(plan.n_moves, 1);
     model_plan_free(&plan);
 
     s.n_jobs = 1;
-    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)),
-                     MODEL_EINVAL);
+    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)), MODEL_EINVAL);
     pp.sensitivity = -1;
     s.n_jobs = 2;
-    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)),
-                     MODEL_EINVAL);
+    assert_int_equal(model_plan_build(&pb, &s, &pp, &plan, err, sizeof(err)), MODEL_EINVAL);
     assert_non_null(strstr(err, "sensitivity"));
 }
 

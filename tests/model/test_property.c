@@ -18,10 +18,16 @@
 #include "model/assign.h"
 
 #define INSTANCES 150
-#define EPS 1e-9
+#define EPS       1e-9
 
-static double rnd(uint64_t *s) { return test_rng_uniform(s); }
-static int rndi(uint64_t *s, int n) { return (int)(test_rng_next(s) % (uint64_t)n); }
+static double rnd(uint64_t *s)
+{
+    return test_rng_uniform(s);
+}
+static int rndi(uint64_t *s, int n)
+{
+    return (int)(test_rng_next(s) % (uint64_t)n);
+}
 
 struct instance {
     int n, m, nodes;
@@ -52,10 +58,9 @@ static void generate(uint64_t *s, struct instance *in)
     for (int j = 0; j < in->n; j++) {
         struct model_job *jb = &in->jobs[j];
         jb->numa = rndi(s, in->nodes);
-        jb->load = shape == 0 ? rnd(s)
-                 : shape == 1 ? (rndi(s, 8) == 0 ? 0.6 + 0.3 * rnd(s)
-                                                 : 0.01 + 0.14 * rnd(s))
-                 : 0.1 * (double)rndi(s, 4);   /* ties and zeros */
+        jb->load = shape == 0   ? rnd(s)
+                   : shape == 1 ? (rndi(s, 8) == 0 ? 0.6 + 0.3 * rnd(s) : 0.01 + 0.14 * rnd(s))
+                                : 0.1 * (double)rndi(s, 4); /* ties and zeros */
         jb->current = -1;
         if (with_current && rndi(s, 10) != 0) {
             /* A worker of the job's node, or anywhere when global. */
@@ -68,7 +73,7 @@ static void generate(uint64_t *s, struct instance *in)
             }
         }
     }
-    in->pb = (struct model_problem){ in->jobs, in->n, in->workers, in->m };
+    in->pb = (struct model_problem){in->jobs, in->n, in->workers, in->m};
 }
 
 static void check(const struct instance *in, const struct model_solution *s)
@@ -88,7 +93,9 @@ static void check(const struct instance *in, const struct model_solution *s)
         wl[w] += in->jobs[j].load;
         moves += w != in->jobs[j].current;
     }
-    for (int w = 0; w < in->m; w++) if (wl[w] > ms) ms = wl[w];
+    for (int w = 0; w < in->m; w++)
+        if (wl[w] > ms)
+            ms = wl[w];
     assert_double_equal(s->makespan, ms, 1e-9);
     assert_int_equal(s->migrations, moves);
     assert_true(s->makespan <= s->greedy_makespan + EPS);
@@ -115,13 +122,13 @@ static void test_random_instances(void **state)
         generate(&seed, in);
         p.global_numa = in->global;
         int ret = model_assign(&in->pb, &p, &s, err, sizeof(err));
-        if (ret != MODEL_OK) print_message("instance %d: %s\n", i, err);
+        if (ret != MODEL_OK)
+            print_message("instance %d: %s\n", i, err);
         assert_int_equal(ret, MODEL_OK);
         check(in, &s);
 
         /* Greedy on its own reports the same greedy makespan. */
-        assert_int_equal(model_assign_greedy(&in->pb, in->global, &g, err,
-                                             sizeof(err)), MODEL_OK);
+        assert_int_equal(model_assign_greedy(&in->pb, in->global, &g, err, sizeof(err)), MODEL_OK);
         assert_double_equal(g.makespan, s.greedy_makespan, 1e-9);
         assert_true(g.lower_bound <= g.makespan + EPS);
         model_solution_free(&s);
@@ -143,16 +150,17 @@ static void test_scale_invariance(void **state)
         struct model_solution a, b;
         generate(&seed, in);
         in->global = true;
-        for (int j = 0; j < in->n; j++) in->jobs[j].current = -1;
+        for (int j = 0; j < in->n; j++)
+            in->jobs[j].current = -1;
         struct model_assign_params p;
         model_assign_defaults(&p);
         p.global_numa = true;
         p.time_limit_s = 0.02;
         assert_int_equal(model_assign(&in->pb, &p, &a, NULL, 0), MODEL_OK);
-        for (int j = 0; j < in->n; j++) in->jobs[j].load *= 4.0;
+        for (int j = 0; j < in->n; j++)
+            in->jobs[j].load *= 4.0;
         assert_int_equal(model_assign(&in->pb, &p, &b, NULL, 0), MODEL_OK);
-        assert_double_equal(b.greedy_makespan, 4.0 * a.greedy_makespan,
-                            1e-9);
+        assert_double_equal(b.greedy_makespan, 4.0 * a.greedy_makespan, 1e-9);
         /* Bounds may differ with how far the ILP got, but each run's
          * bound is valid for the other's scaled answer. */
         assert_true(b.lower_bound <= 4.0 * a.makespan + EPS);

@@ -34,7 +34,8 @@ static struct model_topology *load_shared(const char *file, unsigned flags)
         fail();
     }
     int ret = model_topology_load(path, flags, &t, err, sizeof(err));
-    if (ret != MODEL_OK) print_message("%s\n", err);
+    if (ret != MODEL_OK)
+        print_message("%s\n", err);
     assert_int_equal(ret, MODEL_OK);
     assert_non_null(t);
     return t;
@@ -45,7 +46,8 @@ static struct model_cpu_info cpu(const struct model_topology *t, int c)
     struct model_cpu_info ci;
     char err[MODEL_ERRMSG_LEN];
     int ret = model_topology_cpu(t, c, &ci, err, sizeof(err));
-    if (ret != MODEL_OK) print_message("%s\n", err);
+    if (ret != MODEL_OK)
+        print_message("%s\n", err);
     assert_int_equal(ret, MODEL_OK);
     return ci;
 }
@@ -55,7 +57,8 @@ static int pci_numa(const struct model_topology *t, const char *addr)
     int node = -2;
     char err[MODEL_ERRMSG_LEN];
     int ret = model_topology_pci_numa(t, addr, &node, err, sizeof(err));
-    if (ret != MODEL_OK) print_message("%s: %s\n", addr, err);
+    if (ret != MODEL_OK)
+        print_message("%s: %s\n", addr, err);
     assert_int_equal(ret, MODEL_OK);
     return node;
 }
@@ -77,7 +80,8 @@ static void test_16em64t(void **state)
     struct model_topology *t = load_shared("16em64t-4s2c2t.xml", 0);
     assert_int_equal(model_topology_num_cpus(t), 16);
     assert_int_equal(model_topology_num_numa(t), 1);
-    for (int c = 0; c < 16; c++) assert_int_equal(cpu(t, c).numa, 0);
+    for (int c = 0; c < 16; c++)
+        assert_int_equal(cpu(t, c).numa, 0);
     assert_siblings(t, 0, 8);
     assert_siblings(t, 4, 12);
     assert_siblings(t, 7, 15);
@@ -117,8 +121,10 @@ static void test_24em64t_interleaved(void **state)
     struct model_topology *t = load_shared("24em64t-2n6c2t-pci.xml", 0);
     assert_int_equal(model_topology_num_cpus(t), 24);
     assert_int_equal(model_topology_num_numa(t), 2);
-    for (int c = 0; c < 24; c++) assert_int_equal(cpu(t, c).numa, c % 2);
-    for (int c = 0; c < 12; c++) assert_siblings(t, c, c + 12);
+    for (int c = 0; c < 24; c++)
+        assert_int_equal(cpu(t, c).numa, c % 2);
+    for (int c = 0; c < 12; c++)
+        assert_siblings(t, c, c + 12);
     assert_int_not_equal(cpu(t, 0).core, cpu(t, 2).core);
     assert_int_equal(pci_numa(t, "0000:04:00.0"), 0);
     assert_int_equal(pci_numa(t, "0000:05:00.0"), 0);
@@ -130,12 +136,12 @@ static void test_24em64t_interleaved(void **state)
 static void test_32em64t(void **state)
 {
     (void)state;
-    struct model_topology *t =
-        load_shared("32em64t-2n8c2t-pci-normalio.xml", 0);
+    struct model_topology *t = load_shared("32em64t-2n8c2t-pci-normalio.xml", 0);
     assert_int_equal(model_topology_num_cpus(t), 32);
     for (int c = 0; c < 32; c++)
         assert_int_equal(cpu(t, c).numa, (c % 16) < 8 ? 0 : 1);
-    for (int c = 0; c < 16; c++) assert_siblings(t, c, c + 16);
+    for (int c = 0; c < 16; c++)
+        assert_siblings(t, c, c + 16);
     assert_int_equal(pci_numa(t, "0000:03:00.0"), 0);
     assert_int_equal(pci_numa(t, "0000:81:00.1"), 1);
     assert_int_equal(pci_numa(t, "0000:83:00.0"), 1);
@@ -155,9 +161,9 @@ static void test_64intel64_irregular(void **state)
 
     assert_int_equal(model_topology_num_cpus(t), 16);
     assert_int_equal(model_topology_num_numa(t), 2);
-    for (int c = 0; c < 16; c++) assert_int_equal(cpu(t, c).numa, c / 8);
-    assert_int_equal(model_topology_cpu(t, 40, &ci, err, sizeof(err)),
-                     MODEL_ENOENT);
+    for (int c = 0; c < 16; c++)
+        assert_int_equal(cpu(t, c).numa, c / 8);
+    assert_int_equal(model_topology_cpu(t, 40, &ci, err, sizeof(err)), MODEL_ENOENT);
     assert_non_null(strstr(err, "40"));
     assert_int_equal(pci_numa(t, "0000:01:00.0"), 0);
     assert_int_equal(pci_numa(t, "0001:02:00.0"), 1);
@@ -210,16 +216,16 @@ static void test_synthetic_numa_per_package(void **state)
     struct model_topology *t = NULL;
     char err[MODEL_ERRMSG_LEN];
     struct model_worker w[4];
-    int cpus[] = { 0, 1, 4, 9 };
+    int cpus[] = {0, 1, 4, 9};
 
-    assert_int_equal(model_topology_load("pack:2 numa:2 core:2 pu:2", 0, &t,
-                                         err, sizeof(err)), MODEL_OK);
+    assert_int_equal(model_topology_load("pack:2 numa:2 core:2 pu:2", 0, &t, err, sizeof(err)),
+                     MODEL_OK);
     assert_int_equal(model_topology_num_cpus(t), 16);
     assert_int_equal(model_topology_num_numa(t), 4);
-    for (int c = 0; c < 16; c++) assert_int_equal(cpu(t, c).numa, c / 4);
+    for (int c = 0; c < 16; c++)
+        assert_int_equal(cpu(t, c).numa, c / 4);
     assert_siblings(t, 0, 1);
-    assert_int_equal(model_topology_workers(t, cpus, 4, w, err, sizeof(err)),
-                     MODEL_OK);
+    assert_int_equal(model_topology_workers(t, cpus, 4, w, err, sizeof(err)), MODEL_OK);
     assert_int_equal(w[0].core, w[1].core);
     assert_int_not_equal(w[0].core, w[2].core);
     assert_int_equal(w[2].numa, 1);
@@ -229,8 +235,7 @@ static void test_synthetic_numa_per_package(void **state)
     /* No Core level: every PU is its own physical core.  (The synthetic
      * strings name a numa level: without one, hwloc 2.9 inserts it with
      * an overlapping memcpy that valgrind reports.) */
-    assert_int_equal(model_topology_load("pack:2 numa:1 pu:2", 0, &t, err,
-                                         sizeof(err)), MODEL_OK);
+    assert_int_equal(model_topology_load("pack:2 numa:1 pu:2", 0, &t, err, sizeof(err)), MODEL_OK);
     assert_int_not_equal(cpu(t, 0).core, cpu(t, 1).core);
     assert_int_equal(cpu(t, 0).n_siblings, 0);
     model_topology_free(t);
@@ -242,8 +247,7 @@ static void test_live(void **state)
     struct model_topology *t = NULL;
     char err[MODEL_ERRMSG_LEN];
 
-    assert_int_equal(model_topology_load(NULL, 0, &t, err, sizeof(err)),
-                     MODEL_OK);
+    assert_int_equal(model_topology_load(NULL, 0, &t, err, sizeof(err)), MODEL_OK);
     assert_true(model_topology_num_cpus(t) >= 1);
     assert_true(cpu(t, 0).numa >= 0);
     model_topology_free(t);
@@ -256,34 +260,30 @@ static void test_errors(void **state)
     char err[MODEL_ERRMSG_LEN];
     int node;
 
-    assert_int_equal(model_topology_load("/nonexistent/machine.xml", 0, &t,
-                                         err, sizeof(err)), MODEL_ENOENT);
+    assert_int_equal(model_topology_load("/nonexistent/machine.xml", 0, &t, err, sizeof(err)),
+                     MODEL_ENOENT);
     assert_null(t);
     assert_non_null(strstr(err, "/nonexistent/machine.xml"));
-    assert_int_equal(model_topology_load("pack:two", 0, &t, err,
-                                         sizeof(err)), MODEL_EINVAL);
+    assert_int_equal(model_topology_load("pack:two", 0, &t, err, sizeof(err)), MODEL_EINVAL);
     assert_non_null(strstr(err, "pack:two"));
 
-    assert_int_equal(model_topology_load("pack:2 numa:1 core:2 pu:2", 0, &t,
-                                         err, sizeof(err)), MODEL_OK);
+    assert_int_equal(model_topology_load("pack:2 numa:1 core:2 pu:2", 0, &t, err, sizeof(err)),
+                     MODEL_OK);
     struct model_cpu_info ci;
-    assert_int_equal(model_topology_cpu(t, 99, &ci, err, sizeof(err)),
-                     MODEL_ENOENT);
-    assert_int_equal(model_topology_cpu(t, -1, &ci, err, sizeof(err)),
-                     MODEL_ENOENT);
-    int bad_cpus[] = { 0, 42 };
+    assert_int_equal(model_topology_cpu(t, 99, &ci, err, sizeof(err)), MODEL_ENOENT);
+    assert_int_equal(model_topology_cpu(t, -1, &ci, err, sizeof(err)), MODEL_ENOENT);
+    int bad_cpus[] = {0, 42};
     struct model_worker w[2];
-    assert_int_equal(model_topology_workers(t, bad_cpus, 2, w, err,
-                                            sizeof(err)), MODEL_ENOENT);
+    assert_int_equal(model_topology_workers(t, bad_cpus, 2, w, err, sizeof(err)), MODEL_ENOENT);
     assert_non_null(strstr(err, "42"));
-    const char *bad_pci[] = { "", "zz:00.0", "00:00", "0000:05:08.1x",
-                              "05:08:1", " 05:08.1", "0000:05:20.0" };
+    const char *bad_pci[] = {"",        "zz:00.0",  "00:00",       "0000:05:08.1x",
+                             "05:08:1", " 05:08.1", "0000:05:20.0"};
     for (size_t i = 0; i < sizeof(bad_pci) / sizeof(bad_pci[0]); i++) {
-        assert_int_equal(model_topology_pci_numa(t, bad_pci[i], &node, err,
-                                                 sizeof(err)), MODEL_EINVAL);
+        assert_int_equal(model_topology_pci_numa(t, bad_pci[i], &node, err, sizeof(err)),
+                         MODEL_EINVAL);
     }
-    assert_int_equal(model_topology_pci_numa(t, "0000:05:08.1", &node, err,
-                                             sizeof(err)), MODEL_ENOENT);
+    assert_int_equal(model_topology_pci_numa(t, "0000:05:08.1", &node, err, sizeof(err)),
+                     MODEL_ENOENT);
     model_topology_free(t);
 }
 
@@ -291,7 +291,8 @@ static void assert_local(const struct model_topology *t, int c, int n, const int
 {
     struct model_cpu_info ci = cpu(t, c);
     assert_int_equal(ci.n_local_numa, n);
-    for (int i = 0; i < n; i++) assert_int_equal(ci.local_numa[i], set[i]);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(ci.local_numa[i], set[i]);
 }
 
 /* Fake KNL in SNC-4 hybrid mode: four clusters, each with a DRAM node and
@@ -317,8 +318,7 @@ static void test_knl_snc4(void **state)
 static void test_root_attached_numa(void **state)
 {
     (void)state;
-    struct model_topology *t =
-        load_shared("8intel64-fakeKNL-A2A-hybrid.rootattachednumas.xml", 0);
+    struct model_topology *t = load_shared("8intel64-fakeKNL-A2A-hybrid.rootattachednumas.xml", 0);
     static const int both[] = {0, 1};
     int cpus[8];
     assert_int_equal(model_topology_cpus(t, cpus, 8), 8);

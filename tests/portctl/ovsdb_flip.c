@@ -52,15 +52,19 @@ static void transact(int fd, json_tokener *tok, const char *iface, unsigned rela
 {
     char req[1024], buf[65536];
     if (mark)
-        snprintf(req, sizeof(req), "{\"method\":\"transact\",\"id\":%d,\"params\":"
+        snprintf(req, sizeof(req),
+                 "{\"method\":\"transact\",\"id\":%d,\"params\":"
                  "[\"Open_vSwitch\",{\"op\":\"mutate\",\"table\":\"Interface\",\"where\":"
                  "[[\"name\",\"==\",\"%s\"]],\"mutations\":[[\"external_ids\",\"insert\","
-                 "[\"map\",[[\"virtio_forwarder\",\"%u\"]]]]]}]}", id, iface, relay);
+                 "[\"map\",[[\"virtio_forwarder\",\"%u\"]]]]]}]}",
+                 id, iface, relay);
     else
-        snprintf(req, sizeof(req), "{\"method\":\"transact\",\"id\":%d,\"params\":"
+        snprintf(req, sizeof(req),
+                 "{\"method\":\"transact\",\"id\":%d,\"params\":"
                  "[\"Open_vSwitch\",{\"op\":\"mutate\",\"table\":\"Interface\",\"where\":"
                  "[[\"name\",\"==\",\"%s\"]],\"mutations\":[[\"external_ids\",\"delete\","
-                 "[\"set\",[\"virtio_forwarder\"]]]]}]}", id, iface);
+                 "[\"set\",[\"virtio_forwarder\"]]]]}]}",
+                 id, iface);
     if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req))
         die("cannot send to ovsdb-server");
     for (;;) {
@@ -78,8 +82,7 @@ static void transact(int fd, json_tokener *tok, const char *iface, unsigned rela
             off += json_tokener_get_parse_end(tok);
             json_tokener_reset(tok);
             json_object *rid, *result;
-            bool ours = json_object_object_get_ex(o, "id", &rid) &&
-                        json_object_get_int(rid) == id;
+            bool ours = json_object_object_get_ex(o, "id", &rid) && json_object_get_int(rid) == id;
             if (ours && (!json_object_object_get_ex(o, "result", &result) ||
                          strstr(json_object_to_json_string(result), "\"error\"")))
                 die(json_object_to_json_string(o));

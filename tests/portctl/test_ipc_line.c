@@ -43,8 +43,8 @@ static void device_lines(void **state)
     (void)state;
     struct ipc_cmd c;
     char err[512];
-    assert_int_equal(parse("add_port vf1 relay=12 device=net_null1,no-rx=1", &c, err,
-                           sizeof(err)), 1);
+    assert_int_equal(parse("add_port vf1 relay=12 device=net_null1,no-rx=1", &c, err, sizeof(err)),
+                     1);
     assert_true(c.has_device);
     assert_int_equal(c.relay_id, 12);
     assert_string_equal(c.device, "net_null1,no-rx=1");
@@ -55,7 +55,9 @@ static void device_lines(void **state)
 static void bad_lines_say_why(void **state)
 {
     (void)state;
-    static const struct { const char *line, *why; } cases[] = {
+    static const struct {
+        const char *line, *why;
+    } cases[] = {
         {"plug eth0", "unknown command 'plug'"},
         {"pl\x01\xffug eth0", "unknown command 'pl\\x01\\xffug'"},
         {"add_port", "needs an interface name"},
@@ -148,7 +150,7 @@ static void unsafe_files_are_refused(void **state)
     assert_int_equal(mkdir(path, 0700), 0);
     assert_int_equal(read_file("sub", NULL, 0, &text, err), -1);
     assert_non_null(strstr(err, "not a regular file"));
-    if (geteuid() == 0) {       /* only root can give a file away */
+    if (geteuid() == 0) { /* only root can give a file away */
         snprintf(path, sizeof(path), "%s/theirs", dir);
         assert_int_equal(read_file("theirs", "add_port a\n", 0600, &text, err), 0);
         free(text);
@@ -161,10 +163,8 @@ static void unsafe_files_are_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(upstream_lines),
-        cmocka_unit_test(device_lines),
-        cmocka_unit_test(bad_lines_say_why),
-        cmocka_unit_test(safe_files_are_read_whole),
+        cmocka_unit_test(upstream_lines),           cmocka_unit_test(device_lines),
+        cmocka_unit_test(bad_lines_say_why),        cmocka_unit_test(safe_files_are_read_whole),
         cmocka_unit_test(unsafe_files_are_refused),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);

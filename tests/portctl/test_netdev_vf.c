@@ -37,26 +37,32 @@ static int make_tree(void **state)
     snprintf(root, sizeof(root), "/tmp/netdev_vf.XXXXXX");
     assert_non_null(mkdtemp(root));
     sh("cd %s && mkdir -p devices/pci0000:00/0000:05:00.0 devices/pci0000:00/0000:05:00.1 "
-       "class/net", root);
+       "class/net",
+       root);
     for (int vf = 0; vf < 4; vf++) {
         sh("cd %s/devices/pci0000:00 && mkdir 0000:05:08.%d && "
            "ln -s ../0000:05:08.%d 0000:05:00.0/virtfn%d && "
-           "ln -s ../0000:05:00.0 0000:05:08.%d/physfn", root, vf, vf, vf, vf);
+           "ln -s ../0000:05:00.0 0000:05:08.%d/physfn",
+           root, vf, vf, vf, vf);
     }
     /* eth5: VF 2's own netdev */
     sh("cd %s/class/net && mkdir eth5 && ln -s ../../../devices/pci0000:00/0000:05:08.2 "
-       "eth5/device", root);
+       "eth5/device",
+       root);
     /* rep1: representor of PF 0's VF 3 (device = the PF) */
     sh("cd %s/class/net && mkdir rep1 && ln -s ../../../devices/pci0000:00/0000:05:00.0 "
-       "rep1/device && echo pf0vf3 > rep1/phys_port_name", root);
+       "rep1/device && echo pf0vf3 > rep1/phys_port_name",
+       root);
     /* up0: the uplink (PF) itself */
     sh("cd %s/class/net && mkdir up0 && ln -s ../../../devices/pci0000:00/0000:05:00.0 "
-       "up0/device && echo p0 > up0/phys_port_name", root);
+       "up0/device && echo p0 > up0/phys_port_name",
+       root);
     /* bad: a representor with a malformed name; far: VF 9 does not exist */
     sh("cd %s/class/net && mkdir bad far && "
        "ln -s ../../../devices/pci0000:00/0000:05:00.0 bad/device && echo pf0vfx > "
        "bad/phys_port_name && ln -s ../../../devices/pci0000:00/0000:05:00.0 far/device && "
-       "echo pf0vf9 > far/phys_port_name", root);
+       "echo pf0vf9 > far/phys_port_name",
+       root);
     /* br0: a virtual interface, no device link */
     sh("mkdir %s/class/net/br0", root);
     return 0;
@@ -130,7 +136,7 @@ static void root_defaults_to_sys(void **state)
     assert_int_equal(test_hooks_load(err, sizeof(err)), 0);
     assert_string_equal(netdev_vf_sysfs_root(), "/sys");
     setenv("VIO4WD_TEST_SYSFS_ROOT", root, 1);
-    assert_int_equal(test_hooks_load(err, sizeof(err)), 0);    /* read at start, once */
+    assert_int_equal(test_hooks_load(err, sizeof(err)), 0); /* read at start, once */
     assert_string_equal(netdev_vf_sysfs_root(), root);
     unsetenv("VIO4WD_TEST_SYSFS_ROOT");
 }
@@ -138,10 +144,8 @@ static void root_defaults_to_sys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vf_own_netdev),
-        cmocka_unit_test(switchdev_representor),
-        cmocka_unit_test(bad_cases_say_why),
-        cmocka_unit_test(malformed_port_names),
+        cmocka_unit_test(vf_own_netdev),        cmocka_unit_test(switchdev_representor),
+        cmocka_unit_test(bad_cases_say_why),    cmocka_unit_test(malformed_port_names),
         cmocka_unit_test(root_defaults_to_sys),
     };
     return cmocka_run_group_tests(tests, make_tree, remove_tree);

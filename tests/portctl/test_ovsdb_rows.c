@@ -42,8 +42,11 @@ static void classifies_messages(void **state)
     assert_int_equal(m.kind, OVSDB_MSG_OTHER);
     json_object_put(o);
 
-    const char *bad[] = {"[1]", "{\"method\":3}", "{\"method\":\"update\",\"params\":[1]}",
-                         "{\"method\":\"update\",\"params\":[null,[]]}", "{\"result\":1}",
+    const char *bad[] = {"[1]",
+                         "{\"method\":3}",
+                         "{\"method\":\"update\",\"params\":[1]}",
+                         "{\"method\":\"update\",\"params\":[null,[]]}",
+                         "{\"result\":1}",
                          "{\"id\":1}"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         o = parse(bad[i]);
@@ -68,7 +71,7 @@ static void builds_monitor_and_echo_reply(void **state)
     json_object *echo = parse("{\"method\":\"echo\",\"params\":[\"x\",1],\"id\":\"e7\"}");
     assert_int_equal(ovsdb_msg_parse(echo, &m, err, sizeof(err)), 0);
     json_object *reply = ovsdb_echo_reply(&m);
-    json_object_put(echo);          /* the reply holds its own references */
+    json_object_put(echo); /* the reply holds its own references */
     assert_string_equal(json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN),
                         "{\"result\":[\"x\",1],\"error\":null,\"id\":\"e7\"}");
     json_object_put(reply);
@@ -101,9 +104,14 @@ static void insert_modify_delete(void **state)
     (void)state;
     struct ovsdb_rows rows = {0};
     char err[256];
-    assert_int_equal(apply(&rows, ROW("u1", "eth1", "[\"virtio_forwarder\",\"1\"],"
-                                      "[\"virtio_forwarder_device\",\"net_null1\"]") ","
-                                  ROW("u2", "eth2", "[\"other\",\"x\"]"), err, sizeof(err)), 0);
+    assert_int_equal(
+        apply(&rows,
+              ROW("u1", "eth1",
+                  "[\"virtio_forwarder\",\"1\"],"
+                  "[\"virtio_forwarder_device\",\"net_null1\"]") "," ROW("u2", "eth2",
+                                                                         "[\"other\",\"x\"]"),
+              err, sizeof(err)),
+        0);
     assert_int_equal(rows.n, 2);
     const struct ovsdb_row *r = row_named(&rows, "eth1");
     assert_non_null(r);
@@ -113,9 +121,12 @@ static void insert_modify_delete(void **state)
     assert_false(row_named(&rows, "eth2")->marked);
 
     /* modify: "new" carries every monitored column */
-    assert_int_equal(apply(&rows, "\"u2\":{\"old\":{\"external_ids\":[\"map\",[]]},"
-                                  "\"new\":{\"name\":\"eth2\",\"external_ids\":[\"map\","
-                                  "[[\"virtio_relay\",\"2\"]]]}}", err, sizeof(err)), 0);
+    assert_int_equal(apply(&rows,
+                           "\"u2\":{\"old\":{\"external_ids\":[\"map\",[]]},"
+                           "\"new\":{\"name\":\"eth2\",\"external_ids\":[\"map\","
+                           "[[\"virtio_relay\",\"2\"]]]}}",
+                           err, sizeof(err)),
+                     0);
     r = row_named(&rows, "eth2");
     assert_true(r->marked);
     assert_string_equal(r->mark_key, "virtio_relay");
@@ -131,9 +142,12 @@ static void malformed_rows_are_skipped_and_named(void **state)
     (void)state;
     struct ovsdb_rows rows = {0};
     char err[256];
-    assert_int_equal(apply(&rows, "\"u1\":{\"new\":{\"name\":7,\"external_ids\":[\"map\",[]]}},"
-                                  "\"u2\":{\"new\":{\"name\":\"eth2\",\"external_ids\":{}}},"
-                                  "\"u3\":[]," ROW("u4", "eth4", ""), err, sizeof(err)), 3);
+    assert_int_equal(apply(&rows,
+                           "\"u1\":{\"new\":{\"name\":7,\"external_ids\":[\"map\",[]]}},"
+                           "\"u2\":{\"new\":{\"name\":\"eth2\",\"external_ids\":{}}},"
+                           "\"u3\":[]," ROW("u4", "eth4", ""),
+                           err, sizeof(err)),
+                     3);
     assert_int_equal(rows.n, 1);
     assert_non_null(row_named(&rows, "eth4"));
     assert_non_null(strstr(err, "u1"));
@@ -173,23 +187,31 @@ static void what_a_row_asks_for(void **state)
     char err[512];
     assert_int_equal(want("[\"other\",\"1\"]", &w, err, sizeof(err)), 0);
     assert_int_equal(want("[\"virtio_forwarder\",\"12\"],[\"virtio_forwarder_device\","
-                          "\"net_memif0,socket=/tmp/m\"]", &w, err, sizeof(err)), 1);
+                          "\"net_memif0,socket=/tmp/m\"]",
+                          &w, err, sizeof(err)),
+                     1);
     assert_int_equal(w.relay_id, 12);
     assert_string_equal(w.device, "net_memif0,socket=/tmp/m");
     assert_int_equal(want("[\"virtio_relay\",\"3\"],[\"virtio_forwarder_device\","
-                          "\"0000:05:08.1\"]", &w, err, sizeof(err)), 1);
+                          "\"0000:05:08.1\"]",
+                          &w, err, sizeof(err)),
+                     1);
     assert_int_equal(w.relay_id, 3);
 
     const char *bad_ids[] = {"abc", "64", "-1", "", "1x", " 1"};
     for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
         char ids[128];
-        snprintf(ids, sizeof(ids), "[\"virtio_forwarder\",\"%s\"],"
-                 "[\"virtio_forwarder_device\",\"net_null0\"]", bad_ids[i]);
+        snprintf(ids, sizeof(ids),
+                 "[\"virtio_forwarder\",\"%s\"],"
+                 "[\"virtio_forwarder_device\",\"net_null0\"]",
+                 bad_ids[i]);
         assert_int_equal(want(ids, &w, err, sizeof(err)), -1);
         assert_non_null(strstr(err, "interface eth9: bad relay id"));
     }
     assert_int_equal(want("[\"virtio_forwarder\",\"1\"],[\"virtio_forwarder_device\","
-                          "\"net null\"]", &w, err, sizeof(err)), -1);
+                          "\"net null\"]",
+                          &w, err, sizeof(err)),
+                     -1);
     assert_non_null(strstr(err, "is not a DPDK device string"));
     /* no device: the netdev is resolved through sysfs, and is not there */
     assert_int_equal(want("[\"virtio_forwarder\",\"1\"]", &w, err, sizeof(err)), -1);

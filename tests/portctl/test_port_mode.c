@@ -33,7 +33,8 @@ static void zmq_endpoint_selects_zmq_even_with_ipc(void **state)
 {
     (void)state;
     const char *s[][2] = {{"VIRTIOFWD_ZMQ_PORT_CONTROL_EP", "ipc:///run/pc"},
-                          {"VIRTIOFWD_IPC_PORT_CONTROL", "y"}, {NULL, NULL}};
+                          {"VIRTIOFWD_IPC_PORT_CONTROL", "y"},
+                          {NULL, NULL}};
     struct port_mode_choice c = choose(s);
     assert_int_equal(c.mode, PORT_MODE_ZMQ);
     assert_string_equal(c.where, "ipc:///run/pc");
@@ -45,9 +46,10 @@ static void ipc_without_zmq_selects_the_command_file(void **state)
     const char *s[][2] = {{"VIRTIOFWD_IPC_PORT_CONTROL", "y"}, {NULL, NULL}};
     struct port_mode_choice c = choose(s);
     assert_int_equal(c.mode, PORT_MODE_IPC);
-    assert_string_equal(c.where, "/tmp/vio_cmd");     /* upstream's file */
+    assert_string_equal(c.where, "/tmp/vio_cmd"); /* upstream's file */
     const char *s2[][2] = {{"VIRTIOFWD_IPC_PORT_CONTROL", "y"},
-                           {"VIO4WD_IPC_PORT_CONTROL_FILE", "/run/vf/cmd"}, {NULL, NULL}};
+                           {"VIO4WD_IPC_PORT_CONTROL_FILE", "/run/vf/cmd"},
+                           {NULL, NULL}};
     assert_string_equal(choose(s2).where, "/run/vf/cmd");
 }
 

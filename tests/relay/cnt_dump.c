@@ -12,7 +12,6 @@
 #include "counters.h"
 #include "pause_hist.h"
 
-
 int main(int argc, char **argv)
 {
     char err[512], line[256];
@@ -33,12 +32,17 @@ int main(int argc, char **argv)
     }
     const char *key = argc > 2 ? argv[2] : NULL;
     int found = 0;
-#define OUT(fmt, ...) do { \
-        int n_ = snprintf(line, sizeof(line), fmt, __VA_ARGS__); (void)n_; \
-        char *sp_ = strchr(line, ' '); \
-        if (!key) puts(line); \
-        else if (sp_ && (size_t)(sp_ - line) == strlen(key) && !strncmp(line, key, strlen(key))) \
-            { puts(sp_ + 1); found = 1; } \
+#define OUT(fmt, ...)                                                                              \
+    do {                                                                                           \
+        int n_ = snprintf(line, sizeof(line), fmt, __VA_ARGS__);                                   \
+        (void)n_;                                                                                  \
+        char *sp_ = strchr(line, ' ');                                                             \
+        if (!key)                                                                                  \
+            puts(line);                                                                            \
+        else if (sp_ && (size_t)(sp_ - line) == strlen(key) && !strncmp(line, key, strlen(key))) { \
+            puts(sp_ + 1);                                                                         \
+            found = 1;                                                                             \
+        }                                                                                          \
     } while (0)
     OUT("header.version %u", s.header.version);
     OUT("header.state %u", s.header.state);
@@ -77,20 +81,36 @@ int main(int argc, char **argv)
             const char *dn = vio4wd_dir_name(d);
 #define F(name) OUT("relay%u.%s." #name " %llu", r, dn, (unsigned long long)cd->name)
             OUT("relay%u.%s.cpu %d", r, dn, cd->cpu);
-            F(rx_pkts); F(rx_bytes); F(tx_pkts); F(tx_bytes);
-            F(drop_full_pkts); F(drop_full_bytes); F(drop_nc_pkts); F(drop_nc_bytes);
-            F(busy_cycles); F(rx_bursts); F(rx_full_bursts); F(migrations);
-            F(last_migration_tsc); F(update_tsc);
-            F(drop_rl_pkts); F(drop_rl_bytes); F(rate_limit_Bps); F(rate_burst_bytes);
-            F(pause_max_cycles); F(pause_last_cycles); F(pause_sum_cycles);
+            F(rx_pkts);
+            F(rx_bytes);
+            F(tx_pkts);
+            F(tx_bytes);
+            F(drop_full_pkts);
+            F(drop_full_bytes);
+            F(drop_nc_pkts);
+            F(drop_nc_bytes);
+            F(busy_cycles);
+            F(rx_bursts);
+            F(rx_full_bursts);
+            F(migrations);
+            F(last_migration_tsc);
+            F(update_tsc);
+            F(drop_rl_pkts);
+            F(drop_rl_bytes);
+            F(rate_limit_Bps);
+            F(rate_burst_bytes);
+            F(pause_max_cycles);
+            F(pause_last_cycles);
+            F(pause_sum_cycles);
 #undef F
-            OUT("relay%u.%s.pause_count %llu", r, dn,
-                (unsigned long long)vio4wd_pause_count(cd));
+            OUT("relay%u.%s.pause_count %llu", r, dn, (unsigned long long)vio4wd_pause_count(cd));
             for (unsigned b = 0; b < VIO4WD_CNT_PAUSE_BUCKETS; b++)
                 OUT("relay%u.%s.pause_hist%u %u", r, dn, b, cd->pause_hist[b]);
             /* relay0.vm_to_vf.q1.rx_pkts: the queues shown, or any asked for */
-            unsigned nq = key ? VIO4WD_CNT_MAX_QUEUES : vio4wd_counters_queues_shown(&s, r, (unsigned)d);
-            OUT("relay%u.%s.queues_shown %u", r, dn, vio4wd_counters_queues_shown(&s, r, (unsigned)d));
+            unsigned nq =
+                key ? VIO4WD_CNT_MAX_QUEUES : vio4wd_counters_queues_shown(&s, r, (unsigned)d);
+            OUT("relay%u.%s.queues_shown %u", r, dn,
+                vio4wd_counters_queues_shown(&s, r, (unsigned)d));
             for (unsigned q = 0; q < nq; q++) {
                 const struct vio4wd_cnt_queue *cq = &s.queues[r][d].q[q];
                 OUT("relay%u.%s.q%u.rx_pkts %llu", r, dn, q, (unsigned long long)cq->rx_pkts);

@@ -33,8 +33,15 @@ static uint64_t dir_cnt(unsigned relay, int dir, size_t field_off)
 }
 #define CNT(r, d, f) dir_cnt(r, d, offsetof(struct vio4wd_cnt_dir, f))
 
-#define CHECK(cond, ...) do { if (!(cond)) { fprintf(stderr, "FAIL: " __VA_ARGS__); \
-    fprintf(stderr, "\n"); failed = 1; goto out; } } while (0)
+#define CHECK(cond, ...)                           \
+    do {                                           \
+        if (!(cond)) {                             \
+            fprintf(stderr, "FAIL: " __VA_ARGS__); \
+            fprintf(stderr, "\n");                 \
+            failed = 1;                            \
+            goto out;                              \
+        }                                          \
+    } while (0)
 
 int main(int argc, char **argv)
 {
@@ -95,16 +102,18 @@ int main(int argc, char **argv)
         struct relay_info ri[VIO4WD_MAX_RELAYS];
         unsigned n = relay_snapshot(ri, VIO4WD_MAX_RELAYS, false);
         CHECK(n == 2 && ri[0].has_vf && ri[0].guest_up && ri[0].cpu[0] == 1 && ri[0].cpu[1] == 1,
-              "snapshot: n=%u has_vf=%d guest_up=%d cpus=%d,%d", n, ri[0].has_vf,
-              ri[0].guest_up, ri[0].cpu[0], ri[0].cpu[1]);
+              "snapshot: n=%u has_vf=%d guest_up=%d cpus=%d,%d", n, ri[0].has_vf, ri[0].guest_up,
+              ri[0].cpu[0], ri[0].cpu[1]);
 
         uint64_t nc0 = CNT(0, VIO4WD_DIR_VM_TO_VF, drop_nc_pkts);
         CHECK(relay_remove_vf(0, err, sizeof(err)) == 0, "cycle %d remove: %s", c, err);
         CHECK(relay_remove_vf(0, err, sizeof(err)) == -ENOENT, "double remove must fail");
         usleep(200000);
         uint64_t nc1 = CNT(0, VIO4WD_DIR_VM_TO_VF, drop_nc_pkts);
-        CHECK(nc1 > nc0 + 1000, "cycle %d: guest traffic without a VF not counted as "
-              "not-connected drops (%lu -> %lu)", c, (unsigned long)nc0, (unsigned long)nc1);
+        CHECK(nc1 > nc0 + 1000,
+              "cycle %d: guest traffic without a VF not counted as "
+              "not-connected drops (%lu -> %lu)",
+              c, (unsigned long)nc0, (unsigned long)nc1);
         printf("cycle %d: VF %s carried %lu packets; %lu dropped while detached\n", c, dev,
                (unsigned long)(tx1 - tx0), (unsigned long)(nc1 - nc0));
     }

@@ -41,24 +41,24 @@
 
 #define N_WORKERS 4
 #define N_DIRS    12
-#define HOLD_MAX  8         /* items a direction may hold undelivered */
-#define BATCH     4         /* moves control starts before it waits */
+#define HOLD_MAX  8 /* items a direction may hold undelivered */
+#define BATCH     4 /* moves control starts before it waits */
 
 struct tdir {
     struct handover_dir ho;
     struct vio4wd_cnt_dir cnt;
 
     /* Owner only: plain memory on purpose (see the top of the file). */
-    uint64_t received;          /* next number to receive */
-    uint64_t delivered;         /* next number to deliver */
+    uint64_t received;  /* next number to receive */
+    uint64_t delivered; /* next number to deliver */
     uint64_t held[HOLD_MAX];
     unsigned n_held;
     unsigned rng;
 
-    int inside;                 /* workers servicing it now; must stay <= 1 */
+    int inside; /* workers servicing it now; must stay <= 1 */
     /* Control's bookkeeping. */
     int expect_owner;
-    uint64_t changes;           /* owner changes between two workers */
+    uint64_t changes; /* owner changes between two workers */
 };
 
 struct tworker {
@@ -71,7 +71,7 @@ static struct handover g_h;
 static struct tworker g_w[N_WORKERS];
 static struct tdir g_d[N_DIRS];
 static bool g_stop;
-static unsigned g_active_dirs = N_DIRS;  /* directions the stress test moves */
+static unsigned g_active_dirs = N_DIRS; /* directions the stress test moves */
 static unsigned long g_faults;
 
 /* A fault seen on a worker thread: cmocka's asserts belong to the main
@@ -155,7 +155,7 @@ static void *worker_main(void *arg)
 static void start(void)
 {
     handover_init(&g_h);
-    g_h.tsc_hz = 1000000000;    /* any rate: the test counts pauses */
+    g_h.tsc_hz = 1000000000; /* any rate: the test counts pauses */
     g_stop = false;
     g_faults = 0;
     for (unsigned i = 0; i < N_WORKERS; i++) {
@@ -239,20 +239,20 @@ static void test_steps(void **state)
     d->expect_owner = 1;
     assert_true(handover_wait(&g_h, &d->ho, 1000000));
     check_settled(d);
-    assert_int_equal(d->cnt.migrations, 0);         /* first owner: no move */
+    assert_int_equal(d->cnt.migrations, 0); /* first owner: no move */
 
     start_move(d, 3);
     assert_true(handover_wait(&g_h, &d->ho, 1000000));
     check_settled(d);
     assert_int_equal(d->cnt.migrations, 1);
 
-    start_move(d, 3);                               /* already there */
+    start_move(d, 3); /* already there */
     assert_true(handover_wait(&g_h, &d->ho, 1000000));
     assert_int_equal(d->cnt.migrations, 1);
 
     start_move(d, -1);
     check_settled(d);
-    start_move(d, 0);                               /* after none: a start, not a move */
+    start_move(d, 0); /* after none: a start, not a move */
     assert_true(handover_wait(&g_h, &d->ho, 1000000));
     check_settled(d);
     assert_int_equal(d->cnt.migrations, 1);
@@ -311,8 +311,8 @@ static void test_stress(void **state)
         items += g_d[i].received;
     }
     printf("%lu handovers of %u directions, %llu migrations between workers, %llu items, "
-           "none lost, duplicated or reordered\n", done, g_active_dirs,
-           (unsigned long long)moved, (unsigned long long)items);
+           "none lost, duplicated or reordered\n",
+           done, g_active_dirs, (unsigned long long)moved, (unsigned long long)items);
 }
 
 /* The same with two directions over four workers: most workers are parked

@@ -72,7 +72,7 @@ static void a_burst_returns_to_full_polling(void **state)
     idle_backoff_init(&b, 500);
     polls_until_sleep(&b, 0, &polls);
     for (int i = 0; i < 20; i++)
-        idle_backoff_after_poll(&b, 0);                 /* at the maximum now */
+        idle_backoff_after_poll(&b, 0); /* at the maximum now */
     assert_int_equal(idle_backoff_after_poll(&b, IDLE_BACKOFF_HANDFUL), 0);
     /* Full polling again: a while of light polls before the shortest sleep. */
     assert_int_equal(polls_until_sleep(&b, 0, &polls), IDLE_BACKOFF_FIRST_US);

@@ -16,15 +16,15 @@ static void before_guest_the_vf_decides(void **state)
     (void)state;
     assert_int_equal(numa_pool_target(-1, 1, -1), 1);
     assert_int_equal(numa_pool_target(-1, 0, -1), 0);
-    assert_int_equal(numa_pool_target(-1, -1, -1), -1);   /* any node */
+    assert_int_equal(numa_pool_target(-1, -1, -1), -1); /* any node */
 }
 
 static void guest_node_wins(void **state)
 {
     (void)state;
-    assert_int_equal(numa_pool_target(-1, 1, 0), 0);      /* guest first: its node */
-    assert_int_equal(numa_pool_target(1, 1, 0), 0);       /* pool on VF node: move */
-    assert_int_equal(numa_pool_target(0, 1, 0), 0);       /* already there: stay */
+    assert_int_equal(numa_pool_target(-1, 1, 0), 0); /* guest first: its node */
+    assert_int_equal(numa_pool_target(1, 1, 0), 0);  /* pool on VF node: move */
+    assert_int_equal(numa_pool_target(0, 1, 0), 0);  /* already there: stay */
     assert_int_equal(numa_pool_target(0, -1, 3), 3);
 }
 

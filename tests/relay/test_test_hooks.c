@@ -43,11 +43,11 @@ static void test_defaults_and_values(void **state)
 
 static void test_bad_values_are_refused(void **state)
 {
-    static const struct { const char *name, *value; } bad[] = {
-        {"VIO4WD_TEST_GUEST_NUMA_NODE", "one"},
-        {"VIO4WD_TEST_GUEST_NUMA_NODE", "-1"},
-        {"VIO4WD_TEST_GUEST_NUMA_NODE", "256"},
-        {"VIO4WD_TEST_NS_PER_PACKET", "1000001"},
+    static const struct {
+        const char *name, *value;
+    } bad[] = {
+        {"VIO4WD_TEST_GUEST_NUMA_NODE", "one"}, {"VIO4WD_TEST_GUEST_NUMA_NODE", "-1"},
+        {"VIO4WD_TEST_GUEST_NUMA_NODE", "256"}, {"VIO4WD_TEST_NS_PER_PACKET", "1000001"},
         {"VIO4WD_TEST_NS_PER_PACKET", "10ns"},
     };
     char err[256];

@@ -16,7 +16,7 @@ static void test_increase_is_added(void **state)
     uint64_t total = 100;
     vf_drops_accumulate(&total, 10, 25);
     assert_int_equal(total, 115);
-    vf_drops_accumulate(&total, 25, 25);        /* nothing new */
+    vf_drops_accumulate(&total, 25, 25); /* nothing new */
     assert_int_equal(total, 115);
 }
 
@@ -27,7 +27,7 @@ static void test_restarted_count_is_all_new(void **state)
     /* The VF was replaced or reset: its count starts again from 0. */
     vf_drops_accumulate(&total, 25, 4);
     assert_int_equal(total, 119);
-    vf_drops_accumulate(&total, 4, 0);          /* reset to exactly 0 */
+    vf_drops_accumulate(&total, 4, 0); /* reset to exactly 0 */
     assert_int_equal(total, 119);
 }
 

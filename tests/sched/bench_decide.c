@@ -72,8 +72,7 @@ static void make_state(struct gen_topo *g, int n_dirs, struct rng *rng, struct s
     }
 }
 
-static void drift(const struct sched_state *base, struct sched_state *st, struct rng *rng,
-                  int step)
+static void drift(const struct sched_state *base, struct sched_state *st, struct rng *rng, int step)
 {
     for (int i = 0; i < st->n_relays; i++)
         for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
@@ -155,8 +154,8 @@ static bool bench(const char *spec, const char *label, bool global, int steps)
         max = s.ms[steps - 1];
         printf("%-30s %-7s %5d dirs: p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  deadline %.0f ms  "
                "cut %2d/%d | vs no deadline (first %d steps): max time %.3f, makespan %.4f\n",
-               label, global ? "global" : "per-node", sizes[i], p50, p99, max,
-               p.deadline_s * 1e3, s.cut, steps, REF_STEPS, ref_max > 0 ? ours_max / ref_max : 0,
+               label, global ? "global" : "per-node", sizes[i], p50, p99, max, p.deadline_s * 1e3,
+               s.cut, steps, REF_STEPS, ref_max > 0 ? ours_max / ref_max : 0,
                s3.makespan_sum / r.makespan_sum);
         fflush(stdout);
         ok &= p99 <= p.deadline_s * 1e3 && p99 < 1000.0;

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sched_state_free(&copy);
             sched_state_free(&st);
         } else if (err[0] == '\0' && len > 0 && p[0] == '{') {
-            __builtin_trap();   /* a rejection must say why */
+            __builtin_trap(); /* a rejection must say why */
         }
         p += len;
     }

@@ -18,18 +18,18 @@ struct rng {
 };
 void rng_seed(struct rng *r, uint64_t seed);
 uint64_t rng_next(struct rng *r);
-double rng_unit(struct rng *r);                  /* [0, 1) */
-int rng_int(struct rng *r, int lo, int hi);      /* [lo, hi] */
-double rng_load(struct rng *r, int kind);        /* a job load; kind picks a shape */
+double rng_unit(struct rng *r);             /* [0, 1) */
+int rng_int(struct rng *r, int lo, int hi); /* [lo, hi] */
+double rng_load(struct rng *r, int kind);   /* a job load; kind picks a shape */
 #define RNG_LOAD_KINDS 4
 
 /* The PUs of each NUMA node, ascending. */
 #define GEN_MAX_NODES 32
-#define GEN_MAX_PUS 512
+#define GEN_MAX_PUS   512
 struct gen_topo {
     struct model_topology *topo;
     char name[256];
-    int n_nodes;                /* groups of PUs by nearest NUMA node */
+    int n_nodes; /* groups of PUs by nearest NUMA node */
     int node_id[GEN_MAX_NODES];
     /* the NUMA nodes local to each group's PUs (OS ids): a relay on any
      * of them belongs to the group; two on KNL SNC-4 (DRAM + MCDRAM) */

@@ -64,21 +64,21 @@ static const char *const synth_topos[] = {
     "pack:2 core:16 pu:2",
     "pack:1 core:32 pu:1",
 };
-#define N_XML (int)(sizeof(xml_topos) / sizeof(xml_topos[0]))
+#define N_XML   (int)(sizeof(xml_topos) / sizeof(xml_topos[0]))
 #define N_SYNTH (int)(sizeof(synth_topos) / sizeof(synth_topos[0]))
 
 static int failures;
 
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            if (failures <= 20) {                                           \
-                fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);        \
-                fprintf(stderr, __VA_ARGS__);                               \
-                fputc('\n', stderr);                                        \
-            }                                                               \
-        }                                                                   \
+#define CHECK(cond, ...)                                             \
+    do {                                                             \
+        if (!(cond)) {                                               \
+            failures++;                                              \
+            if (failures <= 20) {                                    \
+                fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+                fprintf(stderr, __VA_ARGS__);                        \
+                fputc('\n', stderr);                                 \
+            }                                                        \
+        }                                                            \
     } while (0)
 
 static int local_checked;
@@ -118,7 +118,7 @@ static void run_init(struct run *run, struct gen_topo *g, double sensitivity, co
     memset(run, 0, sizeof(*run));
     run->g = g;
     sched_params_defaults(&run->p);
-    if (sensitivity >= 0.0)     /* negative: the product's default */
+    if (sensitivity >= 0.0) /* negative: the product's default */
         run->p.sensitivity = sensitivity;
     if (getenv("SCHED_TEST_TIME_LIMIT_MS") != NULL)
         run->p.time_limit_s = atof(getenv("SCHED_TEST_TIME_LIMIT_MS")) * 1e-3;
@@ -183,8 +183,7 @@ static int cpu_after(const struct sched_decision *d, const struct sched_relay *r
 }
 
 /* Worker loads of st's mapping after d, indexed like st->workers. */
-static void worker_loads(const struct sched_state *st, const struct sched_decision *d,
-                         double *wl)
+static void worker_loads(const struct sched_state *st, const struct sched_decision *d, double *wl)
 {
     for (int i = 0; i < st->n_workers; i++)
         wl[i] = 0.0;
@@ -222,8 +221,8 @@ static void pick_workers(struct rng *rng, const struct gen_topo *g, int min_m, i
     }
 }
 
-static int random_worker_on(struct rng *rng, const struct gen_topo *g,
-                            const struct sched_state *st, int numa)
+static int random_worker_on(struct rng *rng, const struct gen_topo *g, const struct sched_state *st,
+                            int numa)
 {
     int cand[GEN_MAX_PUS * GEN_MAX_NODES], n = 0;
     for (int i = 0; i < st->n_workers; i++)
@@ -233,8 +232,8 @@ static int random_worker_on(struct rng *rng, const struct gen_topo *g,
 }
 
 /* Relays per node: n_relays[k] relays on node k, loads of one shape. */
-static void make_relays(struct rng *rng, const struct gen_topo *g, const int *n_relays,
-                        int id_base, int kind, bool placed, struct sched_state *st)
+static void make_relays(struct rng *rng, const struct gen_topo *g, const int *n_relays, int id_base,
+                        int kind, bool placed, struct sched_state *st)
 {
     st->n_relays = 0;
     for (int k = 0; k < g->n_nodes; k++)
@@ -243,8 +242,8 @@ static void make_relays(struct rng *rng, const struct gen_topo *g, const int *n_
             r->id = id_base + st->n_relays - 1;
             /* any node of the group's local set (the RNG is only drawn
              * when there is a choice, so older figures stay comparable) */
-            r->numa = g->n_local[k] > 1 ? g->local[k][rng_int(rng, 0, g->n_local[k] - 1)]
-                                        : g->node_id[k];
+            r->numa =
+                g->n_local[k] > 1 ? g->local[k][rng_int(rng, 0, g->n_local[k] - 1)] : g->node_id[k];
             for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
                 r->load[dir] = rng_load(rng, kind);
                 r->cpu[dir] = placed ? random_worker_on(rng, g, st, r->numa) : -1;
@@ -309,7 +308,10 @@ struct inst_stats {
 };
 
 static const char *const kind_name[RNG_LOAD_KINDS] = {
-    "uniform", "skewed", "near-identical", "exponential",
+    "uniform",
+    "skewed",
+    "near-identical",
+    "exponential",
 };
 
 /* Where the simple bound max(total/workers, largest) is a fair yardstick
@@ -321,8 +323,8 @@ static bool simple_bound_fair(int kind)
     return kind == 0 || kind == 3;
 }
 
-static void check_siblings(const struct gen_topo *g, const struct sched_state *st,
-                           const double *wl, int numa, struct inst_stats *s)
+static void check_siblings(const struct gen_topo *g, const struct sched_state *st, const double *wl,
+                           int numa, struct inst_stats *s)
 {
     bool idle_core = false, shared = false;
 
@@ -343,8 +345,7 @@ static void check_siblings(const struct gen_topo *g, const struct sched_state *s
     }
     if (idle_core) {
         s->sibling_checked++;
-        CHECK(!shared, "%s node %d: loaded siblings while a physical core is idle", g->name,
-              numa);
+        CHECK(!shared, "%s node %d: loaded siblings while a physical core is idle", g->name, numa);
     }
 }
 
@@ -353,7 +354,8 @@ static bool carries_heavy(const struct sched_state *st, const struct sched_decis
 {
     for (int i = 0; i < st->n_relays; i++)
         for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
-            if (st->relays[i].load[dir] > 0.5 && cpu_after(d, &st->relays[i], dir) == st->workers[a])
+            if (st->relays[i].load[dir] > 0.5 &&
+                cpu_after(d, &st->relays[i], dir) == st->workers[a])
                 return true;
     return false;
 }
@@ -411,9 +413,10 @@ static void check_heavy_siblings(const struct gen_topo *g, const struct sched_st
             if (!avoidable)
                 continue;
             s->heavy_violations++;
-            CHECK(false, "%s node %d: cpu %d (%.3f, a direction > 0.5) has sibling cpu %d at %.3f "
-                  "> the node's average %.3f, while a lighter core could take it", g->name, numa,
-                  st->workers[a], wl[a], st->workers[b], wl[b], avg);
+            CHECK(false,
+                  "%s node %d: cpu %d (%.3f, a direction > 0.5) has sibling cpu %d at %.3f "
+                  "> the node's average %.3f, while a lighter core could take it",
+                  g->name, numa, st->workers[a], wl[a], st->workers[b], wl[b], avg);
         }
     }
     free(heavy);
@@ -440,16 +443,17 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
             continue;
         s->nodes[kind][f]++;
         CHECK(nr->makespan <= nr->greedy_makespan + EPS,
-              "%s node %d: makespan %.6f worse than greedy %.6f", g->name, nr->numa,
-              nr->makespan, nr->greedy_makespan);
+              "%s node %d: makespan %.6f worse than greedy %.6f", g->name, nr->numa, nr->makespan,
+              nr->greedy_makespan);
         ratio = nr->lower_bound > 0 ? nr->makespan / nr->lower_bound : 1.0;
         if (ratio <= 1.01 + EPS)
             s->within_proven[kind][f]++;
         else if (getenv("VERBOSE"))
-            fprintf(stderr, "%s node %d %s %s: %d jobs, makespan %.4f bound %.4f greedy %.4f "
-                    "solve %.1f ms\n", g->name, nr->numa, kind_name[kind],
-                    fresh ? "fresh" : "re-plan", nr->n_jobs, nr->makespan, nr->lower_bound,
-                    nr->greedy_makespan, nr->solve_ms);
+            fprintf(stderr,
+                    "%s node %d %s %s: %d jobs, makespan %.4f bound %.4f greedy %.4f "
+                    "solve %.1f ms\n",
+                    g->name, nr->numa, kind_name[kind], fresh ? "fresh" : "re-plan", nr->n_jobs,
+                    nr->makespan, nr->lower_bound, nr->greedy_makespan, nr->solve_ms);
         s->worst_proven[kind][f] = fmax(s->worst_proven[kind][f], ratio);
 
         for (int w = 0; w < st->n_workers; w++)
@@ -469,8 +473,8 @@ static void check_instance(const struct gen_topo *g, const struct sched_state *s
             if (simple_bound_fair(kind))
                 CHECK(nr->makespan <= simple * 1.02 + EPS,
                       "%s node %d (%s): %d jobs on %d workers, makespan %.6f > 1.02 x simple "
-                      "bound %.6f", g->name, nr->numa, kind_name[kind], n, m, nr->makespan,
-                      simple);
+                      "bound %.6f",
+                      g->name, nr->numa, kind_name[kind], n, m, nr->makespan, simple);
         }
 
         /* Hyperthreads, on fresh placements (re-plans rank migrations
@@ -541,8 +545,8 @@ static int test_instances(uint64_t seed, int per_topo)
         for (int f = 1; f >= 0; f--) {
             if (s->nodes[k][f] == 0)
                 continue;
-            printf("  %-14s %-8s %4d: within 1%% of proven bound %5.1f%% (worst %.4f)", kind_name[k],
-                   f ? "fresh" : "re-plan", s->nodes[k][f],
+            printf("  %-14s %-8s %4d: within 1%% of proven bound %5.1f%% (worst %.4f)",
+                   kind_name[k], f ? "fresh" : "re-plan", s->nodes[k][f],
                    100.0 * s->within_proven[k][f] / s->nodes[k][f], s->worst_proven[k][f]);
             if (s->judged_simple[k][f])
                 printf("; >=4 dirs/worker: %d, within 2%% of simple bound %5.1f%% (worst %.4f)%s",
@@ -557,11 +561,13 @@ static int test_instances(uint64_t seed, int per_topo)
         }
     double pct = 100.0 * fresh_within / (fresh_nodes ? fresh_nodes : 1);
     printf("  fresh placements (uniform, skewed, exponential): %.1f%% of %d within 1%% of the "
-           "proven bound\n", pct, fresh_nodes);
+           "proven bound\n",
+           pct, fresh_nodes);
     printf("  hyperthread rule checked on %d fresh node placements with an idle core\n",
            s->sibling_checked);
     printf("  heavy directions' siblings after a plan: %d checked, %d above the node's average "
-           "while a lighter core could take them\n", s->heavy_checked, s->heavy_violations);
+           "while a lighter core could take them\n",
+           s->heavy_checked, s->heavy_violations);
     CHECK(pct >= 95.0, "only %.1f%% of fresh placements within 1%% of the proven bound (need 95%%)",
           pct);
     free(s);
@@ -586,8 +592,8 @@ static void series_setup(struct rng *rng, struct gen_topo *g, struct sched_state
     make_relays(rng, g, n_relays, 0, kind, placed, gen);
 }
 
-static void scale_loads(const struct sched_state *base, struct sched_state *gen,
-                        struct rng *rng, double amplitude)
+static void scale_loads(const struct sched_state *base, struct sched_state *gen, struct rng *rng,
+                        double amplitude)
 {
     for (int i = 0; i < gen->n_relays; i++)
         for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
@@ -638,7 +644,8 @@ static int test_stability(uint64_t seed)
         gen_topo_free(g);
     }
     printf("stability: %d runs x 200 steps of +-5%% noise: %d migrations in the first plans, "
-           "%d after them\n", runs, first_moves, total_after_first);
+           "%d after them\n",
+           runs, first_moves, total_after_first);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
@@ -706,8 +713,8 @@ static int test_reaction(uint64_t seed)
                 sched_state_free(&st);
             }
             CHECK(acted_at >= 1 && acted_at <= 2,
-                  "%s: core %d doubled to %.2f, planned away at step %d (need <= 2)", g->name,
-                  hot, 2 * hot_load, acted_at);
+                  "%s: core %d doubled to %.2f, planned away at step %d (need <= 2)", g->name, hot,
+                  2 * hot_load, acted_at);
             in1 += acted_at == 1;
             in2 += acted_at == 2;
             runs++;
@@ -719,7 +726,8 @@ static int test_reaction(uint64_t seed)
         gen_topo_free(g);
     }
     printf("reaction: %d runs: planned away at the 1st step in %d, at the 2nd in %d; "
-           "worst makespan/bound after the plan %.4f\n", runs, in1, in2, worst_ratio);
+           "worst makespan/bound after the plan %.4f\n",
+           runs, in1, in2, worst_ratio);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
@@ -780,8 +788,8 @@ static int test_numa(uint64_t seed)
                     remote++;
                     home += gen_cpu_local(g, after, r->numa);
                     CHECK(d.act && gen_cpu_local(g, after, r->numa),
-                          "%s: relay %d (NUMA node %d) left on remote cpu %d (now %d)",
-                          g->name, r->id, r->numa, r->cpu[dir], after);
+                          "%s: relay %d (NUMA node %d) left on remote cpu %d (now %d)", g->name,
+                          r->id, r->numa, r->cpu[dir], after);
                 }
             sched_decision_free(&d);
             sched_state_free(&st);
@@ -792,7 +800,8 @@ static int test_numa(uint64_t seed)
     }
     printf("numa: %d topologies with several locality groups: %d remote directions, %d brought "
            "home in one decision; relays on a second local node (MCDRAM) placed remotely: %d; "
-           "%d moves checked to stay local\n", multi, remote, home, mcdram, local_checked);
+           "%d moves checked to stay local\n",
+           multi, remote, home, mcdram, local_checked);
     CHECK(remote > 0, "no relay was placed remotely: the test shows nothing");
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
@@ -889,18 +898,16 @@ static int test_economy(uint64_t seed)
     CHECK(greedy > 0, "greedy made no migration: the test shows nothing");
     CHECK(3 * ours[0] <= greedy, "default sensitivity: %d migrations vs greedy's %d", ours[0],
           greedy);
-    CHECK(3 * ours[2] <= greedy, "sensitivity 0.05: %d migrations vs greedy's %d", ours[2],
-          greedy);
+    CHECK(3 * ours[2] <= greedy, "sensitivity 0.05: %d migrations vs greedy's %d", ours[2], greedy);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
 
-
 /* ---- pack mode: a day of diurnal load --------------------------------- */
 
-#define DAY_STEPS 48            /* 30-minute intervals */
-#define DAY_STEP_H 0.5
-#define DAY_PEAK_PER_WORKER 0.45/* mean load per worker at the daily peak */
+#define DAY_STEPS           48 /* 30-minute intervals */
+#define DAY_STEP_H          0.5
+#define DAY_PEAK_PER_WORKER 0.45 /* mean load per worker at the daily peak */
 
 /* Share of the day's peak at hour h: 10% at midnight, 100% at noon. */
 static double diurnal(double h)
@@ -909,11 +916,11 @@ static double diurnal(double h)
 }
 
 struct day_figures {
-    double core_hours;          /* active workers x hours */
+    double core_hours; /* active workers x hours */
     int moves;
-    int above_after;            /* decisions that left a worker above target */
-    int above_twice;            /* intervals above target twice in a row */
-    int move_bound;             /* pack: fewest moves any schedule with pack's
+    int above_after; /* decisions that left a worker above target */
+    int above_twice; /* intervals above target twice in a row */
+    int move_bound;  /* pack: fewest moves any schedule with pack's
                                  * active-worker counts needs (day_move_bound) */
 };
 
@@ -923,11 +930,11 @@ struct day_figures {
 #define DAY_MAX_DIRS (64 * GEN_MAX_NODES * VIO4WD_DIR_COUNT)
 struct day_trace {
     int n_dirs, n_classes;
-    int dir_class[DAY_MAX_DIRS];            /* -1: no worker may hold it */
+    int dir_class[DAY_MAX_DIRS]; /* -1: no worker may hold it */
     double load[DAY_STEPS + 1][DAY_MAX_DIRS];
     int active[DAY_STEPS + 1][GEN_MAX_NODES * GEN_MAX_PUS]; /* by class, after
                                              * the step's decision */
-    int unplaced;               /* directions without a worker at step 0 */
+    int unplaced; /* directions without a worker at step 0 */
 };
 
 static int uf_find(int *up, int x)
@@ -1109,8 +1116,8 @@ static void run_day(struct gen_topo *g, const struct sched_state *peak, int mode
             f->above_after += after > run.p.pack_target + EPS;
             f->above_twice += above && above_before;
             CHECK(after <= run.p.pack_target + EPS,
-                  "%s: step %d: a worker at %.3f after the decision (target %.2f)", g->name,
-                  step, after, run.p.pack_target);
+                  "%s: step %d: a worker at %.3f after the decision (target %.2f)", g->name, step,
+                  after, run.p.pack_target);
             above_before = after > run.p.pack_target + EPS;
         }
         sched_decision_free(&d);
@@ -1149,15 +1156,14 @@ static int test_pack(uint64_t seed)
          * average, each within +-50% of the mean */
         for (int i = 0; i < peak->n_relays; i++)
             for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
-                peak->relays[i].load[dir] =
-                    DAY_PEAK_PER_WORKER / 4.0 * (0.5 + rng_unit(&rng));
+                peak->relays[i].load[dir] = DAY_PEAK_PER_WORKER / 4.0 * (0.5 + rng_unit(&rng));
         series_seed = rng_next(&rng);
         memset(tr, 0, sizeof(*tr));
         run_day(g, peak, SCHED_MODE_SPREAD, series_seed, &f[0], NULL);
         run_day(g, peak, SCHED_MODE_PACK, series_seed, &f[1], tr);
         printf("  %-45s spread %6.1f core-h %4d moves | pack %6.1f core-h %4d moves "
-               "(bound %4d)\n", g->name, f[0].core_hours, f[0].moves, f[1].core_hours,
-               f[1].moves, f[1].move_bound);
+               "(bound %4d)\n",
+               g->name, f[0].core_hours, f[0].moves, f[1].core_hours, f[1].moves, f[1].move_bound);
         for (int m = 0; m < 2; m++) {
             sum[m].core_hours += f[m].core_hours;
             sum[m].moves += f[m].moves;
@@ -1181,8 +1187,8 @@ static int test_pack(uint64_t seed)
          * 1.42x over seeds 1-10), 1.1-1.6x per topology; the bars are 2x
          * per topology and 1.6x in sum. */
         CHECK(f[1].moves <= 2 * f[1].move_bound,
-              "%s: pack migrated %d times, more than 2x the lower bound %d (spread %d)",
-              g->name, f[1].moves, f[1].move_bound, f[0].moves);
+              "%s: pack migrated %d times, more than 2x the lower bound %d (spread %d)", g->name,
+              f[1].moves, f[1].move_bound, f[0].moves);
         state_release(peak);
         gen_topo_free(g);
     }
@@ -1194,7 +1200,8 @@ static int test_pack(uint64_t seed)
            sum[1].moves / (24.0 * nt), sum[0].moves ? (double)sum[1].moves / sum[0].moves : 0.0,
            sum[1].above_after, sum[1].above_twice);
     printf("pack: migrations %d against a lower bound of %d for pack's worker counts, "
-           "ratio %.3f (spread's %d: %.3f)\n", sum[1].moves, sum[1].move_bound,
+           "ratio %.3f (spread's %d: %.3f)\n",
+           sum[1].moves, sum[1].move_bound,
            sum[1].move_bound ? (double)sum[1].moves / sum[1].move_bound : 0.0, sum[0].moves,
            sum[0].moves ? (double)sum[1].move_bound / sum[0].moves : 0.0);
     CHECK(sum[1].moves <= 1.6 * sum[1].move_bound,
@@ -1255,13 +1262,14 @@ static int check_constraints(const struct gen_topo *g, const struct sched_state 
             if (st->relays[i].id == mv->relay)
                 r = &st->relays[i];
         CHECK(!fixed_relay(p, mv->relay) || !is_worker(st, mv->from),
-              "%s: fixed relay %d moved from cpu %d to %d", g->name, mv->relay, mv->from,
-              mv->to);
+              "%s: fixed relay %d moved from cpu %d to %d", g->name, mv->relay, mv->from, mv->to);
         CHECK(!excluded_cpu(p, mv->from) && !excluded_cpu(p, mv->to),
               "%s: relay %d moved %d -> %d, touching an excluded worker", g->name, mv->relay,
               mv->from, mv->to);
-        CHECK(!reserved_cpu(st, p, mv->to), "%s: relay %d moved onto cpu %d, reserved for a "
-              "fixed relay", g->name, mv->relay, mv->to);
+        CHECK(!reserved_cpu(st, p, mv->to),
+              "%s: relay %d moved onto cpu %d, reserved for a "
+              "fixed relay",
+              g->name, mv->relay, mv->to);
         if (is_worker(st, mv->from) && !reserved_cpu(st, p, mv->from) &&
             gen_cpu_local(g, mv->from, r->numa))
             counted++;
@@ -1337,9 +1345,9 @@ static int test_constraints(uint64_t seed)
 /* The hysteresis bars run on every topology above plus the 24-node
  * synthetic machine of issue 11 (192 PUs, the shape of the large exports
  * the scheduler was replayed on), at the product's defaults. */
-#define BIG_TOPO "pack:2 group:12 [numa] core:4 pu:2"
+#define BIG_TOPO     "pack:2 group:12 [numa] core:4 pu:2"
 #define N_HYST_TOPOS (N_XML + N_SYNTH + 1)
-#define URGENT_LOAD 0.9
+#define URGENT_LOAD  0.9
 /* The noise and diurnal bars give each ILP stage 20 ms, not 100: they are
  * about when to act, the ILP's last percent does not change that (a
  * coarser first placement only makes the noise bar harder), and the
@@ -1404,10 +1412,11 @@ static int test_noise(uint64_t seed)
                 if (getenv("VERBOSE") && getenv("VERBOSE")[0] == '2')
                     for (int k = 0; k < d.n_nodes; k++)
                         if (d.nodes[k].hysteresis.valid && d.nodes[k].hysteresis.excess > 0)
-                            fprintf(stderr, "%s seed %d step %d node %d: %s; excess %.3f "
-                                    "noise %.3f\n", g->name, s, step, d.nodes[k].numa,
-                                    d.nodes[k].reason, d.nodes[k].hysteresis.excess,
-                                    d.nodes[k].hysteresis.noise);
+                            fprintf(stderr,
+                                    "%s seed %d step %d node %d: %s; excess %.3f "
+                                    "noise %.3f\n",
+                                    g->name, s, step, d.nodes[k].numa, d.nodes[k].reason,
+                                    d.nodes[k].hysteresis.excess, d.nodes[k].hysteresis.noise);
                 if (d.act && step == 0) {
                     first += d.n_moves;
                 } else if (d.act) {
@@ -1428,23 +1437,23 @@ static int test_noise(uint64_t seed)
         }
         printf("  %-45s %3d runs: %d migrations after the first plan\n", g->name, topo_runs,
                topo_after);
-        CHECK(topo_after == 0, "%s: %d migrations after the first plan under +-5%% noise",
-              g->name, topo_after);
+        CHECK(topo_after == 0, "%s: %d migrations after the first plan under +-5%% noise", g->name,
+              topo_after);
         after += topo_after;
         runs += topo_runs;
         gen_topo_free(g);
     }
     printf("noise: %d runs (%d topologies x %d seeds) x %d steps of +-5%% noise: %d moves in "
-           "the first plans, %d migrations after them\n", runs, nt, NOISE_SEEDS, NOISE_STEPS, first,
-           after);
+           "the first plans, %d migrations after them\n",
+           runs, nt, NOISE_SEEDS, NOISE_STEPS, first, after);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
 
 /* Per node group, base loads scaled to mean per worker m (the groups'
  * relays by their NUMA node's first local group). */
-static void scale_to_mean(const struct gen_topo *g, struct sched_state *st,
-                          const int *m_per_node, double mean)
+static void scale_to_mean(const struct gen_topo *g, struct sched_state *st, const int *m_per_node,
+                          double mean)
 {
     for (int k = 0; k < g->n_nodes; k++) {
         double sum = 0.0;
@@ -1490,11 +1499,11 @@ static int urgent_left(const struct gen_topo *g, const struct sched_state *st,
  * the old 25% of a bound near 0.78). Within 2 intervals (the decisions of
  * steps 10 and 11) and until the end, no worker may stay above 0.9 while
  * a local worker has room for one of its directions. */
-#define FLASH_REPS 3
+#define FLASH_REPS  3
 #define FLASH_STEPS 20
-#define FLASH_AT 10
-#define FLASH_BASE 0.72
-#define FLASH_PEAK 0.95
+#define FLASH_AT    10
+#define FLASH_BASE  0.72
+#define FLASH_PEAK  0.95
 
 static int test_flash(uint64_t seed)
 {
@@ -1558,9 +1567,10 @@ static int test_flash(uint64_t seed)
                 if (step >= FLASH_AT && relief < 0 && left == 0)
                     relief = step - FLASH_AT + 1;
                 if (step > FLASH_AT)
-                    CHECK(left == 0, "%s rep %d: step %d (interval %d of the crowd): %d worker(s) "
-                          "above %.2f while a local worker has room", g->name, rep, step,
-                          step - FLASH_AT + 1, left, URGENT_LOAD);
+                    CHECK(left == 0,
+                          "%s rep %d: step %d (interval %d of the crowd): %d worker(s) "
+                          "above %.2f while a local worker has room",
+                          g->name, rep, step, step - FLASH_AT + 1, left, URGENT_LOAD);
                 sched_decision_free(&d);
                 sched_state_free(&st);
             }
@@ -1577,8 +1587,8 @@ static int test_flash(uint64_t seed)
         gen_topo_free(g);
     }
     printf("flash: %d runs, %d crowded workers (each to %.2f core, %.2f per worker before): "
-           "relieved in the 1st interval %d, in the 2nd %d, later or never %d\n", runs, crowded,
-           FLASH_PEAK, FLASH_BASE, relieved_in[1], relieved_in[2], late);
+           "relieved in the 1st interval %d, in the 2nd %d, later or never %d\n",
+           runs, crowded, FLASH_PEAK, FLASH_BASE, relieved_in[1], relieved_in[2], late);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
@@ -1608,16 +1618,16 @@ static int test_flash(uint64_t seed)
  * it), and a guard: no worse than the old rule on this trace (measured on
  * main before the change, seed 1: DIURNAL_OLD_*), and at most 2x its
  * migrations per hour; the 90% figure is printed next to the ceiling. */
-#define DIURNAL_STEPS 96
+#define DIURNAL_STEPS  96
 #define DIURNAL_STEP_H 0.25
-#define DIURNAL_PEAK 0.65       /* mean load per worker if all peaked at once */
+#define DIURNAL_PEAK   0.65 /* mean load per worker if all peaked at once */
 #ifndef DIURNAL_PHASE_H
-#define DIURNAL_PHASE_H 6.0     /* relays peak within +-6 h of noon */
+#define DIURNAL_PHASE_H 6.0 /* relays peak within +-6 h of noon */
 #endif
 /* vio4wd before issue 11 (instant rule: 25% relative and 0.05 core, main
  * at 0db0995), on this same trace and solver limit, seed 1: within 10% of
  * the bound in 20.8% of the intervals, 2.33 migrations per simulated hour */
-#define DIURNAL_OLD_WITHIN 0.208
+#define DIURNAL_OLD_WITHIN   0.208
 #define DIURNAL_OLD_PER_HOUR 2.33
 
 /* One machine's day: what the scheduler reached, and the solver's answers.
@@ -1625,9 +1635,9 @@ static int test_flash(uint64_t seed)
  * (the rule's first-decision case) with --min-gain 0, so any plan that
  * gains at all is applied, with no hysteresis. */
 struct diurnal_figures {
-    int within;         /* intervals with the makespan within 10% of the bound */
-    int solver_within;  /* ... with each class at its solver's answer */
-    int migrations;     /* after the first decision */
+    int within;        /* intervals with the makespan within 10% of the bound */
+    int solver_within; /* ... with each class at its solver's answer */
+    int migrations;    /* after the first decision */
 };
 
 static void diurnal_day(struct gen_topo *g, struct rng *rng, bool always_act,
@@ -1663,8 +1673,8 @@ static void diurnal_day(struct gen_topo *g, struct rng *rng, bool always_act,
         for (int i = 0; i < gen->n_relays; i++) {
             double share = 0.15 + 0.85 * (1.0 - cos(2.0 * M_PI * (h - phase[i]) / 24.0)) / 2.0;
             for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
-                gen->relays[i].load[dir] = peak.relays[i].load[dir] * share *
-                                           (1.0 + 0.05 * (2.0 * rng_unit(rng) - 1.0));
+                gen->relays[i].load[dir] =
+                    peak.relays[i].load[dir] * share * (1.0 + 0.05 * (2.0 * rng_unit(rng) - 1.0));
         }
         gen->t = h * 3600.0;
         if (always_act) {
@@ -1711,8 +1721,8 @@ static int test_diurnal(uint64_t seed)
         diurnal_day(g, &same, true, &c);
         diurnal_day(g, &rng, false, &f);
         printf("  %-45s within 10%% of the bound %5.1f%% of the day, %d migrations "
-               "(always acting: %5.1f%%, %d migrations)\n", g->name,
-               100.0 * f.within / DIURNAL_STEPS, f.migrations,
+               "(always acting: %5.1f%%, %d migrations)\n",
+               g->name, 100.0 * f.within / DIURNAL_STEPS, f.migrations,
                100.0 * c.within / DIURNAL_STEPS, c.migrations);
         intervals += DIURNAL_STEPS;
         topos_run++;
@@ -1729,18 +1739,20 @@ static int test_diurnal(uint64_t seed)
     intervals = intervals ? intervals : 1;
     printf("diurnal: %d topologies x 24 h in %d steps: makespan within 10%% of the bound in "
            "%.1f%% of the intervals (the solver's answers: %.1f%%); %.2f migrations per "
-           "simulated hour per machine (before issue 11: %.2f)\n", topos_run, DIURNAL_STEPS,
-           100.0 * sum.within / intervals, 100.0 * sum.solver_within / intervals, per_hour,
-           DIURNAL_OLD_PER_HOUR);
+           "simulated hour per machine (before issue 11: %.2f)\n",
+           topos_run, DIURNAL_STEPS, 100.0 * sum.within / intervals,
+           100.0 * sum.solver_within / intervals, per_hour, DIURNAL_OLD_PER_HOUR);
     printf("  ceiling, acting on every gain: %.1f%% of the intervals within 10%% (the solver's "
-           "answers: %.1f%%), %.2f migrations per hour\n", 100.0 * ceil_sum.within / intervals,
-           100.0 * ceil_sum.solver_within / intervals, ceil_sum.migrations / (24.0 * days));
+           "answers: %.1f%%), %.2f migrations per hour\n",
+           100.0 * ceil_sum.within / intervals, 100.0 * ceil_sum.solver_within / intervals,
+           ceil_sum.migrations / (24.0 * days));
     printf("  issue 11's bar, 90%% of the intervals within 10%% of the bound: %s\n",
            sum.within >= 0.9 * intervals ? "met" : "NOT met");
     /* 2 points of slack: both figures depend a little on the solver's
      * wall-clock limits, so on a busy machine they move */
     if (topos_run == nt)
-        CHECK(sum.within >= (DIURNAL_OLD_WITHIN - 0.02) * intervals - EPS, "makespan within 10%% of "
+        CHECK(sum.within >= (DIURNAL_OLD_WITHIN - 0.02) * intervals - EPS,
+              "makespan within 10%% of "
               "the bound in %.1f%% of the intervals, fewer than the old rule's %.1f%% - 2",
               100.0 * sum.within / intervals, 100.0 * DIURNAL_OLD_WITHIN);
     if (topos_run == nt)
@@ -1748,8 +1760,10 @@ static int test_diurnal(uint64_t seed)
               "acting on every gain, within 10%% of the bound in %.1f%% of the intervals (the "
               "solver's answers: %.1f%%): the ceiling is under issue 11's 90%%",
               100.0 * ceil_sum.within / intervals, 100.0 * ceil_sum.solver_within / intervals);
-    CHECK(per_hour <= 2.0 * DIURNAL_OLD_PER_HOUR + EPS, "%.2f migrations per hour, more than 2x "
-          "the %.2f before issue 11", per_hour, DIURNAL_OLD_PER_HOUR);
+    CHECK(per_hour <= 2.0 * DIURNAL_OLD_PER_HOUR + EPS,
+          "%.2f migrations per hour, more than 2x "
+          "the %.2f before issue 11",
+          per_hour, DIURNAL_OLD_PER_HOUR);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
@@ -1760,8 +1774,10 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        fprintf(stderr, "usage: %s instances|stability|reaction|economy|numa|pack|constraints|noise|flash|diurnal [SEED [N]]\n",
-                argv[0]);
+        fprintf(
+            stderr,
+            "usage: %s instances|stability|reaction|economy|numa|pack|constraints|noise|flash|diurnal [SEED [N]]\n",
+            argv[0]);
         return 2;
     }
     if (strcmp(argv[1], "instances") == 0)

@@ -55,9 +55,12 @@ static void trace_minimal(void **state)
     char err[256];
     (void)state;
 
-    assert_int_equal(parse("{\"t\": 1.5, \"workers\": [1, 2], \"relays\": [{\"id\": 3, \"numa\": 0, "
-                           "\"cpu\": {\"vf_to_vm\": 1, \"vm_to_vf\": 2}, \"load\": {\"vf_to_vm\": "
-                           "0.25, \"vm_to_vf\": 0.5}}]}\n", &st, err, sizeof(err)), 1);
+    assert_int_equal(
+        parse("{\"t\": 1.5, \"workers\": [1, 2], \"relays\": [{\"id\": 3, \"numa\": 0, "
+              "\"cpu\": {\"vf_to_vm\": 1, \"vm_to_vf\": 2}, \"load\": {\"vf_to_vm\": "
+              "0.25, \"vm_to_vf\": 0.5}}]}\n",
+              &st, err, sizeof(err)),
+        1);
     assert_true(st.t == 1.5);
     assert_int_equal(st.n_workers, 2);
     assert_int_equal(st.workers[1], 2);
@@ -85,14 +88,16 @@ static void trace_stats_output(void **state)
                            "\"vm_to_vf\": null}, \"load\": {\"vf_to_vm\": 0.1}, \"rates\": "
                            "{\"vf_to_vm\": {\"pps\": 1e6, \"bps\": [1, 2]}}, \"counters\": {}, "
                            "\"vm_to_vf\": {\"rx_pkts\": 5, \"demand\": 0.75}}], "
-                           "\"extra\": [[[]]]}", &st, err, sizeof(err)), 1);
+                           "\"extra\": [[[]]]}",
+                           &st, err, sizeof(err)),
+                     1);
     assert_true(st.t == 7.0);
     assert_int_equal(st.n_workers, 2);
     assert_int_equal(st.workers[0], 4);
     assert_int_equal(st.relays[0].numa, -1);
     assert_int_equal(st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF], -1);
     assert_true(st.relays[0].load[VIO4WD_DIR_VF_TO_VM] == 0.1);
-    assert_true(st.relays[0].load[VIO4WD_DIR_VM_TO_VF] == 0.75);    /* the demand */
+    assert_true(st.relays[0].load[VIO4WD_DIR_VM_TO_VF] == 0.75); /* the demand */
     sched_state_free(&st);
 }
 
@@ -153,7 +158,7 @@ static void trace_reader_names_the_line(void **state)
     rewind(fp);
     trace_reader_init(&r, fp, "t.jsonl");
     assert_int_equal(trace_next(&r, &st, err, sizeof(err)), 1);
-    assert_true(st.t == 2.0);    /* no t: the line number */
+    assert_true(st.t == 2.0); /* no t: the line number */
     sched_state_free(&st);
     assert_int_equal(trace_next(&r, &st, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "t.jsonl:4: \"relays\" is missing"));
@@ -219,7 +224,7 @@ static void decide_unknown_relay_cpu(void **state)
     st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM] = 5000;
     assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "relay 4 vf_to_vm: cpu 5000"));
-    st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF] = 3;      /* in the topology, not a worker */
+    st.relays[0].cpu[VIO4WD_DIR_VM_TO_VF] = 3; /* in the topology, not a worker */
     st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM] = -1;
     assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_true(d.act);
@@ -237,7 +242,7 @@ static void replay_empty_trace(void **state)
     } cases[] = {
         {"", "t.jsonl:1: end of the trace, but no state line before it (the trace is empty)"},
         {"# header\n\n# more\n", "t.jsonl:4: end of the trace, but no state line before it "
-                                  "(only blank lines and comments)"},
+                                 "(only blank lines and comments)"},
     };
     struct sched_params p = params();
     (void)state;
@@ -249,8 +254,8 @@ static void replay_empty_trace(void **state)
                        ? fopen("/dev/null", "r")
                        : fmemopen((void *)cases[i].text, strlen(cases[i].text), "r");
         assert_non_null(in);
-        assert_int_equal(replay_run(in, "t.jsonl", NULL, topo, &p, NULL, NULL, err,
-                                    sizeof(err)), -1);
+        assert_int_equal(replay_run(in, "t.jsonl", NULL, topo, &p, NULL, NULL, err, sizeof(err)),
+                         -1);
         if (strstr(err, cases[i].needle) == NULL)
             fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].needle);
         fclose(in);
@@ -428,7 +433,7 @@ static void decide_places_and_spreads(void **state)
             *(d.moves[k].relay == 5 ? &cpu5 : &cpu6) = d.moves[k].to;
     }
     assert_true(cpu5 >= 0 && cpu6 >= 0);
-    assert_int_not_equal(cpu5 / 2, cpu6 / 2);   /* cores {0,1} and {2,3} */
+    assert_int_not_equal(cpu5 / 2, cpu6 / 2); /* cores {0,1} and {2,3} */
     sched_apply_moves(&st, &d);
     assert_int_equal(st.relays[0].cpu[VIO4WD_DIR_VF_TO_VM], cpu5);
     sched_decision_free(&d);
@@ -451,7 +456,7 @@ static void decide_urgent(void **state)
     char err[256];
     (void)state;
 
-    p.sensitivity = 10.0;       /* no plan pays: only urgency acts */
+    p.sensitivity = 10.0; /* no plan pays: only urgency acts */
     assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     sched_decision_free(&d);
@@ -563,9 +568,9 @@ static void decide_numa_sets(void **state)
     assert_true(d.act);
     for (int k = 0; k < d.n_moves; k++) {
         if (d.moves[k].relay == 0)
-            assert_int_equal(d.moves[k].to, 1);     /* 1.0 on cpu 0 split in cluster 0 */
+            assert_int_equal(d.moves[k].to, 1); /* 1.0 on cpu 0 split in cluster 0 */
         else
-            assert_true(d.moves[k].to == 4 || d.moves[k].to == 5);  /* home */
+            assert_true(d.moves[k].to == 4 || d.moves[k].to == 5); /* home */
     }
     assert_int_equal(d.n_moves, 3);
     sched_decision_free(&d);
@@ -579,8 +584,7 @@ static void decide_deadline(void **state)
 {
     int w[] = {0, 1, 2, 3};
     /* LPT's bad case on 4 workers: greedy 1.02, optimum 1.0 needs the ILP */
-    static const double l[] = {0.43, 0.41, 0.4, 0.39, 0.31, 0.3, 0.3, 0.3, 0.27, 0.26,
-                               0.24, 0.23};
+    static const double l[] = {0.43, 0.41, 0.4, 0.39, 0.31, 0.3, 0.3, 0.3, 0.27, 0.26, 0.24, 0.23};
     struct sched_relay r[6];
     struct sched_params p = params();
     struct sched_decision d;
@@ -588,8 +592,8 @@ static void decide_deadline(void **state)
     (void)state;
 
     for (int i = 0; i < 6; i++)
-        r[i] = (struct sched_relay){.id = i, .numa = 0, .cpu = {-1, -1},
-                                    .load = {l[2 * i], l[2 * i + 1]}};
+        r[i] = (struct sched_relay){
+            .id = i, .numa = 0, .cpu = {-1, -1}, .load = {l[2 * i], l[2 * i + 1]}};
     struct sched_state st = make_state(w, 4, r, 6);
     assert_true(p.deadline_s == 0.75);
     p.deadline_s = 1e-6;
@@ -600,7 +604,7 @@ static void decide_deadline(void **state)
     assert_true(d.deadline_ms == 1e-3);
     sched_decision_free(&d);
 
-    p.deadline_s = 0.0;         /* none */
+    p.deadline_s = 0.0; /* none */
     assert_int_equal(sched_decide(&st, topo, &p, NULL, &d, err, sizeof(err)), 0);
     assert_false(d.cut);
     assert_true(d.elapsed_ms >= d.nodes[0].solve_ms);
@@ -724,7 +728,7 @@ static void tracker_noise_and_shift(void **state)
 
     fake_init(&f, 1);
     tracker_init(&t, 1.0);
-    assert_int_equal(interval(&t, &f, steady), -1);     /* baseline only */
+    assert_int_equal(interval(&t, &f, steady), -1); /* baseline only */
     for (int i = 0; i < 5; i++)
         assert_int_equal(interval(&t, &f, steady), 0);
     /* one wild sample, then back to normal: nothing moves */
@@ -797,9 +801,10 @@ static void options_file_then_command_line(void **state)
     static struct sched_options o;
     char path[] = "/tmp/vio4wd-sched-conf-XXXXXX", err[512];
     int fd = mkstemp(path);
-    char *argv[] = {"x", "--config", path, "--sensitivity", "0.1", "--global-numa-opt",
-                    "--dry-run", "--json", "--once", "--time-limit-ms", "250",
-                    "--min-gain", "0.02", NULL};
+    char *argv[] = {
+        "x",         "--config", path,     "--sensitivity",   "0.1", "--global-numa-opt",
+        "--dry-run", "--json",   "--once", "--time-limit-ms", "250", "--min-gain",
+        "0.02",      NULL};
     struct sched_params p;
     (void)state;
 
@@ -808,8 +813,8 @@ static void options_file_then_command_line(void **state)
     close(fd);
     assert_int_equal(sched_options_parse(13, argv, &o, NULL, NULL, err, sizeof(err)),
                      SCHED_OPTIONS_OK);
-    assert_true(o.cfg.core_sched_sensitivity == 0.1);     /* command line wins */
-    assert_true(o.cfg.core_sched_poll_interval == 2.0);   /* from the file */
+    assert_true(o.cfg.core_sched_sensitivity == 0.1);   /* command line wins */
+    assert_true(o.cfg.core_sched_poll_interval == 2.0); /* from the file */
     assert_string_equal(o.cfg.zmq_core_sched_ep, "ipc:///tmp/cs");
     assert_true(o.cfg.core_sched_global_numa_opt);
     assert_true(o.dry_run && o.json && o.once);
@@ -817,7 +822,7 @@ static void options_file_then_command_line(void **state)
     sched_options_params(&o, &p);
     assert_true(p.sensitivity == 0.1 && p.min_gain == 0.02 && p.global_numa);
     assert_true(p.time_limit_s == 0.25);
-    assert_true(fabs(p.deadline_s - 0.3) < 1e-12);    /* 15% of the file's 2 s */
+    assert_true(fabs(p.deadline_s - 0.3) < 1e-12); /* 15% of the file's 2 s */
     unlink(path);
 
     /* a --config that is not there is an error; so is a bad value in it */

@@ -53,8 +53,8 @@ static void test_pin_order_is_vf_to_vm_first(void **state)
 static void test_pin_rejects_bad_syntax(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"0:a,b", "0:", ":1", "0", "a:1", "0:1,", "0:1,2,3",
-                                      "64:1", "0:1 1:2", "", "0:-1", "0:1x"};
+    static const char *const bad[] = {"0:a,b",   "0:",   ":1",      "0", "a:1",  "0:1,",
+                                      "0:1,2,3", "64:1", "0:1 1:2", "",  "0:-1", "0:1x"};
     struct vio4wd_cpu_pin pins[4];
     char err[256];
 
@@ -105,7 +105,7 @@ static void test_parse_numbers(void **state)
 
 /* ---- counters to rows ----------------------------------------------------- */
 
-#define HZ 1000000000ULL   /* 1 GHz: cycles read as nanoseconds */
+#define HZ 1000000000ULL /* 1 GHz: cycles read as nanoseconds */
 
 static struct vio4wd_counters_snapshot *new_snapshot(void)
 {
@@ -125,7 +125,7 @@ static struct vio4wd_counters_snapshot *new_snapshot(void)
     /* Workers listed out of CPU order: the view sorts them. */
     s->worker[0].cpu = 3;
     s->worker[0].numa_node = 1;
-    s->worker[0].parked = 1;    /* no direction (relay 5's are not serviced) */
+    s->worker[0].parked = 1; /* no direction (relay 5's are not serviced) */
     s->worker[1].cpu = 1;
     s->worker[1].numa_node = 0;
     for (unsigned i = 0; i < VIO4WD_CNT_MAX_RELAYS; i++) {
@@ -169,7 +169,7 @@ static void advance_one_second(const struct vio4wd_counters_snapshot *prev,
     a->busy_cycles += HZ * 4 / 10;
     a->rx_bursts += 1000;
     a->migrations += 1;
-    vio4wd_pause_record(a, 3000, HZ);           /* that move's pause: 3 us */
+    vio4wd_pause_record(a, 3000, HZ); /* that move's pause: 3 us */
     /* its VF spreads 6 and 4 Mpps over two queue pairs */
     cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[0].rx_pkts += 6000000;
     cur->queues[0][VIO4WD_DIR_VF_TO_VM].q[0].rx_bytes += 384000000;
@@ -186,7 +186,7 @@ static void advance_one_second(const struct vio4wd_counters_snapshot *prev,
     b->rx_bursts += 1000;
     cur->worker[1].busy_cycles += HZ * 6 / 10;
     cur->worker[1].idle_cycles += HZ * 4 / 10;
-    cur->worker[1].sleep_cycles += HZ * 2 / 10;    /* half its idle time asleep */
+    cur->worker[1].sleep_cycles += HZ * 2 / 10; /* half its idle time asleep */
     cur->worker[1].n_dirs = 2;
 }
 
@@ -223,7 +223,7 @@ static void test_view_rates_and_loads(void **state)
     assert_true(v->interval_s > 0.999 && v->interval_s < 1.001);
     assert_int_equal(v->n_relays, 2);
     assert_int_equal(v->n_workers, 2);
-    assert_int_equal(v->workers[0].cpu, 1);     /* sorted */
+    assert_int_equal(v->workers[0].cpu, 1); /* sorted */
     assert_int_equal(v->workers[1].cpu, 3);
     assert_true(v->workers[0].load > 0.599 && v->workers[0].load < 0.601);
     const struct tool_relay_row *r = &v->relays[0];
@@ -252,7 +252,7 @@ static void test_view_queues(void **state)
     assert_true(a->queue[1].rx_pps > 3.99e6 && a->queue[1].rx_pps < 4.01e6);
     assert_int_equal(b->n_queues, 2);
     assert_int_equal(b->queue[1].rx_pkts, 0);
-    assert_int_equal(f->view.relays[1].dir[0].n_queues, 1);   /* relay 5 */
+    assert_int_equal(f->view.relays[1].dir[0].n_queues, 1); /* relay 5 */
 }
 
 /* A guest that went from 4 pairs to 1 keeps its higher queues' counts on
@@ -268,7 +268,7 @@ static void test_queues_shown_after_reduction(void **state)
     s->queues[0][VIO4WD_DIR_VF_TO_VM].q[3].rx_pkts = 5;
     assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VF_TO_VM), 4);
     assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VM_TO_VF), 1);
-    s->relay[0].n_queues = 1000;        /* never past the file's queues */
+    s->relay[0].n_queues = 1000; /* never past the file's queues */
     assert_int_equal(vio4wd_counters_queues_shown(s, 0, VIO4WD_DIR_VM_TO_VF),
                      VIO4WD_CNT_MAX_QUEUES);
     free(s);
@@ -281,12 +281,12 @@ static void test_view_other_epoch_has_no_window(void **state)
     struct tool_view *v = malloc(sizeof(*v));
 
     advance_one_second(a, b);
-    b->header.epoch = 43;       /* a restarted relay */
+    b->header.epoch = 43; /* a restarted relay */
     tool_view_build(a, b, v);
     assert_true(v->interval_s == 0);
     assert_true(v->relays[0].dir[0].load == 0);
     assert_true(v->relays[0].dir[0].rx_pps == 0);
-    assert_int_equal(v->relays[0].dir[0].rx_pkts, 10000000);     /* counts stay */
+    assert_int_equal(v->relays[0].dir[0].rx_pkts, 10000000); /* counts stay */
     free(a);
     free(b);
     free(v);
@@ -300,13 +300,13 @@ static void test_view_filter(void **state)
 
     memcpy(v, &f->view, sizeof(*v));
     tool_view_filter(v, NULL, 0, false);
-    assert_int_equal(v->n_relays, 1);           /* relay 5 has no VF nor guest */
+    assert_int_equal(v->n_relays, 1); /* relay 5 has no VF nor guest */
     assert_int_equal(v->relays[0].id, 0);
     memcpy(v, &f->view, sizeof(*v));
     tool_view_filter(v, NULL, 0, true);
     assert_int_equal(v->n_relays, 2);
     memcpy(v, &f->view, sizeof(*v));
-    tool_view_filter(v, &five, 1, false);       /* asked for by id: shown */
+    tool_view_filter(v, &five, 1, false); /* asked for by id: shown */
     assert_int_equal(v->n_relays, 1);
     assert_int_equal(v->relays[0].id, 5);
     free(v);
@@ -349,10 +349,10 @@ static void test_table(void **state)
     assert_non_null(strstr(t, "RELAY"));
     assert_non_null(strstr(t, "VF->VM"));
     assert_non_null(strstr(t, "VM->VF"));
-    assert_non_null(strstr(t, "40.0%"));        /* load of relay 0 VF->VM */
-    assert_non_null(strstr(t, "10.0M"));        /* its rx rate */
+    assert_non_null(strstr(t, "40.0%")); /* load of relay 0 VF->VM */
+    assert_non_null(strstr(t, "10.0M")); /* its rx rate */
     assert_non_null(strstr(t, "net_null0"));
-    assert_non_null(strstr(t, "60.0%"));        /* worker CPU 1 */
+    assert_non_null(strstr(t, "60.0%")); /* worker CPU 1 */
     /* issue 13: the worker table says which workers are parked */
     assert_non_null(strstr(t, "STATE  ASLEEP"));
     assert_non_null(strstr(t, "         1    0  60.0%    2 active  20.0%\n"));
@@ -443,7 +443,7 @@ static void test_openmetrics(void **state)
 
     assert_true(len > 6);
     assert_string_equal(t + len - 6, "# EOF\n");
-    assert_ptr_equal(strstr(t, "# EOF"), t + len - 6);     /* once, last */
+    assert_ptr_equal(strstr(t, "# EOF"), t + len - 6); /* once, last */
     assert_non_null(strstr(t, "# TYPE vio4wd_relay_packets counter\n"));
     assert_non_null(strstr(t, "vio4wd_relay_packets_total{relay=\"0\",direction=\"vf_to_vm\","
                               "stage=\"rx\"} 10000000\n"));
@@ -511,10 +511,10 @@ static void test_openmetrics(void **state)
             assert_int_equal(strncmp(line, family, fl), 0);
             const char *rest = line + fl;
             bool hist = strcmp(type, "histogram") == 0;
-            assert_true(*rest == '{' || *rest == ' ' || strncmp(rest, "_total", 6) == 0 ||
-                        (hist && (strncmp(rest, "_bucket{", 8) == 0 ||
-                                  strncmp(rest, "_count", 6) == 0 ||
-                                  strncmp(rest, "_sum", 4) == 0)));
+            assert_true(
+                *rest == '{' || *rest == ' ' || strncmp(rest, "_total", 6) == 0 ||
+                (hist && (strncmp(rest, "_bucket{", 8) == 0 || strncmp(rest, "_count", 6) == 0 ||
+                          strncmp(rest, "_sum", 4) == 0)));
         }
         line = nl + 1;
     }
@@ -537,7 +537,7 @@ static void test_sched_record(void **state)
     assert_int_equal(s.pid, 77);
     assert_int_equal(s.n_nodes, 2);
     assert_float_equal(s.nodes[0].makespan, 0.5, 1e-9);
-    assert_float_equal(s.nodes[1].makespan, 0.3, 1e-9);     /* node 1 did not act */
+    assert_float_equal(s.nodes[1].makespan, 0.3, 1e-9); /* node 1 did not act */
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -597,8 +597,17 @@ static void test_listen_addr(void **state)
     assert_int_equal(listen_addr_parse("10.1.2.3:80", &a, err, sizeof(err)), 0);
     assert_false(a.loopback);
     /* Bad values name themselves. */
-    const char *bad[] = {"", "9641", ":9641", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
-                         "127.0.0.1:9x", "localhost:9641", "::1:9641", "[::1]", "[foo]:1",
+    const char *bad[] = {"",
+                         "9641",
+                         ":9641",
+                         "127.0.0.1:",
+                         "127.0.0.1:0",
+                         "127.0.0.1:65536",
+                         "127.0.0.1:9x",
+                         "localhost:9641",
+                         "::1:9641",
+                         "[::1]",
+                         "[foo]:1",
                          "300.1.1.1:1"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err[0] = '\0';
@@ -619,8 +628,8 @@ static void test_bar_segments(void **state)
      * "0<<<<", then other busy up to 60% -> 5 cells '+', then idle. */
     frame_bar(&f->view, &f->view.workers[0], 50, text, attr);
     assert_memory_equal(text, "0>>>>>>>>>>>>>>>>>>>0<<<<+++++                    ", 50);
-    assert_int_equal(attr[0] & FA_BOLD, FA_BOLD);       /* the relay id */
-    assert_int_equal(attr[1] & FA_LEVEL_MASK, FA_OK);   /* 60%: not high */
+    assert_int_equal(attr[0] & FA_BOLD, FA_BOLD);     /* the relay id */
+    assert_int_equal(attr[1] & FA_LEVEL_MASK, FA_OK); /* 60%: not high */
     assert_int_equal(attr[49], FA_PLAIN);
 }
 
@@ -645,7 +654,7 @@ static void test_bar_full_core_fills_exactly(void **state)
     assert_int_equal(attr[29] & FA_LEVEL_MASK, FA_HIGH);
 
     /* A segment narrower than its label shows only fill, no cut-off id. */
-    v->relays[0].dir[0].load = 0.05;    /* 1.5 cells -> 2: "10" would fill it */
+    v->relays[0].dir[0].load = 0.05; /* 1.5 cells -> 2: "10" would fill it */
     v->relays[1].dir[0].load = 0;
     v->relays[2].dir[0].load = 0;
     v->workers[0].load = 0.05;
@@ -676,7 +685,7 @@ static void test_frame_groups_by_numa_node(void **state)
     assert_non_null(strstr(buf, "0:VF->VM 40.0%"));
     assert_non_null(strstr(buf, "0:VM->VF 10.0%"));
     assert_non_null(strstr(buf, "5:VF->VM 0.0%"));
-    assert_non_null(strstr(buf, "total 10.00 Mpps"));     /* 9 + 1 Mpps forwarded */
+    assert_non_null(strstr(buf, "total 10.00 Mpps")); /* 9 + 1 Mpps forwarded */
     assert_non_null(strstr(buf, "migrations since last frame: 1"));
     /* issue 13: parked workers are named, and counted per node */
     assert_non_null(strstr(buf, "NUMA node 1  1 worker, 0 active, 1 parked"));
@@ -729,8 +738,7 @@ int main(void)
         cmocka_unit_test(test_listen_addr),
         cmocka_unit_test_setup_teardown(test_bar_segments, setup_view, teardown_view),
         cmocka_unit_test(test_bar_full_core_fills_exactly),
-        cmocka_unit_test_setup_teardown(test_frame_groups_by_numa_node, setup_view,
-                                        teardown_view),
+        cmocka_unit_test_setup_teardown(test_frame_groups_by_numa_node, setup_view, teardown_view),
         cmocka_unit_test(test_frame_marks_high_load_in_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
