@@ -121,8 +121,10 @@ run_tests() {
     echo "setup: tests under AddressSanitizer and UndefinedBehaviorSanitizer"
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+    # Suite 'slow' (a minute of solving, a million handovers) ran above;
+    # its code runs here through the shorter tests, under CI's 30 minutes.
     ASAN_OPTIONS=detect_leaks=1 \
-        meson test -C build-asan --print-errorlogs --num-processes 1 --suite unit
+        meson test -C build-asan --print-errorlogs --num-processes 1 --suite unit --no-suite slow
     # DPDK keeps its allocations until the process exits, so the leak check
     # is off for the processes that run the EAL; every other check stays on.
     ASAN_OPTIONS=detect_leaks=0 process_suite build-asan integration
