@@ -6,14 +6,13 @@
 #   tools/check-style.sh           list the files that differ, exit 1 if any
 #   tools/check-style.sh --fix     format them in place
 #
-# tools/loadgen keeps its own style until it is converted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 command -v clang-format >/dev/null 2>&1 || {
     echo "check-style: clang-format is missing (Debian package clang-format)" >&2; exit 1; }
 
-mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tools/loadgen/')
+mapfile -t files < <(git ls-files '*.c' '*.h')
 if [ "${1:-}" = "--fix" ]; then
     clang-format -i --style=file "${files[@]}"
     exit 0

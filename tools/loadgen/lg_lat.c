@@ -7,20 +7,18 @@
 /* Values below 2 * LG_LAT_SUB have a bucket each. */
 #define LINEAR_END (2u * LG_LAT_SUB)
 
-unsigned
-lg_lat_bucket(uint64_t ns)
+unsigned lg_lat_bucket(uint64_t ns)
 {
     if (ns < LINEAR_END)
         return (unsigned)ns;
-    unsigned e = 63u - (unsigned)__builtin_clzll(ns);      /* 2^e <= ns */
+    unsigned e = 63u - (unsigned)__builtin_clzll(ns); /* 2^e <= ns */
     if (e >= LG_LAT_MAX_EXP)
         return LG_LAT_BUCKETS - 1;
     unsigned sub = (unsigned)(ns >> (e - LG_LAT_SUB_BITS)) & (LG_LAT_SUB - 1);
     return LINEAR_END + (e - LG_LAT_SUB_BITS - 1) * LG_LAT_SUB + sub;
 }
 
-void
-lg_lat_bucket_range(unsigned b, uint64_t *lo, uint64_t *hi)
+void lg_lat_bucket_range(unsigned b, uint64_t *lo, uint64_t *hi)
 {
     if (b < LINEAR_END) {
         *lo = b;
@@ -39,8 +37,7 @@ lg_lat_bucket_range(unsigned b, uint64_t *lo, uint64_t *hi)
     *hi = *lo + width;
 }
 
-void
-lg_lat_record(struct lg_lat *h, uint64_t ns)
+void lg_lat_record(struct lg_lat *h, uint64_t ns)
 {
     h->count[lg_lat_bucket(ns)]++;
     h->n++;
@@ -48,8 +45,7 @@ lg_lat_record(struct lg_lat *h, uint64_t ns)
         h->max_ns = ns;
 }
 
-void
-lg_lat_merge(struct lg_lat *into, const struct lg_lat *from)
+void lg_lat_merge(struct lg_lat *into, const struct lg_lat *from)
 {
     for (unsigned b = 0; b < LG_LAT_BUCKETS; b++)
         into->count[b] += from->count[b];
@@ -58,8 +54,7 @@ lg_lat_merge(struct lg_lat *into, const struct lg_lat *from)
         into->max_ns = from->max_ns;
 }
 
-double
-lg_lat_quantile_ns(const struct lg_lat *h, double q)
+double lg_lat_quantile_ns(const struct lg_lat *h, double q)
 {
     if (h->n == 0)
         return 0;

@@ -13,9 +13,9 @@
 
 #include <stdint.h>
 
-#define LG_LAT_SUB_BITS 5                           /* 32 buckets per octave */
-#define LG_LAT_SUB (1u << LG_LAT_SUB_BITS)
-#define LG_LAT_MAX_EXP 40                           /* 2^40 ns ~ 18 min */
+#define LG_LAT_SUB_BITS 5 /* 32 buckets per octave */
+#define LG_LAT_SUB      (1u << LG_LAT_SUB_BITS)
+#define LG_LAT_MAX_EXP  40 /* 2^40 ns ~ 18 min */
 /* 64 single values, 32 per octave from 2^6 to 2^MAX_EXP, one overflow */
 #define LG_LAT_BUCKETS (2 * LG_LAT_SUB + (LG_LAT_MAX_EXP - LG_LAT_SUB_BITS - 1) * LG_LAT_SUB + 1)
 

@@ -15,8 +15,7 @@
 #include <rte_mempool.h>
 
 /* The device name is devargs up to the first comma. */
-static void
-dev_name(const char *devargs, char *name, size_t len)
+static void dev_name(const char *devargs, char *name, size_t len)
 {
     size_t n = strcspn(devargs, ",");
 
@@ -26,18 +25,16 @@ dev_name(const char *devargs, char *name, size_t len)
     name[n] = '\0';
 }
 
-static void
-nap_ms(unsigned ms)
+static void nap_ms(unsigned ms)
 {
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
     nanosleep(&ts, NULL);
 }
 
-int
-lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
-             uint16_t nq, uint64_t deadline_tsc, volatile int *stop,
-             uint16_t *port_id, char *err, size_t errlen)
+int lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc, uint16_t nq,
+                 uint64_t deadline_tsc, volatile int *stop, uint16_t *port_id, char *err,
+                 size_t errlen)
 {
     struct rte_eth_conf conf;
     struct rte_eth_dev_info info;
@@ -53,9 +50,10 @@ lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
         if (ret == 0)
             break;
         if (rte_rdtsc() >= deadline_tsc || *stop) {
-            snprintf(err, errlen, "cannot attach '%s': %s%s", devargs,
-                     rte_strerror(-ret), tries ? " (gave up waiting for its "
-                     "peer; see --connect-timeout)" : "");
+            snprintf(err, errlen, "cannot attach '%s': %s%s", devargs, rte_strerror(-ret),
+                     tries ? " (gave up waiting for its "
+                             "peer; see --connect-timeout)"
+                           : "");
             return -1;
         }
         tries++;
@@ -69,8 +67,7 @@ lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
     memset(&conf, 0, sizeof(conf));
     ret = rte_eth_dev_info_get(pid, &info);
     if (ret != 0) {
-        snprintf(err, errlen, "'%s': cannot get device info: %s", name,
-                 rte_strerror(-ret));
+        snprintf(err, errlen, "'%s': cannot get device info: %s", name, rte_strerror(-ret));
         return -1;
     }
     /* No offloads and no RSS: the stamp is all we need, every PMD takes
@@ -79,16 +76,15 @@ lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
     if (ret == 0)
         ret = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
     for (q = 0; q < nq && ret == 0; q++) {
-        ret = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid),
-                                     NULL, pool);
+        ret = rte_eth_rx_queue_setup(pid, q, nrx, rte_eth_dev_socket_id(pid), NULL, pool);
         if (ret == 0)
-            ret = rte_eth_tx_queue_setup(pid, q, ntx,
-                                         rte_eth_dev_socket_id(pid), NULL);
+            ret = rte_eth_tx_queue_setup(pid, q, ntx, rte_eth_dev_socket_id(pid), NULL);
     }
     if (ret != 0) {
-        snprintf(err, errlen, "'%s': cannot configure %u queue pair%s "
-                 "(the device offers %u rx, %u tx): %s", name, nq,
-                 nq == 1 ? "" : "s", info.max_rx_queues, info.max_tx_queues,
+        snprintf(err, errlen,
+                 "'%s': cannot configure %u queue pair%s "
+                 "(the device offers %u rx, %u tx): %s",
+                 name, nq, nq == 1 ? "" : "s", info.max_rx_queues, info.max_tx_queues,
                  rte_strerror(-ret));
         return -1;
     }
@@ -97,8 +93,7 @@ lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
         if (ret == 0)
             break;
         if (rte_rdtsc() >= deadline_tsc || *stop) {
-            snprintf(err, errlen, "'%s': cannot start: %s", name,
-                     rte_strerror(-ret));
+            snprintf(err, errlen, "'%s': cannot start: %s", name, rte_strerror(-ret));
             return -1;
         }
         nap_ms(100);
@@ -107,8 +102,7 @@ lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc,
     return 0;
 }
 
-int
-lg_port_link_up(uint16_t port_id)
+int lg_port_link_up(uint16_t port_id)
 {
     struct rte_eth_link link;
 
@@ -118,8 +112,7 @@ lg_port_link_up(uint16_t port_id)
     return link.link_status == RTE_ETH_LINK_UP;
 }
 
-void
-lg_port_close(uint16_t port_id)
+void lg_port_close(uint16_t port_id)
 {
     struct rte_eth_dev_info info;
     struct rte_device *dev = NULL;

@@ -14,9 +14,8 @@ struct rte_mempool;
  * with nb_desc descriptors each and start it, retrying the start too (a
  * memif client cannot start before its server exists).  Returns 0 and the
  * port id, or -1 with a message in err. */
-int lg_port_open(const char *devargs, struct rte_mempool *pool,
-                 uint16_t nb_desc, uint16_t nq, uint64_t deadline_tsc,
-                 volatile int *stop, uint16_t *port_id, char *err,
+int lg_port_open(const char *devargs, struct rte_mempool *pool, uint16_t nb_desc, uint16_t nq,
+                 uint64_t deadline_tsc, volatile int *stop, uint16_t *port_id, char *err,
                  size_t errlen);
 
 int lg_port_link_up(uint16_t port_id);

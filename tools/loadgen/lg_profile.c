@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-lg_parse_rate(const char *s, double *pps)
+int lg_parse_rate(const char *s, double *pps)
 {
     char *end;
     double v, mult = 1;
@@ -23,14 +22,18 @@ lg_parse_rate(const char *s, double *pps)
     switch (*end) {
     case '\0':
         break;
-    case 'k': case 'K':
-        mult = 1e3; end++;
+    case 'k':
+    case 'K':
+        mult = 1e3;
+        end++;
         break;
     case 'M':
-        mult = 1e6; end++;
+        mult = 1e6;
+        end++;
         break;
     case 'G':
-        mult = 1e9; end++;
+        mult = 1e9;
+        end++;
         break;
     default:
         return -1;
@@ -47,8 +50,7 @@ lg_parse_rate(const char *s, double *pps)
     return 0;
 }
 
-int
-lg_parse_seconds(const char *s, double *sec)
+int lg_parse_seconds(const char *s, double *sec)
 {
     char *end;
     double v, mult = 1;
@@ -75,13 +77,10 @@ lg_parse_seconds(const char *s, double *sec)
 
 /* Precompute the packets sent by each point so that lg_profile_count() is a
  * short scan and not a sum over all segments each time. */
-static void
-profile_finish(struct lg_profile *p)
+static void profile_finish(struct lg_profile *p)
 {
-    int i;
-
     p->cum[0] = 0;
-    for (i = 1; i < p->npoints; i++) {
+    for (int i = 1; i < p->npoints; i++) {
         double dt = p->t[i] - p->t[i - 1];
         double seg;
 
@@ -93,8 +92,7 @@ profile_finish(struct lg_profile *p)
     }
 }
 
-void
-lg_profile_const(struct lg_profile *p, double pps)
+void lg_profile_const(struct lg_profile *p, double pps)
 {
     memset(p, 0, sizeof(*p));
     p->kind = LG_PROF_CONST;
@@ -104,9 +102,8 @@ lg_profile_const(struct lg_profile *p, double pps)
     profile_finish(p);
 }
 
-int
-lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
-                 char *err, size_t errlen)
+int lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec, char *err,
+                     size_t errlen)
 {
     static const char valid[] =
         "valid: const | step:T:RATE[:T:RATE...] | ramp:T:RATE[:T:RATE...] "
@@ -119,8 +116,7 @@ lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
     if (spec == NULL || strcmp(spec, "const") == 0 || *spec == '\0')
         return 0;
     if (strlen(spec) >= sizeof(buf)) {
-        snprintf(err, errlen, "profile is too long (%zu characters); %s",
-                 strlen(spec), valid);
+        snprintf(err, errlen, "profile is too long (%zu characters); %s", strlen(spec), valid);
         return -1;
     }
     strcpy(buf, spec);
@@ -131,8 +127,7 @@ lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
     else if (tok != NULL && strcmp(tok, "ramp") == 0)
         p->kind = LG_PROF_RAMP;
     else {
-        snprintf(err, errlen, "unknown profile kind '%s'; %s",
-                 tok ? tok : "", valid);
+        snprintf(err, errlen, "unknown profile kind '%s'; %s", tok ? tok : "", valid);
         return -1;
     }
 
@@ -142,8 +137,7 @@ lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
         double t, r;
 
         if (n > LG_PROF_MAX_POINTS) {
-            snprintf(err, errlen, "too many points in profile (at most %d)",
-                     LG_PROF_MAX_POINTS);
+            snprintf(err, errlen, "too many points in profile (at most %d)", LG_PROF_MAX_POINTS);
             return -1;
         }
         if (lg_parse_seconds(tok, &t) < 0) {
@@ -151,17 +145,17 @@ lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
             return -1;
         }
         if (rtok == NULL) {
-            snprintf(err, errlen, "time '%s' in profile has no rate after it; %s",
-                     tok, valid);
+            snprintf(err, errlen, "time '%s' in profile has no rate after it; %s", tok, valid);
             return -1;
         }
         if (lg_parse_rate(rtok, &r) < 0) {
-            snprintf(err, errlen, "bad rate '%s' in profile (0 to %.0fM pps); %s",
-                     rtok, LG_RATE_MAX / 1e6, valid);
+            snprintf(err, errlen, "bad rate '%s' in profile (0 to %.0fM pps); %s", rtok,
+                     LG_RATE_MAX / 1e6, valid);
             return -1;
         }
         if (t <= p->t[n - 1]) {
-            snprintf(err, errlen, "time '%s' in profile is not after the "
+            snprintf(err, errlen,
+                     "time '%s' in profile is not after the "
                      "previous point (times must increase and start after 0); %s",
                      tok, valid);
             return -1;
@@ -180,8 +174,7 @@ lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
 }
 
 /* Index of the segment that contains t: the last point with t[i] <= t. */
-static int
-profile_seg(const struct lg_profile *p, double t)
+static int profile_seg(const struct lg_profile *p, double t)
 {
     int i = 0;
 
@@ -190,8 +183,7 @@ profile_seg(const struct lg_profile *p, double t)
     return i;
 }
 
-double
-lg_profile_rate(const struct lg_profile *p, double t)
+double lg_profile_rate(const struct lg_profile *p, double t)
 {
     int i;
 
@@ -205,8 +197,7 @@ lg_profile_rate(const struct lg_profile *p, double t)
     return p->rate[i];
 }
 
-double
-lg_profile_count(const struct lg_profile *p, double t)
+double lg_profile_count(const struct lg_profile *p, double t)
 {
     int i;
     double dt;
@@ -222,20 +213,17 @@ lg_profile_count(const struct lg_profile *p, double t)
     return p->cum[i] + dt * p->rate[i];
 }
 
-double
-lg_profile_peak(const struct lg_profile *p)
+double lg_profile_peak(const struct lg_profile *p)
 {
     double m = 0;
-    int i;
 
-    for (i = 0; i < p->npoints; i++)
+    for (int i = 0; i < p->npoints; i++)
         if (p->rate[i] > m)
             m = p->rate[i];
     return m;
 }
 
-void
-lg_format_rate(double pps, char *buf, size_t len)
+void lg_format_rate(double pps, char *buf, size_t len)
 {
     if (pps >= 1e6)
         snprintf(buf, len, "%.3gM", pps / 1e6);
@@ -245,10 +233,9 @@ lg_format_rate(double pps, char *buf, size_t len)
         snprintf(buf, len, "%.3g", pps);
 }
 
-void
-lg_profile_describe(const struct lg_profile *p, char *buf, size_t len)
+void lg_profile_describe(const struct lg_profile *p, char *buf, size_t len)
 {
-    static const char *names[] = { "const", "step", "ramp" };
+    static const char *names[] = {"const", "step", "ramp"};
     size_t off;
     int i;
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #define LG_PROF_MAX_POINTS 32
-#define LG_RATE_MAX 100e6        /* pps; far above what one core can make */
+#define LG_RATE_MAX        100e6 /* pps; far above what one core can make */
 
 enum lg_prof_kind {
     LG_PROF_CONST,
@@ -22,10 +22,10 @@ enum lg_prof_kind {
 
 struct lg_profile {
     enum lg_prof_kind kind;
-    int npoints;                            /* >= 1 */
-    double t[LG_PROF_MAX_POINTS + 1];       /* seconds, t[0] = 0, increasing */
-    double rate[LG_PROF_MAX_POINTS + 1];    /* packets per second */
-    double cum[LG_PROF_MAX_POINTS + 1];     /* packets sent by t[i] */
+    int npoints;                         /* >= 1 */
+    double t[LG_PROF_MAX_POINTS + 1];    /* seconds, t[0] = 0, increasing */
+    double rate[LG_PROF_MAX_POINTS + 1]; /* packets per second */
+    double cum[LG_PROF_MAX_POINTS + 1];  /* packets sent by t[i] */
 };
 
 /* "2M", "1.5M", "500k", "64000" -> packets per second (k = 1e3, M = 1e6,
@@ -38,8 +38,8 @@ int lg_parse_seconds(const char *s, double *sec);
 /* Parse "const", "step:T1:R1[:T2:R2...]" or "ramp:T1:R1[:T2:R2...]" with
  * base_rate as the rate at t = 0.  On error returns -1 and writes what is
  * wrong and what is valid to err. */
-int lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec,
-                     char *err, size_t errlen);
+int lg_profile_parse(struct lg_profile *p, double base_rate, const char *spec, char *err,
+                     size_t errlen);
 
 /* A constant profile at rate pps. */
 void lg_profile_const(struct lg_profile *p, double pps);

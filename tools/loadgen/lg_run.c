@@ -56,25 +56,21 @@ struct lg_lcore_ctx {
 
 static struct lg_lcore_ctx lcore_ctx[RTE_MAX_LCORE];
 
-static inline double
-tsc_to_s(const struct lg_run *run, uint64_t dt)
+static inline double tsc_to_s(const struct lg_run *run, uint64_t dt)
 {
     return (double)dt / (double)run->hz;
 }
 
-int
-lg_run_prepare(struct lg_run *run)
+int lg_run_prepare(struct lg_run *run)
 {
     const struct lg_config *cfg = run->cfg;
-    unsigned i;
-    int d;
 
     run->hz = rte_get_tsc_hz();
-    for (i = 0; i < cfg->nrelays; i++) {
+    for (unsigned i = 0; i < cfg->nrelays; i++) {
         struct lg_relay_rt *r = &run->relay[i];
 
         r->st = &run->stats[i];
-        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_stream_rt *s = &r->s[d];
             struct lg_stream_stats *ss = &r->st->dir[d];
             uint8_t *p;
@@ -96,10 +92,18 @@ lg_run_prepare(struct lg_run *run)
             p = s->tmpl;
             /* Locally administered unicast MACs that say who sent it:
              * 02:76:34:<dir>:00:<relay>, to 02:76:34:<dir>:ff:<relay>. */
-            p[0] = 0x02; p[1] = 0x76; p[2] = 0x34; p[3] = (uint8_t)d;
-            p[4] = 0xff; p[5] = (uint8_t)r->cfg->id;
-            p[6] = 0x02; p[7] = 0x76; p[8] = 0x34; p[9] = (uint8_t)d;
-            p[10] = 0x00; p[11] = (uint8_t)r->cfg->id;
+            p[0] = 0x02;
+            p[1] = 0x76;
+            p[2] = 0x34;
+            p[3] = (uint8_t)d;
+            p[4] = 0xff;
+            p[5] = (uint8_t)r->cfg->id;
+            p[6] = 0x02;
+            p[7] = 0x76;
+            p[8] = 0x34;
+            p[9] = (uint8_t)d;
+            p[10] = 0x00;
+            p[11] = (uint8_t)r->cfg->id;
             p[12] = LG_ETHERTYPE >> 8;
             p[13] = LG_ETHERTYPE & 0xff;
         }
@@ -107,17 +111,13 @@ lg_run_prepare(struct lg_run *run)
     return 0;
 }
 
-void
-lg_run_free(struct lg_run *run)
+void lg_run_free(struct lg_run *run)
 {
-    unsigned i, k;
-    int d;
-
-    for (i = 0; i < run->cfg->nrelays; i++)
-        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+    for (unsigned i = 0; i < run->cfg->nrelays; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             free(run->relay[i].s[d].tmpl);
             run->relay[i].s[d].tmpl = NULL;
-            for (k = 0; k < LG_MAX_QUEUES; k++)
+            for (unsigned k = 0; k < LG_MAX_QUEUES; k++)
                 lg_seq_free(&run->stats[i].dir[d].q[k].seq);
         }
 }
@@ -125,27 +125,26 @@ lg_run_free(struct lg_run *run)
 /* Receive one burst from a queue of port; the packets on it should be of
  * direction `expect` of relay r.  Each is accounted in the stream of the
  * queue it was sent on, which its stamp says. */
-static unsigned
-relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
-         uint16_t queue, int expect, int draining)
+static unsigned relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, uint16_t queue,
+                         int expect, int draining)
 {
     struct rte_mbuf *pkts[LG_MAX_BURST];
     struct lg_stream_stats *ss = &r->st->dir[expect];
     uint64_t now;
-    uint16_t nb, i;
+    uint16_t nb;
 
     nb = rte_eth_rx_burst(port, queue, pkts, (uint16_t)run->cfg->burst);
     if (nb == 0)
         return 0;
     now = rte_rdtsc();
-    for (i = 0; i < nb; i++) {
+    for (uint16_t i = 0; i < nb; i++) {
         const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
         struct lg_queue_stats *qs;
         struct lg_stamp stamp;
         double lat;
 
-        if (pkts[i]->data_len < LG_HDR_LEN ||
-            p[12] != (LG_ETHERTYPE >> 8) || p[13] != (LG_ETHERTYPE & 0xff)) {
+        if (pkts[i]->data_len < LG_HDR_LEN || p[12] != (LG_ETHERTYPE >> 8) ||
+            p[13] != (LG_ETHERTYPE & 0xff)) {
             r->st->invalid++;
             continue;
         }
@@ -190,9 +189,8 @@ relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
 }
 
 /* Empty (up to a bound) one queue of port. */
-static unsigned
-queue_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
-         uint16_t queue, int expect, int draining)
+static unsigned queue_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port, uint16_t queue,
+                         int expect, int draining)
 {
     unsigned total = 0, n, i;
 
@@ -211,19 +209,16 @@ queue_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t port,
  * simply slows down when it is short of CPU. */
 /* True while the receiving side of direction d plays dead (t: seconds of
  * traffic; negative when not sending any more: never stalled). */
-static int
-stalled(const struct lg_relay_rt *r, int d, double t)
+static int stalled(const struct lg_relay_rt *r, int d, double t)
 {
     return t >= r->cfg->stall_from[d] && t < r->cfg->stall_to[d];
 }
 
-static unsigned
-relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining, double t)
+static unsigned relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining, double t)
 {
     unsigned total = 0;
-    uint16_t q;
 
-    for (q = 0; q < r->cfg->queues; q++) {
+    for (uint16_t q = 0; q < r->cfg->queues; q++) {
         if (!stalled(r, VIO4WD_DIR_VF_TO_VM, t))
             total += queue_rx(run, r, r->guest_port, q, VIO4WD_DIR_VF_TO_VM, draining);
         if (!stalled(r, VIO4WD_DIR_VM_TO_VF, t))
@@ -234,9 +229,8 @@ relay_rx_all(struct lg_run *run, struct lg_relay_rt *r, int draining, double t)
 
 /* Send what is due on one stream at time t.  *wait_s is lowered to the time
  * until this stream next has a batch due. */
-static unsigned
-stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
-          uint64_t now, double *wait_s)
+static unsigned stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t, uint64_t now,
+                          double *wait_s)
 {
     struct lg_stream_rt *s = &r->s[d];
     struct lg_stream_stats *ss = &r->st->dir[d];
@@ -261,7 +255,7 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
         if (rate > 0)
             w = (batch - due) / rate;
         else
-            w = LG_MAX_SLEEP_S;       /* paused: look again soon */
+            w = LG_MAX_SLEEP_S; /* paused: look again soon */
         if (w < *wait_s)
             *wait_s = w;
         return 0;
@@ -280,7 +274,7 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
 
     n = due < burst ? (unsigned)due : burst;
     if (rte_pktmbuf_alloc_bulk(r->pool, pkts, n) != 0) {
-        *wait_s = 0;                  /* try again at once, mbufs come back */
+        *wait_s = 0; /* try again at once, mbufs come back */
         return 0;
     }
     /* Whole bursts go to the queues in turn: the spread is even over any
@@ -324,8 +318,7 @@ stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, double t,
 
 static void nap(double s);
 
-static void
-probe_tx(struct lg_relay_rt *r, int d, uint16_t queue)
+static void probe_tx(struct lg_relay_rt *r, int d, uint16_t queue)
 {
     struct lg_stream_rt *s = &r->s[d];
     struct rte_mbuf *m = rte_pktmbuf_alloc(r->pool);
@@ -354,8 +347,7 @@ probe_tx(struct lg_relay_rt *r, int d, uint16_t queue)
 }
 
 /* The queues of stream d of relay r that no probe has come back on yet. */
-static uint64_t
-probes_missing(const struct lg_relay_rt *r, int d)
+static uint64_t probes_missing(const struct lg_relay_rt *r, int d)
 {
     uint64_t all = (UINT64_C(1) << r->cfg->queues) - 1;
 
@@ -364,27 +356,24 @@ probes_missing(const struct lg_relay_rt *r, int d)
 
 /* Say which paths never answered, naming the queues when there are several
  * (a relay that did not take up all of the guest's queues). */
-static void
-probes_report(const struct lg_run *run)
+static void probes_report(const struct lg_run *run)
 {
-    unsigned i, q;
-    int d;
-
-    for (i = 0; i < run->cfg->nrelays; i++) {
+    for (unsigned i = 0; i < run->cfg->nrelays; i++) {
         const struct lg_relay_rt *r = &run->relay[i];
 
-        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             uint64_t missing = probes_missing(r, d);
             char list[160] = "";
             size_t off = 0;
 
             if (missing == 0)
                 continue;
-            for (q = 0; q < r->cfg->queues && r->cfg->queues > 1; q++)
+            for (unsigned q = 0; q < r->cfg->queues && r->cfg->queues > 1; q++)
                 if ((missing >> q) & 1 && off < sizeof(list))
-                    off += (size_t)snprintf(list + off, sizeof(list) - off,
-                                            "%s%u", off ? "," : " on queue ", q);
-            fprintf(stderr, "vio4wd-loadgen: relay %u: no %s probe came back%s: "
+                    off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%u",
+                                            off ? "," : " on queue ", q);
+            fprintf(stderr,
+                    "vio4wd-loadgen: relay %u: no %s probe came back%s: "
                     "the relay does not forward that direction%s\n",
                     r->cfg->id, vio4wd_dir_name(d), list,
                     r->cfg->queues > 1 ? " on every queue" : "");
@@ -392,30 +381,26 @@ probes_report(const struct lg_run *run)
     }
 }
 
-int
-lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
+int lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
 {
     const struct lg_config *cfg = run->cfg;
     uint64_t next_tx = 0, now, settle_end = 0;
-    unsigned i;
-    uint16_t q;
-    int d;
 
     for (;;) {
         int waiting = 0;
 
         now = rte_rdtsc();
-        for (i = 0; i < cfg->nrelays; i++) {
+        for (unsigned i = 0; i < cfg->nrelays; i++) {
             struct lg_relay_rt *r = &run->relay[i];
 
             relay_rx_all(run, r, 0, -1.0);
-            for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
                 uint64_t missing = probes_missing(r, d);
 
                 if (missing == 0)
                     continue;
                 waiting = 1;
-                for (q = 0; q < r->cfg->queues && now >= next_tx; q++)
+                for (uint16_t q = 0; q < r->cfg->queues && now >= next_tx; q++)
                     if ((missing >> q) & 1)
                         probe_tx(r, d, q);
             }
@@ -437,8 +422,7 @@ lg_run_probe(struct lg_run *run, uint64_t deadline_tsc)
     }
 }
 
-static void
-nap(double s)
+static void nap(double s)
 {
     struct timespec ts;
 
@@ -447,8 +431,7 @@ nap(double s)
     nanosleep(&ts, NULL);
 }
 
-static void
-progress(struct lg_lcore_ctx *c, double t)
+static void progress(struct lg_lcore_ctx *c, double t)
 {
     struct lg_run *run = c->run;
     const struct lg_config *cfg = run->cfg;
@@ -456,19 +439,17 @@ progress(struct lg_lcore_ctx *c, double t)
     double dt = t - c->prev_t;
     char line[4096], a[32], b[32];
     size_t off = 0;
-    unsigned i;
-    int d;
 
     if (dt <= 0)
         return;
     off += (size_t)snprintf(line + off, sizeof(line) - off, "[%5.0fs]", t);
-    for (i = 0; i < cfg->nrelays; i++) {
+    for (unsigned i = 0; i < cfg->nrelays; i++) {
         const struct lg_relay_stats *st = &run->stats[i];
         uint64_t tx = 0, rx = 0;
 
         /* Other lcores' counters, read without a lock: a progress line
          * may be one burst off, the final report is exact. */
-        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             const struct lg_stream_stats *ss = &st->dir[d];
             unsigned k;
 
@@ -476,8 +457,7 @@ progress(struct lg_lcore_ctx *c, double t)
             for (k = 0; k < ss->nq; k++) {
                 const struct lg_queue_stats *q = &ss->q[k];
                 uint64_t sent = __atomic_load_n(&q->sent, __ATOMIC_RELAXED);
-                uint64_t uniq = __atomic_load_n(&q->seq.unique,
-                                                __ATOMIC_RELAXED);
+                uint64_t uniq = __atomic_load_n(&q->seq.unique, __ATOMIC_RELAXED);
 
                 rx += __atomic_load_n(&q->seq.received, __ATOMIC_RELAXED);
                 inflight += sent > uniq ? sent - uniq : 0;
@@ -492,16 +472,15 @@ progress(struct lg_lcore_ctx *c, double t)
         c->prev_tx[i] = tx;
         c->prev_rx[i] = rx;
         if (off < sizeof(line))
-            off += (size_t)snprintf(line + off, sizeof(line) - off,
-                                    " r%u %s/%s", cfg->relay[i].id, a, b);
+            off += (size_t)snprintf(line + off, sizeof(line) - off, " r%u %s/%s", cfg->relay[i].id,
+                                    a, b);
     }
     lg_format_rate((double)ttx / dt, a, sizeof(a));
     lg_format_rate((double)trx / dt, b, sizeof(b));
     if (off < sizeof(line))
         snprintf(line + off, sizeof(line) - off,
                  " | tx %s rx %s pps, missing %llu, dup %llu, reord %llu", a, b,
-                 (unsigned long long)inflight, (unsigned long long)dup,
-                 (unsigned long long)reord);
+                 (unsigned long long)inflight, (unsigned long long)dup, (unsigned long long)reord);
     fprintf(stderr, "%s\n", line);
     c->prev_t = t;
 }
@@ -509,8 +488,7 @@ progress(struct lg_lcore_ctx *c, double t)
 /* A relay in vhost client mode may restart under us.  virtio_user (as the
  * vhost-user server) takes the new connection, but its rings still hold the
  * old indexes, so restart the port once the link is back. */
-static void
-guest_link_check(struct lg_relay_rt *r)
+static void guest_link_check(struct lg_relay_rt *r)
 {
     struct rte_eth_link link;
 
@@ -528,29 +506,22 @@ guest_link_check(struct lg_relay_rt *r)
 }
 
 /* Everything sent on every queue of relay r has come back. */
-static int
-relay_complete(const struct lg_relay_rt *r)
+static int relay_complete(const struct lg_relay_rt *r)
 {
-    unsigned k;
-    int d;
-
-    for (d = 0; d < VIO4WD_DIR_COUNT; d++)
-        for (k = 0; k < r->st->dir[d].nq; k++)
+    for (int d = 0; d < VIO4WD_DIR_COUNT; d++)
+        for (unsigned k = 0; k < r->st->dir[d].nq; k++)
             if (r->st->dir[d].q[k].seq.unique < r->st->dir[d].q[k].sent)
                 return 0;
     return 1;
 }
 
-static int
-lcore_main(void *arg)
+static int lcore_main(void *arg)
 {
     struct lg_lcore_ctx *c = arg;
     struct lg_run *run = c->run;
     const struct lg_config *cfg = run->cfg;
     uint64_t now, end_tsc, drain_deadline;
     double t, total_rate;
-    unsigned i;
-    int d;
 
     /* Sleep precisely: the default 50 us timer slack would make every nap
      * late and the rate lumpy. */
@@ -558,9 +529,8 @@ lcore_main(void *arg)
 
     while (rte_rdtsc() < run->start_tsc)
         rte_pause();
-    end_tsc = cfg->duration > 0
-        ? run->start_tsc + (uint64_t)(cfg->duration * (double)run->hz)
-        : UINT64_MAX;
+    end_tsc = cfg->duration > 0 ? run->start_tsc + (uint64_t)(cfg->duration * (double)run->hz)
+                                : UINT64_MAX;
 
     /* Sending. */
     for (;;) {
@@ -572,11 +542,11 @@ lcore_main(void *arg)
             break;
         t = tsc_to_s(run, now - run->start_tsc);
         total_rate = 0;
-        for (i = 0; i < c->nrel; i++) {
+        for (unsigned i = 0; i < c->nrel; i++) {
             struct lg_relay_rt *r = c->rel[i];
 
             work += relay_rx_all(run, r, 0, t);
-            for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+            for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
                 if (!r->s[d].enabled)
                     continue;
                 work += stream_tx(run, r, d, t, now, &wait_s);
@@ -588,7 +558,7 @@ lcore_main(void *arg)
              * client for its link after the relay died races with its
              * disconnect handler in DPDK 22.11 and crashes the interrupt
              * thread. */
-            for (i = 0; i < c->nrel; i++)
+            for (unsigned i = 0; i < c->nrel; i++)
                 if (c->rel[i]->cfg->server)
                     guest_link_check(c->rel[i]);
             c->next_link_tsc = now + run->hz / 10;
@@ -610,13 +580,12 @@ lcore_main(void *arg)
 
     /* Targets: what the profile asked for until sending stopped. */
     t = tsc_to_s(run, now - run->start_tsc);
-    for (i = 0; i < c->nrel; i++)
-        for (d = 0; d < VIO4WD_DIR_COUNT; d++) {
+    for (unsigned i = 0; i < c->nrel; i++)
+        for (int d = 0; d < VIO4WD_DIR_COUNT; d++) {
             struct lg_relay_rt *r = c->rel[i];
 
             if (r->s[d].enabled)
-                r->st->dir[d].target = (uint64_t)floor(lg_profile_count(
-                    r->s[d].prof, t));
+                r->st->dir[d].target = (uint64_t)floor(lg_profile_count(r->s[d].prof, t));
         }
     if (c->is_main) {
         run->info.send_s = t;
@@ -633,7 +602,7 @@ lcore_main(void *arg)
         now = rte_rdtsc();
         if (now >= drain_deadline || *run->stop > 1)
             break;
-        for (i = 0; i < c->nrel; i++) {
+        for (unsigned i = 0; i < c->nrel; i++) {
             struct lg_relay_rt *r = c->rel[i];
 
             work += relay_rx_all(run, r, 1, -1.0);
@@ -650,13 +619,13 @@ lcore_main(void *arg)
     return 0;
 }
 
-void
-lg_run_traffic(struct lg_run *run)
+void lg_run_traffic(struct lg_run *run)
 {
     unsigned i, lc, main_lc = rte_get_main_lcore();
 
     memset(lcore_ctx, 0, sizeof(lcore_ctx));
-    RTE_LCORE_FOREACH(lc) {
+    RTE_LCORE_FOREACH(lc)
+    {
         lcore_ctx[lc].run = run;
         lcore_ctx[lc].is_main = lc == main_lc;
     }
@@ -669,7 +638,8 @@ lg_run_traffic(struct lg_run *run)
     /* Start a little in the future so that every lcore begins together. */
     run->start_tsc = rte_rdtsc() + run->hz / 100;
     lcore_ctx[main_lc].next_progress_tsc = run->start_tsc + run->hz;
-    RTE_LCORE_FOREACH_WORKER(lc) {
+    RTE_LCORE_FOREACH_WORKER(lc)
+    {
         if (lcore_ctx[lc].nrel > 0)
             rte_eal_remote_launch(lcore_main, &lcore_ctx[lc], lc);
     }

@@ -15,35 +15,35 @@ struct lg_stream_rt {
     int enabled;
     const struct lg_profile *prof;
     uint16_t tx_port;
-    double forgiven;              /* packets taken off the schedule (missed) */
-    uint8_t *tmpl;                /* the frame, stamp fields filled per packet */
+    double forgiven; /* packets taken off the schedule (missed) */
+    uint8_t *tmpl;   /* the frame, stamp fields filled per packet */
     uint16_t size;
-    uint16_t next_q;              /* the queue of the next burst: round-robin */
+    uint16_t next_q; /* the queue of the next burst: round-robin */
 };
 
 struct lg_relay_rt {
     const struct lg_relay_cfg *cfg;
-    uint16_t guest_port;          /* net_virtio_user: the guest */
-    uint16_t vf_port;             /* the VF-side peer */
+    uint16_t guest_port; /* net_virtio_user: the guest */
+    uint16_t vf_port;    /* the VF-side peer */
     int guest_open, vf_open;
     struct rte_mempool *pool;
     struct lg_stream_rt s[VIO4WD_DIR_COUNT];
     struct lg_relay_stats *st;
-    unsigned lcore;               /* the lcore that owns both ports */
+    unsigned lcore;                        /* the lcore that owns both ports */
     uint64_t probe_back[VIO4WD_DIR_COUNT]; /* bit q: a probe sent on queue q came
                                    * back, so that path forwards */
-    int guest_down;               /* guest link seen down during the run */
+    int guest_down;                        /* guest link seen down during the run */
     uint64_t probe_seq;
 };
 
 struct lg_run {
     const struct lg_config *cfg;
-    struct lg_relay_rt *relay;    /* cfg->nrelays of them */
+    struct lg_relay_rt *relay; /* cfg->nrelays of them */
     struct lg_relay_stats *stats;
-    volatile int *stop;           /* 1: stop sending; 2: stop draining too */
+    volatile int *stop; /* 1: stop sending; 2: stop draining too */
     uint64_t hz;
-    uint64_t start_tsc;           /* traffic starts here, on every lcore */
-    uint64_t send_end_tsc;        /* set by the main lcore when sending ends */
+    uint64_t start_tsc;    /* traffic starts here, on every lcore */
+    uint64_t send_end_tsc; /* set by the main lcore when sending ends */
     struct lg_report_info info;
 };
 

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-lg_seq_init(struct lg_seq *s, unsigned window_bits)
+int lg_seq_init(struct lg_seq *s, unsigned window_bits)
 {
     memset(s, 0, sizeof(*s));
     if (window_bits < 6 || window_bits > 30)
@@ -16,8 +15,7 @@ lg_seq_init(struct lg_seq *s, unsigned window_bits)
     return s->bits ? 0 : -1;
 }
 
-void
-lg_seq_free(struct lg_seq *s)
+void lg_seq_free(struct lg_seq *s)
 {
     free(s->bits);
     s->bits = NULL;
@@ -25,8 +23,7 @@ lg_seq_free(struct lg_seq *s)
 
 /* Clear the bits of sequence numbers [from, to], which are about to enter
  * the window; their bits still describe sequence numbers W lower. */
-static void
-clear_range(struct lg_seq *s, uint64_t from, uint64_t to)
+static void clear_range(struct lg_seq *s, uint64_t from, uint64_t to)
 {
     uint64_t mask = s->window - 1;
     uint64_t a, b;
@@ -37,7 +34,7 @@ clear_range(struct lg_seq *s, uint64_t from, uint64_t to)
     }
     a = from & mask;
     b = to & mask;
-    if (a > b) {                     /* wraps: two pieces */
+    if (a > b) { /* wraps: two pieces */
         clear_range(s, from, from + (mask - a));
         clear_range(s, from + (mask - a) + 1, to);
         return;
@@ -57,8 +54,7 @@ clear_range(struct lg_seq *s, uint64_t from, uint64_t to)
     }
 }
 
-enum lg_seq_result
-lg_seq_record(struct lg_seq *s, uint64_t seq)
+enum lg_seq_result lg_seq_record(struct lg_seq *s, uint64_t seq)
 {
     uint64_t idx = seq & (s->window - 1);
     uint64_t bit = UINT64_C(1) << (idx & 63);
@@ -89,8 +85,7 @@ lg_seq_record(struct lg_seq *s, uint64_t seq)
     return LG_SEQ_REORDERED;
 }
 
-uint64_t
-lg_seq_missing(const struct lg_seq *s, uint64_t sent)
+uint64_t lg_seq_missing(const struct lg_seq *s, uint64_t sent)
 {
     return sent > s->unique ? sent - s->unique : 0;
 }

@@ -14,24 +14,24 @@
 
 #include <stdint.h>
 
-#define LG_SEQ_DEFAULT_WINDOW_BITS 20   /* 1M packets, 128 KiB per stream */
+#define LG_SEQ_DEFAULT_WINDOW_BITS 20 /* 1M packets, 128 KiB per stream */
 
 enum lg_seq_result {
-    LG_SEQ_NEW,          /* in order (possibly after a gap) */
-    LG_SEQ_REORDERED,    /* new, but a later packet came first */
-    LG_SEQ_DUPLICATE,    /* seen before */
-    LG_SEQ_STALE,        /* too far behind to tell */
+    LG_SEQ_NEW,       /* in order (possibly after a gap) */
+    LG_SEQ_REORDERED, /* new, but a later packet came first */
+    LG_SEQ_DUPLICATE, /* seen before */
+    LG_SEQ_STALE,     /* too far behind to tell */
 };
 
 struct lg_seq {
-    uint64_t next;           /* highest sequence seen + 1; 0 before any */
-    uint64_t received;       /* every packet recorded */
-    uint64_t unique;         /* distinct sequence numbers */
+    uint64_t next;     /* highest sequence seen + 1; 0 before any */
+    uint64_t received; /* every packet recorded */
+    uint64_t unique;   /* distinct sequence numbers */
     uint64_t duplicated;
     uint64_t reordered;
     uint64_t out_of_window;
-    uint64_t window;         /* W, a power of two */
-    uint64_t *bits;          /* W bits: bit (s mod W) is set if s was seen */
+    uint64_t window; /* W, a power of two */
+    uint64_t *bits;  /* W bits: bit (s mod W) is set if s was seen */
 };
 
 /* window_bits: log2 of W, 6 to 30.  Returns 0 or -1 (bad size, no memory). */

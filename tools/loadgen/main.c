@@ -29,14 +29,14 @@
 #include "lg_stats.h"
 
 #define PROG "vio4wd-loadgen"
-#define LG_POOL_MBUFS 8192        /* per relay and queue pair: 2 ports x
+#define LG_POOL_MBUFS \
+    8192 /* per relay and queue pair: 2 ports x
                                    * (rx + tx rings) */
 #define LG_NB_DESC 1024
 
 static volatile int stop_flag;
 
-static void
-on_signal(int sig)
+static void on_signal(int sig)
 {
     (void)sig;
     /* First signal: stop sending and report.  Second: skip the drain. */
@@ -46,8 +46,7 @@ on_signal(int sig)
 
 /* A memif server cannot bind over the socket file of a generator that was
  * killed; remove it if it is a socket (and only then). */
-static void
-remove_stale_socket(const char *path)
+static void remove_stale_socket(const char *path)
 {
     struct stat sb;
 
@@ -55,19 +54,15 @@ remove_stale_socket(const char *path)
         unlink(path);
 }
 
-static int
-has_arg(int argc, char **argv, const char *prefix)
+static int has_arg(int argc, char **argv, const char *prefix)
 {
-    int i;
-
-    for (i = 0; i < argc; i++)
+    for (int i = 0; i < argc; i++)
         if (strncmp(argv[i], prefix, strlen(prefix)) == 0)
             return 1;
     return 0;
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
     static struct lg_config cfg;
     static struct lg_relay_rt relays[LG_MAX_RELAYS];
@@ -101,30 +96,30 @@ main(int argc, char **argv)
         if (!has_arg(cfg.eal_argc, cfg.eal_argv, "--file-prefix") &&
             !has_arg(cfg.eal_argc, cfg.eal_argv, "--in-memory"))
             fprintf(stderr, PROG ": warning: no --file-prefix in the EAL "
-                    "arguments; it must differ from every other DPDK process\n");
+                                 "arguments; it must differ from every other DPDK process\n");
         if (has_arg(cfg.eal_argc, cfg.eal_argv, "--no-huge") &&
             !has_arg(cfg.eal_argc, cfg.eal_argv, "--single-file-segments"))
             fprintf(stderr, PROG ": warning: --no-huge without "
-                    "--single-file-segments: virtio_user cannot share memory "
-                    "with the relay\n");
+                                 "--single-file-segments: virtio_user cannot share memory "
+                                 "with the relay\n");
     } else {
         static char *defaults[] = {
-            "-l", "0", "--no-huge", "-m", "512", "--no-pci",
-            "--single-file-segments",
+            "-l", "0", "--no-huge", "-m", "512", "--no-pci", "--single-file-segments",
         };
 
         for (k = 0; k < RTE_DIM(defaults); k++)
             eal_argv[eal_argc++] = defaults[k];
-        snprintf(prefix, sizeof(prefix), "--file-prefix=vio4wd-lg%ld",
-                 (long)getpid());
+        snprintf(prefix, sizeof(prefix), "--file-prefix=vio4wd-lg%ld", (long)getpid());
         eal_argv[eal_argc++] = prefix;
     }
     eal_argv[eal_argc] = NULL;
 
     ret = rte_eal_init(eal_argc, eal_argv);
     if (ret < 0) {
-        fprintf(stderr, PROG ": EAL init failed: %s (EAL arguments are "
-                "everything after \"--\"; see --help)\n", rte_strerror(rte_errno));
+        fprintf(stderr,
+                PROG ": EAL init failed: %s (EAL arguments are "
+                     "everything after \"--\"; see --help)\n",
+                rte_strerror(rte_errno));
         return LG_EXIT_RUNTIME;
     }
     signal(SIGINT, on_signal);
@@ -157,27 +152,27 @@ main(int argc, char **argv)
          * cold, which cost three quarters of the tx rate.  Every queue
          * pair has rings of its own to fill (2^n - 1 mbufs suit the
          * mempool best). */
-        relays[i].pool = rte_pktmbuf_pool_create(name,
-            LG_POOL_MBUFS * cfg.relay[i].queues - 1, 256, 0, (uint16_t)dataroom,
-            (int)rte_lcore_to_socket_id(relays[i].lcore));
+        relays[i].pool = rte_pktmbuf_pool_create(name, LG_POOL_MBUFS * cfg.relay[i].queues - 1, 256,
+                                                 0, (uint16_t)dataroom,
+                                                 (int)rte_lcore_to_socket_id(relays[i].lcore));
         if (relays[i].pool == NULL) {
-            fprintf(stderr, PROG ": relay %u: cannot create mbuf pool: %s "
-                    "(give EAL more memory, -m)\n", cfg.relay[i].id,
-                    rte_strerror(rte_errno));
+            fprintf(stderr,
+                    PROG ": relay %u: cannot create mbuf pool: %s "
+                         "(give EAL more memory, -m)\n",
+                    cfg.relay[i].id, rte_strerror(rte_errno));
             rc = LG_EXIT_RUNTIME;
             goto out;
         }
     }
 
-    deadline = rte_rdtsc() + (uint64_t)(cfg.connect_timeout *
-                                        (double)rte_get_tsc_hz());
+    deadline = rte_rdtsc() + (uint64_t)(cfg.connect_timeout * (double)rte_get_tsc_hz());
     /* VF side first: memif servers that the relay's VFs connect to. */
     for (i = 0; i < cfg.nrelays; i++) {
         if (!cfg.relay[i].vf_custom)
             remove_stale_socket(cfg.relay[i].memif);
         if (lg_port_open(cfg.relay[i].vf_dev, relays[i].pool, LG_NB_DESC,
-                         (uint16_t)cfg.relay[i].queues, deadline, &stop_flag,
-                         &relays[i].vf_port, err, sizeof(err)) < 0) {
+                         (uint16_t)cfg.relay[i].queues, deadline, &stop_flag, &relays[i].vf_port,
+                         err, sizeof(err)) < 0) {
             fprintf(stderr, PROG ": relay %u VF side: %s\n", cfg.relay[i].id, err);
             rc = LG_EXIT_RUNTIME;
             goto out;
@@ -192,15 +187,14 @@ main(int argc, char **argv)
 
         if (cfg.relay[i].server)
             remove_stale_socket(cfg.relay[i].socket);
-        snprintf(dev, sizeof(dev), "net_virtio_user%u,path=%s,queues=%u,"
-                 "queue_size=%u%s", cfg.relay[i].id, cfg.relay[i].socket,
-                 cfg.relay[i].queues, cfg.relay[i].qsize,
+        snprintf(dev, sizeof(dev),
+                 "net_virtio_user%u,path=%s,queues=%u,"
+                 "queue_size=%u%s",
+                 cfg.relay[i].id, cfg.relay[i].socket, cfg.relay[i].queues, cfg.relay[i].qsize,
                  cfg.relay[i].server ? ",server=1" : "");
-        if (lg_port_open(dev, relays[i].pool, LG_NB_DESC,
-                         (uint16_t)cfg.relay[i].queues, deadline, &stop_flag,
-                         &relays[i].guest_port, err, sizeof(err)) < 0) {
-            fprintf(stderr, PROG ": relay %u guest side: %s\n",
-                    cfg.relay[i].id, err);
+        if (lg_port_open(dev, relays[i].pool, LG_NB_DESC, (uint16_t)cfg.relay[i].queues, deadline,
+                         &stop_flag, &relays[i].guest_port, err, sizeof(err)) < 0) {
+            fprintf(stderr, PROG ": relay %u guest side: %s\n", cfg.relay[i].id, err);
             rc = LG_EXIT_RUNTIME;
             goto out;
         }
@@ -212,23 +206,26 @@ main(int argc, char **argv)
         unsigned down = 0;
 
         for (i = 0; i < cfg.nrelays; i++)
-            down += !lg_port_link_up(relays[i].vf_port) +
-                    !lg_port_link_up(relays[i].guest_port);
+            down += !lg_port_link_up(relays[i].vf_port) + !lg_port_link_up(relays[i].guest_port);
         if (down == 0)
             break;
         if (rte_rdtsc() >= deadline || stop_flag) {
             for (i = 0; i < cfg.nrelays; i++) {
                 if (!lg_port_link_up(relays[i].vf_port))
-                    fprintf(stderr, PROG ": relay %u: VF-side link down: "
-                            "nothing connected to '%s'\n", cfg.relay[i].id,
-                            cfg.relay[i].vf_dev);
+                    fprintf(stderr,
+                            PROG ": relay %u: VF-side link down: "
+                                 "nothing connected to '%s'\n",
+                            cfg.relay[i].id, cfg.relay[i].vf_dev);
                 if (!lg_port_link_up(relays[i].guest_port))
-                    fprintf(stderr, PROG ": relay %u: guest link down on "
-                            "vhost-user socket '%s'\n", cfg.relay[i].id,
-                            cfg.relay[i].socket);
+                    fprintf(stderr,
+                            PROG ": relay %u: guest link down on "
+                                 "vhost-user socket '%s'\n",
+                            cfg.relay[i].id, cfg.relay[i].socket);
             }
-            fprintf(stderr, PROG ": peers not connected within %g s "
-                    "(--connect-timeout)\n", cfg.connect_timeout);
+            fprintf(stderr,
+                    PROG ": peers not connected within %g s "
+                         "(--connect-timeout)\n",
+                    cfg.connect_timeout);
             rc = LG_EXIT_RUNTIME;
             goto out;
         }
@@ -242,18 +239,20 @@ main(int argc, char **argv)
     if (cfg.probe) {
         uint64_t min_deadline = rte_rdtsc() + 2 * rte_get_tsc_hz();
 
-        if (lg_run_probe(&run, deadline > min_deadline ? deadline
-                                                       : min_deadline) < 0) {
-            fprintf(stderr, PROG ": paths not forwarding within %g s "
-                    "(--connect-timeout; --no-probe skips this check)\n",
+        if (lg_run_probe(&run, deadline > min_deadline ? deadline : min_deadline) < 0) {
+            fprintf(stderr,
+                    PROG ": paths not forwarding within %g s "
+                         "(--connect-timeout; --no-probe skips this check)\n",
                     cfg.connect_timeout);
             rc = LG_EXIT_RUNTIME;
             goto out;
         }
     }
     if (!cfg.quiet)
-        fprintf(stderr, PROG ": %u relays connected on %u lcores, sending for "
-                "%g s\n", cfg.nrelays, nlcores, cfg.duration);
+        fprintf(stderr,
+                PROG ": %u relays connected on %u lcores, sending for "
+                     "%g s\n",
+                cfg.nrelays, nlcores, cfg.duration);
     lg_run_traffic(&run);
 
     if (cfg.json)
