@@ -68,6 +68,9 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
+# A closed terminal (SIGHUP) stops the demo as Ctrl-C does: without the
+# trap bash would die without cleanup and leave the relay running.
+trap 'exit 129' HUP
 trap 'exit 130' INT TERM
 
 say() { $headless || echo "demo: $*"; }
@@ -153,7 +156,8 @@ sched_pid=$last_pid
 # 5. Watch until the traffic ends.
 remaining=$((traffic - (SECONDS - traffic_started) - 1))
 if $headless; then
-    sleep "$remaining"
+    sleep "$remaining" &
+    wait $!         # unlike a foreground sleep, a signal ends this wait at once
 else
     say "monitor_load for ${remaining}s (q quits early); the summary follows"
     sleep 1

@@ -45,6 +45,7 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 129' HUP        # a closed terminal: clean up as for Ctrl-C
 trap 'exit 130' INT TERM
 
 fail() {
