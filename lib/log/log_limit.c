@@ -13,9 +13,18 @@
 #define WINDOW_NS ((uint64_t)LOG_LIMIT_WINDOW_S * 1000000000ull)
 #define MAX_KEYS  32
 
+/* Whether the window that started at rl->window_start_ns has ended by now.
+ * A time before the start (another thread read its clock first and took
+ * the lock second) is inside the window: unsigned subtraction would make
+ * it look ages later and open a second burst. */
+static bool window_over(const struct ratelimit *rl, uint64_t now_ns)
+{
+    return now_ns >= rl->window_start_ns && now_ns - rl->window_start_ns >= WINDOW_NS;
+}
+
 bool ratelimit_allow(struct ratelimit *rl, uint64_t now_ns)
 {
-    if (!rl->started || now_ns - rl->window_start_ns >= WINDOW_NS) {
+    if (!rl->started || window_over(rl, now_ns)) {
         rl->started = true;
         rl->window_start_ns = now_ns;
         rl->in_window = 0;
@@ -30,7 +39,7 @@ bool ratelimit_allow(struct ratelimit *rl, uint64_t now_ns)
 
 unsigned long ratelimit_take_summary(struct ratelimit *rl, uint64_t now_ns)
 {
-    if (rl->suppressed == 0 || now_ns - rl->window_start_ns < WINDOW_NS)
+    if (rl->suppressed == 0 || !window_over(rl, now_ns))
         return 0;
     unsigned long n = rl->suppressed;
     rl->suppressed = 0;
@@ -103,8 +112,8 @@ void log_limited(int level, const char *key, const char *what, const char *fmt, 
 
     if (!log_enabled(level))
         return;
-    uint64_t now = mono_ns();
     pthread_mutex_lock(&g_lock);
+    uint64_t now = mono_ns(); /* under the lock: times reach the window in order */
     struct limited_key *k = slot(key, what, level);
     summarise(k, now); /* a window that ended before this message */
     bool allow = ratelimit_allow(&k->rl, now);

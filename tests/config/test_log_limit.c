@@ -47,6 +47,22 @@ static void test_windows_restart(void **state)
     assert_int_equal(ratelimit_take_summary(&rl, 30 * S), 0);
 }
 
+/* A thread that read the clock before the one that opened the window but
+ * took the lock after it: its earlier time is inside the window, not a new
+ * one (unsigned wrap-around once gave a second burst of 5). */
+static void test_earlier_time_stays_in_window(void **state)
+{
+    struct ratelimit rl = {0};
+    (void)state;
+
+    for (unsigned i = 0; i < LOG_LIMIT_BURST; i++)
+        assert_true(ratelimit_allow(&rl, 5 * S));
+    assert_false(ratelimit_allow(&rl, 5 * S - 1000));
+    assert_int_equal(ratelimit_take_summary(&rl, 5 * S - 1000), 0);
+    assert_false(ratelimit_allow(&rl, 5 * S + 1));
+    assert_int_equal(ratelimit_take_summary(&rl, 15 * S), 2);
+}
+
 static void test_group_digits(void **state)
 {
     char buf[32];
@@ -123,6 +139,7 @@ int main(void)
         cmocka_unit_test(test_flood_is_bounded),
         cmocka_unit_test(test_windows_restart),
         cmocka_unit_test(test_group_digits),
+        cmocka_unit_test(test_earlier_time_stays_in_window),
         cmocka_unit_test(test_threads_share_one_burst),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
