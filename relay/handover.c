@@ -182,7 +182,8 @@ void handover_poll(struct handover *h, struct handover_worker *w)
 void handover_rest(struct handover_worker *w, const bool *stop, uint64_t timeout_ns)
 {
     uint32_t ticket = doorbell_prepare(&w->bell);
-    if (!handover_pending(w) && !__atomic_load_n(stop, __ATOMIC_RELAXED))
+    if (!handover_pending(w) && !__atomic_load_n(&w->expecting, __ATOMIC_RELAXED) &&
+        !__atomic_load_n(stop, __ATOMIC_RELAXED))
         doorbell_wait(&w->bell, ticket, timeout_ns);
     doorbell_done(&w->bell);
 }
@@ -257,5 +258,11 @@ int handover_move(struct handover *h, struct handover_dir *d, int w)
     }
     __atomic_store_n(&d->target, (int32_t)w, __ATOMIC_RELEASE);
     give(h->workers[o], h->workers[o]->release, d->index);
+    /* Wake the new owner now, not when the old one lets go: its wake-up
+     * then overlaps the old owner's last service instead of adding to the
+     * pause. After the release bit: a woken worker on our CPU may run
+     * first, and the old owner must already have been told. */
+    __atomic_store_n(&h->workers[w]->expecting, true, __ATOMIC_RELAXED);
+    doorbell_ring(&h->workers[w]->bell);
     return 0;
 }

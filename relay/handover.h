@@ -78,6 +78,9 @@ struct handover_worker {
     uint64_t release[HANDOVER_MASK_WORDS] __attribute__((aligned(HANDOVER_CACHE_LINE)));
     uint64_t adopt[HANDOVER_MASK_WORDS];
     struct doorbell bell; /* rung after every bit set above */
+    /* Set by control when it starts moving a direction here, before the
+     * old owner lets go: a hint to stay awake for the adopt (no bit). */
+    bool expecting;
 
     /* Written by this worker (handover_set_running), read by control. */
     bool running __attribute__((aligned(HANDOVER_CACHE_LINE)));
@@ -147,9 +150,21 @@ static inline void handover_service_end(struct handover_dir *d, uint64_t now)
  * adopt (steps 2 and 3). Called by worker w between two services. */
 void handover_poll(struct handover *h, struct handover_worker *w);
 
+/* True once after control announced a direction coming to w
+ * (handover_move): the worker then stays awake for a short while, so it
+ * takes the direction as soon as the old owner lets go instead of after
+ * a wake-up. Only a hint: the adopt bit still does the handover. */
+static inline bool handover_take_expecting(struct handover_worker *w)
+{
+    if (!__atomic_load_n(&w->expecting, __ATOMIC_RELAXED))
+        return false;
+    return __atomic_exchange_n(&w->expecting, false, __ATOMIC_RELAXED);
+}
+
 /* Worker w rests until a handover is pending for it, handover_wake() is
  * called, *stop is true, or timeout_ns passed (0: no timeout). Returns at
- * once when one of the first three holds already. Called between two loop
+ * once when one of the first three holds already, or while a direction is
+ * announced (a worker must take the hint with handover_take_expecting). Called between two loop
  * iterations: while it rests, w uses nothing of the directions. */
 void handover_rest(struct handover_worker *w, const bool *stop, uint64_t timeout_ns);
 
@@ -173,7 +188,8 @@ void handover_assign(struct handover *h, struct handover_dir *d, int w);
  * until no worker has it. False when the worker did not let go in time. */
 bool handover_unassign(struct handover *h, struct handover_dir *d);
 
-/* Starts moving d to worker w; handover_wait() waits for the end. Returns
+/* Starts moving d to worker w and wakes w to expect it (see
+ * handover_take_expecting); handover_wait() waits for the end. Returns
  * 0, or -EBUSY when a previous move of d did not finish within
  * HANDOVER_SETTLE_US. */
 int handover_move(struct handover *h, struct handover_dir *d, int w);

@@ -39,7 +39,12 @@ struct worker g_workers[VIO4WD_CNT_MAX_WORKERS];
 unsigned g_n_workers;
 struct handover g_handover;
 
-#define LEFTOVER_DROP_US 20000                   /* refused this long: drop as queue full */
+#define LEFTOVER_DROP_US 20000 /* refused this long: drop as queue full */
+/* How long a worker told that a direction is coming stays awake for it.
+ * The old owner lets go within one loop if it is busy, or one wake-up
+ * (tens of microseconds) if it rests. Bounded, so that a move that never
+ * comes costs a shared CPU little. */
+#define EXPECT_AWAKE_US  200
 #define VIRTIO_RXQ_OF(q) ((uint16_t)((q)*2))     /* guest's receive ring */
 #define VIRTIO_TXQ_OF(q) ((uint16_t)((q)*2 + 1)) /* guest's transmit ring */
 
@@ -50,6 +55,7 @@ struct handover g_handover;
 #endif
 
 static uint64_t g_drop_tsc;
+static uint64_t g_expect_cycles;
 
 /* VIRTIOFWD_WORKER_SLEEP_MAX_US (idle_backoff.h); set before the launch. */
 static unsigned g_sleep_max_us = VIO4WD_WORKER_SLEEP_MAX_US_DEFAULT;
@@ -435,6 +441,7 @@ int worker_main(void *arg)
     struct worker_acc acc = {0};
     struct idle_backoff bo;
     uint64_t t0 = rte_rdtsc();
+    uint64_t expect_until = 0; /* stay awake until then: a direction is coming */
 
     idle_backoff_init(&bo, g_sleep_max_us);
     /* Short back-off sleeps must be short: no 50 us default timer slack. */
@@ -448,13 +455,23 @@ int worker_main(void *arg)
         unsigned most = 0;
         uint64_t t = t0;
 
-        if (unlikely(handover_pending(&w->ho)))
-            handover_poll(&g_handover, &w->ho);
         for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
             struct handover_dir *hd = w->ho.dirs[i];
             handover_service_begin(&g_handover, hd, t); /* ends a migration's pause */
             moved |= service(relay_dir_of(hd), t, &t, &most);
             handover_service_end(hd, t);
+        }
+        /* Hand over after servicing, not before: a worker woken from a
+         * rest to release a direction serves it once more first, so what
+         * arrived while it slept goes out now and the new owner starts
+         * from an empty ring. The pause then counts only the handover. */
+        bool handed = false;
+        if (unlikely(handover_pending(&w->ho))) {
+            handover_poll(&g_handover, &w->ho);
+            handed = true;
+            /* an adopted direction's pause ends at its next service: time
+             * it from now, not from before the old owner let go */
+            t = rte_rdtsc();
         }
         __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
 
@@ -464,7 +481,16 @@ int worker_main(void *arg)
         else
             acc.idle += t - t0;
         unsigned sleep_us = idle_backoff_after_poll(&bo, most);
-        if (unlikely(idle_backoff_parks(&bo, w->ho.n_dirs)) && !handover_pending(&w->ho)) {
+        if (unlikely(handover_take_expecting(&w->ho)))
+            expect_until = rte_rdtsc() + g_expect_cycles;
+        /* a fresh clock: 't' stands still in a loop with no direction */
+        if (handed || (expect_until && rte_rdtsc() >= expect_until))
+            expect_until = 0;
+        bool awake = handed || expect_until;
+        if (awake)
+            sleep_us = 0; /* serve what was (or is about to be) adopted at once */
+        if (unlikely(idle_backoff_parks(&bo, w->ho.n_dirs)) && !awake &&
+            !handover_pending(&w->ho)) {
             /* Nothing to service: block until a handover brings work. */
             worker_publish(w, &acc, true, t);
             t = worker_rest(w, 0, t, &acc);
@@ -491,6 +517,7 @@ int workers_init(const unsigned *cpus, const unsigned *lcores, unsigned n)
     if (n == 0 || n > VIO4WD_CNT_MAX_WORKERS)
         return -1;
     g_drop_tsc = rte_get_tsc_hz() / 1000000 * LEFTOVER_DROP_US;
+    g_expect_cycles = rte_get_tsc_hz() / 1000000 * EXPECT_AWAKE_US;
     g_test_cycles_per_pkt = (uint64_t)test_hooks()->ns_per_packet * rte_get_tsc_hz() / 1000000000u;
     g_n_workers = n;
     g_handover.tsc_hz = rte_get_tsc_hz();

@@ -13,7 +13,8 @@
  * HANDOVER_GAP_US (default 2000) before the next move, as a scheduler
  * would not move one direction back to back. It prints one line:
  *   pauses N median_us M p99_us P max_us X counters_max_us Y migrations K
- *   to_cpuA_median_us MA to_cpuB_median_us MB   (by destination worker)
+ *   to_cpuA_median_us MA to_cpuA_p99_us PA to_cpuB_median_us MB to_cpuB_p99_us PB
+ * (the last four by destination worker)
  * and exits 1 when a move failed or its pause never showed. */
 #include <errno.h>
 #include <stdio.h>
@@ -171,11 +172,14 @@ int main(int argc, char **argv)
         qsort(by_dest[k], n_dest[k], sizeof(double), cmp_double);
     qsort(pause, (size_t)n, sizeof(double), cmp_double);
     printf("pauses %ld median_us %.2f p99_us %.2f max_us %.2f counters_max_us %.2f "
-           "migrations %llu to_cpu%d_median_us %.2f to_cpu%d_median_us %.2f\n",
+           "migrations %llu",
            n, quantile(pause, (size_t)n, 0.5), quantile(pause, (size_t)n, 0.99), pause[n - 1],
-           vio4wd_pause_us(cd->pause_max_cycles, hz), (unsigned long long)(cd->migrations - mig0),
-           cpus[0], n_dest[0] ? quantile(by_dest[0], n_dest[0], 0.5) : 0.0, cpus[1],
-           n_dest[1] ? quantile(by_dest[1], n_dest[1], 0.5) : 0.0);
+           vio4wd_pause_us(cd->pause_max_cycles, hz), (unsigned long long)(cd->migrations - mig0));
+    for (int k = 0; k < 2; k++)
+        printf(" to_cpu%d_median_us %.2f to_cpu%d_p99_us %.2f", cpus[k],
+               n_dest[k] ? quantile(by_dest[k], n_dest[k], 0.5) : 0.0, cpus[k],
+               n_dest[k] ? quantile(by_dest[k], n_dest[k], 0.99) : 0.0);
+    printf("\n");
     zmq_close(g_sock);
     zmq_ctx_term(ctx);
     vio4wd_counters_close(c);

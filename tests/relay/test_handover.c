@@ -129,17 +129,29 @@ static void *worker_main(void *arg)
     unsigned loops = 0;
 
     handover_set_running(&w->ho, true);
+    /* The relay's order (relay/worker.c): service, then hand over, and
+     * stay awake for a while when a direction is announced. */
+    unsigned awake = 0;
     while (!__atomic_load_n(&g_stop, __ATOMIC_RELAXED)) {
-        if (handover_pending(&w->ho))
-            handover_poll(&g_h, &w->ho);
         for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
             struct handover_dir *hd = w->ho.dirs[i];
             handover_service_begin(&g_h, hd, vio4wd_counters_rdtsc());
             service(tdir_of(hd), w);
             handover_service_end(hd, vio4wd_counters_rdtsc());
         }
+        if (handover_pending(&w->ho)) {
+            handover_poll(&g_h, &w->ho);
+            awake = 0;
+            continue;
+        }
+        if (handover_take_expecting(&w->ho))
+            awake = 64;
+        if (awake) {
+            awake--;
+            sched_yield();
+        }
         /* Parked: nothing until a handover (or stop) rings. */
-        if (w->ho.n_dirs == 0)
+        else if (w->ho.n_dirs == 0)
             handover_rest(&w->ho, &g_stop, 0);
         /* Two CPUs for five threads: let the others run now and then, and
          * sometimes as an idle relay worker does, asleep. */
