@@ -64,6 +64,7 @@ struct ilp_ctx {
     int rounds_left;
     int rounded;
 
+    double deadline;     /* model_now() by which run() returns */
     double bound;        /* best proven lower bound seen */
     double last_gain;    /* model_now() of the last better incumbent */
     double stall_s;      /* give up after this long without one */
@@ -163,7 +164,7 @@ static bool round_lp(struct ilp_ctx *ctx, glp_prob *lp, int *asg)
     }
     if (ctx->stage == STAGE_MAKESPAN) {
         model_core_loads(ctx->load, n, asg, m, ctx->core_load);
-        ls_balance(ctx->load, n, m, asg, ctx->core_load);
+        ls_balance_until(ctx->load, n, m, asg, ctx->core_load, ctx->deadline);
         ls_descent(ctx->load, n, m, asg, ctx->core_load);
         return true;
     }
@@ -196,6 +197,14 @@ static void callback(glp_tree *tree, void *info)
     glp_prob *lp = glp_ios_get_prob(tree);
 
     track_bound(ctx, tree);
+
+    /* GLPK reads its clock between nodes only, and not before its root
+     * work: the callback holds the time limit to the millisecond (the
+     * incumbent is in ctx->best whatever GLPK has). */
+    if (model_now() >= ctx->deadline) {
+        glp_ios_terminate(tree);
+        return;
+    }
 
     if (glp_ios_reason(tree) == GLP_IHEUR) {
         if (!ctx->start_sent) {
@@ -388,7 +397,7 @@ static glp_prob *build(struct ilp_ctx *ctx)
 static int run(struct ilp_ctx *ctx, double gap, double time_limit_s, int *asg,
                struct ilp_outcome *out)
 {
-    double deadline = model_now() + time_limit_s;
+    double deadline = ctx->deadline = model_now() + time_limit_s;
     int n = ctx->n, m = ctx->m, ret = MODEL_OK, rc, term;
     glp_prob *lp;
     glp_smcp smcp;
@@ -424,9 +433,11 @@ static int run(struct ilp_ctx *ctx, double gap, double time_limit_s, int *asg,
     smcp.msg_lev = GLP_MSG_OFF;
     smcp.presolve = GLP_OFF;
     smcp.tm_lim = remaining_ms(deadline);
-    rc = glp_simplex(lp, &smcp);
+    /* building a 65,536-column model takes ~15 ms: what is left may be
+     * nothing */
+    rc = model_now() < deadline ? glp_simplex(lp, &smcp) : GLP_ETMLIM;
 
-    if (rc == 0 && glp_get_status(lp) == GLP_OPT) {
+    if (rc == 0 && glp_get_status(lp) == GLP_OPT && model_now() < deadline) {
         glp_init_iocp(&iocp);
         iocp.msg_lev = GLP_MSG_OFF;
         iocp.presolve = GLP_OFF;

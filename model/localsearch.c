@@ -176,6 +176,11 @@ static void group_by_core(int n, int m, const int *asg, int *first, int *pos, in
 
 double ls_balance(const double *load, int n, int m, int *asg, double *core_load)
 {
+    return ls_balance_until(load, n, m, asg, core_load, INFINITY);
+}
+
+double ls_balance_until(const double *load, int n, int m, int *asg, double *core_load, double until)
+{
     int *first = malloc(sizeof(*first) * (size_t)(m + 1));
     int *pos = malloc(sizeof(*pos) * (size_t)(m + 1));
     int *list = malloc(sizeof(*list) * (size_t)(n > 0 ? n : 1));
@@ -191,6 +196,10 @@ double ls_balance(const double *load, int n, int m, int *asg, double *core_load)
         improved = false;
         group_by_core(n, m, asg, first, pos, list);
         for (int a = 0; a < m && budget > 0; a++) {
+            /* a row of pairs costs microseconds: the clock is read often
+             * enough to stop within the caller's deadline */
+            if (until < INFINITY && model_now() > until)
+                goto out;
             for (int b = 0; b < m && budget > 0; b++) {
                 double gap = core_load[a] - core_load[b];
                 int j, k, na = first[a + 1] - first[a];

@@ -24,6 +24,13 @@ double ls_descent(const double *load, int n, int m, int *asg, double *core_load)
  * makespan; core_load is kept up to date. */
 double ls_balance(const double *load, int n, int m, int *asg, double *core_load);
 
+/* ls_balance() that stops at `until` (model_now() seconds) with what it
+ * has: every step lowers the sum of squared loads and keeps core_load
+ * exact, so stopping anywhere leaves a valid assignment, never worse than
+ * the one given.  On a 128-PU node the full run can take 100 ms. */
+double ls_balance_until(const double *load, int n, int m, int *asg, double *core_load,
+                        double until);
+
 /* Starting from start[] (often equal to home[]), reach an assignment with
  * every core at most cap, preferring the moves and swaps that cost the
  * fewest migrations against home[] (home < 0: the job has no current core

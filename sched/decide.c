@@ -103,12 +103,36 @@ static void note(struct sched_decision *d, const char *fmt, ...)
     va_end(ap);
 }
 
-static int worker_index(const struct model_worker *w, int n, int cpu)
+/* CPU -> worker index. A decision looks up the worker of every direction
+ * (8,192 at the largest size) among up to a thousand workers: a table,
+ * not a scan per lookup, keeps that out of the deadline's way. */
+struct worker_map {
+    int *index; /* by CPU; -1: not a worker */
+    int size;
+};
+
+/* After build_workers(): every worker CPU is one the topology has. */
+static int worker_map_build(const struct model_worker *w, int nw, struct worker_map *wm)
 {
-    for (int i = 0; i < n; i++)
-        if (w[i].cpu == cpu)
-            return i;
-    return -1;
+    int top = -1;
+
+    for (int i = 0; i < nw; i++)
+        if (w[i].cpu > top)
+            top = w[i].cpu;
+    wm->size = top + 1;
+    wm->index = malloc(sizeof(*wm->index) * (size_t)(wm->size > 0 ? wm->size : 1));
+    if (wm->index == NULL)
+        return -1;
+    for (int c = 0; c < wm->size; c++)
+        wm->index[c] = -1;
+    for (int i = 0; i < nw; i++)
+        wm->index[w[i].cpu] = i;
+    return 0;
+}
+
+static int worker_index(const struct worker_map *wm, int cpu)
+{
+    return cpu >= 0 && cpu < wm->size ? wm->index[cpu] : -1;
 }
 
 /* Workers from the topology, by OS index, with the set of NUMA nodes
@@ -153,10 +177,10 @@ struct classes {
  * least loaded. A relay whose node is local to no worker (or unknown)
  * stays in the class it runs in, since the relay put it there; failing
  * that, the first class. */
-static int job_class(const struct sched_relay *r, int dir, const struct model_worker *w, int nw,
-                     const struct classes *c, struct sched_decision *d)
+static int job_class(const struct sched_relay *r, int dir, const struct model_worker *w,
+                     const struct worker_map *wm, const struct classes *c, struct sched_decision *d)
 {
-    int cur = worker_index(w, nw, r->cpu[dir]), best = -1;
+    int cur = worker_index(wm, r->cpu[dir]), best = -1;
     char where[64];
 
     if (cur >= 0 && locality_has(&c->set[w[cur].numa], r->numa))
@@ -177,9 +201,10 @@ static int job_class(const struct sched_relay *r, int dir, const struct model_wo
 /* A relay CPU that is not a worker is "not placed yet" (the relay may run
  * a direction on a CPU the scheduler was not given), but one the topology
  * lacks (999 on an 8-PU machine, an offline CPU) means the trace or the
- * relay and --topology describe different machines, as for workers. */
-static int check_relays(const struct sched_state *st, const struct model_topology *topo, char *err,
-                        size_t errlen)
+ * relay and --topology describe different machines, as for workers. A
+ * worker's CPU was checked already: only the others cost a lookup. */
+static int check_relays(const struct sched_state *st, const struct model_topology *topo,
+                        const struct worker_map *wm, char *err, size_t errlen)
 {
     for (int i = 0; i < st->n_relays; i++) {
         const struct sched_relay *r = &st->relays[i];
@@ -191,7 +216,7 @@ static int check_relays(const struct sched_state *st, const struct model_topolog
             if (!isfinite(r->load[dir]) || r->load[dir] < 0.0)
                 return sched_fail(err, errlen, "relay %d %s: load %g is not a finite number >= 0",
                                   r->id, vio4wd_dir_name(dir), r->load[dir]);
-            if (r->cpu[dir] >= 0 &&
+            if (r->cpu[dir] >= 0 && worker_index(wm, r->cpu[dir]) < 0 &&
                 model_topology_cpu(topo, r->cpu[dir], &info, NULL, 0) != MODEL_OK)
                 return sched_fail(err, errlen,
                                   "relay %d %s: cpu %d is not in the topology, which has %d PUs "
@@ -551,8 +576,8 @@ static double class_budget(const struct model_job *jobs, int nj, int k, int n_cl
 /* The classes of the workers (their .numa becomes the class, for the
  * model) and each class's current load per worker. */
 static int build_classes(const struct sched_state *st, struct model_worker *w,
-                         const struct sched_numa_set *wset, struct classes *c, char *err,
-                         size_t errlen)
+                         const struct worker_map *wm, const struct sched_numa_set *wset,
+                         struct classes *c, char *err, size_t errlen)
 {
     int nw = st->n_workers, *class_of = malloc(sizeof(int) * (size_t)nw);
     int *count = calloc((size_t)nw, sizeof(int));
@@ -571,7 +596,7 @@ static int build_classes(const struct sched_state *st, struct model_worker *w,
     }
     for (int i = 0; i < st->n_relays; i++)
         for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++) {
-            int cur = worker_index(w, nw, st->relays[i].cpu[dir]);
+            int cur = worker_index(wm, st->relays[i].cpu[dir]);
             if (cur >= 0)
                 c->load[w[cur].numa] += st->relays[i].load[dir];
         }
@@ -651,6 +676,7 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     struct model_worker *workers = NULL;
     struct sched_numa_set *wset = NULL;
     struct classes cls = {0};
+    struct worker_map wmap = {0};
     struct model_job *jobs = NULL;
     int *next = NULL, *cur = NULL, n_nodes;
     double t0 = now_s();
@@ -677,8 +703,6 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
                           p->n_fixed, p->n_excluded, SCHED_MAX_FIXED, SCHED_MAX_EXCLUDED);
     if (!isfinite(p->deadline_s) || p->deadline_s < 0.0)
         return sched_fail(err, errlen, "deadline %g s must be >= 0 (0: none)", p->deadline_s);
-    if (check_relays(st, topo, err, errlen) < 0)
-        return -1;
 
     workers = malloc(sizeof(*workers) * (size_t)nw);
     wset = malloc(sizeof(*wset) * (size_t)nw);
@@ -695,8 +719,14 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         sched_fail(err, errlen, "out of memory");
         goto out;
     }
-    if (build_workers(st, topo, workers, wset, err, errlen) < 0 ||
-        build_classes(st, workers, wset, &cls, err, errlen) < 0)
+    if (build_workers(st, topo, workers, wset, err, errlen) < 0)
+        goto out;
+    if (worker_map_build(workers, nw, &wmap) < 0) {
+        sched_fail(err, errlen, "out of memory");
+        goto out;
+    }
+    if (check_relays(st, topo, &wmap, err, errlen) < 0 ||
+        build_classes(st, workers, &wmap, wset, &cls, err, errlen) < 0)
         goto out;
 
     for (int j = 0; j < nj; j++) {
@@ -704,8 +734,8 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
         int dir = j % VIO4WD_DIR_COUNT;
         jobs[j] = (struct model_job){
             .load = r->load[dir],
-            .numa = p->global_numa ? 0 : job_class(r, dir, workers, nw, &cls, out),
-            .current = worker_index(workers, nw, r->cpu[dir]),
+            .numa = p->global_numa ? 0 : job_class(r, dir, workers, &wmap, &cls, out),
+            .current = worker_index(&wmap, r->cpu[dir]),
         };
         next[j] = jobs[j].current;
     }
@@ -758,6 +788,7 @@ out:
     free(wset);
     free(cls.set);
     free(cls.load);
+    free(wmap.index);
     free(jobs);
     free(next);
     free(cur);
