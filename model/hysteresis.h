@@ -30,6 +30,19 @@
  * urgent_margin plus two standard deviations of the noise (a plan that leaves it near the
  * line would be undone by the next sample's noise, and moving a worker
  * that only hovers at the line is what noise alone would ask for).
+ * Drift: a placement that drifted out of the tolerance band is brought
+ * back at once, by the few moves of a tolerant plan (model/assign.h's
+ * tolerance). The band is [bound, (1 + tolerance) x bound], the lower
+ * bound being what no placement beats; the class acts when its busiest
+ * worker is above the band by more than band_z standard deviations of
+ * its noise, and the plan removes more than noise_z of them. A load that
+ * drifts (a diurnal cycle: relays peaking at different hours) leaves the
+ * band within a few intervals of each rebalance and does not come back,
+ * so waiting for the gain to add up, as below, would leave it out most
+ * of the time; the band is relative to the bound, so it holds at night
+ * as at noon, where --min-gain (absolute) would be a wider band than the
+ * bound itself at low loads. Stationary noise stays inside the band: a
+ * class is placed within the tolerance, and its noise is discounted.
  * A job with no worker yet is placed at once, and a plan whose gain
  * beyond the noise is more than `large` of the makespan (a random or
  * stale placement) acts at once, as the instant rule did. The first
@@ -61,6 +74,10 @@ struct model_hysteresis_params {
     double large;         /* a gain beyond noise of more than this share
                              * of the makespan acts at once (a plan from a
                              * random or stale placement); 0.25 */
+    double tolerance;     /* the band's width over the bound, as a share
+                             * of it; 0: no drift rule; 0.05 */
+    double band_z;        /* standard deviations of noise above the band
+                             * before a drift acts; 3 */
 };
 
 /* What one problem remembers between decisions. Zero it to start. */
@@ -80,6 +97,10 @@ struct model_hysteresis_input {
     double noise_sd; /* standard deviation of the busiest worker's load */
     int migrations;  /* the plan's moves of jobs that have a worker */
     int unplaced;    /* jobs with no worker yet */
+    double bound;    /* proven lower bound on the makespan; 0: unknown
+                      * (no drift rule) */
+    double bound_sd; /* standard deviation of the bound's noise: of the
+                      * largest job when it alone makes the bound */
 };
 
 enum model_hysteresis_why {
@@ -91,6 +112,7 @@ enum model_hysteresis_why {
     MODEL_HYST_NOTHING,      /* holds: the plan moves nothing */
     MODEL_HYST_LARGE,        /* acts: a large gain, at once */
     MODEL_HYST_FIRST,        /* acts: the first decision, any excess */
+    MODEL_HYST_DRIFT,        /* acts: drifted out of the tolerance band */
 };
 
 struct model_hysteresis_verdict {
@@ -109,7 +131,8 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p);
 int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf, size_t errlen);
 
 /* Short name of a verdict's why ("place", "urgent", "paid",
- * "accumulating", "no-gain", "nothing-to-move", "large", "first"). */
+ * "accumulating", "no-gain", "nothing-to-move", "large", "first",
+ * "drift"). */
 const char *model_hysteresis_why_name(int why);
 
 /* Whether solving could pay: in->planned is a lower bound on any plan's
