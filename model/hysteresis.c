@@ -19,7 +19,7 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p)
         .urgent_after = 2,
         .horizon = 10.0,
         .large = 0.25,
-        .tolerance = 0.05,
+        .tolerance = 0.0,
         .band_z = 3.0,
     };
 }
@@ -97,19 +97,23 @@ static double excess_of(const struct model_hysteresis_params *p,
 
 /* The busiest worker is above the tolerance band by more than its noise. */
 static bool out_of_band(const struct model_hysteresis_params *p,
+                        const struct model_hysteresis_memory *m,
                         const struct model_hysteresis_input *in)
 {
+    double top = fmax(1.0, m->rest) + p->tolerance;
     return p->tolerance > 0.0 && in->bound > 0.0 &&
-           in->current > (1.0 + p->tolerance) * in->bound +
+           in->current > top * in->bound +
                              p->band_z * sqrt(in->noise_sd * in->noise_sd +
                                               pow((1.0 + p->tolerance) * in->bound_sd, 2));
 }
 
 /* Drift: out of the band, and the plan gains more than the noise. */
 static bool drifted(const struct model_hysteresis_params *p,
+                    const struct model_hysteresis_memory *m,
                     const struct model_hysteresis_input *in)
 {
-    return out_of_band(p, in) && in->current - in->planned > p->band_z * in->noise_sd;
+    return m->drift_streak >= 1 && out_of_band(p, m, in) &&
+           in->current - in->planned > p->band_z * in->noise_sd;
 }
 
 bool model_hysteresis_may_pay(const struct model_hysteresis_params *p,
@@ -119,7 +123,7 @@ bool model_hysteresis_may_pay(const struct model_hysteresis_params *p,
     int streak = urgent_now(p, in) ? m->urgent_streak + 1 : 0;
 
     return in->unplaced > 0 || excess_of(p, in) > 0.0 || urgent_relief(p, streak, in) ||
-           drifted(p, in) ||
+           drifted(p, m, in) ||
            (m->decisions == 0 && in->current - in->planned > p->min_gain);
 }
 
@@ -133,6 +137,7 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
     v->excess = excess_of(p, in);
     v->threshold = p->sensitivity * in->migrations;
     m->urgent_streak = urgent_now(p, in) ? m->urgent_streak + 1 : 0;
+    int ds = out_of_band(p, m, in) ? m->drift_streak + 1 : 0;
 
     if (in->unplaced > 0) {
         v->act = true;
@@ -144,7 +149,7 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
         snprintf(v->reason, sizeof(v->reason),
                  "urgent: busiest worker at %.3f above %.2f for %d decisions, plan %.3f",
                  in->current, p->urgent, m->urgent_streak, in->planned);
-    } else if (in->migrations > 0 && drifted(p, in)) {
+    } else if (in->migrations > 0 && drifted(p, m, in)) {
         v->act = true;
         v->why = MODEL_HYST_DRIFT;
         snprintf(v->reason, sizeof(v->reason),
@@ -189,7 +194,10 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
             v->accumulated = m->accumulated;
         m->accumulated = 0.0;
     }
+    m->drift_streak = v->act ? 0 : ds;
     if (v->act)
         m->urgent_streak = 0;
+    if (v->act && m->decisions == 0 && in->bound > 0.0)
+        m->rest = in->planned / in->bound;
     m->decisions++;
 }

@@ -75,7 +75,8 @@ struct model_hysteresis_params {
                              * of the makespan acts at once (a plan from a
                              * random or stale placement); 0.25 */
     double tolerance;     /* the band's width over the bound, as a share
-                             * of it; 0: no drift rule; 0.05 */
+                             * of it; 0: no drift rule (0.05 suits loads
+                             * that drift over the day); 0 */
     double band_z;        /* standard deviations of noise above the band
                              * before a drift acts; 3 */
 };
@@ -86,6 +87,10 @@ struct model_hysteresis_memory {
     int urgent_streak;  /* decisions running with the busiest worker
                              * above urgent, noise discounted */
     int decisions;      /* decisions made so far */
+    int drift_streak;   /* decisions running out of the band */
+    double rest;        /* the first plan's makespan over its bound: how
+                             * close the class can get, a few large jobs
+                             * kept apart (0: not known yet) */
     double bound_gap;   /* the caller's: how far the last plan solved
                              * stayed above the lower bound, to screen
                              * the next decisions without the solver */

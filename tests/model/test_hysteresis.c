@@ -167,8 +167,8 @@ static void test_at_once(void **state)
     assert_string_equal(model_hysteresis_why_name(v.why), "nothing-to-move");
 }
 
-/* Drift: a class out of the tolerance band by more than its noise acts at
- * once, with a warm memory and whatever the accumulated sum; inside the
+/* Drift: a class out of the tolerance band by more than its noise in two
+ * decisions running acts, whatever the accumulated sum; inside the
  * band, with a gain within the noise, or with no tolerance, it does not. */
 static void test_drift(void **state)
 {
@@ -182,7 +182,10 @@ static void test_drift(void **state)
 
     (void)state;
     model_hysteresis_defaults(&p);
+    p.tolerance = 0.05;
     warm(&p, &m);
+    model_hysteresis_step(&p, &m, &out, &v); /* one sample may be noise */
+    assert_false(v.act);
     model_hysteresis_step(&p, &m, &out, &v);
     assert_true(v.act);
     assert_string_equal(model_hysteresis_why_name(v.why), "drift");
@@ -193,6 +196,7 @@ static void test_drift(void **state)
     assert_false(v.act);
     p.tolerance = 0.0;
     warm(&p, &m);
+    model_hysteresis_step(&p, &m, &out, &v);
     model_hysteresis_step(&p, &m, &out, &v);
     assert_false(v.act);
     assert_string_equal(model_hysteresis_why_name(v.why), "accumulating");
@@ -216,6 +220,10 @@ static void test_may_pay(void **state)
      * --min-gain: 0.24 over a bound of 0.2 gains 0.04, no more than the
      * noise and min_gain, but is out of the band */
     struct model_hysteresis_input night = {0.24, 0.2, 0.005, 0, 0, 0.2};
+    p.tolerance = 0.05;
+    m.decisions = 1;
+    assert_false(model_hysteresis_may_pay(&p, &m, &night)); /* first sample */
+    m.drift_streak = 1;
     assert_true(model_hysteresis_may_pay(&p, &m, &night));
     p.tolerance = 0.0;
     assert_false(model_hysteresis_may_pay(&p, &m, &night));
