@@ -1225,7 +1225,7 @@ static int assign(const struct model_problem *pb, const struct model_assign_para
                 sol->lower_bound = nd.bound;
             /* a tolerant plan stays above stage 1's makespan by choice */
             best = fmax(best, p->tolerance > 0.0 && nd.best_makespan > 0.0 ? nd.best_makespan
-                                                                          : nd.makespan);
+                                                                           : nd.makespan);
             sol->ilp_runs += nd.ilp_runs;
             sol->ilp_skipped |= nd.ilp_skipped;
         }

@@ -62,8 +62,8 @@ int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf
 }
 
 static const char *const why_names[] = {
-    "place", "urgent", "paid", "accumulating", "no-gain", "nothing-to-move", "large", "first",
-    "drift",
+    "place",           "urgent", "paid",  "accumulating", "no-gain",
+    "nothing-to-move", "large",  "first", "drift",
 };
 
 const char *model_hysteresis_why_name(int why)
@@ -102,9 +102,9 @@ static bool out_of_band(const struct model_hysteresis_params *p,
 {
     double top = fmax(1.0, m->rest) + p->tolerance;
     return p->tolerance > 0.0 && in->bound > 0.0 &&
-           in->current > top * in->bound +
-                             p->band_z * sqrt(in->noise_sd * in->noise_sd +
-                                              pow((1.0 + p->tolerance) * in->bound_sd, 2));
+           in->current >
+               top * in->bound + p->band_z * sqrt(in->noise_sd * in->noise_sd +
+                                                  pow((1.0 + p->tolerance) * in->bound_sd, 2));
 }
 
 /* Drift: out of the band, and the plan gains more than the noise. */
@@ -123,8 +123,7 @@ bool model_hysteresis_may_pay(const struct model_hysteresis_params *p,
     int streak = urgent_now(p, in) ? m->urgent_streak + 1 : 0;
 
     return in->unplaced > 0 || excess_of(p, in) > 0.0 || urgent_relief(p, streak, in) ||
-           drifted(p, m, in) ||
-           (m->decisions == 0 && in->current - in->planned > p->min_gain);
+           drifted(p, m, in) || (m->decisions == 0 && in->current - in->planned > p->min_gain);
 }
 
 void model_hysteresis_step(const struct model_hysteresis_params *p,

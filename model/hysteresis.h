@@ -30,19 +30,21 @@
  * urgent_margin plus two standard deviations of the noise (a plan that leaves it near the
  * line would be undone by the next sample's noise, and moving a worker
  * that only hovers at the line is what noise alone would ask for).
- * Drift: a placement that drifted out of the tolerance band is brought
- * back at once, by the few moves of a tolerant plan (model/assign.h's
- * tolerance). The band is [bound, (1 + tolerance) x bound], the lower
- * bound being what no placement beats; the class acts when its busiest
- * worker is above the band by more than band_z standard deviations of
- * its noise, and the plan removes more than noise_z of them. A load that
- * drifts (a diurnal cycle: relays peaking at different hours) leaves the
- * band within a few intervals of each rebalance and does not come back,
- * so waiting for the gain to add up, as below, would leave it out most
- * of the time; the band is relative to the bound, so it holds at night
- * as at noon, where --min-gain (absolute) would be a wider band than the
- * bound itself at low loads. Stationary noise stays inside the band: a
- * class is placed within the tolerance, and its noise is discounted.
+ * Drift (off unless tolerance > 0): a placement that drifted out of the
+ * tolerance band is brought back by the few moves of a tolerant plan
+ * (model/assign.h's tolerance). The band's top is (max(1, rest) +
+ * tolerance) x bound, rest being the class's first plan over its bound
+ * (a few large jobs may keep it above the bound for good); the class acts
+ * when its busiest worker was above the band by more than band_z standard
+ * deviations of the noise (its own and the bound's) in this decision and
+ * the one before, and the plan removes more than band_z of them. A load
+ * that drifts (a diurnal cycle: relays peaking at different hours) leaves
+ * the band within a few intervals of each rebalance and does not come
+ * back, so waiting for the gain to add up, as below, would leave it out
+ * most of the time; the band is relative to the bound, so it holds at
+ * night as at noon, where --min-gain (absolute) would be wider than the
+ * band at low loads. Two decisions, not one: a single noisy sample can
+ * be 3 standard deviations out.
  * A job with no worker yet is placed at once, and a plan whose gain
  * beyond the noise is more than `large` of the makespan (a random or
  * stale placement) acts at once, as the instant rule did. The first

@@ -628,13 +628,8 @@ static int test_stability(uint64_t seed)
                 run_step(&run, gen, &st, &d);
                 if (step == 0)
                     first_moves += d.act ? d.n_moves : 0;
-                else if (d.act) {
+                else if (d.act)
                     moves_after += d.n_moves;
-                    for (int k = 0; getenv("VERBOSE") && k < d.n_nodes; k++)
-                        if (d.nodes[k].act)
-                            fprintf(stderr, "%s step %d node %d: %s\n", g->name, step,
-                                    d.nodes[k].numa, d.nodes[k].reason);
-                }
                 sched_decision_free(&d);
                 sched_state_free(&st);
             }
@@ -1622,7 +1617,17 @@ static int test_flash(uint64_t seed)
  * bound is reachable at every interval, by the solver and when acting on
  * it), and a guard: no worse than the old rule on this trace (measured on
  * main before the change, seed 1: DIURNAL_OLD_*), and at most 2x its
- * migrations per hour; the 90% figure is printed next to the ceiling. */
+ * migrations per hour; the 90% figure is printed next to the ceiling.
+ * The tolerance band (--tolerance 0.05, off by default: model/hysteresis.h)
+ * is measured on the same day: plans move only the few directions that
+ * bring a class within 5% of its bound, and a class out of the band
+ * beyond its noise in two intervals running is rebalanced. Seed 1: 78.1%
+ * of the intervals at 3.45 migrations per hour (defaults: 25.9% at 1.99).
+ * Still short of 90%: acting on the first interval out of the band gives
+ * 92% at 4.3 per hour, but then single noisy samples of the stability bar
+ * (+-5%, 4,400 decisions) move directions; the second interval is what
+ * the noise bars cost here. Asserted: the band stays within the budget
+ * and does no worse than the defaults. */
 #define DIURNAL_STEPS  96
 #define DIURNAL_STEP_H 0.25
 #define DIURNAL_PEAK   0.65 /* mean load per worker if all peaked at once */
@@ -1632,9 +1637,9 @@ static int test_flash(uint64_t seed)
 /* vio4wd before issue 11 (instant rule: 25% relative and 0.05 core, main
  * at 0db0995), on this same trace and solver limit, seed 1: within 10% of
  * the bound in 20.8% of the intervals, 2.33 migrations per simulated hour */
-#define DIURNAL_OLD_WITHIN   0.208
+#define DIURNAL_OLD_WITHIN 0.208
 /* The tolerance band measured next to the defaults (sched --tolerance). */
-#define DIURNAL_TOLERANCE 0.05
+#define DIURNAL_TOLERANCE    0.05
 #define DIURNAL_OLD_PER_HOUR 2.33
 
 /* One machine's day: what the scheduler reached, and the solver's answers.

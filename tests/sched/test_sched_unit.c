@@ -851,10 +851,10 @@ static void options_file_then_command_line(void **state)
     static struct sched_options o;
     char path[] = "/tmp/vio4wd-sched-conf-XXXXXX", err[512];
     int fd = mkstemp(path);
-    char *argv[] = {
-        "x",         "--config", path,     "--sensitivity",   "0.1", "--global-numa-opt",
-        "--dry-run", "--json",   "--once", "--time-limit-ms", "250", "--min-gain",
-        "0.02",      "--tolerance", "0.1", NULL};
+    char *argv[] = {"x",      "--config",          path,        "--sensitivity",
+                    "0.1",    "--global-numa-opt", "--dry-run", "--json",
+                    "--once", "--time-limit-ms",   "250",       "--min-gain",
+                    "0.02",   "--tolerance",       "0.1",       NULL};
     struct sched_params p;
     (void)state;
 
