@@ -506,7 +506,7 @@ static void tighten_kept(struct node *nd, double budget_s)
 
 /* Migrations that moving job j to core e, and job k (>= 0) to j's core in
  * exchange, adds against home[] (negative: saves). */
-static int trade_moves(const struct node *nd, int j, int k, int e)
+static int trade_added_moves(const struct node *nd, int j, int k, int e)
 {
     int c = nd->asg[j], delta = (nd->home[j] != e) - (nd->home[j] != c);
     if (k >= 0)
@@ -540,7 +540,7 @@ static void even_kept(struct node *nd, double deadline)
                     continue;
                 for (int e = e0; e < e1; e++) {
                     double t = nd->load[j] - (k >= 0 ? nd->load[k] : 0.0), a, b, gain;
-                    if (e == c || cl[c] - cl[e] <= t || trade_moves(nd, j, k, e) > 0)
+                    if (e == c || cl[c] - cl[e] <= t || trade_added_moves(nd, j, k, e) > 0)
                         continue;
                     a = cl[c] - t;
                     b = cl[e] + t;
