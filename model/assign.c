@@ -21,6 +21,7 @@ void model_assign_defaults(struct model_assign_params *params)
         .moves_time_limit_s = 0.2,
         .mip_gap = 0.005,
         .migration_slack = 0.01,
+        .tolerance = 0.0,
         .global_numa = false,
         .keep_current = true,
         .use_ilp = true,
@@ -121,6 +122,9 @@ static int check_params(const struct model_assign_params *p, char *errbuf, size_
     if (!isfinite(p->migration_slack) || p->migration_slack < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "migration slack %g must be >= 0",
                           p->migration_slack);
+    if (!isfinite(p->tolerance) || p->tolerance < 0.0 || p->tolerance > 1.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "tolerance %g must be in [0, 1] (a share of the bound)", p->tolerance);
     return MODEL_OK;
 }
 
@@ -154,6 +158,7 @@ struct node {
     int *asg;      /* result, local cores */
     int *greedy;   /* upstream greedy, local cores */
     double makespan, bound, greedy_makespan;
+    double best_makespan; /* stage 1's, before a tolerant stage 2 */
     int ilp_runs;
     bool ilp_skipped; /* an ILP would have run but was not allowed */
     double moves_cap; /* > 0: the migration stage's cap (pack mode) */
@@ -430,6 +435,139 @@ static int fit_budget(struct node *nd, const int *fresh, double cap,
     return ret;
 }
 
+/* Stage 3, after a tolerant stage 2: lower the makespan without adding a
+ * migration.  From the busiest core, move one of its jobs to another core,
+ * or swap it with a job there, when that adds no move against home[] (a
+ * job away from home or with none may go anywhere; one at home only in a
+ * trade that brings another job home) and lowers the larger of the two
+ * cores.  Local search, not an ILP: it runs in microseconds, inside stage
+ * 2's time, so the decision's deadline does not see it.  Stops at
+ * budget_s. */
+static void tighten_kept(struct node *nd, double budget_s)
+{
+    int n = nd->n, m = nd->m, *asg = nd->asg;
+    const int *home = nd->home;
+    double *cl = malloc(sizeof(*cl) * (size_t)m), deadline = model_now() + budget_s;
+
+    if (cl == NULL)
+        return;
+    model_core_loads(nd->load, n, asg, m, cl);
+    for (int iter = 0; iter < 4 * n + 16; iter++) {
+        int top = 0, bj = -1, bk = -1, bd = -1;
+        double best;
+
+        for (int c = 1; c < m; c++)
+            if (cl[c] > cl[top])
+                top = c;
+        best = cl[top] - MODEL_LOAD_EPS;
+        for (int j = 0; j < n; j++) {
+            if (asg[j] != top)
+                continue;
+            int away_j = home[j] != top;
+            for (int k = -1; k < n; k++) {
+                int d = k < 0 ? -1 : asg[k];
+                double a, b;
+                if (k >= 0 && (d == top || nd->load[k] >= nd->load[j]))
+                    continue;
+                for (int e = (k < 0 ? 0 : d); e < (k < 0 ? m : d + 1); e++) {
+                    int delta;
+                    if (e == top)
+                        continue;
+                    /* migrations after minus before */
+                    delta = (home[j] != e) - away_j;
+                    if (k >= 0)
+                        delta += (home[k] != top) - (home[k] != e);
+                    if (delta > 0)
+                        continue;
+                    a = cl[top] - nd->load[j] + (k >= 0 ? nd->load[k] : 0.0);
+                    b = cl[e] + nd->load[j] - (k >= 0 ? nd->load[k] : 0.0);
+                    if (fmax(a, b) < best) {
+                        best = fmax(a, b);
+                        bj = j;
+                        bk = k;
+                        bd = e;
+                    }
+                }
+            }
+        }
+        if (bj < 0 || model_now() > deadline)
+            break;
+        cl[top] -= nd->load[bj];
+        cl[bd] += nd->load[bj];
+        asg[bj] = bd;
+        if (bk >= 0) {
+            cl[bd] -= nd->load[bk];
+            cl[top] += nd->load[bk];
+            asg[bk] = top;
+        }
+    }
+    free(cl);
+}
+
+/* Migrations that moving job j to core e, and job k (>= 0) to j's core in
+ * exchange, adds against home[] (negative: saves). */
+static int trade_added_moves(const struct node *nd, int j, int k, int e)
+{
+    int c = nd->asg[j], delta = (nd->home[j] != e) - (nd->home[j] != c);
+    if (k >= 0)
+        delta += (nd->home[k] != c) - (nd->home[k] != e);
+    return delta;
+}
+
+/* Stage 3, second part: even the cores out (the sum of their squared
+ * loads) without adding a migration or raising the makespan, so that the
+ * plan leaves every worker as far under the band as its moves allow, not
+ * only the busiest: loads drift, and the next worker to cross the band
+ * is the one left nearest to it. */
+static void even_kept(struct node *nd, double deadline)
+{
+    int n = nd->n, m = nd->m, *asg = nd->asg;
+    double *cl = malloc(sizeof(*cl) * (size_t)m), top;
+
+    if (cl == NULL)
+        return;
+    model_core_loads(nd->load, n, asg, m, cl);
+    top = model_max_load(cl, m) + MODEL_LOAD_EPS;
+    for (int iter = 0; iter < 4 * n + 16; iter++) {
+        int bj = -1, bk = -1, be = -1;
+        double best = MODEL_LOAD_EPS;
+
+        for (int j = 0; j < n && model_now() <= deadline; j++) {
+            int c = asg[j];
+            for (int k = -1; k < n; k++) {
+                int e0 = k < 0 ? 0 : asg[k], e1 = k < 0 ? m : asg[k] + 1;
+                if (k >= 0 && (asg[k] == c || nd->load[k] >= nd->load[j]))
+                    continue;
+                for (int e = e0; e < e1; e++) {
+                    double t = nd->load[j] - (k >= 0 ? nd->load[k] : 0.0), a, b, gain;
+                    if (e == c || cl[c] - cl[e] <= t || trade_added_moves(nd, j, k, e) > 0)
+                        continue;
+                    a = cl[c] - t;
+                    b = cl[e] + t;
+                    if (b > top)
+                        continue;
+                    gain = cl[c] * cl[c] + cl[e] * cl[e] - a * a - b * b;
+                    if (gain > best) {
+                        best = gain;
+                        bj = j;
+                        bk = k;
+                        be = e;
+                    }
+                }
+            }
+        }
+        if (bj < 0)
+            break;
+        double t = nd->load[bj] - (bk >= 0 ? nd->load[bk] : 0.0);
+        cl[asg[bj]] -= t;
+        cl[be] += t;
+        if (bk >= 0)
+            asg[bk] = asg[bj];
+        asg[bj] = be;
+    }
+    free(cl);
+}
+
 /* Stage 2: fewest moves from home[] with every core under the cap, and no
  * more than the migration budget. */
 static int solve_moves(struct node *nd, const int *fresh, const struct model_assign_params *p)
@@ -443,9 +581,18 @@ static int solve_moves(struct node *nd, const int *fresh, const struct model_ass
      * gap + slack of the proven optimum whatever stage 1 happened to hit. */
     double best = nd->makespan > nd->bound * (1.0 + p->mip_gap) ? nd->makespan
                                                                 : nd->bound * (1.0 + p->mip_gap);
-    double cap = best + nd->bound * p->migration_slack;
+    double t0 = model_now(), cap;
+    /* A tolerant plan: any makespan within the tolerance of the bound is
+     * as good, so only the jobs that bring the node there move.  Greedy
+     * does not cap it: greedy is a fresh placement that moves nearly
+     * every job, and the tolerance is the operator's word that its last
+     * few percent are not worth the migrations. */
+    bool tolerant = nd->bound * (1.0 + p->tolerance) > best;
 
-    if (cap > limit)
+    if (tolerant)
+        best = nd->bound * (1.0 + p->tolerance);
+    cap = best + nd->bound * p->migration_slack;
+    if (cap > limit && !tolerant)
         cap = limit;
     if (nd->moves_cap > cap)
         cap = nd->moves_cap;
@@ -453,6 +600,11 @@ static int solve_moves(struct node *nd, const int *fresh, const struct model_ass
     ret = moves_under(nd, fresh, cap, p, p->moves_time_limit_s);
     if (ret == MODEL_OK && nd->max_moves >= 0 && node_migrations(nd, nd->asg) > nd->max_moves)
         ret = fit_budget(nd, fresh, cap, p);
+    /* stage 3: the moves chosen, the tightest and most even loads they allow */
+    if (ret == MODEL_OK && tolerant && nd->moves_cap <= 0.0) {
+        tighten_kept(nd, p->moves_time_limit_s - (model_now() - t0));
+        even_kept(nd, t0 + p->moves_time_limit_s);
+    }
     nd->makespan = model_makespan(nd->load, nd->n, nd->asg, nd->m);
     return ret;
 }
@@ -471,6 +623,7 @@ static int solve_node(struct node *nd, const struct model_assign_params *p)
     ret = solve_makespan(nd, order, p, fresh);
     if (ret != MODEL_OK)
         goto out;
+    nd->best_makespan = nd->makespan;
     if (nd->has_home)
         ret = solve_moves(nd, fresh, p);
     else
@@ -992,7 +1145,7 @@ static int unplaceable(const struct model_problem *pb, const struct node *nd, in
 static int assign(const struct model_problem *pb, const struct model_assign_params *p,
                   bool greedy_only, struct model_solution *sol, char *errbuf, size_t errlen)
 {
-    double t0 = model_now();
+    double t0 = model_now(), best = 0.0;
     int ret, nn, *ids = NULL, *greedy = NULL;
 
     if (sol == NULL)
@@ -1070,6 +1223,9 @@ static int assign(const struct model_problem *pb, const struct model_assign_para
             }
             if (nd.bound > sol->lower_bound)
                 sol->lower_bound = nd.bound;
+            /* a tolerant plan stays above stage 1's makespan by choice */
+            best = fmax(best, p->tolerance > 0.0 && nd.best_makespan > 0.0 ? nd.best_makespan
+                                                                           : nd.makespan);
             sol->ilp_runs += nd.ilp_runs;
             sol->ilp_skipped |= nd.ilp_skipped;
         }
@@ -1080,7 +1236,11 @@ static int assign(const struct model_problem *pb, const struct model_assign_para
     sol->greedy_makespan = model_assignment_makespan(pb, greedy);
     sol->migrations = count_migrations(pb, sol->worker);
     sol->greedy_migrations = count_migrations(pb, greedy);
-    sol->proven = sol->makespan <= sol->lower_bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS;
+    /* proven: the solver found and proved its best makespan (a tolerant
+     * plan then stays within the tolerance of it by choice, not by lack
+     * of time) */
+    sol->proven = (p->tolerance > 0.0 ? best : sol->makespan) <=
+                  sol->lower_bound * (1.0 + p->mip_gap) + MODEL_LOAD_EPS;
     sol->solve_time_s = model_now() - t0;
 out:
     free(ids);

@@ -6,8 +6,10 @@
  * solver minimises, in this order:
  *   1. the makespan, the largest worker load;
  *   2. the migrations away from each job's current worker, among solutions
- *      within migration_slack of the best makespan found (and never worse
- *      than greedy);
+ *      within migration_slack of the best makespan found, or within
+ *      tolerance of the bound when that is larger (and never worse than
+ *      greedy); with a tolerance, the makespan again without adding a
+ *      migration (stage 3, local search);
  *   3. busy hyperthread siblings while a whole physical core is idle; and
  *      a heavy job's (above 0.5 core) siblings above the node's average
  *      load per PU, a weighted term that may cost migrations.
@@ -51,6 +53,14 @@ struct model_assign_params {
                                  * among solutions with makespan at most
                                  * max(best found, bound*(1+mip_gap)) +
                                  * epsilon*bound; 0.01 */
+    double tolerance;          /* a re-plan's aim: stage 2's cap is at
+                                 * least (1+tolerance)*bound, so a plan
+                                 * moves only the few jobs that bring the
+                                 * node within it, and stage 3 then lowers
+                                 * the makespan without adding a move (a
+                                 * job with no worker is placed as tight
+                                 * as the moves allow); 0: the tightest
+                                 * makespan first, as stage 1 found it; 0 */
     bool global_numa;          /* ignore NUMA: any job on any worker */
     bool keep_current;         /* minimise migrations from jobs[].current
                                  * (stage 2); true */
@@ -78,7 +88,8 @@ struct model_solution {
     double solve_time_s;    /* wall time of model_assign() */
     int migrations;         /* jobs whose worker differs from current */
     int greedy_migrations;  /* the same count for the greedy answer */
-    bool proven;            /* makespan within mip_gap of lower_bound */
+    bool proven;            /* makespan within mip_gap of lower_bound
+                             * (with a tolerance: stage 1's makespan) */
     int ilp_runs;           /* ILPs solved; 0 when the fast path sufficed */
     bool ilp_skipped;       /* some node needed an ILP but use_ilp or
                              * max_ilp_columns kept it to the heuristics */

@@ -19,6 +19,8 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p)
         .urgent_after = 2,
         .horizon = 10.0,
         .large = 0.25,
+        .tolerance = 0.0,
+        .band_z = 3.0,
     };
 }
 
@@ -46,6 +48,13 @@ int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf
                           p->horizon);
     if (!isfinite(p->large) || p->large <= 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "large gain %g must be > 0", p->large);
+    if (!isfinite(p->tolerance) || p->tolerance < 0.0 || p->tolerance > 1.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "tolerance %g must be in [0, 1] (a share of the lower bound)",
+                          p->tolerance);
+    if (!isfinite(p->band_z) || p->band_z < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "band allowance %g must be >= 0 standard deviations", p->band_z);
     if (p->urgent_after < 1)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "urgent relief after %d decisions: must be >= 1", p->urgent_after);
@@ -53,7 +62,8 @@ int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf
 }
 
 static const char *const why_names[] = {
-    "place", "urgent", "paid", "accumulating", "no-gain", "nothing-to-move", "large", "first",
+    "place",           "urgent", "paid",  "accumulating", "no-gain",
+    "nothing-to-move", "large",  "first", "drift",
 };
 
 const char *model_hysteresis_why_name(int why)
@@ -85,6 +95,27 @@ static double excess_of(const struct model_hysteresis_params *p,
     return in->current - in->planned - p->noise_z * in->noise_sd - p->min_gain;
 }
 
+/* The busiest worker is above the tolerance band by more than its noise. */
+static bool out_of_band(const struct model_hysteresis_params *p,
+                        const struct model_hysteresis_memory *m,
+                        const struct model_hysteresis_input *in)
+{
+    double top = fmax(1.0, m->rest) + p->tolerance;
+    return p->tolerance > 0.0 && in->bound > 0.0 &&
+           in->current >
+               top * in->bound + p->band_z * sqrt(in->noise_sd * in->noise_sd +
+                                                  pow((1.0 + p->tolerance) * in->bound_sd, 2));
+}
+
+/* Drift: out of the band, and the plan gains more than the noise. */
+static bool drifted(const struct model_hysteresis_params *p,
+                    const struct model_hysteresis_memory *m,
+                    const struct model_hysteresis_input *in)
+{
+    return m->drift_streak >= 1 && out_of_band(p, m, in) &&
+           in->current - in->planned > p->band_z * in->noise_sd;
+}
+
 bool model_hysteresis_may_pay(const struct model_hysteresis_params *p,
                               const struct model_hysteresis_memory *m,
                               const struct model_hysteresis_input *in)
@@ -92,7 +123,7 @@ bool model_hysteresis_may_pay(const struct model_hysteresis_params *p,
     int streak = urgent_now(p, in) ? m->urgent_streak + 1 : 0;
 
     return in->unplaced > 0 || excess_of(p, in) > 0.0 || urgent_relief(p, streak, in) ||
-           (m->decisions == 0 && in->current - in->planned > p->min_gain);
+           drifted(p, m, in) || (m->decisions == 0 && in->current - in->planned > p->min_gain);
 }
 
 void model_hysteresis_step(const struct model_hysteresis_params *p,
@@ -105,6 +136,7 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
     v->excess = excess_of(p, in);
     v->threshold = p->sensitivity * in->migrations;
     m->urgent_streak = urgent_now(p, in) ? m->urgent_streak + 1 : 0;
+    int ds = out_of_band(p, m, in) ? m->drift_streak + 1 : 0;
 
     if (in->unplaced > 0) {
         v->act = true;
@@ -116,6 +148,14 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
         snprintf(v->reason, sizeof(v->reason),
                  "urgent: busiest worker at %.3f above %.2f for %d decisions, plan %.3f",
                  in->current, p->urgent, m->urgent_streak, in->planned);
+    } else if (in->migrations > 0 && drifted(p, m, in)) {
+        v->act = true;
+        v->why = MODEL_HYST_DRIFT;
+        snprintf(v->reason, sizeof(v->reason),
+                 "drift: makespan %.3f above %.0f%% over the bound %.3f by more than the noise "
+                 "%.3f, plan %.3f",
+                 in->current, p->tolerance * 100.0, in->bound, p->band_z * in->noise_sd,
+                 in->planned);
     } else if (in->migrations > 0 && v->excess > 0.0 &&
                in->current - in->planned - v->noise > p->large * in->current) {
         v->act = true;
@@ -153,7 +193,10 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
             v->accumulated = m->accumulated;
         m->accumulated = 0.0;
     }
+    m->drift_streak = v->act ? 0 : ds;
     if (v->act)
         m->urgent_streak = 0;
+    if (v->act && m->decisions == 0 && in->bound > 0.0)
+        m->rest = in->planned / in->bound;
     m->decisions++;
 }

@@ -30,6 +30,21 @@
  * urgent_margin plus two standard deviations of the noise (a plan that leaves it near the
  * line would be undone by the next sample's noise, and moving a worker
  * that only hovers at the line is what noise alone would ask for).
+ * Drift (off unless tolerance > 0): a placement that drifted out of the
+ * tolerance band is brought back by the few moves of a tolerant plan
+ * (model/assign.h's tolerance). The band's top is (max(1, rest) +
+ * tolerance) x bound, rest being the class's first plan over its bound
+ * (a few large jobs may keep it above the bound for good); the class acts
+ * when its busiest worker was above the band by more than band_z standard
+ * deviations of the noise (its own and the bound's) in this decision and
+ * the one before, and the plan removes more than band_z of them. A load
+ * that drifts (a diurnal cycle: relays peaking at different hours) leaves
+ * the band within a few intervals of each rebalance and does not come
+ * back, so waiting for the gain to add up, as below, would leave it out
+ * most of the time; the band is relative to the bound, so it holds at
+ * night as at noon, where --min-gain (absolute) would be wider than the
+ * band at low loads. Two decisions, not one: a single noisy sample can
+ * be 3 standard deviations out.
  * A job with no worker yet is placed at once, and a plan whose gain
  * beyond the noise is more than `large` of the makespan (a random or
  * stale placement) acts at once, as the instant rule did. The first
@@ -61,6 +76,11 @@ struct model_hysteresis_params {
     double large;         /* a gain beyond noise of more than this share
                              * of the makespan acts at once (a plan from a
                              * random or stale placement); 0.25 */
+    double tolerance;     /* the band's width over the bound, as a share
+                             * of it; 0: no drift rule (0.05 suits loads
+                             * that drift over the day); 0 */
+    double band_z;        /* standard deviations of noise above the band
+                             * before a drift acts; 3 */
 };
 
 /* What one problem remembers between decisions. Zero it to start. */
@@ -69,6 +89,10 @@ struct model_hysteresis_memory {
     int urgent_streak;  /* decisions running with the busiest worker
                              * above urgent, noise discounted */
     int decisions;      /* decisions made so far */
+    int drift_streak;   /* decisions running out of the band */
+    double rest;        /* the first plan's makespan over its bound: how
+                             * close the class can get, a few large jobs
+                             * kept apart (0: not known yet) */
     double bound_gap;   /* the caller's: how far the last plan solved
                              * stayed above the lower bound, to screen
                              * the next decisions without the solver */
@@ -80,6 +104,10 @@ struct model_hysteresis_input {
     double noise_sd; /* standard deviation of the busiest worker's load */
     int migrations;  /* the plan's moves of jobs that have a worker */
     int unplaced;    /* jobs with no worker yet */
+    double bound;    /* proven lower bound on the makespan; 0: unknown
+                      * (no drift rule) */
+    double bound_sd; /* standard deviation of the bound's noise: of the
+                      * largest job when it alone makes the bound */
 };
 
 enum model_hysteresis_why {
@@ -91,6 +119,7 @@ enum model_hysteresis_why {
     MODEL_HYST_NOTHING,      /* holds: the plan moves nothing */
     MODEL_HYST_LARGE,        /* acts: a large gain, at once */
     MODEL_HYST_FIRST,        /* acts: the first decision, any excess */
+    MODEL_HYST_DRIFT,        /* acts: drifted out of the tolerance band */
 };
 
 struct model_hysteresis_verdict {
@@ -109,7 +138,8 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p);
 int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf, size_t errlen);
 
 /* Short name of a verdict's why ("place", "urgent", "paid",
- * "accumulating", "no-gain", "nothing-to-move", "large", "first"). */
+ * "accumulating", "no-gain", "nothing-to-move", "large", "first",
+ * "drift"). */
 const char *model_hysteresis_why_name(int why);
 
 /* Whether solving could pay: in->planned is a lower bound on any plan's

@@ -48,6 +48,7 @@ void sched_params_defaults(struct sched_params *p)
     *p = (struct sched_params){
         .sensitivity = hp.sensitivity,
         .min_gain = hp.min_gain,
+        .tolerance = hp.tolerance,
         .time_limit_s = 0.1,
         .deadline_s = SCHED_DEADLINE_SHARE * 5.0,
         .global_numa = false,
@@ -254,6 +255,7 @@ static void hyst_params(const struct sched_params *p, struct model_hysteresis_pa
     model_hysteresis_defaults(hp);
     hp->sensitivity = p->sensitivity;
     hp->min_gain = p->min_gain;
+    hp->tolerance = p->tolerance;
 }
 
 /* A class's hysteresis input so far: the standard deviation of the noise
@@ -285,6 +287,20 @@ static double busiest_noise_sd(const struct model_slice *s, const double *job_sd
     free(load);
     free(var);
     return sd;
+}
+
+/* The noise of a class's lower bound: the largest job's when it alone
+ * makes the bound (a direction that fills a worker), else 0 (the mean
+ * load per worker, whose noise averages out). */
+static double bound_noise_sd(const struct model_problem *pb, const int *job_of,
+                             const double *job_sd, double bound)
+{
+    int big = -1;
+
+    for (int j = 0; j < pb->n_jobs; j++)
+        if (big < 0 || pb->jobs[j].load > pb->jobs[big].load)
+            big = j;
+    return big >= 0 && pb->jobs[big].load >= bound - 1e-9 ? job_sd[job_of[big]] : 0.0;
 }
 
 /* Records a verdict of the rule on a class. */
@@ -328,6 +344,8 @@ struct class_hyst {
     struct model_hysteresis_params params;
     struct model_hysteresis_memory *mem;
     double noise_sd;
+    const int *job_of;    /* the slice's jobs in the whole problem */
+    const double *job_sd; /* each job's noise, whole problem */
 };
 
 /* Greedy first: it is cheap, it is the yardstick every record shows, and
@@ -375,6 +393,8 @@ static int screen_node(const struct model_problem *pb, const struct sched_params
         .planned = res->lower_bound + 0.5 * h->mem->bound_gap,
         .noise_sd = h->noise_sd,
         .unplaced = unplaced,
+        .bound = res->lower_bound,
+        .bound_sd = bound_noise_sd(pb, h->job_of, h->job_sd, res->lower_bound),
     };
     if (model_hysteresis_may_pay(&h->params, h->mem, &in))
         return 0;
@@ -403,6 +423,8 @@ static void assign_params(const struct sched_params *p, double budget_s, bool gl
         struct model_pack_params kp;
         pack_params(p, &kp);
         ap->pack_target = kp.target * (1.0 - kp.park_margin);
+    } else {
+        ap->tolerance = p->tolerance;
     }
     ap->time_limit_s = fmin(p->time_limit_s, budget_s / 3.0);
     ap->use_ilp = ap->time_limit_s >= SCHED_MIN_ILP_S;
@@ -454,6 +476,8 @@ static int spread_plan(const struct model_problem *pb, const struct model_soluti
         .noise_sd = h->noise_sd,
         .migrations = unplaced > 0 ? 0 : moves,
         .unplaced = unplaced,
+        .bound = sol->lower_bound,
+        .bound_sd = bound_noise_sd(pb, h->job_of, h->job_sd, sol->lower_bound),
     };
     model_hysteresis_step(&h->params, h->mem, &in, &v);
     record_verdict(&v, res);
@@ -477,6 +501,11 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bo
     int ret;
 
     assign_params(c->p, budget_s, global, &ap);
+    /* a class's first plan (a start, a new class) is where it rests under
+     * stationary noise: the tightest one, so that noise alone never carries
+     * it out of the band; the band's few-moves plans come after */
+    if (h->mem->decisions == 0)
+        ap.tolerance = 0.0;
     /* the budget is per decision: each class gets what the ones before it
      * left (their moves that act) */
     if (ap.max_moves >= 0)
@@ -538,6 +567,8 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     hyst_params(c->p, &h.params);
     h.mem = sched_hysteresis_class(c->mem, res->numa);
     h.noise_sd = busiest_noise_sd(&s, c->job_sd);
+    h.job_of = s.job;
+    h.job_sd = c->job_sd;
     if (h.mem == NULL || h.noise_sd < 0.0)
         ret = sched_fail(err, errlen, "out of memory");
     else if (s.pb.n_jobs == 0)

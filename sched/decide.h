@@ -59,6 +59,12 @@ struct sched_params {
                                  * plan must have removed to act
                                  * (model/hysteresis.h) */
     double min_gain;     /* gain that never counts, in cores */
+    double tolerance;    /* spread: a plan aims within this share of
+                                 * the lower bound with the fewest moves,
+                                 * and a class that drifts above it by
+                                 * more than its noise is rebalanced
+                                 * (model/hysteresis.h); 0: the tightest
+                                 * makespan, no drift rule */
     double time_limit_s; /* solver stage-1 limit per NUMA node */
     double deadline_s;   /* the whole decision; 0: none. Shared
                                  * out over the classes by their number

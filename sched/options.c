@@ -32,6 +32,7 @@ enum {
     OPT_TIME_LIMIT,
     OPT_DEADLINE,
     OPT_MIN_GAIN,
+    OPT_TOLERANCE,
     OPT_DRY_RUN,
     OPT_ONCE,
     OPT_JSON,
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
     {"time-limit-ms", required_argument, NULL, OPT_TIME_LIMIT},
     {"deadline-ms", required_argument, NULL, OPT_DEADLINE},
     {"min-gain", required_argument, NULL, OPT_MIN_GAIN},
+    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"once", no_argument, NULL, OPT_ONCE},
     {"json", no_argument, NULL, OPT_JSON},
@@ -101,6 +103,16 @@ void sched_options_usage(FILE *fp, const char *prog)
             "      --min-gain CORES      gain per interval that never counts, in cores,\n"
             "                            0 to 64: below it moving work buys nothing\n"
             "                            (default 0.02)\n"
+            "      --tolerance F         spread: how far above the lower bound on the\n"
+            "                            busiest worker's load a plan may stay, as a share\n"
+            "                            of the bound, 0 to 1: a plan moves only the few\n"
+            "                            directions that bring a node within it, and a node\n"
+            "                            whose busiest worker drifts above it by more than\n"
+            "                            3 standard deviations of its noise, in two\n"
+            "                            intervals running, is rebalanced. 0: plans take\n"
+            "                            the least makespan and only the rules of\n"
+            "                            --sensitivity act (default 0; 0.05 suits loads\n"
+            "                            that drift apart over the day)\n"
             "      --global-numa-opt     let directions move to workers of any NUMA node\n"
             "                            [VIO4WD_CORE_SCHED_GLOBAL_NUMA_OPT]\n"
             "      --mode spread|pack    spread: the least busiest-worker load (default);\n"
@@ -263,6 +275,7 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     o->deadline_ms = -1.0;
     sched_params_defaults(&defaults);
     o->min_gain = defaults.min_gain;
+    o->tolerance = defaults.tolerance;
     config_init(&o->cfg);
 
     optind = 0; /* glibc: full reset, so a SIGHUP re-parse works */
@@ -346,6 +359,13 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
                 return bad(err, errlen, "--min-gain '%s': must be a number of cores from 0 to 64",
                            optarg);
             break;
+        case OPT_TOLERANCE:
+            if (!number_in(optarg, 0.0, 1.0, &o->tolerance))
+                return bad(err, errlen,
+                           "--tolerance '%s': must be a number from 0 to 1 (a share of the "
+                           "lower bound)",
+                           optarg);
+            break;
         case OPT_DRY_RUN:
             o->dry_run = true;
             break;
@@ -404,6 +424,7 @@ void sched_options_params(const struct sched_options *o, struct sched_params *p)
     sched_params_defaults(p);
     p->sensitivity = o->cfg.core_sched_sensitivity;
     p->min_gain = o->min_gain;
+    p->tolerance = o->tolerance;
     p->time_limit_s = o->time_limit_ms * 1e-3;
     p->deadline_s = o->deadline_ms >= 0.0 ? o->deadline_ms * 1e-3
                                           : SCHED_DEADLINE_SHARE * o->cfg.core_sched_poll_interval;

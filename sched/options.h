@@ -31,6 +31,7 @@ struct sched_options {
     double time_limit_ms;
     double deadline_ms; /* < 0: a share of the poll interval */
     double min_gain;    /* cores */
+    double tolerance;   /* share of the lower bound */
     bool dry_run;
     bool once;
     bool json;

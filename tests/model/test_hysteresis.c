@@ -167,6 +167,41 @@ static void test_at_once(void **state)
     assert_string_equal(model_hysteresis_why_name(v.why), "nothing-to-move");
 }
 
+/* Drift: a class out of the tolerance band by more than its noise in two
+ * decisions running acts, whatever the accumulated sum; inside the
+ * band, with a gain within the noise, or with no tolerance, it does not. */
+static void test_drift(void **state)
+{
+    struct model_hysteresis_params p;
+    struct model_hysteresis_memory m;
+    struct model_hysteresis_verdict v;
+    /* band 0.5 x 1.05 = 0.525, plus 3 x 0.005: drift above 0.54 */
+    struct model_hysteresis_input out = {0.56, 0.51, 0.005, 3, 0, 0.5};
+    struct model_hysteresis_input inside = {0.535, 0.50, 0.005, 3, 0, 0.5};
+    struct model_hysteresis_input noisy = {0.56, 0.545, 0.005, 3, 0, 0.5};
+
+    (void)state;
+    model_hysteresis_defaults(&p);
+    p.tolerance = 0.05;
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &out, &v); /* one sample may be noise */
+    assert_false(v.act);
+    model_hysteresis_step(&p, &m, &out, &v);
+    assert_true(v.act);
+    assert_string_equal(model_hysteresis_why_name(v.why), "drift");
+    assert_double_equal(m.accumulated, 0.0, 1e-12);
+    model_hysteresis_step(&p, &m, &inside, &v);
+    assert_false(v.act);
+    model_hysteresis_step(&p, &m, &noisy, &v); /* gains 0.015 < 4 sd */
+    assert_false(v.act);
+    p.tolerance = 0.0;
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &out, &v);
+    model_hysteresis_step(&p, &m, &out, &v);
+    assert_false(v.act);
+    assert_string_equal(model_hysteresis_why_name(v.why), "accumulating");
+}
+
 /* The screen: a lower bound within the noise cannot pay. */
 static void test_may_pay(void **state)
 {
@@ -181,6 +216,17 @@ static void test_may_pay(void **state)
     assert_false(model_hysteresis_may_pay(&p, &m, &within));
     assert_true(model_hysteresis_may_pay(&p, &m, &beyond));
     assert_true(model_hysteresis_may_pay(&p, &m, &unplaced));
+    /* at low loads the band, relative to the bound, is narrower than
+     * --min-gain: 0.24 over a bound of 0.2 gains 0.04, no more than the
+     * noise and min_gain, but is out of the band */
+    struct model_hysteresis_input night = {0.24, 0.2, 0.005, 0, 0, 0.2};
+    p.tolerance = 0.05;
+    m.decisions = 1;
+    assert_false(model_hysteresis_may_pay(&p, &m, &night)); /* first sample */
+    m.drift_streak = 1;
+    assert_true(model_hysteresis_may_pay(&p, &m, &night));
+    p.tolerance = 0.0;
+    assert_false(model_hysteresis_may_pay(&p, &m, &night));
 }
 
 static void test_check(void **state)
@@ -198,6 +244,10 @@ static void test_check(void **state)
     p.horizon = 0.5;
     assert_int_equal(model_hysteresis_check(&p, err, sizeof(err)), MODEL_EINVAL);
     assert_non_null(strstr(err, "horizon 0.5"));
+    model_hysteresis_defaults(&p);
+    p.tolerance = 1.5;
+    assert_int_equal(model_hysteresis_check(&p, err, sizeof(err)), MODEL_EINVAL);
+    assert_non_null(strstr(err, "tolerance 1.5"));
 }
 
 int main(void)
@@ -208,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_hovering_gain_fades),
         cmocka_unit_test(test_urgent),
         cmocka_unit_test(test_at_once),
+        cmocka_unit_test(test_drift),
         cmocka_unit_test(test_may_pay),
         cmocka_unit_test(test_check),
     };

@@ -1617,7 +1617,17 @@ static int test_flash(uint64_t seed)
  * bound is reachable at every interval, by the solver and when acting on
  * it), and a guard: no worse than the old rule on this trace (measured on
  * main before the change, seed 1: DIURNAL_OLD_*), and at most 2x its
- * migrations per hour; the 90% figure is printed next to the ceiling. */
+ * migrations per hour; the 90% figure is printed next to the ceiling.
+ * The tolerance band (--tolerance 0.05, off by default: model/hysteresis.h)
+ * is measured on the same day: plans move only the few directions that
+ * bring a class within 5% of its bound, and a class out of the band
+ * beyond its noise in two intervals running is rebalanced. Seed 1: 78.1%
+ * of the intervals at 3.45 migrations per hour (defaults: 25.9% at 1.99).
+ * Still short of 90%: acting on the first interval out of the band gives
+ * 92% at 4.3 per hour, but then single noisy samples of the stability bar
+ * (+-5%, 4,400 decisions) move directions; the second interval is what
+ * the noise bars cost here. Asserted: the band stays within the budget
+ * and does no worse than the defaults. */
 #define DIURNAL_STEPS  96
 #define DIURNAL_STEP_H 0.25
 #define DIURNAL_PEAK   0.65 /* mean load per worker if all peaked at once */
@@ -1627,7 +1637,9 @@ static int test_flash(uint64_t seed)
 /* vio4wd before issue 11 (instant rule: 25% relative and 0.05 core, main
  * at 0db0995), on this same trace and solver limit, seed 1: within 10% of
  * the bound in 20.8% of the intervals, 2.33 migrations per simulated hour */
-#define DIURNAL_OLD_WITHIN   0.208
+#define DIURNAL_OLD_WITHIN 0.208
+/* The tolerance band measured next to the defaults (sched --tolerance). */
+#define DIURNAL_TOLERANCE    0.05
 #define DIURNAL_OLD_PER_HOUR 2.33
 
 /* One machine's day: what the scheduler reached, and the solver's answers.
@@ -1640,7 +1652,7 @@ struct diurnal_figures {
     int migrations;    /* after the first decision */
 };
 
-static void diurnal_day(struct gen_topo *g, struct rng *rng, bool always_act,
+static void diurnal_day(struct gen_topo *g, struct rng *rng, bool always_act, double tolerance,
                         struct diurnal_figures *f)
 {
     struct sched_state *gen = state_alloc(), peak;
@@ -1663,6 +1675,8 @@ static void diurnal_day(struct gen_topo *g, struct rng *rng, bool always_act,
         phase[i] = DIURNAL_PHASE_H * (2.0 * rng_unit(rng) - 1.0);
     run_init(&run, g, -1.0, always_act ? "diurnal-always" : "diurnal");
     run.p.time_limit_s = HYST_TIME_LIMIT_S;
+    if (tolerance >= 0.0)
+        run.p.tolerance = tolerance;
     if (always_act)
         run.p.min_gain = 0.0;
     for (int step = 0; step < DIURNAL_STEPS; step++) {
@@ -1705,7 +1719,7 @@ static int test_diurnal(uint64_t seed)
 {
     struct gen_topo topos[N_XML + N_SYNTH];
     struct rng rng;
-    struct diurnal_figures sum = {0}, ceil_sum = {0};
+    struct diurnal_figures sum = {0}, ceil_sum = {0}, band_sum = {0};
     int nt, intervals = 0, topos_run = 0;
 
     if (!load_topos(topos, &nt))
@@ -1713,17 +1727,21 @@ static int test_diurnal(uint64_t seed)
     rng_seed(&rng, seed);
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
-        struct diurnal_figures f, c;
-        struct rng same = rng;
+        struct diurnal_figures f, c, b;
+        struct rng same = rng, again = rng;
 
         if (skip_topo(g))
             continue;
-        diurnal_day(g, &same, true, &c);
-        diurnal_day(g, &rng, false, &f);
+        diurnal_day(g, &same, true, -1.0, &c);
+        diurnal_day(g, &again, false, DIURNAL_TOLERANCE, &b);
+        diurnal_day(g, &rng, false, -1.0, &f);
         printf("  %-45s within 10%% of the bound %5.1f%% of the day, %d migrations "
-               "(always acting: %5.1f%%, %d migrations)\n",
-               g->name, 100.0 * f.within / DIURNAL_STEPS, f.migrations,
-               100.0 * c.within / DIURNAL_STEPS, c.migrations);
+               "(--tolerance %.2f: %5.1f%%, %d; always acting: %5.1f%%, %d)\n",
+               g->name, 100.0 * f.within / DIURNAL_STEPS, f.migrations, DIURNAL_TOLERANCE,
+               100.0 * b.within / DIURNAL_STEPS, b.migrations, 100.0 * c.within / DIURNAL_STEPS,
+               c.migrations);
+        band_sum.within += b.within;
+        band_sum.migrations += b.migrations;
         intervals += DIURNAL_STEPS;
         topos_run++;
         sum.within += f.within;
@@ -1746,8 +1764,14 @@ static int test_diurnal(uint64_t seed)
            "answers: %.1f%%), %.2f migrations per hour\n",
            100.0 * ceil_sum.within / intervals, 100.0 * ceil_sum.solver_within / intervals,
            ceil_sum.migrations / (24.0 * days));
-    printf("  issue 11's bar, 90%% of the intervals within 10%% of the bound: %s\n",
-           sum.within >= 0.9 * intervals ? "met" : "NOT met");
+    double band_per_hour = band_sum.migrations / (24.0 * days);
+    printf("  with --tolerance %.2f (the band rule): %.1f%% of the intervals within 10%%, %.2f "
+           "migrations per hour\n",
+           DIURNAL_TOLERANCE, 100.0 * band_sum.within / intervals, band_per_hour);
+    printf("  issue 11's bar, 90%% of the intervals within 10%% of the bound: %s at the defaults, "
+           "%s with --tolerance %.2f\n",
+           sum.within >= 0.9 * intervals ? "met" : "NOT met",
+           band_sum.within >= 0.9 * intervals ? "met" : "NOT met", DIURNAL_TOLERANCE);
     /* 2 points of slack: both figures depend a little on the solver's
      * wall-clock limits, so on a busy machine they move */
     if (topos_run == nt)
@@ -1764,6 +1788,17 @@ static int test_diurnal(uint64_t seed)
           "%.2f migrations per hour, more than 2x "
           "the %.2f before issue 11",
           per_hour, DIURNAL_OLD_PER_HOUR);
+    /* the band rule: within the same migration budget, and no worse than
+     * the defaults (seed 1: 78.1% at 3.45 per hour) */
+    CHECK(band_per_hour <= 2.0 * DIURNAL_OLD_PER_HOUR + EPS,
+          "--tolerance %.2f: %.2f migrations per hour, more than 2x the %.2f before issue 11",
+          DIURNAL_TOLERANCE, band_per_hour, DIURNAL_OLD_PER_HOUR);
+    if (topos_run == nt)
+        CHECK(band_sum.within >= sum.within,
+              "--tolerance %.2f: within 10%% in %.1f%% of the intervals, fewer than the "
+              "defaults' %.1f%%",
+              DIURNAL_TOLERANCE, 100.0 * band_sum.within / intervals,
+              100.0 * sum.within / intervals);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }

@@ -328,9 +328,11 @@ static void decide_hysteresis(void **state)
     sched_state_free(&st);
 }
 
-/* With memory: a moderate imbalance (0.65 vs 0.30, a plan at 0.50 for
- * two migrations) does not act on its first sample, but pays within a
- * few intervals once it has lasted; the sum is in the node's report. */
+/* With memory and no tolerance band (--tolerance 0): a moderate
+ * imbalance (0.65 vs 0.30, a plan at 0.50 for two migrations) does not
+ * act on its first sample, but pays within a few intervals once it has
+ * lasted; the sum is in the node's report. With the default band it is a
+ * drift (decide_drift). */
 static void decide_sustained(void **state)
 {
     int w[] = {0, 2};
@@ -346,6 +348,7 @@ static void decide_sustained(void **state)
     int acted_at = -1;
     (void)state;
 
+    assert_true(p.tolerance == 0.0); /* the default: no band */
     assert_non_null(mem);
     assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
@@ -369,6 +372,52 @@ static void decide_sustained(void **state)
         sched_decision_free(&d);
     }
     assert_true(acted_at > 1);
+    sched_hysteresis_free(mem);
+    sched_state_free(&st);
+}
+
+/* The tolerance band: the same imbalance as decide_sustained (0.65 vs
+ * 0.30 over a bound of 0.475) is a drift out of the band at --tolerance
+ * 0.05, and acts on its second sample. The placement it
+ * leaves (0.5 vs 0.45, the best there is) is kept. */
+static void decide_drift(void **state)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
+    };
+    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_params p = params();
+    struct sched_hysteresis *mem = sched_hysteresis_new();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    p.tolerance = 0.05;
+    assert_non_null(mem);
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    sched_decision_free(&d);
+    st.relays[0].load[0] = 0.35;
+    st.relays[0].load[1] = 0.3;
+    st.relays[1].load[0] = 0.1;
+    st.relays[1].load[1] = 0.2;
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    sched_decision_free(&d);
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_string_equal(d.nodes[0].hysteresis.why, "drift");
+    assert_true(d.makespan <= 0.5 + 1e-9);
+    assert_int_equal(d.n_migrations, 2);
+    sched_apply_moves(&st, &d);
+    sched_decision_free(&d);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+        assert_false(d.act);
+        sched_decision_free(&d);
+    }
     sched_hysteresis_free(mem);
     sched_state_free(&st);
 }
@@ -775,6 +824,7 @@ static void options_bad_values(void **state)
         {"--loglevel", "9", "--loglevel '9'"},
         {"--min-gain", "-0.1", "--min-gain '-0.1': must be a number of cores from 0 to 64"},
         {"--min-gain", "x", "--min-gain 'x'"},
+        {"--tolerance", "1.5", "--tolerance '1.5': must be a number from 0 to 1"},
         {"--time-limit-ms", "0", "--time-limit-ms '0': must be a number of milliseconds from 1"},
         {"--deadline-ms", "-5", "--deadline-ms '-5': must be a number of milliseconds from 0"},
         {"--deadline-ms", "1e9", "to 600000"},
@@ -801,17 +851,17 @@ static void options_file_then_command_line(void **state)
     static struct sched_options o;
     char path[] = "/tmp/vio4wd-sched-conf-XXXXXX", err[512];
     int fd = mkstemp(path);
-    char *argv[] = {
-        "x",         "--config", path,     "--sensitivity",   "0.1", "--global-numa-opt",
-        "--dry-run", "--json",   "--once", "--time-limit-ms", "250", "--min-gain",
-        "0.02",      NULL};
+    char *argv[] = {"x",      "--config",          path,        "--sensitivity",
+                    "0.1",    "--global-numa-opt", "--dry-run", "--json",
+                    "--once", "--time-limit-ms",   "250",       "--min-gain",
+                    "0.02",   "--tolerance",       "0.1",       NULL};
     struct sched_params p;
     (void)state;
 
     dprintf(fd, "VIO4WD_CORE_SCHED_SENSITIVITY=0.5\nVIO4WD_CORE_SCHED_POLL_INTERVAL=2\n"
                 "VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///tmp/cs\n");
     close(fd);
-    assert_int_equal(sched_options_parse(13, argv, &o, NULL, NULL, err, sizeof(err)),
+    assert_int_equal(sched_options_parse(15, argv, &o, NULL, NULL, err, sizeof(err)),
                      SCHED_OPTIONS_OK);
     assert_true(o.cfg.core_sched_sensitivity == 0.1);   /* command line wins */
     assert_true(o.cfg.core_sched_poll_interval == 2.0); /* from the file */
@@ -821,6 +871,7 @@ static void options_file_then_command_line(void **state)
     assert_true(o.time_limit_ms == 250.0);
     sched_options_params(&o, &p);
     assert_true(p.sensitivity == 0.1 && p.min_gain == 0.02 && p.global_numa);
+    assert_true(p.tolerance == 0.1);
     assert_true(p.time_limit_s == 0.25);
     assert_true(fabs(p.deadline_s - 0.3) < 1e-12); /* 15% of the file's 2 s */
     unlink(path);
@@ -864,6 +915,7 @@ int main(void)
         cmocka_unit_test(replay_empty_trace),
         cmocka_unit_test(decide_keeps_numa),
         cmocka_unit_test(decide_hysteresis),
+        cmocka_unit_test(decide_drift),
         cmocka_unit_test(decide_sustained),
         cmocka_unit_test(decide_min_gain),
         cmocka_unit_test(decide_places_and_spreads),
