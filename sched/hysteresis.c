@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* EWMA weight of a new sample: about the last ten decisions count. The
  * variance is that of second differences (x[t] - 2 x[t-1] + x[t-2]), a
@@ -45,6 +46,10 @@ struct sched_hysteresis {
     size_t cap, used; /* cap: a power of two */
     struct class_mem *cls;
     int n_cls, cap_cls;
+    /* The classes as the decision found them (sched_hysteresis_undo):
+     * n_saved is -1 when the copy could not be made. */
+    struct class_mem *saved;
+    int n_saved, cap_saved;
 };
 
 struct sched_hysteresis *sched_hysteresis_new(void)
@@ -58,12 +63,34 @@ void sched_hysteresis_free(struct sched_hysteresis *h)
         return;
     free(h->slot);
     free(h->cls);
+    free(h->saved);
     free(h);
 }
 
 void sched_hysteresis_begin(struct sched_hysteresis *h)
 {
     h->decision++;
+    h->n_saved = -1;
+    if (h->n_cls > h->cap_saved) {
+        struct class_mem *c = realloc(h->saved, sizeof(*c) * (size_t)h->cap_cls);
+        if (c == NULL)
+            return;
+        h->saved = c;
+        h->cap_saved = h->cap_cls;
+    }
+    if (h->n_cls)
+        memcpy(h->saved, h->cls, sizeof(*h->cls) * (size_t)h->n_cls);
+    h->n_saved = h->n_cls;
+}
+
+bool sched_hysteresis_undo(struct sched_hysteresis *h)
+{
+    if (h->n_saved < 0)
+        return false;
+    if (h->n_saved)
+        memcpy(h->cls, h->saved, sizeof(*h->cls) * (size_t)h->n_saved);
+    h->n_cls = h->n_saved; /* classes first met in the decision start afresh */
+    return true;
 }
 
 static size_t hash(int64_t key, size_t cap)

@@ -15,6 +15,8 @@
 #ifndef VIO4WD_SCHED_HYSTERESIS_H
 #define VIO4WD_SCHED_HYSTERESIS_H
 
+#include <stdbool.h>
+
 #include "model/hysteresis.h"
 
 struct sched_hysteresis;
@@ -23,8 +25,17 @@ struct sched_hysteresis;
 struct sched_hysteresis *sched_hysteresis_new(void);
 void sched_hysteresis_free(struct sched_hysteresis *h);
 
-/* Start a decision (ages the directions not seen since). */
+/* Start a decision (ages the directions not seen since, and keeps the
+ * classes' accumulators as they are for sched_hysteresis_undo). */
 void sched_hysteresis_begin(struct sched_hysteresis *h);
+
+/* The decision's plan was not applied (the relay refused it or could not
+ * be reached): put the classes' accumulators back as the decision found
+ * them, so the excess that called for the plan still counts at the next
+ * decision instead of having to build up again. The directions' noise
+ * keeps what was observed. False when there is no copy to put back (out
+ * of memory at sched_hysteresis_begin). */
+bool sched_hysteresis_undo(struct sched_hysteresis *h);
 
 /* Record relay's direction's load for this decision and return the
  * standard deviation of its noise (a prior of 5% of the load until a few

@@ -349,6 +349,8 @@ static void decide_once(struct live *l, struct sched_state *st)
         } else {
             log_warning("plan not applied: %s", err);
             error = err;
+            /* the imbalance still stands: the next decision may act again */
+            sched_hysteresis_undo(l->memory);
         }
     }
     log_decision(&d, applied, l->o->dry_run);

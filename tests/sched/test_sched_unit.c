@@ -376,6 +376,47 @@ static void decide_sustained(void **state)
     sched_state_free(&st);
 }
 
+/* A plan the relay refused leaves the imbalance in place: after
+ * sched_hysteresis_undo the next decision acts again at once, where a
+ * reset accumulator would wait for the excess to build up anew. */
+static void decide_undo(void **state)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
+    };
+    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_params p = params();
+    struct sched_hysteresis *mem = sched_hysteresis_new();
+    struct sched_decision d;
+    char err[256];
+    bool acted = false;
+    (void)state;
+
+    assert_non_null(mem);
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    sched_decision_free(&d);
+    st.relays[0].load[0] = 0.35;
+    st.relays[0].load[1] = 0.3;
+    st.relays[1].load[0] = 0.1;
+    st.relays[1].load[1] = 0.2;
+    for (int i = 0; i < 10 && !acted; i++) {
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+        acted = d.act;
+        sched_decision_free(&d);
+    }
+    assert_true(acted);
+    /* not applied: the loads stay where they were */
+    assert_true(sched_hysteresis_undo(mem));
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_string_equal(d.nodes[0].hysteresis.why, "paid");
+    sched_decision_free(&d);
+    sched_hysteresis_free(mem);
+    sched_state_free(&st);
+}
+
 /* The tolerance band: the same imbalance as decide_sustained (0.65 vs
  * 0.30 over a bound of 0.475) is a drift out of the band at --tolerance
  * 0.05, and acts on its second sample. The placement it
@@ -917,6 +958,7 @@ int main(void)
         cmocka_unit_test(decide_hysteresis),
         cmocka_unit_test(decide_drift),
         cmocka_unit_test(decide_sustained),
+        cmocka_unit_test(decide_undo),
         cmocka_unit_test(decide_min_gain),
         cmocka_unit_test(decide_places_and_spreads),
         cmocka_unit_test(decide_urgent),
