@@ -435,6 +435,16 @@ static int fit_budget(struct node *nd, const int *fresh, double cap,
     return ret;
 }
 
+/* Migrations that moving job j to core e, and job k (>= 0) to j's core in
+ * exchange, adds against home[] (negative: saves). */
+static int trade_added_moves(const struct node *nd, int j, int k, int e)
+{
+    int c = nd->asg[j], delta = (nd->home[j] != e) - (nd->home[j] != c);
+    if (k >= 0)
+        delta += (nd->home[k] != c) - (nd->home[k] != e);
+    return delta;
+}
+
 /* Stage 3, after a tolerant stage 2: lower the makespan without adding a
  * migration.  From the busiest core, move one of its jobs to another core,
  * or swap it with a job there, when that adds no move against home[] (a
@@ -446,7 +456,6 @@ static int fit_budget(struct node *nd, const int *fresh, double cap,
 static void tighten_kept(struct node *nd, double budget_s)
 {
     int n = nd->n, m = nd->m, *asg = nd->asg;
-    const int *home = nd->home;
     double *cl = malloc(sizeof(*cl) * (size_t)m), deadline = model_now() + budget_s;
 
     if (cl == NULL)
@@ -463,21 +472,13 @@ static void tighten_kept(struct node *nd, double budget_s)
         for (int j = 0; j < n; j++) {
             if (asg[j] != top)
                 continue;
-            int away_j = home[j] != top;
             for (int k = -1; k < n; k++) {
                 int d = k < 0 ? -1 : asg[k];
                 double a, b;
                 if (k >= 0 && (d == top || nd->load[k] >= nd->load[j]))
                     continue;
                 for (int e = (k < 0 ? 0 : d); e < (k < 0 ? m : d + 1); e++) {
-                    int delta;
-                    if (e == top)
-                        continue;
-                    /* migrations after minus before */
-                    delta = (home[j] != e) - away_j;
-                    if (k >= 0)
-                        delta += (home[k] != top) - (home[k] != e);
-                    if (delta > 0)
+                    if (e == top || trade_added_moves(nd, j, k, e) > 0)
                         continue;
                     a = cl[top] - nd->load[j] + (k >= 0 ? nd->load[k] : 0.0);
                     b = cl[e] + nd->load[j] - (k >= 0 ? nd->load[k] : 0.0);
@@ -502,16 +503,6 @@ static void tighten_kept(struct node *nd, double budget_s)
         }
     }
     free(cl);
-}
-
-/* Migrations that moving job j to core e, and job k (>= 0) to j's core in
- * exchange, adds against home[] (negative: saves). */
-static int trade_added_moves(const struct node *nd, int j, int k, int e)
-{
-    int c = nd->asg[j], delta = (nd->home[j] != e) - (nd->home[j] != c);
-    if (k >= 0)
-        delta += (nd->home[k] != c) - (nd->home[k] != e);
-    return delta;
 }
 
 /* Stage 3, second part: even the cores out (the sum of their squared
