@@ -59,7 +59,7 @@ traffic_moves() {   # traffic_moves N LIMIT_MS
     local n=$1 limit=$2 start k r d before=()
     start=$(now_ms)
     for ((r = 0; r < n; r++)); do
-        for d in vf_to_vm vm_to_vf; do before+=("$(cnt relay$r.$d.tx_pkts)"); done
+        for d in vf_to_vm vm_to_vf; do before+=("$(cnt relay$r.$d.tx_pkts 2>/dev/null || echo 0)"); done
     done
     while [ $(( $(now_ms) - start )) -le "$limit" ]; do
         k=0

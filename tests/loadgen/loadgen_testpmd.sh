@@ -95,7 +95,10 @@ start_testpmd() {
         vdevs+=(--vdev "net_memif$n,role=client,id=0,socket=$DIR/vio4wd-memif$n.sock,socket-abstract=no,rsize=12")
         k=$((k + 1))
     done
-    setsid "$TESTPMD" -l 0,1 --main-lcore 0 --no-huge -m 256 --no-pci \
+    # Line-buffered: on SIGINT testpmd prints its final forward statistics
+    # and then kills itself with the default action, which never flushes a
+    # full stdio buffer; fully buffered, the counts below were lost at times.
+    setsid stdbuf -oL "$TESTPMD" -l 0,1 --main-lcore 0 --no-huge -m 256 --no-pci \
         --file-prefix="${TAG}tp" "${vdevs[@]}" -- --nb-cores=1 \
         --port-topology=paired --total-num-mbufs=8192 --stats-period=1 -a "$@" \
         >"$DIR/tp.out" 2>&1 </dev/null &
