@@ -130,7 +130,8 @@ static inline uint64_t mask_take(uint64_t *mask, unsigned i)
     return __atomic_exchange_n(&mask[i], 0, __ATOMIC_ACQUIRE);
 }
 
-static void poll_release(struct handover *h, struct handover_worker *w)
+static void poll_release(struct handover *h, struct handover_worker *w,
+                         handover_last_service_fn *last, void *arg)
 {
     for (unsigned i = 0; i < HANDOVER_MASK_WORDS; i++) {
         uint64_t bits = mask_take(w->release, i);
@@ -142,6 +143,8 @@ static void poll_release(struct handover *h, struct handover_worker *w)
             int32_t t = __atomic_load_n(&d->target, __ATOMIC_ACQUIRE);
             if (t == (int32_t)w->index)
                 continue; /* request withdrawn: keep it */
+            if (t >= 0 && last)
+                last(d, arg);
             drop_dir(w, d);
             if (t < 0) {
                 retire_dir(d);
@@ -173,9 +176,10 @@ void handover_pause_end(const struct handover *h, struct handover_dir *d, uint64
     vio4wd_counters_write_end(&c->seq);
 }
 
-void handover_poll(struct handover *h, struct handover_worker *w)
+void handover_poll(struct handover *h, struct handover_worker *w, handover_last_service_fn *last,
+                   void *arg)
 {
-    poll_release(h, w);
+    poll_release(h, w, last, arg);
     poll_adopt(h, w);
 }
 

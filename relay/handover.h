@@ -146,9 +146,18 @@ static inline void handover_service_end(struct handover_dir *d, uint64_t now)
     d->last_service_tsc = now;
 }
 
+/* Services d one last time, just before w gives it to another worker, and
+ * ends with handover_service_end(). Why: the pause runs from the old
+ * owner's last service; a worker descheduled between its last service and
+ * its handover_poll() would otherwise add that wait to the pause, and what
+ * arrived meanwhile would wait for the new owner. */
+typedef void handover_last_service_fn(struct handover_dir *d, void *arg);
+
 /* Gives away what w was asked to release, then takes what it was asked to
- * adopt (steps 2 and 3). Called by worker w between two services. */
-void handover_poll(struct handover *h, struct handover_worker *w);
+ * adopt (steps 2 and 3). Called by worker w between two services; 'last'
+ * (may be NULL) runs on each direction w hands to another worker. */
+void handover_poll(struct handover *h, struct handover_worker *w, handover_last_service_fn *last,
+                   void *arg);
 
 /* True once after control announced a direction coming to w
  * (handover_move): the worker then stays awake for a short while, so it

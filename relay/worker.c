@@ -435,6 +435,22 @@ static void drain(struct worker *w)
     }
 }
 
+/* One loop's clock and activity, shared with serve_before_release(). */
+struct loop_pass {
+    uint64_t t;    /* TSC at the end of the latest service */
+    unsigned most; /* largest burst received */
+    bool moved;    /* any packet moved */
+};
+
+/* handover_last_service_fn: the direction leaves us; serve it once more. */
+static void serve_before_release(struct handover_dir *hd, void *arg)
+{
+    struct loop_pass *p = arg;
+
+    p->moved |= service(relay_dir_of(hd), p->t, &p->t, &p->most);
+    handover_service_end(hd, p->t);
+}
+
 int worker_main(void *arg)
 {
     struct worker *w = arg;
@@ -451,28 +467,31 @@ int worker_main(void *arg)
              w->numa_node);
 
     while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
-        bool moved = false;
-        unsigned most = 0;
-        uint64_t t = t0;
+        struct loop_pass pass = {.t = t0};
 
         for (uint16_t i = 0; i < w->ho.n_dirs; i++) {
             struct handover_dir *hd = w->ho.dirs[i];
-            handover_service_begin(&g_handover, hd, t); /* ends a migration's pause */
-            moved |= service(relay_dir_of(hd), t, &t, &most);
-            handover_service_end(hd, t);
+            handover_service_begin(&g_handover, hd, pass.t); /* ends a migration's pause */
+            pass.moved |= service(relay_dir_of(hd), pass.t, &pass.t, &pass.most);
+            handover_service_end(hd, pass.t);
         }
-        /* Hand over after servicing, not before: a worker woken from a
-         * rest to release a direction serves it once more first, so what
-         * arrived while it slept goes out now and the new owner starts
-         * from an empty ring. The pause then counts only the handover. */
+        /* Hand over after servicing, not before, and serve a leaving
+         * direction once more as it goes (serve_before_release): what
+         * arrived while we slept or were descheduled goes out now, the
+         * new owner starts from an empty ring, and the pause counts only
+         * the handover. */
         bool handed = false;
         if (unlikely(handover_pending(&w->ho))) {
-            handover_poll(&g_handover, &w->ho);
+            pass.t = rte_rdtsc();
+            handover_poll(&g_handover, &w->ho, serve_before_release, &pass);
             handed = true;
             /* an adopted direction's pause ends at its next service: time
              * it from now, not from before the old owner let go */
-            t = rte_rdtsc();
+            pass.t = rte_rdtsc();
         }
+        bool moved = pass.moved;
+        unsigned most = pass.most;
+        uint64_t t = pass.t;
         __atomic_store_n(&w->quiescent, w->quiescent + 1, __ATOMIC_RELEASE);
 
         acc.loops++;

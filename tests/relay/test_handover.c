@@ -123,6 +123,14 @@ static void service(struct tdir *d, const struct tworker *w)
     __atomic_fetch_sub(&d->inside, 1, __ATOMIC_RELAXED);
 }
 
+/* handover_last_service_fn: as the relay's worker, one more service of a
+ * direction it gives away (the ownership checks hold there too). */
+static void serve_before_release(struct handover_dir *hd, void *arg)
+{
+    service(tdir_of(hd), arg);
+    handover_service_end(hd, vio4wd_counters_rdtsc());
+}
+
 static void *worker_main(void *arg)
 {
     struct tworker *w = arg;
@@ -140,7 +148,7 @@ static void *worker_main(void *arg)
             handover_service_end(hd, vio4wd_counters_rdtsc());
         }
         if (handover_pending(&w->ho)) {
-            handover_poll(&g_h, &w->ho);
+            handover_poll(&g_h, &w->ho, serve_before_release, w);
             awake = 0;
             continue;
         }
