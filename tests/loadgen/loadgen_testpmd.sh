@@ -95,13 +95,16 @@ start_testpmd() {
         vdevs+=(--vdev "net_memif$n,role=client,id=0,socket=$DIR/vio4wd-memif$n.sock,socket-abstract=no,rsize=12")
         k=$((k + 1))
     done
-    # Line-buffered: on SIGINT testpmd prints its final forward statistics
-    # and then kills itself with the default action, which never flushes a
-    # full stdio buffer; fully buffered, the counts below were lost at times.
-    setsid stdbuf -oL "$TESTPMD" -l 0,1 --main-lcore 0 --no-huge -m 256 --no-pci \
+    # Its stdin is a FIFO we hold open: testpmd forwards until it reads a
+    # line there (stop_testpmd), then prints its final forward statistics
+    # and exits. Stopping it with SIGINT instead lost those statistics at
+    # times: its signal handler prints them, and may interrupt a printf.
+    [ -p "$DIR/tp.in" ] || mkfifo "$DIR/tp.in"
+    exec 7<>"$DIR/tp.in"
+    setsid "$TESTPMD" -l 0,1 --main-lcore 0 --no-huge -m 256 --no-pci \
         --file-prefix="${TAG}tp" "${vdevs[@]}" -- --nb-cores=1 \
-        --port-topology=paired --total-num-mbufs=8192 --stats-period=1 -a "$@" \
-        >"$DIR/tp.out" 2>&1 </dev/null &
+        --port-topology=paired --total-num-mbufs=8192 -a "$@" \
+        >"$DIR/tp.out" 2>&1 <&7 &
     TP_PID=$!
     disown "$TP_PID"      # no "Killed" job notice when a test kills it
     PIDS+=("$TP_PID")
@@ -117,9 +120,10 @@ wait_pid() {
     fail "process $1 still running after $2 s"
 }
 
-# stop_testpmd : SIGINT, then its final "Accumulated forward statistics"
+# stop_testpmd : a line on its stdin; it stops forwarding, prints its
+# final "Forward statistics" and exits
 stop_testpmd() {
-    kill -INT "$TP_PID" 2>/dev/null
+    echo >&7
     wait_pid "$TP_PID" 10 >/dev/null
 }
 
