@@ -21,6 +21,9 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p)
         .large = 0.25,
         .tolerance = 0.0,
         .band_z = 3.0,
+        .trend_z = 4.0,
+        .trend_band_z = 1.0,
+        .trend_ahead = 1.0,
     };
 }
 
@@ -55,6 +58,16 @@ int model_hysteresis_check(const struct model_hysteresis_params *p, char *errbuf
     if (!isfinite(p->band_z) || p->band_z < 0.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "band allowance %g must be >= 0 standard deviations", p->band_z);
+    if (!isfinite(p->trend_z) || p->trend_z < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "trend allowance %g must be >= 0 standard deviations", p->trend_z);
+    if (!isfinite(p->trend_band_z) || p->trend_band_z < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "trend band allowance %g must be >= 0 standard deviations",
+                          p->trend_band_z);
+    if (!isfinite(p->trend_ahead) || p->trend_ahead < 0.0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL,
+                          "trend look-ahead %g must be >= 0 decisions", p->trend_ahead);
     if (p->urgent_after < 1)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "urgent relief after %d decisions: must be >= 1", p->urgent_after);
@@ -95,25 +108,45 @@ static double excess_of(const struct model_hysteresis_params *p,
     return in->current - in->planned - p->noise_z * in->noise_sd - p->min_gain;
 }
 
-/* The busiest worker is above the tolerance band by more than its noise. */
+/* The busiest worker is above the tolerance band by more than z
+ * standard deviations of its noise (and the bound's). */
 static bool out_of_band(const struct model_hysteresis_params *p,
                         const struct model_hysteresis_memory *m,
-                        const struct model_hysteresis_input *in)
+                        const struct model_hysteresis_input *in, double z)
 {
     double top = fmax(1.0, m->rest) + p->tolerance;
     return p->tolerance > 0.0 && in->bound > 0.0 &&
-           in->current >
-               top * in->bound + p->band_z * sqrt(in->noise_sd * in->noise_sd +
-                                                  pow((1.0 + p->tolerance) * in->bound_sd, 2));
+           in->current > top * in->bound + z * sqrt(in->noise_sd * in->noise_sd +
+                                                    pow((1.0 + p->tolerance) * in->bound_sd, 2));
 }
 
-/* Drift: out of the band, and the plan gains more than the noise. */
+/* The busiest worker's load over the bound rises beyond what the noise of
+ * the fitted slopes explains: a drift, which stationary noise is not. */
+static bool trending(const struct model_hysteresis_params *p,
+                     const struct model_hysteresis_input *in)
+{
+    return p->trend_z > 0.0 && in->trend > p->trend_z * in->trend_sd;
+}
+
+/* Drift: out of the band in two decisions running; or, while the load
+ * trends, where the trend takes it by the next decision (out of the band
+ * by trend_band_z deviations then, and the plan gains more than the noise
+ * against that), so the class is rebalanced before it leaves, not one or
+ * two intervals after. */
 static bool drifted(const struct model_hysteresis_params *p,
                     const struct model_hysteresis_memory *m,
                     const struct model_hysteresis_input *in)
 {
-    return m->drift_streak >= 1 && out_of_band(p, m, in) &&
-           in->current - in->planned > p->band_z * in->noise_sd;
+    struct model_hysteresis_input ahead = *in;
+
+    if (m->drift_streak >= 1 && out_of_band(p, m, in, p->band_z) &&
+        in->current - in->planned > p->band_z * in->noise_sd)
+        return true;
+    if (!trending(p, in))
+        return false;
+    ahead.current += p->trend_ahead * in->trend * in->bound;
+    return out_of_band(p, m, &ahead, p->trend_band_z) &&
+           ahead.current - in->planned > p->band_z * in->noise_sd;
 }
 
 bool model_hysteresis_may_pay(const struct model_hysteresis_params *p,
@@ -136,7 +169,7 @@ void model_hysteresis_step(const struct model_hysteresis_params *p,
     v->excess = excess_of(p, in);
     v->threshold = p->sensitivity * in->migrations;
     m->urgent_streak = urgent_now(p, in) ? m->urgent_streak + 1 : 0;
-    int ds = out_of_band(p, m, in) ? m->drift_streak + 1 : 0;
+    int ds = out_of_band(p, m, in, p->band_z) ? m->drift_streak + 1 : 0;
 
     if (in->unplaced > 0) {
         v->act = true;

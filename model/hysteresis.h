@@ -45,6 +45,15 @@
  * night as at noon, where --min-gain (absolute) would be wider than the
  * band at low loads. Two decisions, not one: a single noisy sample can
  * be 3 standard deviations out.
+ * Trend: a load that drifts leaves the band steadily, so the second
+ * decision mostly comes after the makespan left 10% of the bound. The
+ * caller fits each direction's load over its last decisions and gives the
+ * rate at which the busiest worker's load over the bound rises
+ * (input.trend) with its noise: when that rate is beyond trend_z of its
+ * noise, the class acts at the first decision where, one decision on at
+ * that rate, it would be above the band by trend_band_z deviations.
+ * Stationary noise has no trend (the fit leaves out the sample that made
+ * a worker the busiest), so it still waits for two decisions.
  * A job with no worker yet is placed at once, and a plan whose gain
  * beyond the noise is more than `large` of the makespan (a random or
  * stale placement) acts at once, as the instant rule did. The first
@@ -81,6 +90,16 @@ struct model_hysteresis_params {
                              * that drift over the day); 0 */
     double band_z;        /* standard deviations of noise above the band
                              * before a drift acts; 3 */
+    double trend_z;       /* a drift acts without waiting for a second
+                             * decision out of the band when the busiest
+                             * worker's load over the bound rises by more
+                             * than this many standard deviations of the
+                             * trend's noise; 0: never; 4 */
+    double trend_band_z;  /* ... and trend_ahead decisions on, at that
+                             * rate, it is above the band by more than
+                             * this many standard deviations of the
+                             * noise; 1 */
+    double trend_ahead;   /* decisions; 1 */
 };
 
 /* What one problem remembers between decisions. Zero it to start. */
@@ -108,6 +127,12 @@ struct model_hysteresis_input {
                       * (no drift rule) */
     double bound_sd; /* standard deviation of the bound's noise: of the
                       * largest job when it alone makes the bound */
+    double trend;    /* how fast current / bound rises, per decision,
+                      * from the loads' fitted slopes (0: unknown) */
+    double trend_sd; /* standard deviation of trend's noise (its slopes
+                      * fitted on samples before this decision's, so a
+                      * busiest worker high by chance now is not read
+                      * as rising) */
 };
 
 enum model_hysteresis_why {

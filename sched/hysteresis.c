@@ -24,15 +24,26 @@
  * as noise and mask itself. */
 #define JUMP_SD    4.0
 #define JUMP_FLOOR 0.01
+/* Loads kept for a direction's trend: the slope is fitted over the 12
+ * before the latest (three hours at 15-minute intervals), which leaves it
+ * 0.09 of one sample's noise (least squares: sqrt(12 / (n (n^2 - 1))));
+ * 8 (0.15) was too noisy to tell a diurnal drift from noise at the
+ * significance the noise bars need, and a longer fit lags the curve. The
+ * latest sample is left out: the rule looks at the busiest worker, which
+ * is busiest partly because its latest samples are high by chance, and
+ * those would tilt its fitted slope up. */
+#define TREND_N 13
 /* Directions unseen for this many decisions are forgotten on a rehash. */
 #define FORGET_AFTER 16
 
 struct dir_stat {
-    int64_t key;        /* relay id x 2 + dir; -1: empty slot */
-    unsigned long seen; /* decision it was last observed in */
-    double last, var;   /* the last load; the noise's variance */
-    double last_dev;    /* the last difference, load - previous */
-    bool has_dev;       /* last_dev is a difference and no jump */
+    int64_t key;           /* relay id x 2 + dir; -1: empty slot */
+    unsigned long seen;    /* decision it was last observed in */
+    double last, var;      /* the last load; the noise's variance */
+    double last_dev;       /* the last difference, load - previous */
+    bool has_dev;          /* last_dev is a difference and no jump */
+    double level[TREND_N]; /* the loads since the last jump, oldest first */
+    int n_level;           /* how many (at most TREND_N) */
 };
 
 struct class_mem {
@@ -143,8 +154,12 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
         return -1.0;
     s = find(h->slot, h->cap, key);
     if (s->key == -1) {
-        *s = (struct dir_stat){
-            .key = key, .seen = h->decision, .last = load, .var = pow(PRIOR_SHARE * load, 2)};
+        *s = (struct dir_stat){.key = key,
+                               .seen = h->decision,
+                               .last = load,
+                               .var = pow(PRIOR_SHARE * load, 2),
+                               .level = {load},
+                               .n_level = 1};
         h->used++;
         return sqrt(s->var);
     }
@@ -160,7 +175,39 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
     }
     s->last_dev = dev;
     s->has_dev = !jump;
+    if (jump)
+        s->n_level = 0;
+    if (s->n_level == TREND_N)
+        memmove(s->level, s->level + 1, sizeof(s->level[0]) * (TREND_N - 1));
+    else
+        s->n_level++;
+    s->level[s->n_level - 1] = load;
     return sqrt(s->var);
+}
+
+double sched_hysteresis_slope(struct sched_hysteresis *h, int relay, int dir, double *sd)
+{
+    struct dir_stat *s;
+    double tm, sxx = 0.0, sxy = 0.0;
+    int n;
+
+    *sd = 0.0;
+    if (h->cap == 0)
+        return 0.0;
+    s = find(h->slot, h->cap, (int64_t)relay * 2 + dir);
+    if (s->key == -1)
+        return 0.0;
+    *sd = sqrt(s->var);
+    n = s->n_level - 1;
+    if (n < 3)
+        return 0.0;
+    tm = (n - 1) / 2.0;
+    for (int i = 0; i < n; i++) {
+        sxx += (i - tm) * (i - tm);
+        sxy += (i - tm) * s->level[i];
+    }
+    *sd = sqrt(s->var / sxx);
+    return sxy / sxx;
 }
 
 struct model_hysteresis_memory *sched_hysteresis_class(struct sched_hysteresis *h, int numa)

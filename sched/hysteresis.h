@@ -4,7 +4,8 @@
  *   - each direction's last load and the variance of its noise (an
  *     exponentially weighted mean of second differences, which a
  *     steady trend does not reach), so the rule can discount what is
- *     only noise and count what drifts;
+ *     only noise and count what drifts; and its last loads, whose fitted
+ *     slope tells the tolerance band's drift rule where it is going;
  *   - each locality class's accumulator (model_hysteresis_memory), keyed
  *     by the lowest OS NUMA node of its set (-1: global mode).
  * The live loop keeps one for its lifetime and a replay one per trace;
@@ -42,6 +43,13 @@ bool sched_hysteresis_undo(struct sched_hysteresis *h);
  * samples are in; a jump beyond 4 standard deviations is taken as a new
  * level, not as noise). -1 when out of memory. */
 double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, double load);
+
+/* The trend of relay's direction's load, as observed in this decision:
+ * the least-squares slope of its last samples since a jump (up to 8),
+ * load per decision, and in *sd the slope's standard deviation under its
+ * noise (0 until three samples are in; *sd is then the noise's own, so
+ * the slope is never significant). */
+double sched_hysteresis_slope(struct sched_hysteresis *h, int relay, int dir, double *sd);
 
 /* The accumulator of the class whose lowest NUMA node is numa (created
  * zeroed on first use); NULL when out of memory. */

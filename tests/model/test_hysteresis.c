@@ -202,6 +202,50 @@ static void test_drift(void **state)
     assert_string_equal(model_hysteresis_why_name(v.why), "accumulating");
 }
 
+/* Trend: a class whose busiest worker rises over its bound beyond the
+ * noise of that rate acts at its first decision out of the band, as soon
+ * as the next decision at that rate would be above it; a rate within its
+ * noise, a falling one, a class the rate keeps in the band, or no band,
+ * wait as before. */
+static void test_trend(void **state)
+{
+    struct model_hysteresis_params p;
+    struct model_hysteresis_memory m;
+    struct model_hysteresis_verdict v;
+    /* band 0.525 + 1 x 0.005; one decision on at 0.02 of the bound a
+     * decision: 0.532 + 0.01, out; rate 5 deviations of its noise */
+    struct model_hysteresis_input rising = {0.532, 0.51, 0.005, 3, 0, 0.5, 0.0, 0.02, 0.004};
+    struct model_hysteresis_input unsure = {0.532, 0.51, 0.005, 3, 0, 0.5, 0.0, 0.02, 0.006};
+    struct model_hysteresis_input falling = {0.532, 0.51, 0.005, 3, 0, 0.5, 0.0, -0.02, 0.004};
+    struct model_hysteresis_input low = {0.50, 0.49, 0.005, 3, 0, 0.5, 0.0, 0.02, 0.004};
+
+    (void)state;
+    model_hysteresis_defaults(&p);
+    p.tolerance = 0.05;
+    warm(&p, &m);
+    assert_true(model_hysteresis_may_pay(&p, &m, &rising));
+    model_hysteresis_step(&p, &m, &rising, &v);
+    assert_true(v.act);
+    assert_string_equal(model_hysteresis_why_name(v.why), "drift");
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &unsure, &v); /* z 3.3 < 4 */
+    assert_false(v.act);
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &falling, &v);
+    assert_false(v.act);
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &low, &v); /* 0.51 next: in the band */
+    assert_false(v.act);
+    p.trend_z = 0.0;
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &rising, &v);
+    assert_false(v.act);
+    model_hysteresis_defaults(&p);
+    warm(&p, &m);
+    model_hysteresis_step(&p, &m, &rising, &v);
+    assert_false(v.act);
+}
+
 /* The screen: a lower bound within the noise cannot pay. */
 static void test_may_pay(void **state)
 {
@@ -248,6 +292,10 @@ static void test_check(void **state)
     p.tolerance = 1.5;
     assert_int_equal(model_hysteresis_check(&p, err, sizeof(err)), MODEL_EINVAL);
     assert_non_null(strstr(err, "tolerance 1.5"));
+    model_hysteresis_defaults(&p);
+    p.trend_z = -1.0;
+    assert_int_equal(model_hysteresis_check(&p, err, sizeof(err)), MODEL_EINVAL);
+    assert_non_null(strstr(err, "trend allowance -1"));
 }
 
 int main(void)
@@ -259,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_urgent),
         cmocka_unit_test(test_at_once),
         cmocka_unit_test(test_drift),
+        cmocka_unit_test(test_trend),
         cmocka_unit_test(test_may_pay),
         cmocka_unit_test(test_check),
     };

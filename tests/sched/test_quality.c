@@ -1600,8 +1600,9 @@ static int test_flash(uint64_t seed)
  * 11's bar: the makespan after each decision within 10%
  * of the bound (the largest of the classes' lower bounds) in at least 90%
  * of the intervals, with at most 2x the migrations per hour of the rule
- * before issue 11 at its defaults. NOT MET, and not reachable on this
- * trace within that budget by any rule that waits for a gain to last:
+ * before issue 11 at its defaults. Met with the tolerance band (below);
+ * at the defaults NOT MET, and not reachable on this trace within that
+ * budget by any rule that waits for a gain to last:
  *   - the ceiling (acting on every gain, no hysteresis: each decision
  *     starts from a fresh memory with --min-gain 0) is within 10% in
  *     100% of the intervals, and so are the solver's answers: the bound
@@ -1617,17 +1618,37 @@ static int test_flash(uint64_t seed)
  * bound is reachable at every interval, by the solver and when acting on
  * it), and a guard: no worse than the old rule on this trace (measured on
  * main before the change, seed 1: DIURNAL_OLD_*), and at most 2x its
- * migrations per hour; the 90% figure is printed next to the ceiling.
+ * migrations per hour; the defaults' 90% figure is printed next to the
+ * ceiling.
  * The tolerance band (--tolerance 0.05, off by default: model/hysteresis.h)
  * is measured on the same day: plans move only the few directions that
  * bring a class within 5% of its bound, and a class out of the band
- * beyond its noise in two intervals running is rebalanced. Seed 1: 78.1%
- * of the intervals at 3.45 migrations per hour (defaults: 25.9% at 1.99).
- * Still short of 90%: acting on the first interval out of the band gives
- * 92% at 4.3 per hour, but then single noisy samples of the stability bar
- * (+-5%, 4,400 decisions) move directions; the second interval is what
- * the noise bars cost here. Asserted: the band stays within the budget
- * and does no worse than the defaults. */
+ * beyond its noise in two intervals running is rebalanced. That alone:
+ * 78.1% of the intervals at 3.45 migrations per hour (seed 1; defaults:
+ * 25.5% at 2.03). Acting on the first interval out of the band gave 92%
+ * at 4.3 per hour, but then single noisy samples of the stability bar
+ * (+-5%, 4,400 decisions) moved directions. What meets the bar is the
+ * trend (sched/hysteresis.c fits each direction's load over the 12
+ * intervals before the latest): a class whose busiest worker rises over
+ * its bound by more than 4 standard deviations of the fitted rate acts as
+ * soon as one more interval at that rate would take it above the band,
+ * without waiting for a second sample out; and a band re-plan solves for
+ * the loads one interval on, so it stays in the band longer. Seed 1:
+ * 92.3% at 3.98 per hour (seeds 2 and 3: 92.0% at 3.55, 93.7% at 3.83),
+ * and the stability, noise and flash bars still pass when run at
+ * --tolerance 0.05 (0 and 0 migrations after the first plans; every
+ * crowd relieved within two intervals). Tried and rejected:
+ * the trend of the class's own makespan over its bound (too noisy:
+ * 77.7%); fitting the slope through the latest sample (the busiest worker
+ * is high by chance there: 45 migrations on the noise bar at 3
+ * deviations); 3 deviations without it (4-25 there); 8 samples (86-89% at
+ * 4); re-plans tighter than the band (2%: 80.4% at 5.33/h, 0%:
+ * 82.1% at 7.37/h); solving 2 or 4 intervals ahead (fewer migrations, but
+ * the plan is off now: 87-89% and 77%). The band is not on by default:
+ * its plans stop within 5% of the bound, which the instances bar (within
+ * 2% of the simple bound, never worse than greedy) rejects. Asserted: the
+ * band meets issue 11's bar within the budget, and does no worse than
+ * the defaults. */
 #define DIURNAL_STEPS  96
 #define DIURNAL_STEP_H 0.25
 #define DIURNAL_PEAK   0.65 /* mean load per worker if all peaked at once */
@@ -1788,8 +1809,14 @@ static int test_diurnal(uint64_t seed)
           "%.2f migrations per hour, more than 2x "
           "the %.2f before issue 11",
           per_hour, DIURNAL_OLD_PER_HOUR);
-    /* the band rule: within the same migration budget, and no worse than
-     * the defaults (seed 1: 78.1% at 3.45 per hour) */
+    /* the band rule: issue 11's bar, within the same migration budget,
+     * and no worse than the defaults (seed 1: 92.3% at 3.98 per hour;
+     * 78.1% at 3.45 without the trend) */
+    if (topos_run == nt)
+        CHECK(band_sum.within >= 0.9 * intervals - EPS,
+              "--tolerance %.2f: within 10%% of the bound in %.1f%% of the intervals, short of "
+              "issue 11's 90%%",
+              DIURNAL_TOLERANCE, 100.0 * band_sum.within / intervals);
     CHECK(band_per_hour <= 2.0 * DIURNAL_OLD_PER_HOUR + EPS,
           "--tolerance %.2f: %.2f migrations per hour, more than 2x the %.2f before issue 11",
           DIURNAL_TOLERANCE, band_per_hour, DIURNAL_OLD_PER_HOUR);

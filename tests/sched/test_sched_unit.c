@@ -567,8 +567,8 @@ static void decide_urgent(void **state)
 }
 
 /* The memory: a prior of 5% of the load, the noise of second
- * differences (a trend is not noise), a jump taken as a new level,
- * classes by NUMA node. */
+ * differences (a trend is not noise), each load's fitted trend, a jump
+ * taken as a new level, classes by NUMA node. */
 static void hysteresis_memory(void **state)
 {
     struct sched_hysteresis *h = sched_hysteresis_new();
@@ -588,9 +588,22 @@ static void hysteresis_memory(void **state)
     }
     assert_true(fabs(sd - sqrt(0.0016 / 6.0)) < 1e-3);
     assert_true(fabs(trend_sd - sd) < 1e-3);
-    /* a flash crowd: the level moves, the noise estimate does not */
+    /* the trend: fitted over the 12 loads before the latest, its noise
+     * that of one sample over sqrt(143) (sum of (i - 5.5)^2); the
+     * alternating noise leaves 0.06 / 143 of slope */
+    double slope_sd, slope = sched_hysteresis_slope(h, 8, 0, &slope_sd);
+    assert_true(fabs(slope - 0.02) < 5e-4);
+    assert_true(fabs(slope_sd - sd / sqrt(143.0)) < 1e-4);
+    assert_true(slope > 4.0 * slope_sd);
+    slope = sched_hysteresis_slope(h, 7, 0, &slope_sd);
+    assert_true(fabs(slope) < slope_sd);
+    /* a flash crowd: the level moves, the noise estimate does not; the
+     * trend starts again from the new level */
     sched_hysteresis_begin(h);
     assert_true(fabs(sched_hysteresis_observe(h, 7, 0, 0.9) - sd) < 1e-9);
+    assert_true(sched_hysteresis_slope(h, 7, 0, &slope_sd) == 0.0);
+    assert_true(fabs(slope_sd - sd) < 1e-9);
+    assert_true(sched_hysteresis_slope(h, 99, 0, &slope_sd) == 0.0); /* never seen */
     /* many relays come and go: the table keeps working */
     for (int round = 0; round < 40; round++) {
         sched_hysteresis_begin(h);
