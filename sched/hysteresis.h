@@ -45,10 +45,11 @@ bool sched_hysteresis_undo(struct sched_hysteresis *h);
 double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, double load);
 
 /* The trend of relay's direction's load, as observed in this decision:
- * the least-squares slope of its last samples since a jump (up to 8),
- * load per decision, and in *sd the slope's standard deviation under its
- * noise (0 until three samples are in; *sd is then the noise's own, so
- * the slope is never significant). */
+ * the least-squares slope of its samples since a jump, before this
+ * decision's own (up to 12), in load per decision; in *sd the slope's
+ * standard deviation under its noise (the slope is 0 until three such
+ * samples are in, and *sd is then the noise's own, so the slope is never
+ * significant). */
 double sched_hysteresis_slope(struct sched_hysteresis *h, int relay, int dir, double *sd);
 
 /* The accumulator of the class whose lowest NUMA node is numa (created
