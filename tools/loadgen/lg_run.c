@@ -27,6 +27,7 @@
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 
+#include "lg_fence.h"
 #include "lg_pkt.h"
 
 #define LG_MAX_BURST 512
@@ -133,7 +134,7 @@ static unsigned relay_rx(struct lg_run *run, struct lg_relay_rt *r, uint16_t por
     uint64_t now;
     uint16_t nb;
 
-    nb = rte_eth_rx_burst(port, queue, pkts, (uint16_t)run->cfg->burst);
+    nb = lg_fenced_rx(port, queue, pkts, (uint16_t)run->cfg->burst);
     if (nb == 0)
         return 0;
     now = rte_rdtsc();
@@ -300,7 +301,7 @@ static unsigned stream_tx(struct lg_run *run, struct lg_relay_rt *r, int d, doub
         m->data_len = s->size;
         m->pkt_len = s->size;
     }
-    k = rte_eth_tx_burst(s->tx_port, queue, pkts, (uint16_t)n);
+    k = lg_fenced_tx(s->tx_port, queue, pkts, (uint16_t)n);
     if (k < n) {
         /* Refused packets keep their sequence numbers for the next try. */
         rte_pktmbuf_free_bulk(pkts + k, n - k);
@@ -340,7 +341,7 @@ static void probe_tx(struct lg_relay_rt *r, int d, uint16_t queue)
     memcpy(p + LG_STAMP_OFF, &stamp, sizeof(stamp));
     m->data_len = s->size;
     m->pkt_len = s->size;
-    if (rte_eth_tx_burst(s->tx_port, queue, &m, 1) != 1)
+    if (lg_fenced_tx(s->tx_port, queue, &m, 1) != 1)
         rte_pktmbuf_free(m);
     else
         r->st->dir[d].probes_sent++;

@@ -23,6 +23,7 @@
 #include <rte_mbuf.h>
 
 #include "lg_config.h"
+#include "lg_fence.h"
 #include "lg_pkt.h"
 #include "lg_port.h"
 #include "lg_run.h"
@@ -120,6 +121,10 @@ int main(int argc, char **argv)
                 PROG ": EAL init failed: %s (EAL arguments are "
                      "everything after \"--\"; see --help)\n",
                 rte_strerror(rte_errno));
+        return LG_EXIT_RUNTIME;
+    }
+    if (lg_fence_init() != 0) {
+        fprintf(stderr, PROG ": cannot install the fault handler: %s\n", strerror(errno));
         return LG_EXIT_RUNTIME;
     }
     signal(SIGINT, on_signal);
@@ -254,6 +259,11 @@ int main(int argc, char **argv)
                      "%g s\n",
                 cfg.nrelays, nlcores, cfg.duration);
     lg_run_traffic(&run);
+    if (lg_fence_faults() > 0)
+        fprintf(stderr,
+                PROG ": %llu bursts faulted while a peer disconnected (DPDK memif "
+                     "unmaps under a running burst); their packets count as lost\n",
+                (unsigned long long)lg_fence_faults());
 
     if (cfg.json)
         lg_report_json(stdout, &cfg, stats, &run.info);
