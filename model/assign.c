@@ -1225,6 +1225,8 @@ static int assign(const struct model_problem *pb, const struct model_assign_para
 
     sol->makespan = model_assignment_makespan(pb, sol->worker);
     sol->greedy_makespan = model_assignment_makespan(pb, greedy);
+    sol->least_makespan =
+        p->tolerance > 0.0 && !greedy_only ? fmin(best, sol->makespan) : sol->makespan;
     sol->migrations = count_migrations(pb, sol->worker);
     sol->greedy_migrations = count_migrations(pb, greedy);
     /* proven: the solver found and proved its best makespan (a tolerant

@@ -85,6 +85,9 @@ struct model_solution {
     double makespan;        /* largest worker load of this solution */
     double lower_bound;     /* proven: no assignment does better */
     double greedy_makespan; /* upstream greedy on the same input */
+    double least_makespan;  /* the least makespan the solver found; never
+                             * above greedy_makespan. A tolerant plan
+                             * stays above it by choice (makespan) */
     double solve_time_s;    /* wall time of model_assign() */
     int migrations;         /* jobs whose worker differs from current */
     int greedy_migrations;  /* the same count for the greedy answer */

@@ -19,7 +19,7 @@ void model_hysteresis_defaults(struct model_hysteresis_params *p)
         .urgent_after = 2,
         .horizon = 10.0,
         .large = 0.25,
-        .tolerance = 0.0,
+        .tolerance = 0.05,
         .band_z = 3.0,
         .trend_z = 4.0,
         .trend_band_z = 1.0,

@@ -30,7 +30,7 @@
  * urgent_margin plus two standard deviations of the noise (a plan that leaves it near the
  * line would be undone by the next sample's noise, and moving a worker
  * that only hovers at the line is what noise alone would ask for).
- * Drift (off unless tolerance > 0): a placement that drifted out of the
+ * Drift (off when tolerance is 0): a placement that drifted out of the
  * tolerance band is brought back by the few moves of a tolerant plan
  * (model/assign.h's tolerance). The band's top is (max(1, rest) +
  * tolerance) x bound, rest being the class's first plan over its bound
@@ -86,8 +86,7 @@ struct model_hysteresis_params {
                              * of the makespan acts at once (a plan from a
                              * random or stale placement); 0.25 */
     double tolerance;     /* the band's width over the bound, as a share
-                             * of it; 0: no drift rule (0.05 suits loads
-                             * that drift over the day); 0 */
+                             * of it; 0: no drift rule; 0.05 */
     double band_z;        /* standard deviations of noise above the band
                              * before a drift acts; 3 */
     double trend_z;       /* a drift acts without waiting for a second

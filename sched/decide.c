@@ -431,6 +431,7 @@ static int screen_node(const struct model_problem *pb, const struct sched_params
     res->current_makespan = model_assignment_makespan(pb, cur);
     res->lower_bound = sol.lower_bound;
     res->greedy_makespan = sol.greedy_makespan;
+    res->least_makespan = sol.least_makespan;
     res->greedy_migrations = sol.greedy_migrations;
     res->solve_ms = sol.solve_time_s * 1e3;
     model_solution_free(&sol);
@@ -609,6 +610,7 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bo
     res->makespan = ahead && c->p->mode != SCHED_MODE_PACK ? plan.new_makespan : sol.makespan;
     res->lower_bound = sol.lower_bound;
     res->greedy_makespan = sol.greedy_makespan;
+    res->least_makespan = sol.least_makespan;
     res->solve_ms = sol.solve_time_s * 1e3;
     res->proposed = sol.migrations;
     res->greedy_migrations = sol.greedy_migrations;
@@ -617,6 +619,23 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bo
     model_plan_free(&plan);
     model_solution_free(&sol);
     return 0;
+}
+
+/* Whether most of a slice's load is on directions the memory has not seen
+ * before this decision: a wave of new guests, or a relay that came back
+ * under new ids. */
+static bool mostly_new(const struct decide_ctx *c, const struct model_slice *s)
+{
+    double fresh = 0.0, total = 0.0;
+
+    for (int j = 0; j < s->pb.n_jobs; j++) {
+        int job = s->job[j];
+        total += s->pb.jobs[j].load;
+        if (sched_hysteresis_is_new(c->mem, c->st->relays[job / VIO4WD_DIR_COUNT].id,
+                                    job % VIO4WD_DIR_COUNT))
+            fresh += s->pb.jobs[j].load;
+    }
+    return fresh > 0.5 * total;
 }
 
 /* Solve one class (cls -1: everything, global mode; set is then NULL):
@@ -642,6 +661,11 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     res->n_jobs = s.pb.n_jobs;
     hyst_params(c->p, &h.params);
     h.mem = sched_hysteresis_class(c->mem, res->numa);
+    /* What the class remembers (its excess, its band's rest) is of loads
+     * that are mostly gone: it starts again, and its first plan is the
+     * tight one (plan_node) */
+    if (h.mem != NULL && mostly_new(c, &s))
+        *h.mem = (struct model_hysteresis_memory){0};
     h.noise_sd = busiest_noise_sd(&s, c->job_sd);
     h.job_of = s.job;
     h.job_sd = c->job_sd;

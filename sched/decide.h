@@ -110,6 +110,8 @@ struct sched_node_result {
     double makespan;         /* of the solver's answer */
     double lower_bound;      /* proven: nothing does better */
     double greedy_makespan;  /* upstream's greedy on the same loads */
+    double least_makespan;   /* the solver's least (model_solution's),
+                                 * on the loads it solved for */
     double solve_ms;
     bool solved;           /* false: no plan could pay, solver skipped;
                                  * makespan is then the current one */

@@ -39,6 +39,7 @@
 struct dir_stat {
     int64_t key;           /* relay id x 2 + dir; -1: empty slot */
     unsigned long seen;    /* decision it was last observed in */
+    unsigned long born;    /* decision it was first observed in */
     double last, var;      /* the last load; the noise's variance */
     double last_dev;       /* the last difference, load - previous */
     bool has_dev;          /* last_dev is a difference and no jump */
@@ -156,6 +157,7 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
     if (s->key == -1) {
         *s = (struct dir_stat){.key = key,
                                .seen = h->decision,
+                               .born = h->decision,
                                .last = load,
                                .var = pow(PRIOR_SHARE * load, 2),
                                .level = {load},
@@ -208,6 +210,16 @@ double sched_hysteresis_slope(struct sched_hysteresis *h, int relay, int dir, do
     }
     *sd = sqrt(s->var / sxx);
     return sxy / sxx;
+}
+
+bool sched_hysteresis_is_new(struct sched_hysteresis *h, int relay, int dir)
+{
+    struct dir_stat *s;
+
+    if (h->cap == 0)
+        return true;
+    s = find(h->slot, h->cap, (int64_t)relay * 2 + dir);
+    return s->key == -1 || s->born == h->decision;
 }
 
 struct model_hysteresis_memory *sched_hysteresis_class(struct sched_hysteresis *h, int numa)

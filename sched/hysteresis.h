@@ -52,6 +52,10 @@ double sched_hysteresis_observe(struct sched_hysteresis *h, int relay, int dir, 
  * significant). */
 double sched_hysteresis_slope(struct sched_hysteresis *h, int relay, int dir, double *sd);
 
+/* Whether relay's direction was first observed in this decision (or not
+ * at all): a direction the memory knows nothing of. */
+bool sched_hysteresis_is_new(struct sched_hysteresis *h, int relay, int dir);
+
 /* The accumulator of the class whose lowest NUMA node is numa (created
  * zeroed on first use); NULL when out of memory. */
 struct model_hysteresis_memory *sched_hysteresis_class(struct sched_hysteresis *h, int numa);

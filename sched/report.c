@@ -44,6 +44,7 @@ void report_json(FILE *fp, const struct sched_decision *d, bool applied, const c
         json_object_object_add(n, "makespan", num(r->makespan));
         json_object_object_add(n, "lower_bound", num(r->lower_bound));
         json_object_object_add(n, "greedy_makespan", num(r->greedy_makespan));
+        json_object_object_add(n, "least_makespan", num(r->least_makespan));
         json_object_object_add(n, "solve_ms", num(r->solve_ms));
         json_object_object_add(n, "solved", json_object_new_boolean(r->solved));
         if (isfinite(r->budget_ms))

@@ -313,6 +313,42 @@ static void test_migrations(void **state)
     model_solution_free(&s);
 }
 
+/* A placement 4% above the bound is inside a 5% tolerance: the tolerant
+ * plan keeps it (no move), above greedy's fresh 1.0 by choice, while
+ * least_makespan reports what the solver found (never above greedy's).
+ * Without the tolerance the plan takes the least makespan, in one move. */
+static void test_tolerance(void **state)
+{
+    (void)state;
+    double l[21];
+    struct model_assign_params p;
+    struct model_solution s;
+    char err[MODEL_ERRMSG_LEN] = "";
+    struct inst in;
+
+    for (int j = 0; j < 19; j++)
+        l[j] = 0.1;
+    l[19] = 0.04;
+    l[20] = 0.06;
+    inst_init(&in, l, 21, 2);
+    for (int j = 0; j < 21; j++)
+        in.jobs[j].current = j < 10 || j == 19 ? 0 : 1; /* 1.04 and 0.96 */
+    model_assign_defaults(&p);
+    p.tolerance = 0.05;
+    assert_int_equal(model_assign(&in.pb, &p, &s, err, sizeof(err)), MODEL_OK);
+    assert_int_equal(s.migrations, 0);
+    assert_double_equal(s.makespan, 1.04, EPS);
+    assert_double_equal(s.greedy_makespan, 1.0, EPS);
+    assert_double_equal(s.least_makespan, 1.0, EPS);
+    model_solution_free(&s);
+
+    s = solve(&in, NULL);
+    assert_int_equal(s.migrations, 1);
+    assert_double_equal(s.makespan, 1.0, EPS);
+    assert_double_equal(s.least_makespan, s.makespan, EPS);
+    model_solution_free(&s);
+}
+
 /* Two physical cores with two threads each: two jobs go to different
  * physical cores. */
 static void test_hyperthreads(void **state)
@@ -478,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_trivial),
         cmocka_unit_test(test_numa),
         cmocka_unit_test(test_migrations),
+        cmocka_unit_test(test_tolerance),
         cmocka_unit_test(test_hyperthreads),
         cmocka_unit_test(test_heavy_sibling),
         cmocka_unit_test(test_upstream_greedy),

@@ -241,6 +241,7 @@ static void test_trend(void **state)
     model_hysteresis_step(&p, &m, &rising, &v);
     assert_false(v.act);
     model_hysteresis_defaults(&p);
+    p.tolerance = 0.0; /* no band, no drift rule */
     warm(&p, &m);
     model_hysteresis_step(&p, &m, &rising, &v);
     assert_false(v.act);

@@ -78,8 +78,9 @@ for d in lines:
     assert d["deadline_ms"] == 750 and not d["cut"] and d["elapsed_ms"] < 750, d
     for n in d["nodes"]:
         for k in ("numa", "numa_set", "makespan", "lower_bound", "greedy_makespan", "solve_ms",
-                  "budget_ms", "cut"):
+                  "budget_ms", "cut", "least_makespan"):
             assert k in n, k
+        assert n["least_makespan"] <= n["greedy_makespan"] + 1e-9, n
         assert n["numa_set"] == [n["numa"]], n
 # step 1: cpu 1 carries 1.4, half of it goes to cpu 2 (node 0 only)
 assert a["applied"] and a["current_makespan"] > 1.39 and a["makespan"] < 0.71, a

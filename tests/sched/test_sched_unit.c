@@ -297,6 +297,27 @@ static void decide_keeps_numa(void **state)
     sched_state_free(&st);
 }
 
+/* Two relays on workers 0 and 2, 0.45 each: balanced. */
+static struct sched_state balanced_pair(void)
+{
+    int w[] = {0, 2};
+    struct sched_relay r[] = {
+        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
+        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
+    };
+    return make_state(w, 2, r, 2);
+}
+
+/* balanced_pair()'s loads drift to 0.65 vs 0.30: a plan at 0.50 for two
+ * migrations. */
+static void drift_apart(struct sched_state *st)
+{
+    st->relays[0].load[0] = 0.35;
+    st->relays[0].load[1] = 0.3;
+    st->relays[1].load[0] = 0.1;
+    st->relays[1].load[1] = 0.2;
+}
+
 static void decide_hysteresis(void **state)
 {
     int w[] = {0, 2};
@@ -331,16 +352,11 @@ static void decide_hysteresis(void **state)
 /* With memory and no tolerance band (--tolerance 0): a moderate
  * imbalance (0.65 vs 0.30, a plan at 0.50 for two migrations) does not
  * act on its first sample, but pays within a few intervals once it has
- * lasted; the sum is in the node's report. With the default band it is a
- * drift (decide_drift). */
+ * lasted; the sum is in the node's report. With the band (the default)
+ * it is a drift (decide_drift). */
 static void decide_sustained(void **state)
 {
-    int w[] = {0, 2};
-    struct sched_relay r[] = {
-        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
-        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
-    };
-    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_state st = balanced_pair();
     struct sched_params p = params();
     struct sched_hysteresis *mem = sched_hysteresis_new();
     struct sched_decision d;
@@ -348,15 +364,13 @@ static void decide_sustained(void **state)
     int acted_at = -1;
     (void)state;
 
-    assert_true(p.tolerance == 0.0); /* the default: no band */
+    assert_true(p.tolerance == 0.05); /* the default band */
+    p.tolerance = 0.0;
     assert_non_null(mem);
     assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     sched_decision_free(&d);
-    st.relays[0].load[0] = 0.35;
-    st.relays[0].load[1] = 0.3;
-    st.relays[1].load[0] = 0.1;
-    st.relays[1].load[1] = 0.2;
+    drift_apart(&st);
     for (int i = 1; i <= 10 && acted_at < 0; i++) {
         assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
         if (d.act) {
@@ -381,12 +395,7 @@ static void decide_sustained(void **state)
  * reset accumulator would wait for the excess to build up anew. */
 static void decide_undo(void **state)
 {
-    int w[] = {0, 2};
-    struct sched_relay r[] = {
-        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
-        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
-    };
-    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_state st = balanced_pair();
     struct sched_params p = params();
     struct sched_hysteresis *mem = sched_hysteresis_new();
     struct sched_decision d;
@@ -394,13 +403,11 @@ static void decide_undo(void **state)
     bool acted = false;
     (void)state;
 
+    p.tolerance = 0.0; /* the accumulator's path, as decide_sustained */
     assert_non_null(mem);
     assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     sched_decision_free(&d);
-    st.relays[0].load[0] = 0.35;
-    st.relays[0].load[1] = 0.3;
-    st.relays[1].load[0] = 0.1;
-    st.relays[1].load[1] = 0.2;
+    drift_apart(&st);
     for (int i = 0; i < 10 && !acted; i++) {
         assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
         acted = d.act;
@@ -417,18 +424,50 @@ static void decide_undo(void **state)
     sched_state_free(&st);
 }
 
+/* A class whose load is now mostly on directions the memory has never
+ * seen (the guests were replaced) starts its memory again: the same
+ * imbalance as decide_drift acts at its first sample as a first plan
+ * would (why "first"), with the tight plan, where the same relays under
+ * their old ids wait (decide_drift). */
+static void decide_new_wave(void **state)
+{
+    struct sched_state st = balanced_pair();
+    struct sched_params p = params();
+    struct sched_hysteresis *mem = sched_hysteresis_new();
+    struct sched_decision d;
+    char err[256];
+    (void)state;
+
+    assert_non_null(mem);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+        assert_false(d.act);
+        sched_decision_free(&d);
+    }
+    drift_apart(&st);
+    /* relay 1 alone is new: 0.3 of 0.95, the memory holds */
+    st.relays[1].id = 11;
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_false(d.act);
+    sched_decision_free(&d);
+    st.relays[0].id = 10;
+    st.relays[1].id = 21;
+    assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+    assert_true(d.act);
+    assert_string_equal(d.nodes[0].hysteresis.why, "first");
+    assert_true(d.makespan <= 0.5 + 1e-9);
+    sched_decision_free(&d);
+    sched_hysteresis_free(mem);
+    sched_state_free(&st);
+}
+
 /* The tolerance band: the same imbalance as decide_sustained (0.65 vs
  * 0.30 over a bound of 0.475) is a drift out of the band at --tolerance
  * 0.05, and acts on its second sample. The placement it
  * leaves (0.5 vs 0.45, the best there is) is kept. */
 static void decide_drift(void **state)
 {
-    int w[] = {0, 2};
-    struct sched_relay r[] = {
-        {.id = 0, .numa = 0, .cpu = {0, 0}, .load = {0.25, 0.2}},
-        {.id = 1, .numa = 0, .cpu = {2, 2}, .load = {0.2, 0.25}},
-    };
-    struct sched_state st = make_state(w, 2, r, 2);
+    struct sched_state st = balanced_pair();
     struct sched_params p = params();
     struct sched_hysteresis *mem = sched_hysteresis_new();
     struct sched_decision d;
@@ -440,10 +479,7 @@ static void decide_drift(void **state)
     assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     sched_decision_free(&d);
-    st.relays[0].load[0] = 0.35;
-    st.relays[0].load[1] = 0.3;
-    st.relays[1].load[0] = 0.1;
-    st.relays[1].load[1] = 0.2;
+    drift_apart(&st);
     assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
     assert_false(d.act);
     sched_decision_free(&d);
@@ -970,6 +1006,7 @@ int main(void)
         cmocka_unit_test(decide_keeps_numa),
         cmocka_unit_test(decide_hysteresis),
         cmocka_unit_test(decide_drift),
+        cmocka_unit_test(decide_new_wave),
         cmocka_unit_test(decide_sustained),
         cmocka_unit_test(decide_undo),
         cmocka_unit_test(decide_min_gain),
