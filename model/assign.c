@@ -116,6 +116,9 @@ static int check_params(const struct model_assign_params *p, char *errbuf, size_
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "pack target %g must be in [0, %g] (0: spread)", p->pack_target,
                           MODEL_MAX_LOAD);
+    if (p->pack_min_workers < 0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "pack minimum of %d workers must be >= 0",
+                          p->pack_min_workers);
     if (p->max_moves < -1)
         return model_fail(errbuf, errlen, MODEL_EINVAL,
                           "migration budget %d must be >= 0 (-1: no limit)", p->max_moves);
@@ -1027,6 +1030,8 @@ static int pack_node(const struct model_problem *pb, struct node *nd,
     for (int j = 0; j < n; j++)
         total += nd->load[j];
     k = (int)ceil(total / target - MODEL_LOAD_EPS);
+    if (k < p->pack_min_workers)
+        k = p->pack_min_workers;
     /* all the node's workers when even they cannot stay under the target */
     if (k > m)
         k = m;

@@ -16,12 +16,12 @@
  * In pack mode (pack_target > 0) the node first uses the fewest workers
  * that carry it with every one at or below pack_target; the others get
  * nothing (they are parked).  This is done by successive solves: for
- * k = ceil(load / target), k + 1, ... the k workers that keep the most
- * jobs where they are run the pipeline above (its stage 1 ILP decides
- * whether k workers fit under the target) until one fits.  Then the
- * makespan on those k workers, then the migrations, with the target as
- * the migration stage's cap: under the target a lower makespan buys
- * nothing, while every move costs a handover.  Hyperthread tie-breaks
+ * k = ceil(load / target) (or pack_min_workers if more), k + 1, ... the
+ * k workers that keep the most jobs where they are run the pipeline above
+ * (its stage 1 ILP decides whether k workers fit under the target) until
+ * one fits.  Then the makespan on those k workers, then the migrations,
+ * with the target as the migration stage's cap: under the target a lower
+ * makespan buys nothing, while every move costs a handover.  Hyperthread tie-breaks
  * come last and never change the number of active workers.  A node that
  * does not fit under the target on all its workers gets spread's answer.
  * Operator constraints fix variables of the model, which the solver does by
@@ -68,6 +68,11 @@ struct model_assign_params {
                                  * only (a caller out of time); true */
     double pack_target;        /* > 0: pack mode (see model_assign());
                                  * 0: spread, the order above; 0 */
+    int pack_min_workers;      /* pack: the successive solves start from
+                                 * this many workers (or all of a node's)
+                                 * when fewer would do, so a plan parks
+                                 * none below it; it fills none it need
+                                 * not; 0 */
     int max_moves;             /* operator constraint: at most this many
                                  * jobs leave their current worker (placing
                                  * a job that has none is not a move); the

@@ -69,6 +69,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pack.h"
+
 struct model_hysteresis_params {
     double sensitivity;   /* cost of one migration, core x intervals; 0.05 */
     double min_gain;      /* gain that never counts, in cores; 0.02 */
@@ -114,6 +116,8 @@ struct model_hysteresis_memory {
     double bound_gap;   /* the caller's: how far the last plan solved
                              * stayed above the lower bound, to screen
                              * the next decisions without the solver */
+    /* the caller's, in pack mode: the floor's peak (model/pack.h) */
+    struct model_pack_memory pack;
 };
 
 struct model_hysteresis_input {

@@ -10,7 +10,35 @@
 
 void model_pack_defaults(struct model_pack_params *params)
 {
-    *params = (struct model_pack_params){.target = 0.7, .park_margin = 0.1};
+    *params = (struct model_pack_params){.target = 0.7, .park_margin = 0.1, .min_active = 0};
+}
+
+void model_pack_age(struct model_pack_memory *m, double t, double window_s)
+{
+    if (!m->started || t < m->start) {
+        *m = (struct model_pack_memory){.start = t, .started = true};
+    } else if (t - m->start >= window_s) {
+        /* a peak older than two windows says nothing of the next day */
+        m->last_peak = t - m->start < 2.0 * window_s ? m->peak : 0;
+        m->peak = 0;
+        m->start = t;
+    }
+}
+
+void model_pack_remember(struct model_pack_memory *m, int active, double t, double window_s)
+{
+    model_pack_age(m, t, window_s);
+    if (active > m->peak)
+        m->peak = active;
+}
+
+int model_pack_floor(const struct model_pack_memory *m, double keep)
+{
+    int peak = m->peak > m->last_peak ? m->peak : m->last_peak;
+
+    if (!(keep > 0.0) || peak <= 0)
+        return 0;
+    return (int)ceil(fmin(keep, 1.0) * peak - MODEL_LOAD_EPS);
 }
 
 int model_active_workers(const struct model_problem *pb, const int *worker)
@@ -69,6 +97,11 @@ static void decide(struct model_plan *plan, int unplaced, int active_now, int ac
                  "a worker at %.3f is above the pack target %.3f, and no plan does better: "
                  "keep placement",
                  cur, p->target);
+    } else if (active_next < active_now && active_next < p->min_active) {
+        snprintf(plan->reason, sizeof(plan->reason),
+                 "%d active worker(s) would do, below the %d kept from the day's peak: keep "
+                 "placement",
+                 active_next, p->min_active);
     } else if (active_next < active_now && nw <= park_cap + MODEL_LOAD_EPS) {
         plan->act = true;
         snprintf(plan->reason, sizeof(plan->reason),
@@ -101,6 +134,9 @@ int model_pack_plan(const struct model_problem *pb, const struct model_solution 
     if (!isfinite(params->park_margin) || params->park_margin < 0.0 || params->park_margin >= 1.0)
         return model_fail(errbuf, errlen, MODEL_EINVAL, "park margin %g must be in [0, 1)",
                           params->park_margin);
+    if (params->min_active < 0)
+        return model_fail(errbuf, errlen, MODEL_EINVAL, "pack floor of %d workers must be >= 0",
+                          params->min_active);
     ret = model_plan_check(pb, sol, global_numa, errbuf, errlen);
     if (ret != MODEL_OK)
         return ret;

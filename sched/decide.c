@@ -54,6 +54,7 @@ void sched_params_defaults(struct sched_params *p)
         .global_numa = false,
         .mode = SCHED_MODE_SPREAD,
         .pack_target = SCHED_DEFAULT_PACK_TARGET,
+        .pack_keep = SCHED_DEFAULT_PACK_KEEP,
         .max_migrations = -1,
     };
 }
@@ -249,11 +250,16 @@ struct decide_ctx {
  * the plan off by more now, and 4 more so. */
 #define SCHED_LOOKAHEAD 1.0
 
-/* Pack's apply rule (model/pack.h) for the scheduler's target. */
-static void pack_params(const struct sched_params *p, struct model_pack_params *kp)
+/* Pack's apply rule (model/pack.h) for the scheduler's target, with the
+ * floor the class's memory sets at time t (its window aged first, so a
+ * day-old peak is gone before it is used). */
+static void pack_params(const struct sched_params *p, struct model_hysteresis_memory *mem, double t,
+                        struct model_pack_params *kp)
 {
     model_pack_defaults(kp);
     kp->target = p->pack_target;
+    model_pack_age(&mem->pack, t, SCHED_PACK_WINDOW_S);
+    kp->min_active = model_pack_floor(&mem->pack, p->pack_keep);
 }
 
 /* The hysteresis rule's parameters (model/hysteresis.h). */
@@ -373,20 +379,28 @@ static void record_verdict(const struct model_hysteresis_verdict *v, struct sche
  * active than the fewest that parking could leave, no plan can pass pack's
  * rule. Returns 1 to keep the placement, 0 to solve. */
 static int screen_pack(const struct model_problem *pb, const struct sched_params *p,
-                       struct sched_node_result *res)
+                       struct model_hysteresis_memory *mem, double t, struct sched_node_result *res)
 {
     struct model_pack_params kp;
     int active = model_active_workers(pb, NULL), least;
 
-    pack_params(p, &kp);
+    pack_params(p, mem, t, &kp);
     least = model_workers_needed(pb, kp.target * (1.0 - kp.park_margin));
-    if (active < 0 || res->current_makespan > kp.target || active > least)
+    if (active < 0 || res->current_makespan > kp.target ||
+        active > (least > kp.min_active ? least : kp.min_active))
         return 0;
+    model_pack_remember(&mem->pack, active, t, SCHED_PACK_WINDOW_S);
     res->makespan = res->current_makespan;
-    snprintf(res->reason, sizeof(res->reason),
-             "%d active worker(s), all at or below the pack target %.3f, and parking needs more: "
-             "keep placement",
-             active, kp.target);
+    if (active > least)
+        snprintf(res->reason, sizeof(res->reason),
+                 "%d active worker(s), all at or below the pack target %.3f, and %d kept from "
+                 "the day's peak: keep placement",
+                 active, kp.target, kp.min_active);
+    else
+        snprintf(res->reason, sizeof(res->reason),
+                 "%d active worker(s), all at or below the pack target %.3f, and parking needs "
+                 "more: keep placement",
+                 active, kp.target);
     return 1;
 }
 
@@ -399,6 +413,7 @@ struct class_hyst {
     const int *job_of;                      /* the slice's jobs in the whole problem */
     const double *job_sd;                   /* each job's noise, whole problem */
     const double *job_slope, *job_slope_sd; /* each job's trend, its noise */
+    double t;                               /* the decision's time, seconds */
 };
 
 /* Greedy first: it is cheap, it is the yardstick every record shows, and
@@ -438,7 +453,7 @@ static int screen_node(const struct model_problem *pb, const struct sched_params
     free(cur);
 
     if (p->mode == SCHED_MODE_PACK)
-        return unplaced > 0 ? 0 : screen_pack(pb, p, res);
+        return unplaced > 0 ? 0 : screen_pack(pb, p, h->mem, h->t, res);
     /* No plan beats the bound, and while the placement holds the best
      * plan stays about as far above it as the last one solved (half of
      * that is counted: the noise moves it) */
@@ -467,17 +482,19 @@ static int screen_node(const struct model_problem *pb, const struct sched_params
  * (fewest migrations) gets twice the stage-1 budget, as the model's
  * defaults do (0.1 s / 0.2 s): a class's share of the deadline is three
  * stage-1 limits. */
-static void assign_params(const struct sched_params *p, double budget_s, bool global,
-                          struct model_assign_params *ap)
+static void assign_params(const struct sched_params *p, struct model_hysteresis_memory *mem,
+                          double t, double budget_s, bool global, struct model_assign_params *ap)
 {
     model_assign_defaults(ap);
     ap->max_moves = p->max_migrations;
     /* pack fills workers up to the parking level, so that growth has room
-     * before a worker reaches the target (model/pack.h) */
+     * before a worker reaches the target, and parks none below the floor
+     * (model/pack.h) */
     if (p->mode == SCHED_MODE_PACK) {
         struct model_pack_params kp;
-        pack_params(p, &kp);
+        pack_params(p, mem, t, &kp);
         ap->pack_target = kp.target * (1.0 - kp.park_margin);
+        ap->pack_min_workers = kp.min_active;
     } else {
         ap->tolerance = p->tolerance;
     }
@@ -558,7 +575,7 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bo
     bool ahead = false;
     int ret;
 
-    assign_params(c->p, budget_s, global, &ap);
+    assign_params(c->p, h->mem, h->t, budget_s, global, &ap);
     /* a class's first plan (a start, a new class) is where it rests under
      * stationary noise: the tightest one, so that noise alone never carries
      * it out of the band; the band's few-moves plans come after */
@@ -592,11 +609,15 @@ static int plan_node(const struct decide_ctx *c, const struct model_slice *s, bo
     if (ret != MODEL_OK)
         return sched_fail(err, errlen, "solver, NUMA node %d: %s", res->numa, merr);
     if (c->p->mode == SCHED_MODE_PACK) {
-        pack_params(c->p, &kp);
+        pack_params(c->p, h->mem, h->t, &kp);
         ret = model_pack_plan(&s->pb, &sol, &kp, global, &plan, merr, sizeof(merr)) == MODEL_OK
                   ? 0
                   : -1;
         snprintf(res->reason, sizeof(res->reason), "%s", plan.reason);
+        if (ret == 0)
+            model_pack_remember(&h->mem->pack,
+                                model_active_workers(&s->pb, plan.act ? sol.worker : NULL), h->t,
+                                SCHED_PACK_WINDOW_S);
     } else {
         ret = spread_plan(&s->pb, &sol, global, h, &plan, res, merr, sizeof(merr));
     }
@@ -661,9 +682,9 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     res->n_jobs = s.pb.n_jobs;
     hyst_params(c->p, &h.params);
     h.mem = sched_hysteresis_class(c->mem, res->numa);
-    /* What the class remembers (its excess, its band's rest) is of loads
-     * that are mostly gone: it starts again, and its first plan is the
-     * tight one (plan_node) */
+    /* What the class remembers (its excess, its band's rest, pack's peak)
+     * is of loads that are mostly gone: it starts again, and its first
+     * plan is the tight one (plan_node) */
     if (h.mem != NULL && mostly_new(c, &s))
         *h.mem = (struct model_hysteresis_memory){0};
     h.noise_sd = busiest_noise_sd(&s, c->job_sd);
@@ -671,6 +692,7 @@ static int solve_node(const struct decide_ctx *c, int cls, const struct sched_nu
     h.job_sd = c->job_sd;
     h.job_slope = c->job_slope;
     h.job_slope_sd = c->job_slope_sd;
+    h.t = c->st->t;
     if (h.mem == NULL || h.noise_sd < 0.0)
         ret = sched_fail(err, errlen, "out of memory");
     else if (s.pb.n_jobs == 0)
@@ -827,6 +849,10 @@ int sched_decide(const struct sched_state *st, const struct model_topology *topo
     if (p->mode == SCHED_MODE_PACK &&
         (!isfinite(p->pack_target) || p->pack_target <= 0.0 || p->pack_target > 1.0))
         return sched_fail(err, errlen, "pack target %g must be in (0, 1] cores", p->pack_target);
+    if (p->mode == SCHED_MODE_PACK &&
+        (!isfinite(p->pack_keep) || p->pack_keep < 0.0 || p->pack_keep > 1.0))
+        return sched_fail(err, errlen, "pack keep %g must be in [0, 1] (a share of the day's peak)",
+                          p->pack_keep);
     if (p->max_migrations < -1)
         return sched_fail(err, errlen, "migration budget %d must be >= 0 (-1: no limit)",
                           p->max_migrations);

@@ -47,6 +47,11 @@ const char *sched_mode_name(int mode);
 int sched_mode_parse(const char *name);
 
 #define SCHED_DEFAULT_PACK_TARGET 0.7
+/* pack: parking keeps this share of the most workers active over the last
+ * day (model/pack.h); the window is a day, as loads that return do so
+ * daily */
+#define SCHED_DEFAULT_PACK_KEEP 0.5
+#define SCHED_PACK_WINDOW_S     86400.0
 
 /* Operator constraints' sizes: relays as the configuration has them, and
  * excluded worker CPUs. */
@@ -73,6 +78,9 @@ struct sched_params {
     int mode;            /* enum sched_mode */
     double pack_target;  /* pack: the most load an active worker
                                  * may carry, in cores, (0, 1] */
+    double pack_keep;    /* pack: parking leaves at least this share
+                                 * of the most workers active over the
+                                 * last day, [0, 1]; 0: down to the load */
     /* operator constraints (issue 13), each a constraint of the model */
     int n_fixed;                       /* relays whose directions never move (a */
     int fixed_relays[SCHED_MAX_FIXED]; /* VIRTIOFWD_CPU_PINS entry with '!');

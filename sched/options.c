@@ -25,6 +25,7 @@ enum {
     OPT_GLOBAL_NUMA,
     OPT_MODE,
     OPT_PACK_TARGET,
+    OPT_PACK_KEEP,
     OPT_EXCLUDE,
     OPT_MAX_MIGRATIONS,
     OPT_CONFIG,
@@ -51,6 +52,7 @@ static const struct option long_options[] = {
     {"global-numa-opt", no_argument, NULL, OPT_GLOBAL_NUMA},
     {"mode", required_argument, NULL, OPT_MODE},
     {"pack-target", required_argument, NULL, OPT_PACK_TARGET},
+    {"pack-keep", required_argument, NULL, OPT_PACK_KEEP},
     {"exclude-cpus", required_argument, NULL, OPT_EXCLUDE},
     {"max-migrations", required_argument, NULL, OPT_MAX_MIGRATIONS},
     {"config", required_argument, NULL, OPT_CONFIG},
@@ -125,6 +127,13 @@ void sched_options_usage(FILE *fp, const char *prog)
             "      --pack-target CORES   pack: the most load an active worker may carry,\n"
             "                            > 0 and <= 1 [VIO4WD_CORE_SCHED_PACK_TARGET]\n"
             "                            (default 0.7)\n"
+            "      --pack-keep F         pack: parking leaves at least F times the most\n"
+            "                            workers a NUMA node had active over the last day\n"
+            "                            (rounded up), 0 to 1: a worker parked as the load\n"
+            "                            falls costs its directions' moves now and again\n"
+            "                            when the load returns. Relief above --pack-target\n"
+            "                            never waits. 0: park down to what the load needs\n"
+            "                            (default 0.5)\n"
             "      --exclude-cpus LIST   workers left out of balancing (\"2,5-7\"): nothing\n"
             "                            moves onto or off them [VIO4WD_CORE_SCHED_EXCLUDE_CPUS]\n"
             "      --max-migrations N    at most N migrations per decision, 0 to 65536;\n"
@@ -279,6 +288,7 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
     sched_params_defaults(&defaults);
     o->min_gain = defaults.min_gain;
     o->tolerance = defaults.tolerance;
+    o->pack_keep = defaults.pack_keep;
     config_init(&o->cfg);
 
     optind = 0; /* glibc: full reset, so a SIGHUP re-parse works */
@@ -369,6 +379,13 @@ int sched_options_parse(int argc, char **argv, struct sched_options *o, config_w
                            "lower bound)",
                            optarg);
             break;
+        case OPT_PACK_KEEP:
+            if (!number_in(optarg, 0.0, 1.0, &o->pack_keep))
+                return bad(err, errlen,
+                           "--pack-keep '%s': must be a number from 0 to 1 (a share of the "
+                           "day's most active workers)",
+                           optarg);
+            break;
         case OPT_DRY_RUN:
             o->dry_run = true;
             break;
@@ -434,6 +451,7 @@ void sched_options_params(const struct sched_options *o, struct sched_params *p)
     p->global_numa = o->cfg.core_sched_global_numa_opt;
     p->mode = o->cfg.core_sched_mode == 1 ? SCHED_MODE_PACK : SCHED_MODE_SPREAD;
     p->pack_target = o->cfg.core_sched_pack_target;
+    p->pack_keep = o->pack_keep;
     p->max_migrations = o->cfg.core_sched_max_migrations;
     for (unsigned i = 0; i < o->cfg.n_cpu_pins && p->n_fixed < SCHED_MAX_FIXED; i++)
         if (o->cfg.cpu_pins[i].fixed)

@@ -32,6 +32,7 @@ struct sched_options {
     double deadline_ms; /* < 0: a share of the poll interval */
     double min_gain;    /* cores */
     double tolerance;   /* share of the lower bound */
+    double pack_keep;   /* share of the day's most active workers */
     bool dry_run;
     bool once;
     bool json;

@@ -52,6 +52,18 @@ static double worker_load(const struct fixture *f, const int *worker, int w)
     return sum;
 }
 
+/* The rule's cases, solved at the parking level as the scheduler does:
+ * 12 x 0.1, one job a worker two by two (6 workers at 0.2: 2 would do),
+ * or after a rise (8 on worker 0, at 0.8; 4 on worker 1). */
+static void rule_case(struct fixture *f, bool rise, const struct model_pack_params *kp,
+                      struct model_solution *s)
+{
+    fixture_init(f, 0.1, true);
+    for (int j = 0; rise && j < N; j++)
+        f->jobs[j].current = j < 8 ? 0 : 1;
+    solve(f, kp->target * (1 - kp->park_margin), -1, s);
+}
+
 /* 12 x 0.1 at target 0.7: two workers (0.6 each), four parked. */
 static void test_fewest_workers(void **state)
 {
@@ -84,8 +96,7 @@ static void test_rule_parks_with_margin(void **state)
     struct model_pack_params kp;
     (void)state;
     model_pack_defaults(&kp);
-    fixture_init(&f, 0.1, true); /* 6 workers at 0.2 */
-    solve(&f, kp.target * (1 - kp.park_margin), -1, &s);
+    rule_case(&f, false, &kp, &s);
     assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
     assert_true(plan.act);
     assert_int_equal(model_active_workers(&f.pb, s.worker), 2);
@@ -113,10 +124,7 @@ static void test_rule_relieves_rise(void **state)
     struct model_pack_params kp;
     (void)state;
     model_pack_defaults(&kp);
-    fixture_init(&f, 0.1, true);
-    for (int j = 0; j < N; j++)
-        f.jobs[j].current = j < 8 ? 0 : 1; /* 0.8 and 0.4 */
-    solve(&f, kp.target * (1 - kp.park_margin), -1, &s);
+    rule_case(&f, true, &kp, &s);
     assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
     assert_true(plan.act);
     assert_true(plan.new_makespan <= kp.target);
@@ -174,6 +182,99 @@ static void test_budget(void **state)
     }
 }
 
+/* The floor (--pack-keep): a share of the most workers active over the
+ * last one or two windows, rounded up. */
+static void test_floor_memory(void **state)
+{
+    struct model_pack_memory m = {0};
+    (void)state;
+    assert_int_equal(model_pack_floor(&m, 0.5), 0); /* nothing seen yet */
+    model_pack_remember(&m, 1, 0.0, 100.0);
+    model_pack_remember(&m, 7, 10.0, 100.0);
+    model_pack_remember(&m, 2, 20.0, 100.0);
+    assert_int_equal(model_pack_floor(&m, 0.5), 4); /* 3.5 rounded up */
+    assert_int_equal(model_pack_floor(&m, 0.0), 0);
+    assert_int_equal(model_pack_floor(&m, 1.0), 7);
+    /* the next window still knows the peak ... */
+    model_pack_remember(&m, 2, 150.0, 100.0);
+    assert_int_equal(model_pack_floor(&m, 0.5), 4);
+    /* ... the one after forgets it */
+    model_pack_remember(&m, 2, 260.0, 100.0);
+    assert_int_equal(model_pack_floor(&m, 0.5), 1);
+    /* two windows without a decision forget everything before */
+    model_pack_remember(&m, 6, 270.0, 100.0);
+    model_pack_age(&m, 500.0, 100.0);
+    assert_int_equal(model_pack_floor(&m, 1.0), 0);
+    model_pack_remember(&m, 1, 500.0, 100.0);
+    assert_int_equal(model_pack_floor(&m, 1.0), 1);
+    /* a clock that goes back restarts the memory */
+    model_pack_remember(&m, 3, 0.0, 100.0);
+    assert_int_equal(model_pack_floor(&m, 1.0), 3);
+}
+
+/* The rule never parks below min_active, and relief never waits for it. */
+static void test_rule_keeps_floor(void **state)
+{
+    struct fixture f;
+    struct model_solution s;
+    struct model_plan plan;
+    struct model_pack_params kp;
+    (void)state;
+    model_pack_defaults(&kp);
+    rule_case(&f, false, &kp, &s);
+    assert_int_equal(model_active_workers(&f.pb, s.worker), 2);
+    kp.min_active = 3;
+    assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
+    assert_false(plan.act);
+    assert_non_null(strstr(plan.reason, "below the 3 kept"));
+    model_plan_free(&plan);
+    kp.min_active = 2; /* down to the floor is fine */
+    assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
+    assert_true(plan.act);
+    model_plan_free(&plan);
+    model_solution_free(&s);
+
+    /* a worker at 0.8 is relieved even onto fewer workers than the floor */
+    rule_case(&f, true, &kp, &s);
+    kp.min_active = 5;
+    assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_OK);
+    assert_true(plan.act);
+    model_plan_free(&plan);
+    model_solution_free(&s);
+
+    kp.min_active = -1;
+    assert_int_equal(model_pack_plan(&f.pb, &s, &kp, false, &plan, NULL, 0), MODEL_EINVAL);
+}
+
+/* The solver's floor: it parks none below pack_min_workers, and moves no
+ * more than that needs (the surplus workers' jobs only). */
+static void test_solver_min_workers(void **state)
+{
+    struct fixture f;
+    struct model_solution s;
+    struct model_assign_params p;
+    int moved = 0;
+    (void)state;
+    fixture_init(&f, 0.1, true); /* 6 workers at 0.2 */
+    model_assign_defaults(&p);
+    p.pack_target = 0.63;
+    p.pack_min_workers = 4;
+    assert_int_equal(model_assign(&f.pb, &p, &s, NULL, 0), MODEL_OK);
+    assert_int_equal(model_active_workers(&f.pb, s.worker), 4);
+    for (int j = 0; j < N; j++)
+        moved += s.worker[j] != f.jobs[j].current;
+    assert_int_equal(moved, 4);
+    model_solution_free(&s);
+
+    p.pack_min_workers = 99; /* more than the node has: all of them */
+    assert_int_equal(model_assign(&f.pb, &p, &s, NULL, 0), MODEL_OK);
+    assert_int_equal(model_active_workers(&f.pb, s.worker), M);
+    model_solution_free(&s);
+
+    p.pack_min_workers = -1;
+    assert_int_equal(model_assign(&f.pb, &p, &s, NULL, 0), MODEL_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +283,9 @@ int main(void)
         cmocka_unit_test(test_rule_relieves_rise),
         cmocka_unit_test(test_fixed_excluded_reserved),
         cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_floor_memory),
+        cmocka_unit_test(test_rule_keeps_floor),
+        cmocka_unit_test(test_solver_min_workers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@ ok() { echo "ok: $*"; }
 "$S" --help >"$T/help" || fail "--help exit $?"
 for o in --stats-ep --sched-ep --poll-interval --loglevel --sensitivity --global-numa-opt \
          --config --topology --time-limit-ms --deadline-ms --dry-run --once --json --replay --counters \
-         --pid-file --help --version --mode --pack-target --exclude-cpus --max-migrations; do
+         --pid-file --help --version --mode --pack-target --pack-keep --exclude-cpus --max-migrations; do
     grep -q -- "$o" "$T/help" || fail "--help does not mention $o"
 done
 ok "--help lists every option"
@@ -43,6 +43,7 @@ bad "not a ZeroMQ endpoint" --sched-ep /tmp/x
 bad "unknown option" --frobnicate
 bad "--mode 'packed': must be spread or pack" --mode packed
 bad "--pack-target '1.5': must be a number > 0 and at most 1" --pack-target 1.5
+bad "--pack-keep '2': must be a number from 0 to 1" --pack-keep 2
 bad "--max-migrations '-1': must be a number of migrations per decision from 0 to 65536" \
     --max-migrations -1
 bad "--exclude-cpus '2-x'" --exclude-cpus 2-x

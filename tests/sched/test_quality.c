@@ -12,9 +12,10 @@
  *   test_quality pack        24-hour diurnal trace (night 10% of day): pack
  *                            uses <= 60% of spread's worker-core-hours,
  *                            keeps every worker at or below the target
- *                            after each decision, and migrates at most 2x
- *                            a lower bound for its worker counts; prints
- *                            migrations against spread's (see test_pack)
+ *                            after each decision, migrates at most 2x a
+ *                            lower bound for its worker counts and 4x
+ *                            spread (3.3x in sum); prints issue 13's 2x
+ *                            spread bar, out of reach here (see test_pack)
  *   test_quality constraints fixed relays never move, excluded workers
  *                            keep their directions and take none, the
  *                            migration budget holds, in both modes
@@ -1139,6 +1140,7 @@ static int test_pack(uint64_t seed)
     struct rng rng;
     struct day_figures sum[2] = {{0}};
     struct day_trace *tr = calloc(1, sizeof(*tr));
+    double worst_moves = 0.0, worst_hours = 0.0;
     int nt;
 
     if (!load_topos(topos, &nt))
@@ -1177,21 +1179,35 @@ static int test_pack(uint64_t seed)
         CHECK(f[1].core_hours <= 0.6 * f[0].core_hours + EPS,
               "%s: pack used %.1f worker-core-hours, spread %.1f (want <= 60%%)", g->name,
               f[1].core_hours, f[0].core_hours);
-        /* Issue 13's bar is 2x spread's migrations, which no schedule
-         * running pack's worker counts can meet on this trace: spread
-         * moves only to place the relays (N moves at step 0), while
-         * parking k - 1 of k workers as the load falls and bringing them
-         * back as it rises moves about N (1/2 + ... + 1/k) directions each
-         * way.  day_move_bound() turns that into a proven lower bound: it
-         * is 2.6-2.8x spread's moves over the 11 topologies (2.69x at seed
-         * 1: 1901 against 708), so 2x is out of reach for any schedule that
-         * runs as few workers as pack does.  What is checked instead is
-         * that pack stays near that bound: 1.38x in sum at seed 1 (1.37-
-         * 1.42x over seeds 1-10), 1.1-1.6x per topology; the bars are 2x
-         * per topology and 1.6x in sum. */
+        /* Issue 13's bar (b) is 2x spread's migrations.  Spread moves only
+         * to place the N directions (N moves at step 0); pack's day starts
+         * at the night's load (10% of the peak) on one or two workers a
+         * class, and a load that rises onto workers filled to the parking
+         * level must shed about all its growth: going from A to B active
+         * workers just in time moves about N ln(B/A) directions, 1.4 N
+         * here.  That alone puts (b) out of reach on this trace, which
+         * has no earlier day to remember: a schedule that never parks
+         * after the peak (--pack-keep 1) still needs 1.83-1.89x spread's
+         * moves for its worker counts (day_move_bound(); 2.33-2.46x
+         * measured, seeds 1-3), and runs 0.58-0.59 of spread's
+         * worker-hours in sum but up to 0.66 per topology, above bar (a).
+         * Unparking ahead of the load (a relief filling workers to 1/1.5
+         * to 1/3 of the parking level) saved 2-8% of the moves for 13-30%
+         * more worker-hours.  The floor (--pack-keep, default 0.5) trims
+         * the evening's parking: 2.86-3.00x spread's moves (3.69-3.89x
+         * without it) for 0.47-0.49 of its worker-hours (0.44-0.45).
+         * Checked: pack stays near the lower bound for its own worker
+         * counts (2x per topology, 1.6x in sum: 1.34-1.37x measured), and
+         * within 4x spread's moves per topology and 3.3x in sum (worst
+         * 3.48x and 3.02x over seeds 1-10; without the floor, 4.67x and
+         * 3.89x), so the figures cannot slide back unseen. */
         CHECK(f[1].moves <= 2 * f[1].move_bound,
               "%s: pack migrated %d times, more than 2x the lower bound %d (spread %d)", g->name,
               f[1].moves, f[1].move_bound, f[0].moves);
+        CHECK(f[1].moves <= 4 * f[0].moves, "%s: pack migrated %d times, more than 4x spread's %d",
+              g->name, f[1].moves, f[0].moves);
+        worst_moves = fmax(worst_moves, (double)f[1].moves / f[0].moves);
+        worst_hours = fmax(worst_hours, f[1].core_hours / f[0].core_hours);
         state_release(peak);
         gen_topo_free(g);
     }
@@ -1207,9 +1223,15 @@ static int test_pack(uint64_t seed)
            sum[1].moves, sum[1].move_bound,
            sum[1].move_bound ? (double)sum[1].moves / sum[1].move_bound : 0.0, sum[0].moves,
            sum[0].moves ? (double)sum[1].move_bound / sum[0].moves : 0.0);
+    printf("pack: per topology, worst worker-core-hours ratio %.3f (bar 0.6), worst migrations "
+           "ratio %.2f; issue 13's 2x spread's migrations: %s in sum, %s per topology\n",
+           worst_hours, worst_moves, sum[1].moves <= 2 * sum[0].moves ? "met" : "NOT met",
+           worst_moves <= 2.0 ? "met" : "NOT met");
     CHECK(sum[1].moves <= 1.6 * sum[1].move_bound,
           "pack migrated %d times in all, more than 1.6x the lower bound %d", sum[1].moves,
           sum[1].move_bound);
+    CHECK(sum[1].moves <= 3.3 * sum[0].moves,
+          "pack migrated %d times in all, more than 3.3x spread's %d", sum[1].moves, sum[0].moves);
     free(tr);
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;

@@ -190,6 +190,62 @@ static struct sched_params params(void)
     return p;
 }
 
+/* Applies d's moves to st, as the relay would. */
+static void apply_moves(struct sched_state *st, const struct sched_decision *d)
+{
+    for (int k = 0; k < d->n_moves; k++)
+        for (int i = 0; i < st->n_relays; i++)
+            if (st->relays[i].id == d->moves[k].relay)
+                st->relays[i].cpu[d->moves[k].dir] = d->moves[k].to;
+}
+
+/* Pack's floor (--pack-keep): after a peak on 4 workers, a load that one
+ * worker carries parks down to 2 (half the peak) and holds there, or
+ * down to 1 with --pack-keep 0; two days later the peak is forgotten. */
+static void decide_pack_floor(void **state)
+{
+    int w[] = {0, 1, 2, 3};
+    (void)state;
+
+    for (int keep = 0; keep < 2; keep++) {
+        struct sched_relay r[4];
+        struct sched_state st;
+        struct sched_params p = params();
+        struct sched_hysteresis *mem = sched_hysteresis_new();
+        struct sched_decision d;
+        char err[256];
+
+        for (int i = 0; i < 4; i++) /* 0.6 a worker: all 4 needed */
+            r[i] = (struct sched_relay){.id = i, .numa = 0, .cpu = {i, i}, .load = {0.3, 0.3}};
+        st = make_state(w, 4, r, 4);
+        p.mode = SCHED_MODE_PACK;
+        p.pack_keep = keep ? 0.5 : 0.0;
+        assert_true(params().pack_keep == 0.5); /* the default */
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+        assert_int_equal(d.n_parked, 0);
+        sched_decision_free(&d);
+        for (int i = 0; i < 4; i++) /* 0.4 in all: one worker would do */
+            st.relays[i].load[0] = st.relays[i].load[1] = 0.05;
+        for (int step = 1; step <= 2; step++) {
+            st.t = 3600.0 * step;
+            assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+            assert_int_equal(d.n_parked, keep ? 2 : 3);
+            assert_true(d.act == (step == 1));
+            apply_moves(&st, &d);
+            sched_decision_free(&d);
+        }
+        st.t = 3 * 86400.0;
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), 0);
+        assert_int_equal(d.n_parked, 3);
+        sched_decision_free(&d);
+        p.pack_keep = 1.5;
+        assert_int_equal(sched_decide(&st, topo, &p, mem, &d, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "pack keep 1.5 must be in [0, 1]"));
+        sched_hysteresis_free(mem);
+        sched_state_free(&st);
+    }
+}
+
 static void decide_unknown_worker(void **state)
 {
     int w[] = {0, 99};
@@ -915,6 +971,8 @@ static void options_bad_values(void **state)
         {"--min-gain", "-0.1", "--min-gain '-0.1': must be a number of cores from 0 to 64"},
         {"--min-gain", "x", "--min-gain 'x'"},
         {"--tolerance", "1.5", "--tolerance '1.5': must be a number from 0 to 1"},
+        {"--pack-keep", "1.5", "--pack-keep '1.5': must be a number from 0 to 1"},
+        {"--pack-keep", "-0.1", "--pack-keep '-0.1': must be a number from 0 to 1"},
         {"--time-limit-ms", "0", "--time-limit-ms '0': must be a number of milliseconds from 1"},
         {"--deadline-ms", "-5", "--deadline-ms '-5': must be a number of milliseconds from 0"},
         {"--deadline-ms", "1e9", "to 600000"},
@@ -941,17 +999,17 @@ static void options_file_then_command_line(void **state)
     static struct sched_options o;
     char path[] = "/tmp/vio4wd-sched-conf-XXXXXX", err[512];
     int fd = mkstemp(path);
-    char *argv[] = {"x",      "--config",          path,        "--sensitivity",
-                    "0.1",    "--global-numa-opt", "--dry-run", "--json",
-                    "--once", "--time-limit-ms",   "250",       "--min-gain",
-                    "0.02",   "--tolerance",       "0.1",       NULL};
+    char *argv[] = {
+        "x",         "--config",    path,     "--sensitivity",   "0.1",  "--global-numa-opt",
+        "--dry-run", "--json",      "--once", "--time-limit-ms", "250",  "--min-gain",
+        "0.02",      "--tolerance", "0.1",    "--pack-keep",     "0.25", NULL};
     struct sched_params p;
     (void)state;
 
     dprintf(fd, "VIO4WD_CORE_SCHED_SENSITIVITY=0.5\nVIO4WD_CORE_SCHED_POLL_INTERVAL=2\n"
                 "VIRTIOFWD_ZMQ_CORE_SCHED_EP=ipc:///tmp/cs\n");
     close(fd);
-    assert_int_equal(sched_options_parse(15, argv, &o, NULL, NULL, err, sizeof(err)),
+    assert_int_equal(sched_options_parse(17, argv, &o, NULL, NULL, err, sizeof(err)),
                      SCHED_OPTIONS_OK);
     assert_true(o.cfg.core_sched_sensitivity == 0.1);   /* command line wins */
     assert_true(o.cfg.core_sched_poll_interval == 2.0); /* from the file */
@@ -962,6 +1020,7 @@ static void options_file_then_command_line(void **state)
     sched_options_params(&o, &p);
     assert_true(p.sensitivity == 0.1 && p.min_gain == 0.02 && p.global_numa);
     assert_true(p.tolerance == 0.1);
+    assert_true(p.pack_keep == 0.25);
     assert_true(p.time_limit_s == 0.25);
     assert_true(fabs(p.deadline_s - 0.3) < 1e-12); /* 15% of the file's 2 s */
     unlink(path);
@@ -1016,6 +1075,7 @@ int main(void)
         cmocka_unit_test(decide_numa_without_workers),
         cmocka_unit_test(decide_numa_sets),
         cmocka_unit_test(decide_deadline),
+        cmocka_unit_test(decide_pack_floor),
         cmocka_unit_test(tracker_noise_and_shift),
         cmocka_unit_test(tracker_rate_limited_not_saturated),
         cmocka_unit_test(options_bad_values),
