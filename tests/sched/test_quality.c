@@ -9,13 +9,14 @@
  *   test_quality economy     +-10% changes: <= 1/3 of greedy's migrations
  *   test_quality numa        remote relays brought home; no move leaves a
  *                            relay's set of local NUMA nodes (every bar)
- *   test_quality pack        24-hour diurnal trace (night 10% of day): pack
- *                            uses <= 60% of spread's worker-core-hours,
+ *   test_quality pack        24-hour diurnal days (night 10% of day): pack
+ *                            uses <= 60% of spread's worker-core-hours and
  *                            keeps every worker at or below the target
- *                            after each decision, migrates at most 2x a
- *                            lower bound for its worker counts and 4x
- *                            spread (3.3x in sum); prints issue 13's 2x
- *                            spread bar, out of reach here (see test_pack)
+ *                            after each decision; with relays peaking
+ *                            within +-3 h, migrates <= 2x spread (issue
+ *                            13); all at noon, at most 2x a lower bound
+ *                            for its worker counts and 4x spread (3.3x in
+ *                            sum): 2x is out of reach there (test_pack)
  *   test_quality constraints fixed relays never move, excluded workers
  *                            keep their directions and take none, the
  *                            migration budget holds, in both modes
@@ -912,6 +913,9 @@ static int test_economy(uint64_t seed)
 #define DAY_STEPS           48 /* 30-minute intervals */
 #define DAY_STEP_H          0.5
 #define DAY_PEAK_PER_WORKER 0.45 /* mean load per worker at the daily peak */
+#define DAY_PHASE_H \
+    3.0 /* the tenants' day: relays peak within
+                                  * +-3 h of noon */
 
 /* Share of the day's peak at hour h: 10% at midnight, 100% at noon. */
 static double diurnal(double h)
@@ -1073,9 +1077,10 @@ static int day_move_bound(const struct day_trace *tr, double cap)
     return bound;
 }
 
-/* One mode over one day; gen's loads are the peak loads. */
-static void run_day(struct gen_topo *g, const struct sched_state *peak, int mode,
-                    uint64_t series_seed, struct day_figures *f, struct day_trace *tr)
+/* One mode over one day; gen's loads are the peak loads; relay i peaks
+ * phase[i] hours after noon (phase NULL: all at noon). */
+static void run_day(struct gen_topo *g, const struct sched_state *peak, const double *phase,
+                    int mode, uint64_t series_seed, struct day_figures *f, struct day_trace *tr)
 {
     /* sched_state_copy() allocates gen's arrays */
     struct sched_state *gen = calloc(1, sizeof(*gen));
@@ -1092,12 +1097,14 @@ static void run_day(struct gen_topo *g, const struct sched_state *peak, int mode
     for (int step = 0; step <= DAY_STEPS; step++) {
         struct sched_state st;
         struct sched_decision d;
-        double share = diurnal(step * DAY_STEP_H), before = 0.0, after = 0.0;
+        double h = step * DAY_STEP_H, before = 0.0, after = 0.0;
 
         scale_loads(peak, gen, &series, 0.05);
-        for (int i = 0; i < gen->n_relays; i++)
+        for (int i = 0; i < gen->n_relays; i++) {
+            double share = diurnal(phase != NULL ? h - phase[i] : h);
             for (int dir = 0; dir < VIO4WD_DIR_COUNT; dir++)
                 gen->relays[i].load[dir] *= share;
+        }
         gen->t = step * DAY_STEP_H * 3600.0;
         run_step(&run, gen, &st, &d);
         if (d.act)
@@ -1138,9 +1145,10 @@ static int test_pack(uint64_t seed)
 {
     struct gen_topo topos[N_XML + N_SYNTH];
     struct rng rng;
-    struct day_figures sum[2] = {{0}};
+    struct day_figures sum[2] = {{0}}, tenants_sum[2] = {{0}};
     struct day_trace *tr = calloc(1, sizeof(*tr));
-    double worst_moves = 0.0, worst_hours = 0.0;
+    double worst_moves = 0.0, worst_hours = 0.0, tenants_worst_moves = 0.0;
+    double tenants_worst_hours = 0.0;
     int nt;
 
     if (!load_topos(topos, &nt))
@@ -1149,7 +1157,9 @@ static int test_pack(uint64_t seed)
     for (int t = 0; t < nt; t++) {
         struct gen_topo *g = &topos[t];
         struct sched_state *peak = state_alloc();
-        struct day_figures f[2];
+        struct day_figures f[2], tf[2];
+        struct rng phases;
+        double *phase;
         uint64_t series_seed;
         int m_per_node[GEN_MAX_NODES], n_relays[GEN_MAX_NODES];
 
@@ -1164,11 +1174,36 @@ static int test_pack(uint64_t seed)
                 peak->relays[i].load[dir] = DAY_PEAK_PER_WORKER / 4.0 * (0.5 + rng_unit(&rng));
         series_seed = rng_next(&rng);
         memset(tr, 0, sizeof(*tr));
-        run_day(g, peak, SCHED_MODE_SPREAD, series_seed, &f[0], NULL);
-        run_day(g, peak, SCHED_MODE_PACK, series_seed, &f[1], tr);
-        printf("  %-45s spread %6.1f core-h %4d moves | pack %6.1f core-h %4d moves "
-               "(bound %4d)\n",
-               g->name, f[0].core_hours, f[0].moves, f[1].core_hours, f[1].moves, f[1].move_bound);
+        run_day(g, peak, NULL, SCHED_MODE_SPREAD, series_seed, &f[0], NULL);
+        run_day(g, peak, NULL, SCHED_MODE_PACK, series_seed, &f[1], tr);
+        /* the tenants' day: the same relays, each peaking at its own hour
+         * (its own generator, so the in-phase figures stay as they were) */
+        phase = calloc((size_t)peak->n_relays, sizeof(double));
+        rng_seed(&phases, series_seed ^ 0x5eed);
+        for (int i = 0; i < peak->n_relays; i++)
+            phase[i] = DAY_PHASE_H * (2.0 * rng_unit(&phases) - 1.0);
+        run_day(g, peak, phase, SCHED_MODE_SPREAD, series_seed, &tf[0], NULL);
+        run_day(g, peak, phase, SCHED_MODE_PACK, series_seed, &tf[1], NULL);
+        free(phase);
+        printf("  %-45s in phase: spread %6.1f core-h %4d moves | pack %6.1f core-h %4d moves "
+               "(bound %4d); tenants' day: spread %6.1f core-h %4d moves | pack %6.1f core-h "
+               "%4d moves\n",
+               g->name, f[0].core_hours, f[0].moves, f[1].core_hours, f[1].moves, f[1].move_bound,
+               tf[0].core_hours, tf[0].moves, tf[1].core_hours, tf[1].moves);
+        for (int m = 0; m < 2; m++) {
+            tenants_sum[m].core_hours += tf[m].core_hours;
+            tenants_sum[m].moves += tf[m].moves;
+            tenants_sum[m].above_after += tf[m].above_after;
+        }
+        /* issue 13's bars, on a day whose tenants peak at different hours */
+        CHECK(tf[1].core_hours <= 0.6 * tf[0].core_hours + EPS,
+              "%s, tenants' day: pack used %.1f worker-core-hours, spread %.1f (want <= 60%%)",
+              g->name, tf[1].core_hours, tf[0].core_hours);
+        CHECK(tf[1].moves <= 2 * tf[0].moves,
+              "%s, tenants' day: pack migrated %d times, more than 2x spread's %d", g->name,
+              tf[1].moves, tf[0].moves);
+        tenants_worst_moves = fmax(tenants_worst_moves, (double)tf[1].moves / tf[0].moves);
+        tenants_worst_hours = fmax(tenants_worst_hours, tf[1].core_hours / tf[0].core_hours);
         for (int m = 0; m < 2; m++) {
             sum[m].core_hours += f[m].core_hours;
             sum[m].moves += f[m].moves;
@@ -1179,7 +1214,10 @@ static int test_pack(uint64_t seed)
         CHECK(f[1].core_hours <= 0.6 * f[0].core_hours + EPS,
               "%s: pack used %.1f worker-core-hours, spread %.1f (want <= 60%%)", g->name,
               f[1].core_hours, f[0].core_hours);
-        /* Issue 13's bar (b) is 2x spread's migrations.  Spread moves only
+        /* Issue 13's bar (b) is 2x spread's migrations: met on the
+         * tenants' day above (1.42-1.49x in sum, at most 1.81x per
+         * topology, seeds 1-3), where spread too moves as the relays'
+         * peaks pass.  On this in-phase day it is not: spread moves only
          * to place the N directions (N moves at step 0); pack's day starts
          * at the night's load (10% of the peak) on one or two workers a
          * class, and a load that rises onto workers filled to the parking
@@ -1227,6 +1265,13 @@ static int test_pack(uint64_t seed)
            "ratio %.2f; issue 13's 2x spread's migrations: %s in sum, %s per topology\n",
            worst_hours, worst_moves, sum[1].moves <= 2 * sum[0].moves ? "met" : "NOT met",
            worst_moves <= 2.0 ? "met" : "NOT met");
+    printf("pack, tenants' day (relays peak within +-%.0f h of noon): worker-core-hours ratio "
+           "%.3f (worst topology %.3f), migrations per simulated hour %.2f (spread) %.2f (pack), "
+           "ratio %.3f (worst topology %.2f); decisions leaving a worker above the target %d\n",
+           DAY_PHASE_H, tenants_sum[1].core_hours / tenants_sum[0].core_hours, tenants_worst_hours,
+           tenants_sum[0].moves / (24.0 * nt), tenants_sum[1].moves / (24.0 * nt),
+           tenants_sum[0].moves ? (double)tenants_sum[1].moves / tenants_sum[0].moves : 0.0,
+           tenants_worst_moves, tenants_sum[1].above_after);
     CHECK(sum[1].moves <= 1.6 * sum[1].move_bound,
           "pack migrated %d times in all, more than 1.6x the lower bound %d", sum[1].moves,
           sum[1].move_bound);
