@@ -34,6 +34,7 @@ int eal_start(const struct vio4wd_config *cfg, const char *prog, int n_extra, ch
     memset(out, 0, sizeof(*out));
     out->main_cpu = (unsigned)cfg->master_lcore;
     bool main_shared = cpuset_has(&cfg->cpu_mask, out->main_cpu);
+    out->main_shared = main_shared;
     if (main_shared) {
         char mask[256];
         cpuset_format(&cfg->cpu_mask, mask, sizeof(mask));

@@ -4,6 +4,7 @@
 #ifndef VIO4WD_EAL_H
 #define VIO4WD_EAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -14,6 +15,7 @@ struct eal_layout {
     unsigned worker_lcores[VIO4WD_MAX_CPUS];
     unsigned main_cpu;
     unsigned main_lcore;
+    bool main_shared; /* main_cpu is also a worker's */
 };
 
 /* Worker lcores are the CPUs of VIRTIOFWD_CPU_MASK, with lcore id = CPU.

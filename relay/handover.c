@@ -53,6 +53,11 @@ void handover_init(struct handover *h)
     memset(h, 0, sizeof(*h));
 }
 
+void handover_control_shares_cpu(struct handover *h, bool shared)
+{
+    h->control_shares_cpu = shared;
+}
+
 void handover_add_worker(struct handover *h, struct handover_worker *w, unsigned index,
                          unsigned cpu)
 {
@@ -216,7 +221,7 @@ bool handover_wait(const struct handover *h, const struct handover_dir *d, unsig
         uint64_t el = now_ns() - start;
         if (el > limit)
             return false;
-        if (el < WAIT_SPIN_NS)
+        if (!h->control_shares_cpu && el < WAIT_SPIN_NS)
             cpu_relax();
         else
             nanosleep(&nap, NULL); /* the worker may share our CPU */

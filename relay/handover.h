@@ -98,12 +98,17 @@ struct handover {
     struct handover_dir *dirs[HANDOVER_MAX_DIRS];
     struct handover_worker *workers[HANDOVER_MAX_WORKERS];
     unsigned n_workers;
-    uint64_t tsc_hz; /* TSC ticks per second, for pause buckets */
+    uint64_t tsc_hz;         /* TSC ticks per second, for pause buckets */
+    bool control_shares_cpu; /* with a worker: handover_wait naps at once */
 };
 
 /* ---- set-up (before any worker runs) ---------------------------------- */
 
 void handover_init(struct handover *h);
+/* Whether control runs on a worker's CPU. Then handover_wait naps from
+ * the start instead of spinning first: the worker it waits for may be the
+ * one its spin holds off the CPU. */
+void handover_control_shares_cpu(struct handover *h, bool shared);
 /* Worker number 'index' (0, 1, ... in order), on 'cpu'. */
 void handover_add_worker(struct handover *h, struct handover_worker *w, unsigned index,
                          unsigned cpu);

@@ -325,6 +325,7 @@ int main(int argc, char **argv)
         return 1;
     }
     workers_set_sleep_max(cfg->worker_sleep_max_us);
+    handover_control_shares_cpu(&g_handover, lay->main_shared);
     if (relay_apply_rate_limits(cfg, err, sizeof(err)) != 0) {
         log_err("VIRTIOFWD_RATE_LIMITS: %s", err);
         shutdown_all(true);

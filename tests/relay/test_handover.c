@@ -316,6 +316,9 @@ static void test_stress(void **state)
             int w = next_rand(&rng) % 64 == 0 ? -1 : (int)(next_rand(&rng) % N_WORKERS);
             start_move(d, w);
         }
+        /* every other batch, control waits as on a worker's CPU: it naps
+         * from the start instead of spinning first */
+        handover_control_shares_cpu(&g_h, (done / batch_size) % 2 == 1);
         for (unsigned k = 0; k < n; k++) {
             assert_true(handover_wait(&g_h, &batch[k]->ho, 5000000));
             check_settled(batch[k]);
