@@ -150,6 +150,15 @@ static int sample_counters(struct live *l, struct sched_state *st)
                 log_info("%s", err);
             return -1;
         }
+        /* A relay that stopped cleanly leaves its file behind, marked
+         * stopped, and its process may linger a moment (exiting, or not
+         * yet reaped): that file is not a relay to follow. Wait for the
+         * next one's. */
+        if (vio4wd_counters_stale(l->cnt)) {
+            vio4wd_counters_close(l->cnt);
+            l->cnt = NULL;
+            return -1;
+        }
     }
     /* A relay killed with SIGKILL leaves its file, frozen: its loads decay
      * to zero and any plan made on them is wrong. Say so once, and again
