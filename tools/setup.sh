@@ -111,7 +111,7 @@ run_tests() {
     # newcomer learns it before the long run rather than after.
     tools/check-style.sh
 
-    # Unit tests are solvers and pure libraries that assert no timing: they
+    # Unit tests are solvers and pure libraries with no tight timing: they
     # run two at a time, which takes a minute off CI. Integration tests start
     # DPDK processes that busy-poll; on a 2-CPU machine they must not run
     # side by side.
