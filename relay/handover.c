@@ -12,12 +12,6 @@
 /* Control spins this long on a handover before it sleeps between looks. */
 #define WAIT_SPIN_NS  20000
 #define WAIT_SLEEP_NS 2000
-/* When control shares a CPU with a worker it only naps, and longer: with
- * 2 us naps it woke so often that it held 31% of that CPU through a run
- * of moves, and the worker adopting a direction there waited 3 to 5 ms
- * for the CPU after it was woken (relay-handover without traffic). The
- * nap only delays control's answer, never the direction's service. */
-#define WAIT_SLEEP_SHARED_NS 50000
 
 static inline void mask_set(uint64_t *mask, unsigned idx)
 {
@@ -214,7 +208,7 @@ bool handover_wait(const struct handover *h, const struct handover_dir *d, unsig
 {
     uint64_t start = now_ns();
     uint64_t limit = (uint64_t)timeout_us * 1000u;
-    const struct timespec nap = {0, h->control_shares_cpu ? WAIT_SLEEP_SHARED_NS : WAIT_SLEEP_NS};
+    const struct timespec nap = {0, WAIT_SLEEP_NS};
 
     for (;;) {
         int32_t o = __atomic_load_n(&d->owner, __ATOMIC_ACQUIRE);
